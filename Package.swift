@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, arrows pointing down (see docs/architecture.md):
+//   flyte-policy (thin executable) -> PolicyCLI -> PolicyIO -> PolicyCore -> PolicyJSON -> CJansson
+//                                               -> PolicyYAML -> CYAML
+// PolicyCore does no file or socket I/O and imports no C module.
+let package = Package(
+    name: "flyte-policy",
+    products: [
+        .executable(name: "flyte-policy", targets: ["flyte-policy"]),
+        .library(name: "PolicyCore", targets: ["PolicyCore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "PolicyJSON", dependencies: ["CJansson"]),
+        .target(name: "PolicyYAML", dependencies: ["CYAML", "PolicyJSON"]),
+        .target(name: "PolicyCore", dependencies: ["PolicyJSON"]),
+        .target(name: "PolicyIO", dependencies: ["PolicyCore", "PolicyJSON", "PolicyYAML"]),
+        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
+        .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
+        .executableTarget(name: "policy-bench", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
+        .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),
+        .testTarget(name: "PolicyIOTests", dependencies: ["PolicyIO", "PolicyCore", "PolicyJSON", "PolicyYAML"]),
+        .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
+    ]
+)

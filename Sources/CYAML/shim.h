@@ -1,0 +1,4 @@
+#ifndef FLYTE_POLICY_CYAML_SHIM_H
+#define FLYTE_POLICY_CYAML_SHIM_H
+#include <yaml.h>
+#endif

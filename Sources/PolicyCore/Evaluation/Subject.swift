@@ -1,0 +1,137 @@
+import PolicyJSON
+
+/// One resolved pod and what is known about where it comes from: the unit every policy is
+/// evaluated against.
+public struct Subject: Sendable {
+    /// The typed pod the checks read.
+    public var pod: Pod
+    /// The pod's `metadata` and `spec` as JSON, for `assert` paths over any field.
+    public var metadataNode: JSONNode?
+    public var specNode: JSONNode?
+    /// The manifest kind it came from (`Pod`, `Deployment`, ...; `Pod` for Flyte nodes).
+    public var kind: String
+    /// The object's own name (for a Deployment, the Deployment's).
+    public var name: String
+    /// The namespace the pod runs in, when known.
+    public var namespace: String?
+    /// Where it was read.
+    public var source: SubjectSource
+    /// Flyte identity; `nil` for plain Kubernetes objects.
+    public var flyte: FlyteIdentity?
+    /// The primary container's name; `nil` means the first app container.
+    public var primaryContainerName: String?
+    /// Which configuration layer set each scheduling and resource value (Flyte subjects).
+    public var provenance: Provenance
+
+    public init(
+        pod: Pod, metadataNode: JSONNode? = nil, specNode: JSONNode? = nil, kind: String = "Pod", name: String? = nil,
+        namespace: String? = nil, source: SubjectSource, flyte: FlyteIdentity? = nil, primaryContainerName: String? = nil,
+        provenance: Provenance = Provenance()
+    ) {
+        self.pod = pod
+        self.metadataNode = metadataNode
+        self.specNode = specNode
+        self.kind = kind
+        self.name = name ?? pod.metadata.name
+        self.namespace = namespace ?? pod.metadata.namespace
+        self.source = source
+        self.flyte = flyte
+        self.primaryContainerName = primaryContainerName
+        self.provenance = provenance
+    }
+
+    /// The primary container: the named one, else the first app container.
+    public var primaryContainer: Container? {
+        if let name = primaryContainerName, let match = pod.spec.containers.first(where: { $0.name == name }) {
+            return match
+        }
+        return pod.spec.containers.first
+    }
+
+    /// Resource names that some container requests or limits with a quantity above zero.
+    public var requestedResourceNames: Set<String> {
+        var names = Set<String>()
+        for container in pod.allContainers {
+            for (name, quantity) in container.resources.requests where quantity.isPositive { names.insert(name) }
+            for (name, quantity) in container.resources.limits where quantity.isPositive { names.insert(name) }
+        }
+        return names
+    }
+}
+
+/// Where a subject was read: enough to point a person (or SARIF) back at it.
+public struct SubjectSource: Sendable, Hashable, CustomStringConvertible {
+    /// File path, `<stdin>`, or admission request uid.
+    public var file: String
+    /// Archive member, when the file is an archive.
+    public var member: String?
+    /// 1-based document number in a multi-document file.
+    public var document: Int?
+    /// 1-based line where the object starts, when known.
+    public var line: Int?
+    /// Where the pod template sits inside the object (`/spec/template` for a Deployment).
+    public var podPointer: String
+
+    public init(file: String, member: String? = nil, document: Int? = nil, line: Int? = nil, podPointer: String = "") {
+        self.file = file
+        self.member = member
+        self.document = document
+        self.line = line
+        self.podPointer = podPointer
+    }
+
+    public var description: String {
+        var text = file
+        if let member { text += ":\(member)" }
+        if let line { text += ":\(line)" } else if let document, document > 1 { text += " (document \(document))" }
+        return text
+    }
+}
+
+/// A subject's Flyte context.
+public struct FlyteIdentity: Sendable, Hashable {
+    public var project: String?
+    public var domain: String?
+    public var workflow: String?
+    public var task: String?
+    /// Node id path, `n3-0-n1` style; empty for a task evaluated on its own.
+    public var node: String?
+    public var taskType: String?
+    public var interruptible: Bool?
+
+    public init(
+        project: String? = nil, domain: String? = nil, workflow: String? = nil, task: String? = nil, node: String? = nil,
+        taskType: String? = nil, interruptible: Bool? = nil
+    ) {
+        self.project = project
+        self.domain = domain
+        self.workflow = workflow
+        self.task = task
+        self.node = node
+        self.taskType = taskType
+        self.interruptible = interruptible
+    }
+}
+
+/// Which layer set each field of a resolved pod, keyed by JSON pointer into the pod.
+public struct Provenance: Sendable {
+    public private(set) var layers: [String: String] = [:]
+
+    public init(_ layers: [String: String] = [:]) {
+        self.layers = layers
+    }
+
+    public mutating func record(_ pointer: String, _ layer: String) {
+        layers[pointer] = layer
+    }
+
+    /// The layer of the most specific recorded pointer at or above `pointer`.
+    public func layer(for pointer: String) -> String? {
+        var current = Substring(pointer)
+        while true {
+            if let layer = layers[String(current)] { return layer }
+            guard let slash = current.lastIndex(of: "/"), !current.isEmpty else { return nil }
+            current = current[..<slash]
+        }
+    }
+}

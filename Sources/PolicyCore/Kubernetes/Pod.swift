@@ -1,0 +1,166 @@
+/// The parts of a Kubernetes Pod that policies reason about, decoded from its JSON.
+///
+/// Fields a check does not need are not modelled here; the `assert` check reads them from the
+/// subject's JSON instead, so nothing of the pod is out of reach of a policy.
+public struct Pod: Sendable {
+    public var metadata: ObjectMeta
+    public var spec: PodSpec
+
+    public init(metadata: ObjectMeta = ObjectMeta(), spec: PodSpec = PodSpec()) {
+        self.metadata = metadata
+        self.spec = spec
+    }
+
+    /// Containers that run with the app: the app containers, then sidecar init containers
+    /// (`restartPolicy: Always`), which Kubernetes counts with them.
+    public var allContainers: [Container] {
+        spec.initContainers + spec.containers + spec.ephemeralContainers
+    }
+}
+
+/// Name, namespace, labels and annotations.
+public struct ObjectMeta: Sendable {
+    public var name: String
+    public var namespace: String?
+    public var labels: [String: String]
+    public var annotations: [String: String]
+
+    public init(name: String = "", namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
+        self.name = name
+        self.namespace = namespace
+        self.labels = labels
+        self.annotations = annotations
+    }
+}
+
+/// The scheduling and resource parts of a PodSpec.
+public struct PodSpec: Sendable {
+    /// `spec.nodeSelector`, in document order.
+    public var nodeSelector: [(key: String, value: String)]
+    /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`,
+    /// `nil` when the pod has no required node affinity.
+    public var requiredNodeSelectorTerms: [NodeSelectorTerm]?
+    public var tolerations: [Toleration]
+    public var containers: [Container]
+    public var initContainers: [Container]
+    public var ephemeralContainers: [Container]
+    /// `spec.overhead` (RuntimeClass overhead), added to the pod's effective request.
+    public var overhead: ResourceList
+
+    public init(
+        nodeSelector: [(key: String, value: String)] = [], requiredNodeSelectorTerms: [NodeSelectorTerm]? = nil,
+        tolerations: [Toleration] = [], containers: [Container] = [], initContainers: [Container] = [],
+        ephemeralContainers: [Container] = [], overhead: ResourceList = ResourceList()
+    ) {
+        self.nodeSelector = nodeSelector
+        self.requiredNodeSelectorTerms = requiredNodeSelectorTerms
+        self.tolerations = tolerations
+        self.containers = containers
+        self.initContainers = initContainers
+        self.ephemeralContainers = ephemeralContainers
+        self.overhead = overhead
+    }
+}
+
+/// One ORed term of required node affinity.
+public struct NodeSelectorTerm: Sendable, Equatable {
+    public var matchExpressions: [NodeSelectorRequirement]
+
+    public init(matchExpressions: [NodeSelectorRequirement]) {
+        self.matchExpressions = matchExpressions
+    }
+}
+
+/// One ANDed requirement of a node selector term.
+public struct NodeSelectorRequirement: Sendable, Equatable {
+    public var key: String
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt` or `Lt`.
+    public var `operator`: String
+    public var values: [String]
+
+    public init(key: String, operator: String, values: [String] = []) {
+        self.key = key
+        self.operator = `operator`
+        self.values = values
+    }
+}
+
+/// Which list of the pod spec a container is in.
+public enum ContainerKind: String, Sendable {
+    case container = "containers"
+    case initContainer = "initContainers"
+    case ephemeralContainer = "ephemeralContainers"
+}
+
+/// A container's identity, image and resources.
+public struct Container: Sendable {
+    public var name: String
+    public var image: String?
+    public var resources: ResourceRequirements
+    /// `Always` marks a sidecar init container.
+    public var restartPolicy: String?
+    public var kind: ContainerKind
+    /// Position in its list, for JSON pointers.
+    public var index: Int
+
+    public init(
+        name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
+        restartPolicy: String? = nil, kind: ContainerKind = .container, index: Int = 0
+    ) {
+        self.name = name
+        self.image = image
+        self.resources = resources
+        self.restartPolicy = restartPolicy
+        self.kind = kind
+        self.index = index
+    }
+
+    /// `/spec/containers/0`.
+    public var pointer: String { "/spec/\(kind.rawValue)/\(index)" }
+
+    /// An init container that keeps running beside the app (Kubernetes native sidecar).
+    public var isSidecar: Bool { kind == .initContainer && restartPolicy == "Always" }
+}
+
+/// `resources.requests` and `resources.limits`.
+public struct ResourceRequirements: Sendable {
+    public var requests: ResourceList
+    public var limits: ResourceList
+
+    public init(requests: ResourceList = ResourceList(), limits: ResourceList = ResourceList()) {
+        self.requests = requests
+        self.limits = limits
+    }
+
+    /// The request Kubernetes will use: the written request, else (defaulting) the limit.
+    public func effectiveRequest(_ name: String) -> Quantity? {
+        requests[name] ?? limits[name]
+    }
+}
+
+/// A resource name -> quantity map that keeps document order.
+public struct ResourceList: Sendable, Sequence {
+    public private(set) var entries: [(name: String, quantity: Quantity)] = []
+
+    public init(_ entries: [(name: String, quantity: Quantity)] = []) {
+        self.entries = entries
+    }
+
+    public subscript(name: String) -> Quantity? {
+        get { entries.first { $0.name == name }?.quantity }
+        set {
+            if let position = entries.firstIndex(where: { $0.name == name }) {
+                if let newValue { entries[position].quantity = newValue } else { entries.remove(at: position) }
+            } else if let newValue {
+                entries.append((name, newValue))
+            }
+        }
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var names: [String] { entries.map(\.name) }
+
+    public func makeIterator() -> IndexingIterator<[(name: String, quantity: Quantity)]> {
+        entries.makeIterator()
+    }
+}

@@ -1,0 +1,97 @@
+/// A shell-style pattern: `*` matches any run of characters (including none), `?` exactly one;
+/// everything else matches itself. Compiled once at load time.
+public struct Glob: Sendable, Hashable, CustomStringConvertible {
+    private enum Shape: Sendable, Hashable {
+        case any
+        case literal(String)
+        case prefix(String)
+        case general([UInt32])  // Unicode scalars; '*' and '?' are wildcards
+    }
+
+    public let pattern: String
+    private let shape: Shape
+
+    /// Compiles `pattern`; returns `nil` for the forms flyte-policy refuses: the empty pattern,
+    /// and `[`, `]`, `{`, `}`, which other glob dialects treat as classes or alternatives and
+    /// which would otherwise silently match only themselves.
+    public init?(_ pattern: String) {
+        guard !pattern.isEmpty, !pattern.contains(where: { "[]{}".contains($0) }) else { return nil }
+        self.pattern = pattern
+        let wildcards = pattern.filter { $0 == "*" || $0 == "?" }
+        if pattern == "*" {
+            shape = .any
+        } else if wildcards.isEmpty {
+            shape = .literal(pattern)
+        } else if wildcards == "*", pattern.hasSuffix("*") {
+            shape = .prefix(String(pattern.dropLast()))
+        } else {
+            shape = .general(pattern.unicodeScalars.map(\.value))
+        }
+    }
+
+    private init(exactly text: String) {
+        pattern = text
+        shape = .literal(text)
+    }
+
+    /// Matches only the empty string (a toleration's empty key or value).
+    public static let emptyString = Glob(exactly: "")
+
+    /// Why a pattern was refused, for loader messages.
+    public static let expectedForm = "a non-empty glob using only '*' and '?' as wildcards"
+
+    public var description: String { pattern }
+
+    public func matches(_ text: String) -> Bool {
+        switch shape {
+        case .any: return true
+        case .literal(let literal): return text == literal
+        case .prefix(let prefix): return text.hasPrefix(prefix)
+        case .general(let pattern): return Glob.match(pattern, Array(text.unicodeScalars.map(\.value)))
+        }
+    }
+
+    /// Iterative matcher that backtracks only to the last `*`: linear in practice, never
+    /// exponential.
+    private static func match(_ pattern: [UInt32], _ text: [UInt32]) -> Bool {
+        let star = UInt32(UInt8(ascii: "*"))
+        let question = UInt32(UInt8(ascii: "?"))
+        var p = 0
+        var t = 0
+        var starAt = -1
+        var resume = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == question || pattern[p] == text[t], pattern[p] != star {
+                p += 1
+                t += 1
+            } else if p < pattern.count, pattern[p] == star {
+                starAt = p
+                resume = t
+                p += 1
+            } else if starAt >= 0 {
+                p = starAt + 1
+                resume += 1
+                t = resume
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == star { p += 1 }
+        return p == pattern.count
+    }
+}
+
+/// Any-of a list of globs.
+public struct GlobList: Sendable, Hashable, CustomStringConvertible {
+    public let globs: [Glob]
+
+    public init(_ globs: [Glob]) {
+        self.globs = globs
+    }
+
+    public func matches(_ text: String) -> Bool {
+        globs.contains { $0.matches(text) }
+    }
+
+    public var description: String { globs.map(\.pattern).joined(separator: ", ") }
+}

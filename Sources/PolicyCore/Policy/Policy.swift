@@ -1,0 +1,194 @@
+/// What a failing rule does.
+public enum Action: String, Sendable, CaseIterable, Comparable {
+    /// Fails the CI gate and rejects admission.
+    case deny
+    /// Reported, and sent back as an admission warning.
+    case warn
+    /// Reported and recorded (audit annotation) only.
+    case audit
+
+    private var rank: Int {
+        switch self {
+        case .audit: 0
+        case .warn: 1
+        case .deny: 2
+        }
+    }
+
+    public static func < (lhs: Action, rhs: Action) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// How serious a finding is; carried into every report format.
+public enum Severity: String, Sendable, CaseIterable, Comparable {
+    case low, medium, high, critical
+
+    private var rank: Int { Severity.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A loaded `Policy` document.
+public struct Policy: Sendable {
+    public var name: String
+    public var description: String?
+    public var action: Action
+    public var severity: Severity
+    public var match: MatchClause?
+    public var exclude: MatchClause?
+    public var rules: [Rule]
+    /// The file it was loaded from.
+    public var file: String
+
+    public init(
+        name: String, description: String? = nil, action: Action = .deny, severity: Severity = .medium, match: MatchClause? = nil,
+        exclude: MatchClause? = nil, rules: [Rule], file: String = ""
+    ) {
+        self.name = name
+        self.description = description
+        self.action = action
+        self.severity = severity
+        self.match = match
+        self.exclude = exclude
+        self.rules = rules
+        self.file = file
+    }
+
+    /// In scope: matches `match` (absent = everything) and does not match `exclude`.
+    public func applies(to subject: Subject) -> Bool {
+        if let match, !match.matches(subject) { return false }
+        if let exclude, exclude.matches(subject) { return false }
+        return true
+    }
+}
+
+/// One named rule: an optional `when`, one check, an optional message template.
+public struct Rule: Sendable {
+    public var name: String
+    public var when: Condition?
+    public var check: any RuleCheck
+    public var message: MessageTemplate?
+
+    public init(name: String, when: Condition? = nil, check: any RuleCheck, message: MessageTemplate? = nil) {
+        self.name = name
+        self.when = when
+        self.check = check
+        self.message = message
+    }
+}
+
+/// A rule's `when`: the match fields plus `assert` conditions, all of which must hold.
+public struct Condition: Sendable {
+    public var clause: MatchClause
+    public var asserts: [AssertCheck]
+
+    public init(clause: MatchClause = MatchClause(), asserts: [AssertCheck] = []) {
+        self.clause = clause
+        self.asserts = asserts
+    }
+
+    public func holds(for subject: Subject) -> Bool {
+        guard clause.matches(subject) else { return false }
+        return asserts.allSatisfy { $0.holds(for: subject) }
+    }
+}
+
+/// A loaded `PolicyException` (waiver).
+public struct PolicyException: Sendable {
+    public var name: String
+    public var policies: GlobList
+    /// `nil` covers every rule of the named policies.
+    public var rules: GlobList?
+    public var match: MatchClause?
+    /// Last day the exception is valid (inclusive, UTC); `nil` never expires.
+    public var expires: CalendarDay?
+    public var reason: String
+    public var file: String
+
+    public init(
+        name: String, policies: GlobList, rules: GlobList? = nil, match: MatchClause? = nil, expires: CalendarDay? = nil, reason: String,
+        file: String = ""
+    ) {
+        self.name = name
+        self.policies = policies
+        self.rules = rules
+        self.match = match
+        self.expires = expires
+        self.reason = reason
+        self.file = file
+    }
+
+    public func isExpired(on today: CalendarDay) -> Bool {
+        guard let expires else { return false }
+        return today > expires
+    }
+
+    public func covers(policy: String, rule: String, subject: Subject) -> Bool {
+        guard policies.matches(policy) else { return false }
+        if let rules, !rules.matches(rule) { return false }
+        if let match, !match.matches(subject) { return false }
+        return true
+    }
+}
+
+/// A UTC calendar day, compared as (year, month, day).
+public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Parses `YYYY-MM-DD`, or the date part of an RFC 3339 timestamp; `nil` when invalid.
+    public init?(_ text: String) {
+        let datePart = text.prefix(10)
+        let parts = datePart.split(separator: "-", omittingEmptySubsequences: false)
+        guard datePart.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), (1...CalendarDay.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        if text.count > 10 {
+            let rest = text.dropFirst(10)
+            guard rest.first == "T" || rest.first == "t" || rest.first == " " else { return nil }
+        }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// The UTC day of a moment given as seconds since 1970 (civil-from-days, Howard Hinnant).
+    public init(secondsSince1970 seconds: Int64) {
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
+        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+}

@@ -1,0 +1,63 @@
+/// One problem in a policy or exception file: the file, the JSON pointer of the bad value, and
+/// what was expected there.
+public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    /// JSON pointer of the offending value (empty for the whole document).
+    public var pointer: String
+    public var message: String
+    /// 1-based position, for JSON syntax errors.
+    public var line: Int?
+    public var column: Int?
+
+    public init(file: String, pointer: String, message: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.pointer = pointer
+        self.message = message
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String {
+        if let line, let column { return "\(file):\(line):\(column): \(message)" }
+        return "\(file): \(pointer.isEmpty ? "(document)" : pointer): \(message)"
+    }
+}
+
+/// Collects every error of a load, so a user sees all of them in one run.
+public struct LoadContext: Sendable {
+    public let file: String
+    public private(set) var errors: [PolicyLoadError] = []
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    public mutating func fail(_ pointer: JSONPointerText, _ message: String) {
+        errors.append(PolicyLoadError(file: file, pointer: pointer.text, message: message))
+    }
+
+    public mutating func append(_ error: PolicyLoadError) {
+        errors.append(error)
+    }
+}
+
+/// A JSON pointer in its string form, built as the loader descends.
+public struct JSONPointerText: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+
+    public init(_ text: String = "") {
+        self.text = text
+    }
+
+    public func child(_ key: String) -> JSONPointerText {
+        let escaped = key.contains("~") || key.contains("/")
+            ? key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") : key
+        return JSONPointerText(text + "/" + escaped)
+    }
+
+    public func child(_ index: Int) -> JSONPointerText { JSONPointerText(text + "/\(index)") }
+
+    public var description: String { text.isEmpty ? "(document)" : text }
+}
+
+import Foundation

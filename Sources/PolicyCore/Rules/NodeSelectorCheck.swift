@@ -1,0 +1,123 @@
+import PolicyJSON
+
+/// `nodeSelector`: which node labels a pod may, must and must not select on.
+///
+/// The pod's node constraint is `spec.nodeSelector` AND its required node affinity: Flyte writes
+/// GPU accelerator and interruptible constraints as affinity, so reading only `nodeSelector`
+/// could be bypassed.
+public struct NodeSelectorCheck: RuleCheck {
+    public static let key = "nodeSelector"
+    static let fields = ["required", "allowed", "forbidden", "allowedKeys"]
+
+    /// Keys that must be pinned: by `nodeSelector`, or by an `In` expression in every term.
+    public var required: [String] = []
+    /// key -> allowed value patterns.
+    public var allowed: [(key: String, values: GlobList)] = []
+    /// Key patterns that must not be selected on.
+    public var forbidden: GlobList?
+    /// Key patterns that may be selected on; any other key is a violation.
+    public var allowedKeys: GlobList?
+
+    /// Operators that select nodes having a label; `NotIn` and `DoesNotExist` only steer away.
+    private static let selectingOperators: Set<String> = ["In", "Exists", "Gt", "Lt"]
+
+    public init(required: [String] = [], allowed: [(key: String, values: GlobList)] = [], forbidden: GlobList? = nil, allowedKeys: GlobList? = nil) {
+        self.required = required
+        self.allowed = allowed
+        self.forbidden = forbidden
+        self.allowedKeys = allowedKeys
+    }
+
+    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+        guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a nodeSelector check", context: &context) else {
+            return nil
+        }
+        let before = context.errors.count
+        required = reader.stringList("required", context: &context) ?? []
+        if let (allowedNode, allowedPath) = reader.child("allowed") {
+            if allowedNode.isObject {
+                for (key, values) in allowedNode.members {
+                    if let globs = ObjectReader.globList(values, at: allowedPath.child(key), context: &context) {
+                        allowed.append((key, globs))
+                    }
+                }
+            } else {
+                context.fail(allowedPath, "expected an object of label key to a list of allowed value patterns, found \(allowedNode.kind.phrase)")
+            }
+        }
+        forbidden = reader.globList("forbidden", context: &context)
+        allowedKeys = reader.globList("allowedKeys", context: &context)
+        if required.isEmpty, allowed.isEmpty, forbidden == nil, allowedKeys == nil, context.errors.count == before {
+            context.fail(pointer, "a nodeSelector check needs at least one of: \(Self.fields.joined(separator: ", "))")
+        }
+        guard context.errors.count == before else { return nil }
+    }
+
+    public func evaluate(_ subject: Subject) -> [Violation] {
+        let spec = subject.pod.spec
+        let termsPath = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
+        // A term without expressions selects no node, so it cannot be the way a pod gets placed.
+        let terms = (spec.requiredNodeSelectorTerms ?? []).enumerated().filter { !$0.element.matchExpressions.isEmpty }
+        var violations: [Violation] = []
+
+        for key in required {
+            let inSelector = spec.nodeSelector.contains { $0.key == key }
+            let inEveryTerm = !terms.isEmpty && terms.allSatisfy { _, term in
+                term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
+            }
+            if !inSelector && !inEveryTerm {
+                let allowedValues = allowed.first { $0.key == key }?.values.description
+                let why = terms.isEmpty ? "" : " (a required node affinity term that does not pin it lets the pod run anywhere)"
+                violations.append(Violation(
+                    path: "/spec/nodeSelector", detail: "node label '\(key)' must be selected but is not\(why)",
+                    value: nil, allowed: allowedValues))
+            }
+        }
+
+        for (key, value) in spec.nodeSelector {
+            let path = "/spec/nodeSelector/\(JSONPointer.escape(key))"
+            if let globs = allowed.first(where: { $0.key == key })?.values, !globs.matches(value) {
+                violations.append(Violation(
+                    path: path, detail: "node selector \(key)=\(value) is not allowed (allowed: \(globs))", value: value, allowed: globs.description))
+            }
+            violations += keyViolations(key: key, path: path, what: "node selector \(key)=\(value)")
+        }
+
+        for (termIndex, term) in terms {
+            for (index, expression) in term.matchExpressions.enumerated() {
+                let path = "\(termsPath)/\(termIndex)/matchExpressions/\(index)"
+                let described = "node affinity \(expression.key) \(expression.operator) [\(expression.values.joined(separator: ", "))]"
+                if let globs = allowed.first(where: { $0.key == expression.key })?.values {
+                    if expression.operator == "In" {
+                        for (valueIndex, value) in expression.values.enumerated() where !globs.matches(value) {
+                            violations.append(Violation(
+                                path: "\(path)/values/\(valueIndex)", detail: "\(described) allows '\(value)', which is not allowed (allowed: \(globs))",
+                                value: value, allowed: globs.description))
+                        }
+                    } else {
+                        violations.append(Violation(
+                            path: path, detail: "\(described) does not pin '\(expression.key)' to allowed values (allowed: \(globs)); use In",
+                            value: expression.operator, allowed: globs.description))
+                    }
+                }
+                if Self.selectingOperators.contains(expression.operator) {
+                    violations += keyViolations(key: expression.key, path: path, what: described)
+                }
+            }
+        }
+        return violations
+    }
+
+    private func keyViolations(key: String, path: String, what: String) -> [Violation] {
+        var result: [Violation] = []
+        if let forbidden, forbidden.matches(key) {
+            result.append(Violation(path: path, detail: "\(what) selects on the forbidden label '\(key)'", value: key, allowed: nil))
+        }
+        if let allowedKeys, !allowedKeys.matches(key) {
+            result.append(Violation(
+                path: path, detail: "\(what) selects on '\(key)', which is not an allowed label (allowed: \(allowedKeys))", value: key,
+                allowed: allowedKeys.description))
+        }
+        return result
+    }
+}

@@ -1,0 +1,268 @@
+import PolicyJSON
+
+/// `resources`: requests and limits per container or for the whole pod, compared exactly.
+public struct ResourcesCheck: RuleCheck {
+    public static let key = "resources"
+    static let fields = ["scope", "containers", "initContainers", "max", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio"]
+
+    public enum Scope: String, Sendable { case container, pod }
+
+    /// Which containers a container-scope check looks at.
+    public enum Selection: Sendable {
+        case all
+        case primary
+        case named(GlobList)
+    }
+
+    /// `requests` / `limits` bounds by resource name.
+    public struct Bounds: Sendable {
+        public var requests: [(name: String, quantity: Quantity)] = []
+        public var limits: [(name: String, quantity: Quantity)] = []
+        public init() {}
+    }
+
+    public var scope: Scope = .container
+    public var containers: Selection = .all
+    public var includeInitContainers = true
+    public var max = Bounds()
+    public var min = Bounds()
+    /// `("requests", "cpu")` for `"requests.cpu"`.
+    public var require: [(list: String, name: String)] = []
+    public var requestsWithinLimits = false
+    public var maxLimitRequestRatio: [(name: String, ratio: Quantity)] = []
+
+    /// Native resources Kubernetes lets a container use without a limit. A missing limit on any
+    /// other resource (GPUs, hugepages, ...) means none may be used, not "unbounded".
+    static let overcommittable: Set<String> = ["cpu", "memory", "ephemeral-storage"]
+
+    public init() {}
+
+    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+        guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a resources check", context: &context) else { return nil }
+        let before = context.errors.count
+        if let scopeText = reader.string("scope", context: &context) {
+            if let value = Scope(rawValue: scopeText) { scope = value } else {
+                context.fail(pointer.child("scope"), "'\(scopeText)' is not a scope; use \"container\" or \"pod\"")
+            }
+        }
+        if let (selection, path) = reader.child("containers") {
+            if selection.string == "all" {
+                containers = .all
+            } else if selection.string == "primary" {
+                containers = .primary
+            } else if selection.isArray, let globs = ObjectReader.globList(selection, at: path, context: &context) {
+                containers = .named(globs)
+            } else if !selection.isArray {
+                context.fail(path, "expected \"all\", \"primary\" or a list of container name patterns, found \(selection.scalarText)")
+            }
+        }
+        includeInitContainers = reader.bool("initContainers", context: &context) ?? true
+        max = Self.bounds(reader, "max", context: &context)
+        min = Self.bounds(reader, "min", context: &context)
+        for (index, entry) in (reader.stringList("require", context: &context) ?? []).enumerated() {
+            let parts = entry.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2, parts[0] == "requests" || parts[0] == "limits", !parts[1].isEmpty {
+                require.append((parts[0], parts[1]))
+            } else {
+                context.fail(pointer.child("require").child(index), "'\(entry)' is not of the form requests.NAME or limits.NAME (e.g. \"limits.memory\")")
+            }
+        }
+        requestsWithinLimits = reader.bool("requestsWithinLimits", context: &context) ?? false
+        if let (ratios, path) = reader.child("maxLimitRequestRatio") {
+            if ratios.isObject {
+                for (name, value) in ratios.members {
+                    guard value.number != nil, let ratio = ObjectReader.quantity(value, at: path.child(name), context: &context) else {
+                        if value.number == nil { context.fail(path.child(name), "expected a number (the largest limit/request ratio), found \(value.kind.phrase)") }
+                        continue
+                    }
+                    guard ratio.nanos >= Quantity.nanosPerUnit else {
+                        context.fail(path.child(name), "a limit/request ratio below 1 can never be met; use a number of at least 1")
+                        continue
+                    }
+                    maxLimitRequestRatio.append((name, ratio))
+                }
+            } else {
+                context.fail(path, "expected an object of resource name to number, found \(ratios.kind.phrase)")
+            }
+        }
+        let hasCheck = !max.requests.isEmpty || !max.limits.isEmpty || !min.requests.isEmpty || !min.limits.isEmpty || !require.isEmpty
+            || requestsWithinLimits || !maxLimitRequestRatio.isEmpty
+        if !hasCheck, context.errors.count == before {
+            context.fail(pointer, "a resources check needs at least one of: max, min, require, requestsWithinLimits, maxLimitRequestRatio")
+        }
+        guard context.errors.count == before else { return nil }
+    }
+
+    private static func bounds(_ reader: ObjectReader, _ key: String, context: inout LoadContext) -> Bounds {
+        var bounds = Bounds()
+        guard let (node, path) = reader.child(key),
+            let boundsReader = ObjectReader(node, at: path, allowed: ["requests", "limits"], what: "'\(key)' bounds", context: &context)
+        else { return bounds }
+        for list in ["requests", "limits"] {
+            guard let (listNode, listPath) = boundsReader.child(list) else { continue }
+            guard listNode.isObject else {
+                context.fail(listPath, "expected an object of resource name to quantity, found \(listNode.kind.phrase)")
+                continue
+            }
+            for (name, value) in listNode.members {
+                guard let quantity = ObjectReader.quantity(value, at: listPath.child(name), context: &context) else { continue }
+                if list == "requests" { bounds.requests.append((name, quantity)) } else { bounds.limits.append((name, quantity)) }
+            }
+        }
+        return bounds
+    }
+
+    public func evaluate(_ subject: Subject) -> [Violation] {
+        switch scope {
+        case .container:
+            var violations: [Violation] = []
+            for container in selectedContainers(subject) {
+                violations += check(Amounts(container), path: container.pointer + "/resources", label: "container '\(container.name)'", container: container.name)
+            }
+            return violations
+        case .pod:
+            return check(Amounts(pod: subject.pod), path: "/spec", label: "the pod", container: nil)
+        }
+    }
+
+    private func selectedContainers(_ subject: Subject) -> [Container] {
+        let spec = subject.pod.spec
+        switch containers {
+        case .all: return (includeInitContainers ? spec.initContainers : []) + spec.containers
+        case .primary: return subject.primaryContainer.map { [$0] } ?? []
+        case .named(let globs):
+            return ((includeInitContainers ? spec.initContainers : []) + spec.containers).filter { globs.matches($0.name) }
+        }
+    }
+
+    /// Effective requests and limits of one container or of the whole pod.
+    struct Amounts {
+        var requests: [String: Quantity] = [:]
+        var limits: [String: Quantity] = [:]
+        /// Names whose limit is missing on some counted container (pod scope).
+        var unboundedLimits: Set<String> = []
+        /// Whether requests came from limits by Kubernetes defaulting, for better paths.
+        var explicitRequests: Set<String> = []
+
+        init(_ container: Container) {
+            for (name, quantity) in container.resources.limits { limits[name] = quantity }
+            for (name, quantity) in container.resources.requests {
+                requests[name] = quantity
+                explicitRequests.insert(name)
+            }
+            for (name, quantity) in container.resources.limits where requests[name] == nil { requests[name] = quantity }
+        }
+
+        /// Kubernetes' pod request: max(sum of app containers and sidecars, largest init
+        /// container plus the sidecars started before it) plus overhead. Limits add up the same
+        /// way, and a counted container without a limit leaves the pod unbounded.
+        init(pod: Pod) {
+            let spec = pod.spec
+            let parts = spec.containers.map(Amounts.init)
+            let initParts = spec.initContainers.map { ($0.isSidecar, Amounts($0)) }
+            var names = Set<String>()
+            for part in parts + initParts.map(\.1) {
+                names.formUnion(part.requests.keys)
+                names.formUnion(part.limits.keys)
+            }
+            for (name, _) in spec.overhead { names.insert(name) }
+            for name in names {
+                for (list, pick) in [("requests", { (a: Amounts) in a.requests[name] }), ("limits", { (a: Amounts) in a.limits[name] })] {
+                    var sum = Quantity.zero
+                    var sidecars = Quantity.zero
+                    var initMax = Quantity.zero
+                    var missing = false
+                    for part in parts {
+                        if let value = pick(part) { sum = sum + value } else { missing = true }
+                    }
+                    for (isSidecar, part) in initParts {
+                        let value = pick(part)
+                        if value == nil { missing = true }
+                        if isSidecar {
+                            sum = sum + (value ?? .zero)
+                            sidecars = sidecars + (value ?? .zero)
+                            initMax = Swift.max(initMax, sidecars)
+                        } else {
+                            initMax = Swift.max(initMax, (value ?? .zero) + sidecars)
+                        }
+                    }
+                    let total = Swift.max(sum, initMax) + (spec.overhead[name] ?? .zero)
+                    if list == "requests" {
+                        requests[name] = total
+                        explicitRequests.insert(name)
+                    } else if missing {
+                        unboundedLimits.insert(name)
+                    } else {
+                        limits[name] = total
+                    }
+                }
+            }
+        }
+    }
+
+    private func check(_ amounts: Amounts, path: String, label: String, container: String?) -> [Violation] {
+        var violations: [Violation] = []
+        func add(_ pointer: String, _ detail: String, value: String?, allowed: String?) {
+            violations.append(Violation(path: pointer, detail: detail, value: value, allowed: allowed, container: container))
+        }
+        func requestPath(_ name: String) -> String {
+            let list = amounts.explicitRequests.contains(name) || path == "/spec" ? "requests" : "limits"
+            return path == "/spec" ? path : "\(path)/\(list)/\(JSONPointer.escape(name))"
+        }
+        func limitPath(_ name: String) -> String {
+            path == "/spec" ? path : "\(path)/limits/\(JSONPointer.escape(name))"
+        }
+        func isUnbounded(_ name: String) -> Bool {
+            Self.overcommittable.contains(name) && (amounts.limits[name] == nil || amounts.unboundedLimits.contains(name))
+        }
+
+        for (name, bound) in max.requests {
+            if let value = amounts.requests[name], value > bound {
+                add(requestPath(name), "\(label) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+            }
+        }
+        for (name, bound) in max.limits {
+            if isUnbounded(name) {
+                add(limitPath(name), "\(label) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)")
+            } else if let value = amounts.limits[name], value > bound {
+                add(limitPath(name), "\(label) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+            }
+        }
+        for (name, bound) in min.requests {
+            let value = amounts.requests[name] ?? .zero
+            if value < bound {
+                let shown = amounts.requests[name]?.description ?? "nothing"
+                add(requestPath(name), "\(label) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
+            }
+        }
+        for (name, bound) in min.limits {
+            if let value = amounts.limits[name], value < bound {
+                add(limitPath(name), "\(label) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)")
+            }
+        }
+        for (list, name) in require {
+            let present = list == "requests" ? amounts.requests[name] != nil : (amounts.limits[name] != nil && !amounts.unboundedLimits.contains(name))
+            if !present {
+                add(path == "/spec" ? path : "\(path)/\(list)", "\(label) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
+            }
+        }
+        if requestsWithinLimits {
+            for (name, request) in amounts.requests.sorted(by: { $0.key < $1.key }) {
+                if let limit = amounts.limits[name], request > limit {
+                    add(requestPath(name), "\(label) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)")
+                }
+            }
+        }
+        for (name, ratio) in maxLimitRequestRatio {
+            let request = amounts.requests[name]
+            if isUnbounded(name), request != nil {
+                add(limitPath(name), "\(label) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)")
+            } else if let limit = amounts.limits[name], let request {
+                if request.isZero || !limit.isAtMost(ratio, times: request) {
+                    add(limitPath(name), "\(label) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)")
+                }
+            }
+        }
+        return violations
+    }
+}

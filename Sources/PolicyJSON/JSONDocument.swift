@@ -1,0 +1,61 @@
+internal import CJansson
+
+/// An immutable, parsed JSON document whose tree is owned by jansson.
+///
+/// `JSONDocument` owns exactly one reference to the root `json_t`; every ``JSONNode`` borrowed
+/// from it keeps the document alive, so a node can never outlive the tree it points into.
+///
+/// The document is `@unchecked Sendable` because nothing mutates the tree after construction:
+/// jansson's reference counts are only touched here, in `init` and `deinit`, and reads of an
+/// unchanging tree are safe from any thread.
+public final class JSONDocument: @unchecked Sendable {
+    let root: UnsafeMutablePointer<json_t>
+
+    /// Takes over the single reference a jansson constructor (`json_loadb`, `json_object`, ...)
+    /// returned; the document releases it in `deinit`.
+    init(takingOwnership root: UnsafeMutablePointer<json_t>) {
+        self.root = root
+    }
+
+    deinit {
+        json_decref(root)
+    }
+
+    /// Parses one JSON text (any value at the top level) from raw bytes.
+    ///
+    /// Duplicate object keys are rejected: a policy or manifest that says the same key twice is
+    /// ambiguous, and JSON parsers disagree on which one wins.
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 JSON text.
+    ///   - source: the name used in error messages (a file path, `<stdin>`, a package member).
+    /// - Throws: ``JSONParseError`` with the line, column and byte offset of the problem.
+    public static func parse(_ bytes: some Collection<UInt8>, source: String) throws(JSONParseError) -> JSONDocument {
+        var error = json_error_t()
+        let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+        let load = { (buffer: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<json_t>? in
+            withCChars(buffer) { json_loadb($0, $1, flags, &error) }
+        }
+        let parsed = bytes.withContiguousStorageIfAvailable(load) ?? Array(bytes).withUnsafeBufferPointer(load)
+        guard let root = parsed else {
+            throw JSONParseError(source: source, jansson: error)
+        }
+        return JSONDocument(takingOwnership: root)
+    }
+
+    /// Parses a string of JSON text.
+    public static func parse(_ text: String, source: String) throws(JSONParseError) -> JSONDocument {
+        try parse(Array(text.utf8), source: source)
+    }
+
+    /// Builds a jansson tree from a Swift value, e.g. a YAML document or a resolved pod, so that
+    /// every document is read through the same ``JSONNode`` API.
+    ///
+    /// - Throws: ``JSONBuildError`` when a value cannot be represented (a non-finite number).
+    public convenience init(_ value: JSONValue) throws(JSONBuildError) {
+        self.init(takingOwnership: try JanssonBuilder.build(value))
+    }
+
+    /// The top-level value.
+    public var rootNode: JSONNode { JSONNode(document: self, raw: root) }
+}

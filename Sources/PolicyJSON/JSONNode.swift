@@ -1,0 +1,179 @@
+internal import CJansson
+
+/// The kind of a JSON value.
+public enum JSONKind: String, Sendable {
+    case object, array, string, integer, real, bool, null
+
+    /// The article-and-noun form used in error messages ("an object", "a string").
+    public var phrase: String {
+        switch self {
+        case .object: "an object"
+        case .array: "an array"
+        case .string: "a string"
+        case .integer: "an integer"
+        case .real: "a number"
+        case .bool: "a boolean"
+        case .null: "null"
+        }
+    }
+}
+
+/// A borrowed view of one value inside a ``JSONDocument``.
+///
+/// jansson's `json_object_get` and `json_array_get` return borrowed references; a node pairs
+/// such a pointer with the document that owns it, so the pointer stays valid as long as the node
+/// exists, and no reference counting happens on the hot path.
+public struct JSONNode: @unchecked Sendable {
+    /// Keeps the tree alive; the tree is immutable (see ``JSONDocument``).
+    public let document: JSONDocument
+    let raw: UnsafeMutablePointer<json_t>
+
+    init(document: JSONDocument, raw: UnsafeMutablePointer<json_t>) {
+        self.document = document
+        self.raw = raw
+    }
+
+    /// What kind of value this is.
+    public var kind: JSONKind {
+        switch cjansson_typeof(raw) {
+        case JSON_OBJECT: .object
+        case JSON_ARRAY: .array
+        case JSON_STRING: .string
+        case JSON_INTEGER: .integer
+        case JSON_REAL: .real
+        case JSON_TRUE, JSON_FALSE: .bool
+        default: .null
+        }
+    }
+
+    public var isObject: Bool { cjansson_typeof(raw) == JSON_OBJECT }
+    public var isArray: Bool { cjansson_typeof(raw) == JSON_ARRAY }
+    public var isNull: Bool { cjansson_typeof(raw) == JSON_NULL }
+
+    /// The string, when this is a string (jansson strings may hold NUL; they are kept).
+    public var string: String? {
+        guard cjansson_typeof(raw) == JSON_STRING, let chars = json_string_value(raw) else { return nil }
+        let length = json_string_length(raw)
+        return chars.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+
+    /// The integer, when this is an integer.
+    public var integer: Int64? {
+        cjansson_typeof(raw) == JSON_INTEGER ? Int64(json_integer_value(raw)) : nil
+    }
+
+    /// The number, when this is an integer or a real.
+    public var number: Double? {
+        switch cjansson_typeof(raw) {
+        case JSON_INTEGER: Double(json_integer_value(raw))
+        case JSON_REAL: json_real_value(raw)
+        default: nil
+        }
+    }
+
+    /// The boolean, when this is `true` or `false`.
+    public var bool: Bool? {
+        switch cjansson_typeof(raw) {
+        case JSON_TRUE: true
+        case JSON_FALSE: false
+        default: nil
+        }
+    }
+
+    /// A scalar written the way a person would read it back: strings bare, numbers in their
+    /// shortest exact form, `true`/`false`/`null`; containers as compact JSON.
+    public var scalarText: String {
+        switch kind {
+        case .string: string ?? ""
+        case .integer: String(integer ?? 0)
+        case .real: JSONValue.format(real: json_real_value(raw))
+        case .bool: (bool ?? false) ? "true" : "false"
+        case .null: "null"
+        case .object, .array: value.compactText
+        }
+    }
+
+    /// The member named `key`, when this is an object that has it.
+    public subscript(key: String) -> JSONNode? {
+        guard cjansson_typeof(raw) == JSON_OBJECT else { return nil }
+        return withCChars(key) { json_object_getn(raw, $0, $1) }.map { JSONNode(document: document, raw: $0) }
+    }
+
+    /// The element at `index`, when this is an array and the index is in range.
+    public subscript(index: Int) -> JSONNode? {
+        guard cjansson_typeof(raw) == JSON_ARRAY, index >= 0, index < json_array_size(raw) else { return nil }
+        return json_array_get(raw, index).map { JSONNode(document: document, raw: $0) }
+    }
+
+    /// Number of members of an object or elements of an array; 0 for scalars.
+    public var count: Int {
+        switch cjansson_typeof(raw) {
+        case JSON_OBJECT: json_object_size(raw)
+        case JSON_ARRAY: json_array_size(raw)
+        default: 0
+        }
+    }
+
+    /// The elements of an array in order (empty for anything else).
+    public var elements: [JSONNode] {
+        guard cjansson_typeof(raw) == JSON_ARRAY else { return [] }
+        let size = json_array_size(raw)
+        var result: [JSONNode] = []
+        result.reserveCapacity(size)
+        for index in 0..<size {
+            if let element = json_array_get(raw, index) {
+                result.append(JSONNode(document: document, raw: element))
+            }
+        }
+        return result
+    }
+
+    /// The members of an object in document order (empty for anything else).
+    public var members: [(key: String, value: JSONNode)] {
+        guard cjansson_typeof(raw) == JSON_OBJECT else { return [] }
+        var result: [(key: String, value: JSONNode)] = []
+        result.reserveCapacity(json_object_size(raw))
+        var iterator = json_object_iter(raw)
+        while let current = iterator {
+            if let keyChars = json_object_iter_key(current), let value = json_object_iter_value(current) {
+                let length = json_object_iter_key_len(current)
+                let key = keyChars.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                }
+                result.append((key, JSONNode(document: document, raw: value)))
+            }
+            iterator = json_object_iter_next(raw, current)
+        }
+        return result
+    }
+
+    /// The value at a JSON pointer below this node.
+    public func node(at pointer: JSONPointer) -> JSONNode? {
+        var current = self
+        for token in pointer.tokens {
+            if current.isArray {
+                guard let index = Int(token), let next = current[index] else { return nil }
+                current = next
+            } else {
+                guard let next = current[token] else { return nil }
+                current = next
+            }
+        }
+        return current
+    }
+
+    /// A deep copy of this value as a Swift value.
+    public var value: JSONValue {
+        switch kind {
+        case .object: .object(JSONObject(members.map { ($0.key, $0.value.value) }))
+        case .array: .array(elements.map(\.value))
+        case .string: .string(string ?? "")
+        case .integer: .integer(integer ?? 0)
+        case .real: .real(json_real_value(raw))
+        case .bool: .bool(bool ?? false)
+        case .null: .null
+        }
+    }
+}

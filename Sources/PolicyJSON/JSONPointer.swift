@@ -1,0 +1,55 @@
+import Foundation
+
+/// An RFC 6901 JSON pointer, e.g. `/spec/containers/0/resources/limits/nvidia.com~1gpu`.
+public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The unescaped reference tokens.
+    public var tokens: [String]
+
+    /// The pointer to the whole document.
+    public static let root = JSONPointer(tokens: [])
+
+    public init(tokens: [String]) {
+        self.tokens = tokens
+    }
+
+    /// Parses the string form; tokens are unescaped (`~1` is `/`, `~0` is `~`).
+    public init(_ text: String) {
+        if text.isEmpty {
+            tokens = []
+        } else {
+            tokens = text.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+                $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            }
+        }
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(value)
+    }
+
+    /// This pointer extended by one object key or array index.
+    public func appending(_ token: String) -> JSONPointer {
+        JSONPointer(tokens: tokens + [token])
+    }
+
+    /// This pointer extended by an array index.
+    public func appending(_ index: Int) -> JSONPointer {
+        appending(String(index))
+    }
+
+    /// This pointer extended by several tokens.
+    public func appending(contentsOf more: [String]) -> JSONPointer {
+        JSONPointer(tokens: tokens + more)
+    }
+
+    /// Escapes one token for the string form.
+    public static func escape(_ token: String) -> String {
+        guard token.contains(where: { $0 == "~" || $0 == "/" }) else { return token }
+        return token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+    }
+
+    public var description: String {
+        tokens.isEmpty ? "" : tokens.map { "/" + JSONPointer.escape($0) }.joined()
+    }
+}
+

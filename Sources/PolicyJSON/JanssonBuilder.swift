@@ -1,0 +1,73 @@
+internal import CJansson
+
+/// Converts Swift values to jansson trees and jansson trees to text.
+enum JanssonBuilder {
+    /// Builds a new tree; the caller owns the returned reference.
+    static func build(_ value: JSONValue, at pointer: JSONPointer = .root) throws(JSONBuildError)
+        -> UnsafeMutablePointer<json_t>
+    {
+        let made: UnsafeMutablePointer<json_t>?
+        switch value {
+        case .null: made = json_null()
+        case .bool(let flag): made = flag ? json_true() : json_false()
+        case .integer(let number): made = json_integer(json_int_t(number))
+        case .real(let number):
+            guard number.isFinite else { throw JSONBuildError(pointer: pointer, reason: "\(number) is not finite") }
+            made = json_real(number)
+        case .string(let text):
+            made = withCChars(text) { json_stringn($0, $1) }
+        case .array(let elements):
+            guard let array = json_array() else { throw JSONBuildError(pointer: pointer, reason: "out of memory") }
+            for (offset, element) in elements.enumerated() {
+                let child: UnsafeMutablePointer<json_t>
+                do {
+                    child = try build(element, at: pointer.appending(offset))
+                } catch {
+                    json_decref(array)
+                    throw error
+                }
+                json_array_append_new(array, child)  // steals child
+            }
+            made = array
+        case .object(let object):
+            guard let result = json_object() else { throw JSONBuildError(pointer: pointer, reason: "out of memory") }
+            for (key, member) in object {
+                let child: UnsafeMutablePointer<json_t>
+                do {
+                    child = try build(member, at: pointer.appending(key))
+                } catch {
+                    json_decref(result)
+                    throw error
+                }
+                _ = withCChars(key) { json_object_setn_new(result, $0, $1, child) }  // steals child
+            }
+            made = result
+        }
+        guard let made else { throw JSONBuildError(pointer: pointer, reason: "jansson refused the value") }
+        return made
+    }
+
+    /// Serializes a tree with jansson's encoder.
+    static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool) -> [UInt8] {
+        var flags = Int(JSON_ENCODE_ANY) | cjansson_real_precision(17)
+        flags |= pretty ? cjansson_indent(2) : Int(JSON_COMPACT)
+        if sortKeys { flags |= Int(JSON_SORT_KEYS) }
+        let size = json_dumpb(json, nil, 0, flags)
+        guard size > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = buffer.withMemoryRebound(to: CChar.self) { json_dumpb(json, $0.baseAddress, size, flags) }
+        }
+    }
+}
+
+extension JSONValue {
+    /// Serialized JSON text, produced by jansson's encoder. Object members keep insertion order
+    /// unless `sortKeys` is set, so output is byte-for-byte stable for the same value.
+    public func serialized(pretty: Bool = true, sortKeys: Bool = false) throws(JSONBuildError) -> [UInt8] {
+        let tree = try JanssonBuilder.build(self)
+        defer { json_decref(tree) }
+        var bytes = JanssonBuilder.dump(tree, pretty: pretty, sortKeys: sortKeys)
+        if pretty { bytes.append(UInt8(ascii: "\n")) }
+        return bytes
+    }
+}

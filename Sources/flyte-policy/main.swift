@@ -1,0 +1,2 @@
+import PolicyCLI
+PolicyCLIMain.run()
