@@ -59,3 +59,8 @@ public final class JSONDocument: @unchecked Sendable {
     /// The top-level value.
     public var rootNode: JSONNode { JSONNode(document: self, raw: root) }
 }
+
+/// The jansson library in use, for `flyte-policy version`.
+public enum JSONLibrary {
+    public static var version: String { String(cString: jansson_version_str()) }
+}

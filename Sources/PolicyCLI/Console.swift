@@ -1,0 +1,26 @@
+import Foundation
+
+/// Where a command writes: injectable so tests can capture output without a process.
+struct Console: Sendable {
+    var out: @Sendable (String) -> Void
+    var err: @Sendable (String) -> Void
+    var stdoutIsTerminal: Bool
+    var stderrIsTerminal: Bool
+    var environment: [String: String]
+
+    static let standard = Console(
+        out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+        err: { text in FileHandle.standardError.write(Data(text.utf8)) },
+        stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
+        stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+        environment: ProcessInfo.processInfo.environment)
+}
+
+/// Process exit statuses (cli.md): 0 clean, 1 findings at the fail level, 2 could not run faithfully.
+struct ExitCode: Equatable, Sendable {
+    var rawValue: Int32
+
+    static let success = ExitCode(rawValue: 0)
+    static let findings = ExitCode(rawValue: 1)
+    static let failure = ExitCode(rawValue: 2)
+}

@@ -1,0 +1,124 @@
+import Foundation
+import PolicyCore
+import PolicyIO
+import PolicyJSON
+
+/// `flyte-policy check [INPUT...] --policies PATH...`
+enum CheckCommand {
+    static let options: [OptionSpec] = [
+        OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required)."),
+        OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable)."),
+        OptionSpec(name: "--format", valueName: "FORMAT", choices: ["text", "json"], help: "Report format; default text."),
+        OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
+        OptionSpec(name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
+        OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace for objects that do not name one."),
+        OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
+        OptionSpec(name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"], help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
+    ]
+
+    static let help = ArgumentParser.help(
+        usage: "flyte-policy check [INPUT...] --policies PATH... [options]",
+        summary: "Evaluate policies against every pod the inputs describe: the pre-merge CI gate.",
+        options: options,
+        details: """
+            INPUT is a file, a folder (searched recursively for .json, .yaml and .yml) or - for
+            standard input, detected by content: Kubernetes manifests in JSON or YAML, many documents
+            per file (Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+            List) and AdmissionReview objects.
+
+            Exit codes: 0 nothing reached --fail-on; 1 a finding reached it; 2 an input or the policy
+            set could not be read (nothing is skipped silently).
+            """,
+        examples: [
+            "flyte-policy check examples/ --policies policies/",
+            "kubectl get pods -n ml-production -o json | flyte-policy check - --policies policies/",
+            "flyte-policy check deploy/ --policies policies/ --exceptions waivers/ --format json --output report.json",
+            "flyte-policy check manifests/ --policies policies/ --fail-on warn",
+        ])
+
+    static func run(_ arguments: [String], _ console: Console) -> ExitCode {
+        let parsed: ParsedArguments
+        do { parsed = try ArgumentParser.parse(arguments, options: options, command: "check") } catch {
+            console.err("flyte-policy check: \(error)\n")
+            return .failure
+        }
+        if parsed.help {
+            console.out(help)
+            return .success
+        }
+        let policyPaths = parsed.all("--policies")
+        guard !policyPaths.isEmpty else {
+            console.err("flyte-policy check: --policies is required (a policy file or folder)\nRun 'flyte-policy check --help' for usage.\n")
+            return .failure
+        }
+        guard !parsed.positionals.isEmpty else {
+            console.err("flyte-policy check: name at least one input (a file, a folder, or - for standard input)\nRun 'flyte-policy check --help' for usage.\n")
+            return .failure
+        }
+
+        let policies: PolicySet
+        do { policies = try PolicyFiles.load(policyPaths + parsed.all("--exceptions")) } catch {
+            for problem in error.errors { console.err("error: \(problem)\n") }
+            console.err("flyte-policy check: the policy set does not load; nothing was checked\n")
+            return .failure
+        }
+
+        var inputErrors: [InputError] = []
+        var subjects: [Subject] = []
+        var skipped: [String] = []
+        let reader = ManifestReader(defaultNamespace: parsed.value("--namespace"))
+        do {
+            for file in try InputFiles.collect(parsed.positionals) {
+                do {
+                    let outcome = try reader.read(file)
+                    subjects += outcome.subjects
+                    skipped += outcome.skippedKinds
+                } catch {
+                    inputErrors.append(error)
+                }
+            }
+        } catch {
+            inputErrors.append(error)
+        }
+
+        let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
+        var report = Evaluator(policies: policies, today: today).report(subjects)
+        if !skipped.isEmpty {
+            let kinds = Set(skipped).sorted().joined(separator: ", ")
+            report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")
+        }
+        if subjects.isEmpty, inputErrors.isEmpty {
+            report.notices.append("the inputs describe no pod, so nothing was checked")
+        }
+
+        let rendered: [UInt8]
+        switch parsed.value("--format") ?? "text" {
+        case "json":
+            rendered = JSONReport.render(report)
+        default:
+            let color: Bool
+            switch parsed.value("--color") ?? "auto" {
+            case "always": color = true
+            case "never": color = false
+            default: color = parsed.value("--output") == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
+            }
+            rendered = Array(TextReport.render(report, style: .init(color: color, quiet: parsed.flags.contains("--quiet"))).utf8)
+        }
+        if let output = parsed.value("--output") {
+            guard FileManager.default.createFile(atPath: output, contents: Data(rendered)) else {
+                console.err("flyte-policy check: cannot write the report to \(output)\n")
+                return .failure
+            }
+        } else {
+            console.out(String(decoding: rendered, as: UTF8.self))
+        }
+
+        for error in inputErrors { console.err("error: \(error)\n") }
+        if !inputErrors.isEmpty {
+            console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; the result is incomplete (exit 2)\n")
+            return .failure
+        }
+        let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
+        return report.fails(at: failOn) ? .findings : .success
+    }
+}

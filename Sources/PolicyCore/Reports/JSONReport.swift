@@ -1,0 +1,65 @@
+import PolicyJSON
+
+/// The `--format json` report: the stable schema in `docs/report-schema.json`.
+public enum JSONReport {
+    public static let schemaVersion = "flyte-policy.report/v1"
+
+    public static func value(_ report: Report) -> JSONValue {
+        let summary = report.summary
+        var root = JSONObject()
+        root["schemaVersion"] = .string(schemaVersion)
+        root["summary"] = [
+            "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
+            "deny": .integer(Int64(summary.deny)), "warn": .integer(Int64(summary.warn)), "audit": .integer(Int64(summary.audit)),
+            "excepted": .integer(Int64(summary.excepted)),
+        ]
+        root["findings"] = .array(report.findings.map { finding($0, report.subjects) })
+        root["notices"] = .array(report.notices.map(JSONValue.string))
+        return .object(root)
+    }
+
+    public static func render(_ report: Report) -> [UInt8] {
+        (try? value(report).serialized(pretty: true)) ?? Array("{}\n".utf8)
+    }
+
+    static func finding(_ finding: Finding, _ subjects: [Subject]) -> JSONValue {
+        var object = JSONObject()
+        object["policy"] = .string(finding.policy)
+        object["rule"] = .string(finding.rule)
+        object["action"] = .string(finding.action.rawValue)
+        object["severity"] = .string(finding.severity.rawValue)
+        object["status"] = .string(finding.status.rawValue)
+        if let exception = finding.exception {
+            object["exception"] = .string(exception)
+            object["exceptionReason"] = finding.exceptionReason.map(JSONValue.string) ?? .null
+        }
+        object["message"] = .string(finding.message)
+        object["path"] = .string(finding.path)
+        if finding.subjectIndex >= 0, finding.subjectIndex < subjects.count {
+            object["subject"] = subject(subjects[finding.subjectIndex], container: finding.container)
+        }
+        if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
+        return .object(object)
+    }
+
+    public static func subject(_ subject: Subject, container: String?) -> JSONValue {
+        var object = JSONObject()
+        object["source"] = .string(subject.source.description)
+        object["kind"] = .string(subject.kind)
+        object["namespace"] = .string(subject.namespace ?? "")
+        object["name"] = .string(subject.name)
+        if let container { object["container"] = .string(container) }
+        if let flyte = subject.flyte {
+            var context = JSONObject()
+            context["project"] = .string(flyte.project ?? "")
+            context["domain"] = .string(flyte.domain ?? "")
+            context["workflow"] = .string(flyte.workflow ?? "")
+            context["task"] = .string(flyte.task ?? "")
+            context["node"] = .string(flyte.node ?? "")
+            if let taskType = flyte.taskType { context["taskType"] = .string(taskType) }
+            if let interruptible = flyte.interruptible { context["interruptible"] = .bool(interruptible) }
+            object["flyte"] = .object(context)
+        }
+        return .object(object)
+    }
+}

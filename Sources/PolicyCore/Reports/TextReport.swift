@@ -1,0 +1,64 @@
+/// The `--format text` report: grouped by subject, one line per finding, a closing summary.
+public enum TextReport {
+    public struct Style: Sendable {
+        public var color: Bool
+        public var quiet: Bool
+
+        public init(color: Bool = false, quiet: Bool = false) {
+            self.color = color
+            self.quiet = quiet
+        }
+    }
+
+    public static func render(_ report: Report, style: Style = Style()) -> String {
+        var out = ""
+        func paint(_ text: String, _ code: String) -> String { style.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+        var bySubject: [Int: [Finding]] = [:]
+        for finding in report.findings { bySubject[finding.subjectIndex, default: []].append(finding) }
+        for index in bySubject.keys.sorted() {
+            guard let findings = bySubject[index], index < report.subjects.count else { continue }
+            let visible = style.quiet ? findings.filter { $0.status == .fail } : findings
+            guard !visible.isEmpty else { continue }
+            out += paint(heading(report.subjects[index]), "1") + "\n"
+            for finding in visible {
+                let label: String
+                if finding.status == .excepted {
+                    label = paint("EXCEPTED", "2")
+                } else {
+                    switch finding.action {
+                    case .deny: label = paint("DENY    ", "31")
+                    case .warn: label = paint("WARN    ", "33")
+                    case .audit: label = paint("AUDIT   ", "36")
+                    }
+                }
+                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(finding.message)\n"
+                if finding.status == .excepted, let exception = finding.exception {
+                    out += "           excepted by \(exception): \(finding.exceptionReason ?? "")\n"
+                }
+                if let provenance = finding.provenance { out += "           set by \(provenance)\n" }
+            }
+        }
+        for notice in report.notices { out += paint("warning: ", "33") + notice + "\n" }
+        let summary = report.summary
+        let subjects = summary.subjects == 1 ? "1 pod" : "\(summary.subjects) pods"
+        let findings = summary.findings == 1 ? "1 finding" : "\(summary.findings) findings"
+        out += "\(subjects) checked: \(findings) (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
+        return out
+    }
+
+    /// `examples/pods.yaml:12 Deployment ml-production/trainer` plus the Flyte identity.
+    static func heading(_ subject: Subject) -> String {
+        var text = "\(subject.source) \(subject.kind)"
+        let name = subject.namespace.map { "\($0)/\(subject.name)" } ?? subject.name
+        if !name.isEmpty { text += " \(name)" }
+        if let flyte = subject.flyte {
+            var parts: [String] = []
+            if let workflow = flyte.workflow, !workflow.isEmpty { parts.append("workflow \(workflow)") }
+            if let node = flyte.node, !node.isEmpty { parts.append("node \(node)") }
+            if let task = flyte.task, !task.isEmpty { parts.append("task \(task)") }
+            if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
+        }
+        return text
+    }
+}

@@ -1,0 +1,27 @@
+import PolicyCore
+import PolicyJSON
+import PolicyYAML
+
+/// An input that could not be read faithfully. Every case is a complete sentence naming the
+/// file and, where it applies, the document and JSON pointer.
+public enum InputError: Error, Sendable, CustomStringConvertible {
+    case notFound(path: String)
+    case unreadable(path: String, reason: String)
+    case json(JSONParseError)
+    case yaml(YAMLError)
+    case invalidObject(source: String, pointer: String, reason: String)
+    case unsupported(source: String, reason: String)
+    case empty(path: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let path): "\(path): no such file or folder."
+        case .unreadable(let path, let reason): "\(path): cannot be read: \(reason)."
+        case .json(let error): "\(error.source):\(error.line):\(error.column): invalid JSON at byte \(error.offset): \(error.reason)."
+        case .yaml(let error): "\(error.source):\(error.line):\(error.column): invalid YAML: \(error.reason)."
+        case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer.isEmpty ? "(document)" : pointer): \(reason)."
+        case .unsupported(let source, let reason): "\(source): \(reason)."
+        case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml or .yml files)."
+        }
+    }
+}

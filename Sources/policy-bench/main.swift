@@ -1,0 +1,1 @@
+print("policy-bench: see bench/run.sh")
