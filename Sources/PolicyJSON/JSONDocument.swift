@@ -32,7 +32,7 @@ public final class JSONDocument: @unchecked Sendable {
     /// - Throws: ``JSONParseError`` with the line, column and byte offset of the problem.
     public static func parse(_ bytes: some Collection<UInt8>, source: String) throws(JSONParseError) -> JSONDocument {
         var error = json_error_t()
-        let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+        let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL)
         let load = { (buffer: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<json_t>? in
             withCChars(buffer) { json_loadb($0, $1, flags, &error) }
         }

@@ -120,6 +120,7 @@ struct TreeBuilder {
     private var anchors: [String: (value: JSONValue, size: Int)] = [:]
     private var nodes = 0
     private var documentLine = 0
+    private var awaitingRoot = false
 
     init(source: String, limits: YAMLLimits) {
         self.source = source
@@ -131,11 +132,21 @@ struct TreeBuilder {
     }
 
     mutating func handle(_ event: Event) throws(YAMLError) {
+        if awaitingRoot, stack.isEmpty {
+            switch event.kind {
+            case .scalar, .alias, .sequenceStart, .mappingStart:
+                // Report a document at its content, not at its `---` marker.
+                documentLine = event.line
+                awaitingRoot = false
+            default: break
+            }
+        }
         switch event.kind {
         case .streamStart, .streamEnd, .documentEnd: break
         case .documentStart:
             anchors = [:]
             documentLine = event.line
+            awaitingRoot = true
         case .alias(let name):
             guard let (value, size) = anchors[name] else { throw fail(event, "the alias *\(name) names no anchor defined before it") }
             try emit(value, size: size, anchor: nil, event: event)

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+@testable import PolicyCLI
+
+/// Runs the CLI in process with captured output.
+final class Capture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outText = ""
+    private var errText = ""
+
+    var out: String { lock.withLock { outText } }
+    var err: String { lock.withLock { errText } }
+
+    var console: Console {
+        Console(
+            out: { text in self.lock.withLock { self.outText += text } },
+            err: { text in self.lock.withLock { self.errText += text } },
+            stdoutIsTerminal: false, stderrIsTerminal: false, environment: [:])
+    }
+}
+
+enum Paths {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let policies = root + "/policies"
+    static let examples = root + "/examples"
+}
+
+func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+    let capture = Capture()
+    let code = PolicyCLIMain.run(arguments, console: capture.console)
+    return (code.rawValue, capture.out, capture.err)
+}
+
+func temporaryFile(_ name: String, _ contents: String) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fp-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let path = folder.appendingPathComponent(name).path
+    try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+@Suite("flyte-policy check and validate")
+struct CLITests {
+    @Test("the bundled example has deny findings: exit 1, grouped text report")
+    func example() {
+        let result = run(["check", Paths.examples, "--policies", Paths.policies])
+        #expect(result.code == 1)
+        #expect(result.out.contains("DENY     [high] gpu-node-pools/approved-gpu-types: GPU type nvidia-tesla-v100 is not approved"))
+        #expect(result.out.contains("5 pods checked: 9 findings (9 deny, 0 warn, 0 audit), 0 excepted"))
+        #expect(result.out.contains("without a pod template not checked (Service)"))
+    }
+
+    @Test("JSON report follows the documented schema")
+    func json() throws {
+        let result = run(["check", Paths.examples + "/manifests/training-pods.yaml", "--policies", Paths.policies, "--format", "json"])
+        #expect(result.code == 1)
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        let summary = object?["summary"] as? [String: Int]
+        #expect(summary == ["subjects": 2, "findings": 2, "deny": 2, "warn": 0, "audit": 0, "excepted": 0])
+        let first = (object?["findings"] as? [[String: Any]])?.first
+        #expect(first?["policy"] as? String == "gpu-node-pools")
+        #expect(first?["path"] as? String == "/spec/nodeSelector/gpu-type")
+        #expect(first?["status"] as? String == "fail")
+        #expect((first?["subject"] as? [String: Any])?["namespace"] as? String == "ml-production")
+    }
+
+    @Test("--fail-on never and an exception turn findings into exit 0")
+    func failOnAndExceptions() throws {
+        #expect(run(["check", Paths.examples, "--policies", Paths.policies, "--fail-on", "never"]).code == 0)
+        let waiver = try temporaryFile("waiver.json", #"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "v100-migration"}, "spec": {"policies": ["gpu-*"], "expires": "2999-01-01", "reason": "ML-1234"}}"#)
+        let result = run(["check", Paths.examples + "/manifests/training-pods.yaml", "--policies", Paths.policies, "--exceptions", waiver])
+        #expect(result.code == 0)
+        #expect(result.out.contains("excepted by v100-migration: ML-1234"))
+    }
+
+    @Test("a broken policy set is exit 2 for check and validate, naming file and pointer", arguments: [
+        (#"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "images": {"forbidenTags": ["latest"]}}]}}"#, "/spec/rules/0/images/forbidenTags"),
+        (#"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "resources": {"max": {"limits": {"cpu": "lots"}}}}]}}"#, "/spec/rules/0/resources/max/limits/cpu"),
+        ("{\"apiVersion\": \"flyte-policy/v1\",\n \"kind\": }", "bad.json:2:"),
+    ])
+    func brokenPolicies(document: String, expected: String) throws {
+        let path = try temporaryFile("bad.json", document)
+        let check = run(["check", Paths.examples, "--policies", path])
+        #expect(check.code == 2)
+        #expect(check.err.contains(path) || check.err.contains("bad.json"))
+        #expect(check.err.contains(expected))
+        #expect(check.out.isEmpty)
+        let validate = run(["validate", path])
+        #expect(validate.code == 2)
+        #expect(validate.err.contains(expected))
+    }
+
+    @Test("an unreadable input is exit 2 even when others pass")
+    func badInput() throws {
+        let path = try temporaryFile("broken.yaml", "kind: Pod\nspec: {containers: [{name: c, resources: {limits: {cpu: 2 cores}}}]}\n")
+        let result = run(["check", Paths.examples + "/manifests/feature-server.json", path, "--policies", Paths.policies])
+        #expect(result.code == 2)
+        #expect(result.err.contains("/spec/containers/0/resources/limits/cpu"))
+        #expect(run(["check", "/nonexistent/input.yaml", "--policies", Paths.policies]).code == 2)
+    }
+
+    @Test("usage errors are exit 2 with a one-line reason", arguments: [
+        (["check", "x.yaml"], "--policies is required"),
+        (["check", "--policies", "p/"], "name at least one input"),
+        (["check", "x", "--policies", "p", "--fromat", "json"], "did you mean '--format'"),
+        (["check", "x", "--policies", "p", "--format", "xml"], "not a valid value"),
+        (["chek"], "did you mean 'check'"),
+        (["validate"], "at least one policy"),
+    ])
+    func usage(arguments: [String], message: String) {
+        let result = run(arguments)
+        #expect(result.code == 2)
+        #expect(result.err.contains(message))
+    }
+
+    @Test("validate reports what loaded")
+    func validate() {
+        let result = run(["validate", Paths.policies])
+        #expect(result.code == 0)
+        #expect(result.out.hasPrefix("ok: 6 policies"))
+    }
+
+    @Test("help screens list options and examples")
+    func help() {
+        let check = run(["check", "--help"])
+        #expect(check.code == 0)
+        #expect(check.out.contains("USAGE: flyte-policy check [INPUT...] --policies PATH... [options]"))
+        #expect(check.out.contains("--fail-on LEVEL"))
+        #expect(check.out.contains("EXAMPLES:"))
+        #expect(run(["--help"]).out.contains("SUBCOMMANDS:"))
+        #expect(run(["version"]).out.contains("jansson 2."))
+    }
+
+    @Test("standard input is read with -")
+    func stdin() throws {
+        let binary = Paths.root + "/.build/debug/flyte-policy"
+        guard FileManager.default.isExecutableFile(atPath: binary) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["check", "-", "--policies", Paths.policies, "--format", "json"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}]}}"#.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(String(decoding: data, as: UTF8.self).contains("no-privileged"))
+    }
+}

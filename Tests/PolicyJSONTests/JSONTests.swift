@@ -1,0 +1,67 @@
+import Testing
+
+@testable import PolicyJSON
+
+@Suite("jansson layer")
+struct JSONTests {
+    @Test("parse errors carry source, line, column and byte offset")
+    func parseError() {
+        #expect {
+            _ = try JSONDocument.parse("{\n  \"a\": [1, 2,,]\n}", source: "f.json")
+        } throws: { error in
+            guard let error = error as? JSONParseError else { return false }
+            return error.source == "f.json" && error.line == 2 && error.column > 0 && error.offset > 0
+        }
+    }
+
+    @Test("typed access and members in document order")
+    func access() throws {
+        let document = try JSONDocument.parse(#"{"z": 1, "a": "x", "m": [true, null, 2.5], "n": {"k": "v"}}"#, source: "t")
+        let root = document.rootNode
+        #expect(root.members.map(\.key) == ["z", "a", "m", "n"])
+        #expect(root["z"]?.integer == 1)
+        #expect(root["a"]?.string == "x")
+        #expect(root["m"]?[0]?.bool == true)
+        #expect(root["m"]?[1]?.isNull == true)
+        #expect(root["m"]?[2]?.number == 2.5)
+        #expect(root["m"]?[3] == nil)
+        #expect(root["m"]?[-1] == nil)
+        #expect(root.node(at: JSONPointer("/n/k"))?.string == "v")
+        #expect(root["missing"] == nil)
+        #expect(root["a"]?["x"] == nil)
+    }
+
+    @Test("nodes keep their document alive")
+    func ownership() throws {
+        let node = try JSONDocument.parse(#"{"a": {"b": "kept"}}"#, source: "t").rootNode["a"]
+        #expect(node?["b"]?.string == "kept")
+    }
+
+    @Test("strings with NUL and non-ASCII survive")
+    func strings() throws {
+        let document = try JSONDocument.parse(#"{"s": "a\u0000b", "u": "größe ✓"}"#, source: "t")
+        #expect(document.rootNode["s"]?.string == "a\u{0}b")
+        #expect(document.rootNode["u"]?.string == "größe ✓")
+    }
+
+    @Test("emitting is deterministic and round-trips")
+    func emit() throws {
+        let value: JSONValue = ["b": 1, "a": ["x", true, nil, 1.5], "c": ["nested": "y"]]
+        let text = String(decoding: try value.serialized(pretty: false), as: UTF8.self)
+        #expect(text == #"{"b":1,"a":["x",true,null,1.5],"c":{"nested":"y"}}"#)
+        let back = try JSONDocument.parse(text, source: "t").rootNode.value
+        #expect(back == value)
+        #expect(try JSONDocument(value).rootNode["c"]?["nested"]?.string == "y")
+    }
+
+    @Test("non-finite numbers cannot be emitted")
+    func nonFinite() {
+        #expect(throws: JSONBuildError.self) { _ = try JSONValue.array([.real(.infinity)]).serialized() }
+    }
+
+    @Test("JSON pointers escape ~ and /", arguments: [(["a/b", "c~d"], "/a~1b/c~0d"), ([], ""), (["nvidia.com/gpu"], "/nvidia.com~1gpu")])
+    func pointers(tokens: [String], text: String) {
+        #expect(JSONPointer(tokens: tokens).description == text)
+        #expect(JSONPointer(text).tokens == tokens)
+    }
+}
