@@ -4,7 +4,9 @@ import PolicyJSON
 /// evaluated against.
 public struct Subject: Sendable {
     /// The typed pod the checks read.
-    public var pod: Pod
+    public var pod: Pod {
+        didSet { requestedResourceNames = Subject.requestedResources(pod) }
+    }
     /// The pod's `metadata` and `spec` as JSON, for `assert` paths over any field.
     public var metadataNode: JSONNode?
     public var specNode: JSONNode?
@@ -29,6 +31,7 @@ public struct Subject: Sendable {
         provenance: Provenance = Provenance()
     ) {
         self.pod = pod
+        self.requestedResourceNames = Subject.requestedResources(pod)
         self.metadataNode = metadataNode
         self.specNode = specNode
         self.kind = kind
@@ -48,8 +51,11 @@ public struct Subject: Sendable {
         return pod.spec.containers.first
     }
 
-    /// Resource names that some container requests or limits with a quantity above zero.
-    public var requestedResourceNames: Set<String> {
+    /// Resource names that some container requests or limits with a quantity above zero,
+    /// computed once per subject because every `resources` match clause asks for them.
+    public private(set) var requestedResourceNames: Set<String>
+
+    private static func requestedResources(_ pod: Pod) -> Set<String> {
         var names = Set<String>()
         for container in pod.allContainers {
             for (name, quantity) in container.resources.requests where quantity.isPositive { names.insert(name) }
@@ -127,6 +133,7 @@ public struct Provenance: Sendable {
 
     /// The layer of the most specific recorded pointer at or above `pointer`.
     public func layer(for pointer: String) -> String? {
+        if layers.isEmpty { return nil }
         var current = Substring(pointer)
         while true {
             if let layer = layers[String(current)] { return layer }
