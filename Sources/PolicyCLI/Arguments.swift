@@ -1,3 +1,5 @@
+import PolicyCore
+
 /// One option a subcommand accepts.
 struct OptionSpec: Sendable {
     var name: String
@@ -88,21 +90,7 @@ enum ArgumentParser {
     }
 
     static func closest(_ word: String, _ candidates: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-            var previous = Array(0...b.count)
-            for i in 1...a.count {
-                var current = [i] + Array(repeating: 0, count: b.count)
-                for j in 1...b.count {
-                    current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                }
-                previous = current
-            }
-            return previous[b.count]
-        }
-        let scored = candidates.map { ($0, distance(Array(word), Array($0))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
-        return best.0
+        Suggest.closest(to: word, among: candidates, maxDistance: 3)
     }
 
     /// The help screen of a subcommand.

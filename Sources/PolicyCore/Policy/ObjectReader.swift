@@ -127,15 +127,17 @@ public struct ObjectReader {
     }
 }
 
-/// "Did you mean" suggestions by edit distance.
-enum Suggest {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+/// "Did you mean" suggestions by edit distance, for policy keys and command-line words alike.
+public enum Suggest {
+    /// The closest candidate, when it is close enough to be a likely typo.
+    public static func closest(to word: String, among candidates: [String], maxDistance: Int? = nil) -> String? {
         let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= (maxDistance ?? max(2, word.count / 3)) else { return nil }
         return best.0
     }
 
-    static func distance(_ a: String, _ b: String) -> Int {
+    /// Levenshtein distance.
+    public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         if a.isEmpty { return b.count }
