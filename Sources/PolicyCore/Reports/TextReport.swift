@@ -32,7 +32,10 @@ public enum TextReport {
                     case .audit: label = paint("AUDIT   ", "36")
                     }
                 }
-                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(finding.message)\n"
+                // The line already names policy/rule; a default message starts with the rule again.
+                let prefix = "\(finding.rule): "
+                let message = finding.message.hasPrefix(prefix) ? String(finding.message.dropFirst(prefix.count)) : finding.message
+                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(message)\n"
                 if finding.status == .excepted, let exception = finding.exception {
                     out += "           excepted by \(exception): \(finding.exceptionReason ?? "")\n"
                 }
