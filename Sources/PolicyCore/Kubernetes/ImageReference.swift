@@ -11,30 +11,40 @@ public struct ImageReference: Sendable, Equatable {
     public var name: String { "\(registry)/\(repository)" }
 
     /// Parses `[registry/]path[:tag][@digest]`; `nil` for text that is no image reference.
+    ///
+    /// Works on UTF-8 bytes: every delimiter is ASCII, and checks parse each image once per
+    /// rule, so grapheme-by-grapheme scanning would dominate the images check.
     public init?(_ text: String) {
-        guard !text.isEmpty, !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) else { return nil }
-        var rest = Substring(text)
-        if let at = rest.firstIndex(of: "@") {
-            digest = String(rest[rest.index(after: at)...])
-            rest = rest[..<at]
-            guard let digest, digest.contains(":") else { return nil }
+        let bytes = Array(text.utf8)
+        guard !bytes.isEmpty, !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        func string(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        var end = bytes.count
+        if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
+            let digestBytes = bytes[(at + 1)...]
+            guard digestBytes.contains(UInt8(ascii: ":")) else { return nil }
+            digest = string(digestBytes)
+            end = at
         }
         // A colon after the last slash separates the tag (a colon before it is a registry port).
-        let lastSlash = rest.lastIndex(of: "/")
-        if let colon = rest.lastIndex(of: ":"), lastSlash.map({ colon > $0 }) ?? true {
-            tag = String(rest[rest.index(after: colon)...])
-            rest = rest[..<colon]
-            guard let tag, !tag.isEmpty else { return nil }
+        let name = bytes[..<end]
+        let lastSlash = name.lastIndex(of: UInt8(ascii: "/"))
+        if let colon = name.lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
+            guard colon + 1 < end else { return nil }
+            tag = string(bytes[(colon + 1)..<end])
+            end = colon
         }
-        guard !rest.isEmpty else { return nil }
-        let components = rest.split(separator: "/", omittingEmptySubsequences: false)
+        let path = bytes[..<end]
+        guard !path.isEmpty else { return nil }
+        let components = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
         guard !components.contains(where: \.isEmpty) else { return nil }
-        if components.count > 1, let first = components.first, first.contains(".") || first.contains(":") || first == "localhost" {
-            registry = String(first)
-            repository = components.dropFirst().joined(separator: "/")
+        if components.count > 1, let first = components.first,
+            first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":")) || first.elementsEqual("localhost".utf8)
+        {
+            registry = string(first)
+            repository = string(path[(first.endIndex + 1)...])
         } else {
             registry = "docker.io"
-            repository = components.count == 1 ? "library/\(rest)" : String(rest)
+            repository = components.count == 1 ? "library/" + string(path) : string(path)
         }
     }
 
