@@ -11,8 +11,8 @@ public struct Pod: Sendable {
         self.spec = spec
     }
 
-    /// Containers that run with the app: the app containers, then sidecar init containers
-    /// (`restartPolicy: Always`), which Kubernetes counts with them.
+    /// Every container of the pod, in pointer order: init containers (sidecars included), app
+    /// containers, then ephemeral containers.
     public var allContainers: [Container] {
         spec.initContainers + spec.containers + spec.ephemeralContainers
     }

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// One problem in a policy or exception file: the file, the JSON pointer of the bad value, and
 /// what was expected there.
 public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -50,9 +52,7 @@ public struct JSONPointerText: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func child(_ key: String) -> JSONPointerText {
-        let escaped = key.contains("~") || key.contains("/")
-            ? key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") : key
-        return JSONPointerText(text + "/" + escaped)
+        JSONPointerText(text + "/" + JSONPointer.escape(key))
     }
 
     public func child(_ index: Int) -> JSONPointerText { JSONPointerText(text + "/\(index)") }
@@ -60,4 +60,3 @@ public struct JSONPointerText: Sendable, Hashable, CustomStringConvertible {
     public var description: String { text.isEmpty ? "(document)" : text }
 }
 
-import Foundation
