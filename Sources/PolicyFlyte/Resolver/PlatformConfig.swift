@@ -1,0 +1,260 @@
+import PolicyCore
+import PolicyJSON
+
+/// flytepropeller's k8s plugin configuration (`plugins.k8s`, `config/config.go`), with the keys
+/// that shape a task's pod, plus flyteadmin's task-resource defaults and limits.
+///
+/// Values start at propeller's defaults, so an empty file is the out-of-the-box platform.
+public struct PlatformConfig: Sendable {
+    public var defaultCPUs = Quantity(nanos: 1_000_000_000, text: "1000m")
+    public var defaultMemory = Quantity(nanos: 1024 * 1024 * 1024 * 1_000_000_000, format: .binarySI, text: "1024Mi")
+    public var defaultTolerations: [JSONValue] = []
+    public var defaultNodeSelector = JSONObject()
+    public var defaultAffinity: JSONObject?
+    public var schedulerName = ""
+    public var interruptibleTolerations: [JSONValue] = []
+    public var interruptibleNodeSelector = JSONObject()
+    public var interruptibleNodeSelectorRequirement: JSONObject?
+    public var nonInterruptibleNodeSelectorRequirement: JSONObject?
+    /// `resource-tolerations`: resource name -> tolerations, in file order.
+    public var resourceTolerations: [(resource: String, tolerations: [JSONValue])] = []
+    public var imagePullPolicy = ""
+    public var gpuDeviceNodeLabel = "k8s.amazonaws.com/accelerator"
+    public var gpuPartitionSizeNodeLabel = "k8s.amazonaws.com/gpu-partition-size"
+    public var gpuUnpartitionedNodeSelectorRequirement: JSONObject?
+    public var gpuUnpartitionedToleration: JSONObject?
+    public var gpuResourceName = "nvidia.com/gpu"
+    public var defaultPodSecurityContext: JSONObject?
+    public var defaultSecurityContext: JSONObject?
+    public var enableHostNetworkingPod: Bool?
+    public var defaultPodDNSConfig: JSONObject?
+    public var defaultPodTemplateName = ""
+    public var addTolerationsForExtendedResources: [String] = []
+    public var defaultLabels = JSONObject()
+    public var defaultAnnotations: JSONObject = ["cluster-autoscaler.kubernetes.io/safe-to-evict": "false"]
+    public var defaultEnvVars = JSONObject()
+    public var defaultEnvFromConfigMaps: [String] = []
+    public var defaultEnvFromSecrets: [String] = []
+    /// flyteadmin's `task_resources`: `defaults` fill missing requests, `limits` cap them.
+    public var taskResources = ResourceRequirements()
+
+    public init() {}
+
+    /// Keys propeller reads that do not change the pod spec; accepted without a warning.
+    static let ignoredKeys: Set<String> = [
+        "inject-finalizer", "co-pilot", "delete-resource-on-finalize", "create-container-error-grace-period",
+        "create-container-config-error-grace-period", "image-pull-backoff-grace-period", "pod-pending-timeout",
+        "default-pod-template-resync", "send-object-events", "update-base-backoff-duration", "update-backoff-retries",
+        "enable-distributed-error-aggregation", "default-env-vars-from-env",
+    ]
+
+    /// Reads the configuration: the file as it sits in propeller's config map (keys under
+    /// `plugins.k8s`) or a bare mapping of those keys.
+    ///
+    /// - Returns: the configuration and one warning per unknown key.
+    /// - Throws: a ``PlatformConfigError`` naming the key when a value has the wrong type.
+    public static func decode(_ value: JSONValue, source: String) throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String]) {
+        guard var root = value.object else {
+            if value == .null { return (PlatformConfig(), []) }
+            throw PlatformConfigError(source: source, key: "", reason: "the platform configuration must be a mapping, found \(value.kind.phrase)")
+        }
+        var prefix = ""
+        var taskResources: JSONValue?
+        if let admin = root["task_resources"] ?? root["task-resources"] {
+            taskResources = admin
+            root["task_resources"] = nil
+            root["task-resources"] = nil
+        }
+        if let plugins = root["plugins"]?.object {
+            guard let k8s = plugins["k8s"]?.object else {
+                throw PlatformConfigError(source: source, key: "plugins", reason: "no 'k8s' section under 'plugins'")
+            }
+            root = k8s
+            prefix = "plugins.k8s."
+        }
+        var reader = Reader(source: source, prefix: prefix)
+        var config = PlatformConfig()
+        var warnings: [String] = []
+        for (key, raw) in root {
+            reader.key = key
+            switch key {
+            case "default-cpus": config.defaultCPUs = try reader.quantity(raw)
+            case "default-memory": config.defaultMemory = try reader.quantity(raw)
+            case "default-tolerations": config.defaultTolerations = try reader.objectList(raw)
+            case "default-node-selector": config.defaultNodeSelector = try reader.stringMap(raw)
+            case "default-affinity": config.defaultAffinity = try reader.object(raw)
+            case "scheduler-name": config.schedulerName = try reader.string(raw)
+            case "interruptible-tolerations": config.interruptibleTolerations = try reader.objectList(raw)
+            case "interruptible-node-selector": config.interruptibleNodeSelector = try reader.stringMap(raw)
+            case "interruptible-node-selector-requirement": config.interruptibleNodeSelectorRequirement = try reader.object(raw)
+            case "non-interruptible-node-selector-requirement": config.nonInterruptibleNodeSelectorRequirement = try reader.object(raw)
+            case "resource-tolerations":
+                for (resource, tolerations) in try reader.mapping(raw) {
+                    reader.key = "resource-tolerations.\(resource)"
+                    config.resourceTolerations.append((resource, try reader.objectList(tolerations)))
+                }
+            case "image-pull-policy": config.imagePullPolicy = try reader.string(raw)
+            case "gpu-device-node-label": config.gpuDeviceNodeLabel = try reader.string(raw)
+            case "gpu-partition-size-node-label": config.gpuPartitionSizeNodeLabel = try reader.string(raw)
+            case "gpu-unpartitioned-node-selector-requirement": config.gpuUnpartitionedNodeSelectorRequirement = try reader.object(raw)
+            case "gpu-unpartitioned-toleration": config.gpuUnpartitionedToleration = try reader.object(raw)
+            case "gpu-resource-name": config.gpuResourceName = try reader.string(raw)
+            case "default-pod-security-context": config.defaultPodSecurityContext = try reader.object(raw)
+            case "default-security-context": config.defaultSecurityContext = try reader.object(raw)
+            case "enable-host-networking-pod": config.enableHostNetworkingPod = try reader.bool(raw)
+            case "default-pod-dns-config": config.defaultPodDNSConfig = try reader.object(raw)
+            case "default-pod-template-name": config.defaultPodTemplateName = try reader.string(raw)
+            case "add-tolerations-for-extended-resources": config.addTolerationsForExtendedResources = try reader.stringList(raw)
+            case "default-labels": config.defaultLabels = try reader.stringMap(raw)
+            case "default-annotations": config.defaultAnnotations = try reader.stringMap(raw)
+            case "default-env-vars": config.defaultEnvVars = try reader.stringMap(raw)
+            case "default-env-from-configmaps": config.defaultEnvFromConfigMaps = try reader.stringList(raw)
+            case "default-env-from-secrets": config.defaultEnvFromSecrets = try reader.stringList(raw)
+            default:
+                if !ignoredKeys.contains(key) {
+                    let suggestion = Suggest.closest(to: key, among: knownKeys).map { " (did you mean '\($0)'?)" } ?? ""
+                    warnings.append("\(source): unknown key '\(prefix)\(key)'\(suggestion); flytepropeller ignores it too")
+                }
+            }
+        }
+        if let taskResources {
+            reader.prefix = ""
+            reader.key = "task_resources"
+            let admin = try reader.mapping(taskResources)
+            for (section, list) in admin {
+                reader.key = "task_resources.\(section)"
+                var map = ResourceMap()
+                for (name, quantity) in try reader.mapping(list) {
+                    reader.key = "task_resources.\(section).\(name)"
+                    let resourceName = name == "gpu" ? config.gpuResourceName : name
+                    map[resourceName] = try reader.quantity(quantity)
+                }
+                switch section {
+                case "defaults": config.taskResources.requests = map
+                case "limits": config.taskResources.limits = map
+                default: throw PlatformConfigError(source: source, key: "task_resources.\(section)", reason: "expected 'defaults' or 'limits'")
+                }
+            }
+        }
+        return (config, warnings)
+    }
+
+    static let knownKeys = [
+        "default-cpus", "default-memory", "default-tolerations", "default-node-selector", "default-affinity", "scheduler-name",
+        "interruptible-tolerations", "interruptible-node-selector", "interruptible-node-selector-requirement",
+        "non-interruptible-node-selector-requirement", "resource-tolerations", "image-pull-policy", "gpu-device-node-label",
+        "gpu-partition-size-node-label", "gpu-unpartitioned-node-selector-requirement", "gpu-unpartitioned-toleration",
+        "gpu-resource-name", "default-pod-security-context", "default-security-context", "enable-host-networking-pod",
+        "default-pod-dns-config", "default-pod-template-name", "add-tolerations-for-extended-resources", "default-labels",
+        "default-annotations", "default-env-vars", "default-env-from-configmaps", "default-env-from-secrets",
+    ]
+
+    /// Typed reads of one key, with propeller's leniency: one object where a list is expected,
+    /// a list of one-key mappings where a mapping is expected.
+    private struct Reader {
+        let source: String
+        var prefix: String
+        var key = ""
+
+        func fail(_ reason: String) -> PlatformConfigError {
+            PlatformConfigError(source: source, key: prefix + key, reason: reason)
+        }
+
+        func string(_ value: JSONValue) throws(PlatformConfigError) -> String {
+            switch value {
+            case .string(let text): return text
+            case .null: return ""
+            default: throw fail("expected a string, found \(value.kind.phrase)")
+            }
+        }
+
+        func bool(_ value: JSONValue) throws(PlatformConfigError) -> Bool {
+            guard let flag = value.bool else { throw fail("expected true or false, found \(value.kind.phrase)") }
+            return flag
+        }
+
+        func quantity(_ value: JSONValue) throws(PlatformConfigError) -> Quantity {
+            do {
+                switch value {
+                case .string(let text): return try Quantity(parsing: text)
+                case .integer(let number): return try Quantity(parsing: String(number))
+                case .real(let number): return try Quantity(jsonNumber: number)
+                default: throw fail("expected a quantity such as 500m or 2Gi, found \(value.kind.phrase)")
+                }
+            } catch let error as QuantityError {
+                throw fail(error.description)
+            } catch let error as PlatformConfigError {
+                throw error
+            } catch {
+                throw fail("\(error)")
+            }
+        }
+
+        func object(_ value: JSONValue) throws(PlatformConfigError) -> JSONObject? {
+            if value == .null { return nil }
+            guard let object = value.object else { throw fail("expected a mapping, found \(value.kind.phrase)") }
+            return object
+        }
+
+        func objectList(_ value: JSONValue) throws(PlatformConfigError) -> [JSONValue] {
+            switch value {
+            case .null: return []
+            case .object: return [value]
+            case .array(let elements):
+                for element in elements where element.object == nil {
+                    throw fail("expected a list of mappings, found \(element.kind.phrase) in it")
+                }
+                return elements
+            default: throw fail("expected a list of mappings, found \(value.kind.phrase)")
+            }
+        }
+
+        func mapping(_ value: JSONValue) throws(PlatformConfigError) -> [(String, JSONValue)] {
+            switch value {
+            case .null: return []
+            case .object(let object): return object.members.map { ($0.key, $0.value) }
+            case .array(let elements):
+                var result: [(String, JSONValue)] = []
+                for element in elements {
+                    guard let object = element.object else { throw fail("expected a mapping, found a list holding \(element.kind.phrase)") }
+                    result += object.members.map { ($0.key, $0.value) }
+                }
+                return result
+            default: throw fail("expected a mapping, found \(value.kind.phrase)")
+            }
+        }
+
+        func stringMap(_ value: JSONValue) throws(PlatformConfigError) -> JSONObject {
+            var result = JSONObject()
+            for (name, raw) in try mapping(value) {
+                switch raw {
+                case .string: result[name] = raw
+                case .integer, .real, .bool: result[name] = .string(raw.number.map { JSONValue.format(real: $0) } ?? (raw.bool == true ? "true" : "false"))
+                default: throw fail("the value of '\(name)' must be a string, found \(raw.kind.phrase)")
+                }
+            }
+            return result
+        }
+
+        func stringList(_ value: JSONValue) throws(PlatformConfigError) -> [String] {
+            switch value {
+            case .null: return []
+            case .string(let text): return [text]
+            case .array(let elements):
+                return try elements.map { (element) throws(PlatformConfigError) in try string(element) }
+            default: throw fail("expected a list of strings, found \(value.kind.phrase)")
+            }
+        }
+    }
+}
+
+/// A platform configuration value of the wrong type.
+public struct PlatformConfigError: Error, Sendable, CustomStringConvertible {
+    public var source: String
+    public var key: String
+    public var reason: String
+
+    public var description: String {
+        key.isEmpty ? "\(source): \(reason)." : "\(source): '\(key)': \(reason)."
+    }
+}

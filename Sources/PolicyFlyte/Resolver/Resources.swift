@@ -1,0 +1,254 @@
+import PolicyCore
+import PolicyJSON
+
+/// A Kubernetes `ResourceList` that remembers which names are present (Go's `_, ok := m[k]`),
+/// in insertion order so the emitted pod is deterministic.
+public struct ResourceMap: Sendable, Equatable {
+    public private(set) var names: [String] = []
+    private var values: [String: Quantity] = [:]
+
+    public init() {}
+
+    public init(_ pairs: [(String, Quantity)]) {
+        for (name, quantity) in pairs { self[name] = quantity }
+    }
+
+    public var isEmpty: Bool { names.isEmpty }
+
+    public func contains(_ name: String) -> Bool { values[name] != nil }
+
+    /// The quantity, or nil when absent. Reading an absent name in Go yields zero; callers use
+    /// `value(_:)` for that.
+    public subscript(name: String) -> Quantity? {
+        get { values[name] }
+        set {
+            if let newValue {
+                if values[name] == nil { names.append(name) }
+                values[name] = newValue
+            } else if values.removeValue(forKey: name) != nil {
+                names.removeAll { $0 == name }
+            }
+        }
+    }
+
+    /// Go's map read: absent is the zero quantity.
+    public func value(_ name: String) -> Quantity { values[name] ?? .zero }
+
+    public var pairs: [(name: String, quantity: Quantity)] { names.compactMap { name in values[name].map { (name, $0) } } }
+
+    public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
+        lhs.values == rhs.values
+    }
+
+    var json: JSONValue {
+        .object(JSONObject(pairs.map { ($0.name, .string($0.quantity.description)) }))
+    }
+}
+
+/// Kubernetes `ResourceRequirements` (requests and limits) as Flyte's container helpers see them.
+public struct ResourceRequirements: Sendable, Equatable {
+    public var requests = ResourceMap()
+    public var limits = ResourceMap()
+
+    public init(requests: ResourceMap = ResourceMap(), limits: ResourceMap = ResourceMap()) {
+        self.requests = requests
+        self.limits = limits
+    }
+
+    public var isEmpty: Bool { requests.isEmpty && limits.isEmpty }
+
+    /// Reads `{requests: {...}, limits: {...}}`; quantities must parse as Kubernetes would.
+    public init(json: JSONValue?, at pointer: String) throws(ResolutionError) {
+        guard let json, json != .null else { return }
+        guard let object = json.object else { throw .invalidPodSpec(pointer: pointer, reason: "resources must be an object") }
+        requests = try Self.map(object["requests"], "\(pointer)/requests")
+        limits = try Self.map(object["limits"], "\(pointer)/limits")
+    }
+
+    private static func map(_ value: JSONValue?, _ pointer: String) throws(ResolutionError) -> ResourceMap {
+        var result = ResourceMap()
+        guard let value, value != .null else { return result }
+        guard let object = value.object else { throw .invalidPodSpec(pointer: pointer, reason: "a resource list must be an object") }
+        for (name, raw) in object {
+            let here = "\(pointer)/\(JSONPointer.escape(name))"
+            do {
+                switch raw {
+                case .string(let text): result[name] = try Quantity(parsing: text)
+                case .integer(let number): result[name] = try Quantity(jsonNumber: Double(number))
+                case .real(let number): result[name] = try Quantity(jsonNumber: number)
+                default: throw ResolutionError.invalidPodSpec(pointer: here, reason: "a quantity must be a string or a number, found \(raw.kind.phrase)")
+                }
+            } catch let error as QuantityError {
+                throw .invalidPodSpec(pointer: here, reason: error.description)
+            } catch let error as ResolutionError {
+                throw error
+            } catch {
+                throw .invalidPodSpec(pointer: here, reason: "\(error)")
+            }
+        }
+        return result
+    }
+
+    /// `{requests, limits}` with empty lists left out, as Kubernetes JSON writes it.
+    public var json: JSONValue {
+        var object = JSONObject()
+        if !limits.isEmpty { object["limits"] = limits.json }
+        if !requests.isEmpty { object["requests"] = requests.json }
+        return .object(object)
+    }
+
+    /// flyteidl `Resources` entries to Kubernetes lists (`ToK8sResourceList`): GPU becomes
+    /// `nvidia.com/gpu` whatever the configured GPU resource name, zero values and STORAGE are
+    /// dropped, and a value that does not parse is an error.
+    public init(flyte: FlyteResources, at location: String) throws(ResolutionError) {
+        requests = try Self.convert(flyte.requests, "\(location).requests")
+        limits = try Self.convert(flyte.limits, "\(location).limits")
+    }
+
+    private static func convert(_ entries: [FlyteResources.Entry], _ location: String) throws(ResolutionError) -> ResourceMap {
+        var result = ResourceMap()
+        for entry in entries {
+            let quantity: Quantity
+            do { quantity = try Quantity(parsing: entry.value) } catch {
+                throw .invalidResource(location: location, name: entry.name, value: entry.value, reason: error.description)
+            }
+            let name: String? =
+                switch entry.name {
+                case "CPU": "cpu"
+                case "MEMORY": "memory"
+                case "GPU": "nvidia.com/gpu"
+                case "EPHEMERAL_STORAGE": "ephemeral-storage"
+                default: nil
+                }
+            if let name, !quantity.isZero { result[name] = quantity }
+        }
+        return result
+    }
+}
+
+/// Flyte's resource arithmetic (`container_helper.go`), one function per Go function so each
+/// can be checked against the vectors transcribed from Flyte's tests.
+public enum ResourceAdjustment {
+    /// `AdjustOrDefaultResource`: request <- limit <- platform default; limit <- request; then clamp.
+    public static func adjustOrDefault(request: Quantity, limit: Quantity, platformDefault: Quantity, platformLimit: Quantity)
+        -> (request: Quantity, limit: Quantity)
+    {
+        var request = request
+        var limit = limit
+        if request.isZero { request = limit.isZero ? platformDefault : limit }
+        if limit.isZero { limit = request }
+        return ensureRange(request: request, limit: limit, platformLimit: platformLimit)
+    }
+
+    /// `ensureResourceRange`: both clamped down to the platform limit, the request to the limit.
+    public static func ensureRange(request: Quantity, limit: Quantity, platformLimit: Quantity) -> (request: Quantity, limit: Quantity) {
+        let request = clamp(clamp(request, platformLimit), clamp(limit, platformLimit))
+        return (request, clamp(limit, platformLimit))
+    }
+
+    /// `ensureResourceLimit`: zero on either side means "no constraint".
+    static func clamp(_ value: Quantity, _ limit: Quantity) -> Quantity {
+        if value.isZero || limit.isZero { return value }
+        return value > limit ? limit : value
+    }
+
+    /// `SanitizeGPUResourceRequirements`: the generic `gpu` name becomes the GPU resource name.
+    public static func sanitizeGPU(_ resources: inout ResourceRequirements, gpuResourceName: String) {
+        if let value = resources.requests["gpu"] {
+            resources.requests[gpuResourceName] = value
+            resources.requests["gpu"] = nil
+        }
+        if let value = resources.limits["gpu"] {
+            resources.limits[gpuResourceName] = value
+            resources.limits["gpu"] = nil
+        }
+    }
+
+    /// `MergeResources`: every key of `overlay` replaces the same key of `target`.
+    public static func merge(_ overlay: ResourceRequirements, into target: inout ResourceRequirements) {
+        for (name, quantity) in overlay.limits.pairs { target.limits[name] = quantity }
+        for (name, quantity) in overlay.requests.pairs { target.requests[name] = quantity }
+    }
+
+    /// `MergeResourcesIfMissing`: keys of `source` fill only what `target` lacks.
+    public static func mergeIfMissing(_ source: ResourceRequirements, into target: inout ResourceRequirements) {
+        for (name, quantity) in source.limits.pairs where !target.limits.contains(name) { target.limits[name] = quantity }
+        for (name, quantity) in source.requests.pairs where !target.requests.contains(name) { target.requests[name] = quantity }
+    }
+
+    /// `ApplyResourceOverrides`: cpu and memory always; ephemeral storage and the GPU only when
+    /// present. With `assignIfUnset` missing values are assigned, otherwise only clamped.
+    public static func applyOverrides(
+        _ resources: ResourceRequirements, platform: ResourceRequirements, config: PlatformConfig, assignIfUnset: Bool
+    ) -> ResourceRequirements {
+        var resources = resources
+        var platform = platform
+        if !platform.requests.contains("cpu") { platform.requests["cpu"] = config.defaultCPUs }
+        if !platform.requests.contains("memory") { platform.requests["memory"] = config.defaultMemory }
+        var names = ["cpu", "memory"]
+        if resources.requests.contains("ephemeral-storage") || resources.limits.contains("ephemeral-storage") {
+            names.append("ephemeral-storage")
+        }
+        if resources.requests.contains(config.gpuResourceName) || resources.limits.contains(config.gpuResourceName) {
+            names.append(config.gpuResourceName)
+        }
+        for name in names {
+            let adjusted =
+                assignIfUnset
+                ? adjustOrDefault(
+                    request: resources.requests.value(name), limit: resources.limits.value(name),
+                    platformDefault: platform.requests.value(name), platformLimit: platform.limits.value(name))
+                : ensureRange(request: resources.requests.value(name), limit: resources.limits.value(name), platformLimit: platform.limits.value(name))
+            resources.requests[name] = adjusted.request
+            resources.limits[name] = adjusted.limit
+        }
+        return resources
+    }
+
+    /// How a container's resources are customized (`ResourceCustomizationMode`).
+    public enum Mode: String, Sendable {
+        /// Primary and init containers: override > own > pod template > platform default.
+        case mergeExistingResources
+        /// Other app containers: template fills gaps, then clamped, never assigned.
+        case ensureExistingResourcesInRange
+        case assignResources
+    }
+
+    /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate`.
+    public static func customize(
+        _ container: ResourceRequirements, mode: Mode, overrides: ResourceRequirements, platform: ResourceRequirements,
+        podTemplate: ResourceRequirements?, config: PlatformConfig
+    ) -> ResourceRequirements {
+        var resources = container
+        sanitizeGPU(&resources, gpuResourceName: config.gpuResourceName)
+        let template = podTemplate ?? ResourceRequirements()
+        switch mode {
+        case .assignResources:
+            return applyOverrides(overrides, platform: platform, config: config, assignIfUnset: true)
+        case .mergeExistingResources:
+            merge(overrides, into: &resources)
+            mergeIfMissing(template, into: &resources)
+            return applyOverrides(resources, platform: platform, config: config, assignIfUnset: true)
+        case .ensureExistingResourcesInRange:
+            mergeIfMissing(template, into: &resources)
+            return applyOverrides(resources, platform: platform, config: config, assignIfUnset: false)
+        }
+    }
+
+    /// `ExtractContainerResourcesFromPodTemplate`: same name, else `primary`, else `default`
+    /// (`primary-init` / `default-init` for init containers).
+    public static func fromPodTemplate(_ templateSpec: JSONObject?, containerName: String, initContainers: Bool) throws(ResolutionError)
+        -> ResourceRequirements
+    {
+        guard let templateSpec else { return ResourceRequirements() }
+        let field = initContainers ? "initContainers" : "containers"
+        let containers = templateSpec[field]?.array ?? []
+        let fallbacks = initContainers ? ["primary-init", "default-init"] : ["primary", "default"]
+        for wanted in [containerName] + fallbacks {
+            if let index = containers.firstIndex(where: { $0["name"]?.string == wanted }) {
+                return try ResourceRequirements(json: containers[index]["resources"], at: "/template/spec/\(field)/\(index)/resources")
+            }
+        }
+        return ResourceRequirements()
+    }
+}

@@ -1,0 +1,47 @@
+import PolicyJSON
+
+/// Everything propeller knows when it builds one node's pod: the task, the node's overrides, and
+/// the execution context. Field names follow Flyte's `TaskExecutionMetadata`.
+public struct TaskExecution: Sendable {
+    public var task: TaskTemplate
+    public var overrides: TaskNodeOverrides
+    /// The node's resource override, converted to Kubernetes lists (`NodeSpec.Resources`).
+    public var overrideResources: ResourceRequirements
+    /// The node's `metadata.interruptible` when set, else the execution's.
+    public var interruptible: Bool
+    public var namespace: String
+    public var serviceAccount: String = ""
+    /// The container name of a container task (propeller's generated name).
+    public var generatedName: String
+    /// flyteadmin's task-resource defaults (requests) and limits.
+    public var platformResources: ResourceRequirements
+
+    /// Human-readable layer names for provenance.
+    public var taskLayer: String
+    public var overrideLayer: String
+
+    public init(
+        task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ResourceRequirements = ResourceRequirements(),
+        interruptible: Bool = false, namespace: String = "", generatedName: String = "primary",
+        platformResources: ResourceRequirements = ResourceRequirements(), taskLayer: String? = nil, overrideLayer: String? = nil
+    ) {
+        self.task = task
+        self.overrides = overrides
+        self.overrideResources = overrideResources
+        self.interruptible = interruptible
+        self.namespace = namespace
+        self.generatedName = generatedName
+        self.platformResources = platformResources
+        self.taskLayer = taskLayer ?? "task \(task.id.name)"
+        self.overrideLayer = overrideLayer ?? "node override"
+    }
+}
+
+/// A pod as propeller would create it for one node.
+public struct BuiltPod: Sendable {
+    public var metadata: JSONObject
+    public var spec: JSONObject
+    public var primaryContainerName: String
+    /// JSON pointer (`/spec/tolerations/2`) -> the layer that set the value there.
+    public var provenance: [String: String]
+}
