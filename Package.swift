@@ -32,6 +32,7 @@ let package = Package(
         .executableTarget(name: "policy-bench", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),
+        .testTarget(name: "PolicyFlyteTests", dependencies: ["PolicyFlyte", "PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyIOTests", dependencies: ["PolicyIO", "PolicyCore", "PolicyJSON", "PolicyYAML"]),
         .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
     ]

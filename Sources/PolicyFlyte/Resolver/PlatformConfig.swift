@@ -36,7 +36,7 @@ public struct PlatformConfig: Sendable {
     public var defaultEnvFromConfigMaps: [String] = []
     public var defaultEnvFromSecrets: [String] = []
     /// flyteadmin's `task_resources`: `defaults` fill missing requests, `limits` cap them.
-    public var taskResources = ResourceRequirements()
+    public var taskResources = ContainerResources()
 
     public init() {}
 

@@ -28,7 +28,7 @@ public struct PodBuilder: Sendable {
         let baseLayer = base.map { "cluster PodTemplate '\($0.name)' (namespace \($0.namespace))" }
 
         // Per container: init containers first, then app containers (ApplyFlytePodConfiguration).
-        var appResources: [ResourceRequirements] = []
+        var appResources: [ContainerResources] = []
         var foundPrimary = false
         for field in ["initContainers", "containers"] {
             guard var containers = spec[field]?.array else { continue }
@@ -43,7 +43,7 @@ public struct PodBuilder: Sendable {
                     try base.map { (template) throws(ResolutionError) in
                         try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: isInit)
                     }
-                var resources = try ResourceRequirements(json: container["resources"], at: "/spec/\(field)/\(index)/resources")
+                var resources = try ContainerResources(json: container["resources"], at: "/spec/\(field)/\(index)/resources")
                 let stages = customizeInStages(
                     resources, mode: mode, overrides: execution.overrideResources, platform: execution.platformResources,
                     template: templateResources)
@@ -130,12 +130,12 @@ public struct PodBuilder: Sendable {
     /// each value can be attributed to the layer that set it. The end result equals
     /// ``ResourceAdjustment/customize(_:mode:overrides:platform:podTemplate:config:)``.
     private func customizeInStages(
-        _ resources: ResourceRequirements, mode: ResourceAdjustment.Mode, overrides: ResourceRequirements,
-        platform: ResourceRequirements, template: ResourceRequirements?
-    ) -> [(layer: StageLayer, resources: ResourceRequirements)] {
+        _ resources: ContainerResources, mode: ResourceAdjustment.Mode, overrides: ContainerResources,
+        platform: ContainerResources, template: ContainerResources?
+    ) -> [(layer: StageLayer, resources: ContainerResources)] {
         var current = resources
         ResourceAdjustment.sanitizeGPU(&current, gpuResourceName: config.gpuResourceName)
-        var stages: [(StageLayer, ResourceRequirements)] = [(.same, current)]
+        var stages: [(StageLayer, ContainerResources)] = [(.same, current)]
         let platform = ResourceAdjustment.platformWithTaskResources(platform, config: config)
         switch mode {
         case .assignResources:
@@ -143,11 +143,11 @@ public struct PodBuilder: Sendable {
         case .mergeExistingResources:
             ResourceAdjustment.merge(overrides, into: &current)
             stages.append((.override, current))
-            ResourceAdjustment.mergeIfMissing(template ?? ResourceRequirements(), into: &current)
+            ResourceAdjustment.mergeIfMissing(template ?? ContainerResources(), into: &current)
             stages.append((.template, current))
             stages.append((.platform, ResourceAdjustment.applyOverrides(current, platform: platform, config: config, assignIfUnset: true)))
         case .ensureExistingResourcesInRange:
-            ResourceAdjustment.mergeIfMissing(template ?? ResourceRequirements(), into: &current)
+            ResourceAdjustment.mergeIfMissing(template ?? ContainerResources(), into: &current)
             stages.append((.template, current))
             stages.append((.platform, ResourceAdjustment.applyOverrides(current, platform: platform, config: config, assignIfUnset: false)))
         }
@@ -194,7 +194,7 @@ public struct PodBuilder: Sendable {
             if !container.env.isEmpty {
                 object["env"] = .array(container.env.map { ["name": .string($0.key), "value": .string($0.value)] })
             }
-            let resources = try ResourceRequirements(flyte: container.resources, at: "task \(task.id.name) container.resources")
+            let resources = try ContainerResources(flyte: container.resources, at: "task \(task.id.name) container.resources")
             if !resources.isEmpty { object["resources"] = resources.json }
             object["terminationMessagePolicy"] = "FallbackToLogsOnError"
             if !config.imagePullPolicy.isEmpty { object["imagePullPolicy"] = .string(config.imagePullPolicy) }
@@ -230,7 +230,7 @@ public struct PodBuilder: Sendable {
 
     /// `GetPodTolerations`: resource tolerations (by resource name, sorted here where Go's order
     /// is undefined), then interruptible, then default tolerations.
-    public func podTolerations(interruptible: Bool, resources: [ResourceRequirements]) -> [JSONValue] {
+    public func podTolerations(interruptible: Bool, resources: [ContainerResources]) -> [JSONValue] {
         var names = Set<String>()
         for requirement in resources {
             for name in requirement.limits.names { names.insert(name) }
@@ -246,7 +246,7 @@ public struct PodBuilder: Sendable {
     }
 
     /// `UpdatePod`.
-    public func updatePod(_ spec: inout JSONObject, interruptible: Bool, serviceAccount: String, resources: [ResourceRequirements]) {
+    public func updatePod(_ spec: inout JSONObject, interruptible: Bool, serviceAccount: String, resources: [ContainerResources]) {
         if (spec["restartPolicy"]?.string ?? "").isEmpty { spec["restartPolicy"] = "Never" }
         let tolerations = podTolerations(interruptible: interruptible, resources: resources) + (spec["tolerations"]?.array ?? [])
         spec["tolerations"] = tolerations.isEmpty ? nil : .array(tolerations)
@@ -471,7 +471,7 @@ public struct PodBuilder: Sendable {
 extension ResourceAdjustment {
     /// flyteadmin's task-resource defaults and limits fill what the execution's platform
     /// resources do not set.
-    static func platformWithTaskResources(_ platform: ResourceRequirements, config: PlatformConfig) -> ResourceRequirements {
+    static func platformWithTaskResources(_ platform: ContainerResources, config: PlatformConfig) -> ContainerResources {
         var result = platform
         mergeIfMissing(config.taskResources, into: &result)
         return result

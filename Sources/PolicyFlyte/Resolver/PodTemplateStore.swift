@@ -41,3 +41,19 @@ public struct PodTemplateStore: Sendable {
         return templates[namespace]?[name] ?? templates[defaultNamespace]?[name]
     }
 }
+
+extension PodTemplateStore.PodTemplate {
+    /// Reads a Kubernetes `PodTemplate` object (`metadata.name`, `template.metadata`, `template.spec`).
+    public init(manifest: JSONObject) throws(ResolutionError) {
+        guard let name = manifest["metadata"]?["name"]?.string, !name.isEmpty else {
+            throw .invalidPodSpec(pointer: "/metadata/name", reason: "a PodTemplate needs metadata.name")
+        }
+        let template = manifest["template"]?.object ?? [:]
+        guard template["spec"] == nil || template["spec"]?.object != nil else {
+            throw .invalidPodSpec(pointer: "/template/spec", reason: "must be an object")
+        }
+        self.init(
+            name: name, namespace: manifest["metadata"]?["namespace"]?.string ?? "", metadata: template["metadata"]?.object ?? [:],
+            spec: template["spec"]?.object ?? [:])
+    }
+}

@@ -45,8 +45,8 @@ public struct ResourceMap: Sendable, Equatable {
     }
 }
 
-/// Kubernetes `ResourceRequirements` (requests and limits) as Flyte's container helpers see them.
-public struct ResourceRequirements: Sendable, Equatable {
+/// A container's Kubernetes `ResourceRequirements` (requests and limits) as Flyte's container helpers see them.
+public struct ContainerResources: Sendable, Equatable {
     public var requests = ResourceMap()
     public var limits = ResourceMap()
 
@@ -153,7 +153,7 @@ public enum ResourceAdjustment {
     }
 
     /// `SanitizeGPUResourceRequirements`: the generic `gpu` name becomes the GPU resource name.
-    public static func sanitizeGPU(_ resources: inout ResourceRequirements, gpuResourceName: String) {
+    public static func sanitizeGPU(_ resources: inout ContainerResources, gpuResourceName: String) {
         if let value = resources.requests["gpu"] {
             resources.requests[gpuResourceName] = value
             resources.requests["gpu"] = nil
@@ -165,13 +165,13 @@ public enum ResourceAdjustment {
     }
 
     /// `MergeResources`: every key of `overlay` replaces the same key of `target`.
-    public static func merge(_ overlay: ResourceRequirements, into target: inout ResourceRequirements) {
+    public static func merge(_ overlay: ContainerResources, into target: inout ContainerResources) {
         for (name, quantity) in overlay.limits.pairs { target.limits[name] = quantity }
         for (name, quantity) in overlay.requests.pairs { target.requests[name] = quantity }
     }
 
     /// `MergeResourcesIfMissing`: keys of `source` fill only what `target` lacks.
-    public static func mergeIfMissing(_ source: ResourceRequirements, into target: inout ResourceRequirements) {
+    public static func mergeIfMissing(_ source: ContainerResources, into target: inout ContainerResources) {
         for (name, quantity) in source.limits.pairs where !target.limits.contains(name) { target.limits[name] = quantity }
         for (name, quantity) in source.requests.pairs where !target.requests.contains(name) { target.requests[name] = quantity }
     }
@@ -179,8 +179,8 @@ public enum ResourceAdjustment {
     /// `ApplyResourceOverrides`: cpu and memory always; ephemeral storage and the GPU only when
     /// present. With `assignIfUnset` missing values are assigned, otherwise only clamped.
     public static func applyOverrides(
-        _ resources: ResourceRequirements, platform: ResourceRequirements, config: PlatformConfig, assignIfUnset: Bool
-    ) -> ResourceRequirements {
+        _ resources: ContainerResources, platform: ContainerResources, config: PlatformConfig, assignIfUnset: Bool
+    ) -> ContainerResources {
         var resources = resources
         var platform = platform
         if !platform.requests.contains("cpu") { platform.requests["cpu"] = config.defaultCPUs }
@@ -216,12 +216,12 @@ public enum ResourceAdjustment {
 
     /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate`.
     public static func customize(
-        _ container: ResourceRequirements, mode: Mode, overrides: ResourceRequirements, platform: ResourceRequirements,
-        podTemplate: ResourceRequirements?, config: PlatformConfig
-    ) -> ResourceRequirements {
+        _ container: ContainerResources, mode: Mode, overrides: ContainerResources, platform: ContainerResources,
+        podTemplate: ContainerResources?, config: PlatformConfig
+    ) -> ContainerResources {
         var resources = container
         sanitizeGPU(&resources, gpuResourceName: config.gpuResourceName)
-        let template = podTemplate ?? ResourceRequirements()
+        let template = podTemplate ?? ContainerResources()
         switch mode {
         case .assignResources:
             return applyOverrides(overrides, platform: platform, config: config, assignIfUnset: true)
@@ -238,17 +238,17 @@ public enum ResourceAdjustment {
     /// `ExtractContainerResourcesFromPodTemplate`: same name, else `primary`, else `default`
     /// (`primary-init` / `default-init` for init containers).
     public static func fromPodTemplate(_ templateSpec: JSONObject?, containerName: String, initContainers: Bool) throws(ResolutionError)
-        -> ResourceRequirements
+        -> ContainerResources
     {
-        guard let templateSpec else { return ResourceRequirements() }
+        guard let templateSpec else { return ContainerResources() }
         let field = initContainers ? "initContainers" : "containers"
         let containers = templateSpec[field]?.array ?? []
         let fallbacks = initContainers ? ["primary-init", "default-init"] : ["primary", "default"]
         for wanted in [containerName] + fallbacks {
             if let index = containers.firstIndex(where: { $0["name"]?.string == wanted }) {
-                return try ResourceRequirements(json: containers[index]["resources"], at: "/template/spec/\(field)/\(index)/resources")
+                return try ContainerResources(json: containers[index]["resources"], at: "/template/spec/\(field)/\(index)/resources")
             }
         }
-        return ResourceRequirements()
+        return ContainerResources()
     }
 }

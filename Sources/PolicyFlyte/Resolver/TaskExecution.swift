@@ -6,7 +6,7 @@ public struct TaskExecution: Sendable {
     public var task: TaskTemplate
     public var overrides: TaskNodeOverrides
     /// The node's resource override, converted to Kubernetes lists (`NodeSpec.Resources`).
-    public var overrideResources: ResourceRequirements
+    public var overrideResources: ContainerResources
     /// The node's `metadata.interruptible` when set, else the execution's.
     public var interruptible: Bool
     public var namespace: String
@@ -14,16 +14,16 @@ public struct TaskExecution: Sendable {
     /// The container name of a container task (propeller's generated name).
     public var generatedName: String
     /// flyteadmin's task-resource defaults (requests) and limits.
-    public var platformResources: ResourceRequirements
+    public var platformResources: ContainerResources
 
     /// Human-readable layer names for provenance.
     public var taskLayer: String
     public var overrideLayer: String
 
     public init(
-        task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ResourceRequirements = ResourceRequirements(),
+        task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ContainerResources = ContainerResources(),
         interruptible: Bool = false, namespace: String = "", generatedName: String = "primary",
-        platformResources: ResourceRequirements = ResourceRequirements(), taskLayer: String? = nil, overrideLayer: String? = nil
+        platformResources: ContainerResources = ContainerResources(), taskLayer: String? = nil, overrideLayer: String? = nil
     ) {
         self.task = task
         self.overrides = overrides
