@@ -29,8 +29,9 @@ struct ValueLayers {
                 if let name = container["name"]?.string, indexes["\(field)[\(name)]"] == nil { indexes["\(field)[\(name)]"] = index }
             }
         }
+        let present = Self.flatten(spec)
         var result: [String: String] = [:]
-        for (path, layer) in layers {
+        for (path, layer) in layers where present[path] != nil {
             var pointer = path
             if let open = path.firstIndex(of: "["), let close = path.firstIndex(of: "]") {
                 let head = String(path[..<close]) + "]"

@@ -1,0 +1,244 @@
+import PolicyCore
+import PolicyJSON
+
+/// Execution context for Flyte inputs that do not carry it themselves (a `pyflyte package` has
+/// no project or domain).
+public struct FlyteContext: Sendable {
+    public var project: String
+    public var domain: String
+    /// Defaults to `<project>-<domain>`, Flyte's default namespace mapping.
+    public var namespace: String?
+    public var serviceAccount: String
+
+    public init(project: String = "", domain: String = "", namespace: String? = nil, serviceAccount: String = "") {
+        self.project = project
+        self.domain = domain
+        self.namespace = namespace
+        self.serviceAccount = serviceAccount
+    }
+}
+
+/// One node's pod, resolved, with who it is.
+public struct ResolvedNode: Sendable {
+    public var identity: FlyteIdentity
+    public var namespace: String
+    public var source: EntitySource
+    public var pod: BuiltPod
+}
+
+/// A node that could not be resolved, with where it is.
+public struct NodeResolutionError: Error, Sendable, CustomStringConvertible {
+    public var source: EntitySource
+    /// `workflow demo.training_wf node n3` or `task demo.infer`.
+    public var location: String
+    public var error: ResolutionError
+
+    public var description: String { "\(source): \(location): \(error)." }
+}
+
+/// Walks workflows the way propeller schedules them and builds the pod of every node that runs
+/// one: task nodes, nodes inside branches (every case), sub-workflows and array nodes. Tasks that
+/// no workflow in the inputs uses are resolved on their own (empty node id).
+public struct FlyteResolver: Sendable {
+    public var builder: PodBuilder
+    public var context: FlyteContext
+
+    public init(builder: PodBuilder, context: FlyteContext = FlyteContext()) {
+        self.builder = builder
+        self.context = context
+    }
+
+    public struct Outcome: Sendable {
+        public var nodes: [ResolvedNode] = []
+        public var errors: [NodeResolutionError] = []
+        public var notices: [String] = []
+    }
+
+    public func resolve(_ bundle: FlyteBundle) -> Outcome {
+        var outcome = Outcome()
+        var tasks: [String: (template: TaskTemplate, source: EntitySource)] = [:]
+        for entry in bundle.tasks where tasks[entry.template.id.name] == nil { tasks[entry.template.id.name] = entry }
+        var subWorkflows: [String: WorkflowTemplate] = [:]
+        for entry in bundle.workflows + bundle.subWorkflows where subWorkflows[entry.template.id.name] == nil {
+            subWorkflows[entry.template.id.name] = entry.template
+        }
+        var plans: [String: LaunchPlan] = [:]
+        for entry in bundle.launchPlans {
+            // The default launch plan carries the workflow's own name; prefer it.
+            let name = entry.plan.workflowId.name
+            if plans[name] == nil || entry.plan.id.name == name { plans[name] = entry.plan }
+        }
+        var usedTasks = Set<String>()
+        var seenWorkflows = Set<String>()
+        var walker = Walker(resolver: self, tasks: tasks, workflows: subWorkflows, outcome: outcome)
+        for entry in bundle.workflows where seenWorkflows.insert(entry.template.id.name).inserted {
+            let workflow = entry.template
+            let interruptible = plans[workflow.id.name]?.interruptible ?? workflow.interruptible
+            walker.top = workflow
+            walker.source = entry.source
+            walker.walk(workflow.nodes, prefix: "", interruptible: interruptible, stack: [workflow.id.name])
+        }
+        for entry in bundle.launchPlans where subWorkflows[entry.plan.workflowId.name] == nil {
+            walker.outcome.errors.append(NodeResolutionError(
+                source: entry.source, location: "launch plan \(entry.plan.id.name)", error: .workflowNotFound(entry.plan.workflowId.name)))
+        }
+        usedTasks = walker.usedTasks
+        outcome = walker.outcome
+        for entry in bundle.tasks where !usedTasks.contains(entry.template.id.name) {
+            usedTasks.insert(entry.template.id.name)
+            let identity = FlyteIdentity(
+                project: project(entry.template.id), domain: domain(entry.template.id), workflow: "", task: entry.template.id.name, node: "",
+                taskType: entry.template.type, interruptible: entry.template.interruptible ?? false)
+            do {
+                outcome.nodes.append(try resolveTask(
+                    entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task"))
+            } catch {
+                outcome.errors.append(NodeResolutionError(source: entry.source, location: "task \(entry.template.id.name)", error: error))
+            }
+        }
+        return outcome
+    }
+
+    private struct Walker {
+        let resolver: FlyteResolver
+        let tasks: [String: (template: TaskTemplate, source: EntitySource)]
+        let workflows: [String: WorkflowTemplate]
+        var outcome: Outcome
+        var usedTasks = Set<String>()
+        var top = WorkflowTemplate(id: FlyteIdentifier(name: ""))
+        var source = EntitySource(file: "")
+
+        init(resolver: FlyteResolver, tasks: [String: (template: TaskTemplate, source: EntitySource)], workflows: [String: WorkflowTemplate], outcome: Outcome) {
+            self.resolver = resolver
+            self.tasks = tasks
+            self.workflows = workflows
+            self.outcome = outcome
+        }
+
+        mutating func walk(_ nodes: [FlyteNode], prefix: String, interruptible: Bool, stack: [String]) {
+            for node in nodes { visit(node, path: prefix + node.id, interruptible: interruptible, stack: stack) }
+        }
+
+        mutating func visit(_ node: FlyteNode, path: String, interruptible: Bool, stack: [String], taskNode: FlyteNode? = nil) {
+            let nodeInterruptible = node.interruptible ?? interruptible
+            switch node.target {
+            case .task(let reference, let overrides):
+                usedTasks.insert(reference.name)
+                let location = "workflow \(top.id.name) node \(path)"
+                guard let task = tasks[reference.name] else {
+                    outcome.errors.append(NodeResolutionError(source: source, location: location, error: .taskNotFound(reference.name)))
+                    return
+                }
+                let identity = FlyteIdentity(
+                    project: resolver.project(top.id), domain: resolver.domain(top.id), workflow: top.id.name, task: reference.name, node: path,
+                    taskType: task.template.type, interruptible: nodeInterruptible)
+                do {
+                    outcome.nodes.append(try resolver.resolveTask(
+                        task.template, overrides: overrides, identity: identity, source: source, nodeName: path,
+                        workflowName: top.id.name))
+                } catch {
+                    outcome.errors.append(NodeResolutionError(source: source, location: location, error: error))
+                }
+            case .branch(let children):
+                for child in children { visit(child, path: "\(path)-\(child.id)", interruptible: nodeInterruptible, stack: stack) }
+            case .array(let inner):
+                // Every element of a map task runs the same pod; the array node's id names them.
+                visit(inner, path: path, interruptible: nodeInterruptible, stack: stack)
+            case .subWorkflow(let reference):
+                guard !stack.contains(reference.name) else {
+                    outcome.errors.append(NodeResolutionError(source: source, location: "workflow \(top.id.name) node \(path)", error: .recursion(reference.name)))
+                    return
+                }
+                guard let workflow = workflows[reference.name] else {
+                    outcome.errors.append(NodeResolutionError(
+                        source: source, location: "workflow \(top.id.name) node \(path)", error: .workflowNotFound(reference.name)))
+                    return
+                }
+                walk(workflow.nodes, prefix: "\(path)-", interruptible: nodeInterruptible, stack: stack + [reference.name])
+            case .launchPlan(let reference):
+                // A launch plan node starts a separate execution: its pods belong to that workflow,
+                // which is resolved on its own when its spec is among the inputs.
+                if workflows[reference.name] == nil {
+                    outcome.notices.append(
+                        "workflow \(top.id.name) node \(path) launches \(reference.name), which is not among the inputs; its pods were not checked")
+                }
+            case .none:
+                break
+            }
+        }
+    }
+
+    func project(_ id: FlyteIdentifier) -> String { context.project.isEmpty ? id.project : context.project }
+    func domain(_ id: FlyteIdentifier) -> String { context.domain.isEmpty ? id.domain : context.domain }
+
+    func namespace(for identity: FlyteIdentity) -> String {
+        if let namespace = context.namespace { return namespace }
+        let project = identity.project ?? ""
+        let domain = identity.domain ?? ""
+        return project.isEmpty || domain.isEmpty ? "" : "\(project)-\(domain)"
+    }
+
+    func resolveTask(
+        _ task: TaskTemplate, overrides: TaskNodeOverrides, identity: FlyteIdentity, source: EntitySource, nodeName: String,
+        workflowName: String? = nil
+    ) throws(ResolutionError) -> ResolvedNode {
+        let at = workflowName.map { "node override at \($0) node \(nodeName)" } ?? "node override"
+        let overrideResources = try overrides.resources.map { (resources) throws(ResolutionError) in
+            try ContainerResources(flyte: resources, at: "\(at): overrides.resources")
+        } ?? ContainerResources()
+        let namespace = namespace(for: identity)
+        var execution = TaskExecution(
+            task: task, overrides: overrides, overrideResources: overrideResources, interruptible: identity.interruptible ?? false,
+            namespace: namespace, generatedName: Self.containerName(nodeName), taskLayer: "task \(task.id.name)", overrideLayer: at)
+        execution.serviceAccount = context.serviceAccount
+        var pod = try builder.build(execution)
+        pod.metadata = labelled(pod.metadata, identity: identity)
+        return ResolvedNode(identity: identity, namespace: namespace, source: source, pod: pod)
+    }
+
+    /// A stand-in for propeller's generated container name (`<execution>-<node>-<attempt>`),
+    /// which exists only at run time.
+    static func containerName(_ node: String) -> String {
+        let label = FlyteLabels.sanitize(node.isEmpty ? "task" : node)
+        return String((label.isEmpty ? "task" : label).prefix(60)) + "-0"
+    }
+
+    /// The labels and annotations propeller puts on every pod, under the pod's own.
+    func labelled(_ metadata: JSONObject, identity: FlyteIdentity) -> JSONObject {
+        var labels = builder.config.defaultLabels
+        for (key, value) in FlyteLabels.labels(for: identity) { labels[key] = .string(value) }
+        for (key, value) in metadata["labels"]?.object ?? [:] { labels[key] = value }
+        var annotations = builder.config.defaultAnnotations
+        for (key, value) in metadata["annotations"]?.object ?? [:] { annotations[key] = value }
+        var result = metadata
+        result["labels"] = labels.isEmpty ? nil : .object(labels)
+        result["annotations"] = annotations.isEmpty ? nil : .object(annotations)
+        return result
+    }
+}
+
+/// The labels propeller sets on task pods, and how it sanitizes names into label values.
+public enum FlyteLabels {
+    /// Lower case; every character outside `[a-z0-9-]` becomes `-`; at most 63; no leading or
+    /// trailing `-`. `pipelines.train.training_wf` -> `pipelines-train-training-wf`.
+    public static func sanitize(_ name: String) -> String {
+        let mapped = name.lowercased().map { character -> Character in
+            (character.isASCII && (character.isLetter || character.isNumber)) || character == "-" ? character : "-"
+        }
+        var text = String(mapped.prefix(63))
+        while text.hasPrefix("-") { text.removeFirst() }
+        while text.hasSuffix("-") { text.removeLast() }
+        return text
+    }
+
+    public static func labels(for identity: FlyteIdentity) -> [(String, String)] {
+        var labels: [(String, String)] = []
+        if let project = identity.project, !project.isEmpty { labels.append(("project", project)) }
+        if let domain = identity.domain, !domain.isEmpty { labels.append(("domain", domain)) }
+        if let workflow = identity.workflow, !workflow.isEmpty { labels.append(("workflow-name", sanitize(workflow))) }
+        if let task = identity.task, !task.isEmpty { labels.append(("task-name", sanitize(task))) }
+        if let node = identity.node, !node.isEmpty { labels.append(("node-id", node)) }
+        labels.append(("interruptible", identity.interruptible == true ? "true" : "false"))
+        return labels
+    }
+}
