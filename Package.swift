@@ -22,12 +22,17 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "PolicyJSON", dependencies: ["CJansson"]),
         .target(name: "PolicyYAML", dependencies: ["CYAML", "PolicyJSON"]),
         .target(name: "PolicyCore", dependencies: ["PolicyJSON"]),
         .target(name: "PolicyFlyte", dependencies: ["PolicyCore", "PolicyJSON"]),
-        .target(name: "PolicyIO", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
-        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
+        .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
+        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .executableTarget(name: "policy-bench", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),

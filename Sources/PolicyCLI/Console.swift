@@ -14,6 +14,12 @@ struct Console: Sendable {
         stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
         stderrIsTerminal: isatty(STDERR_FILENO) == 1,
         environment: ProcessInfo.processInfo.environment)
+
+    /// A transient progress line on a terminal's stderr; nothing when stderr is a file or pipe.
+    func progress(_ text: String) {
+        guard stderrIsTerminal else { return }
+        err("\u{1B}[2K\r\(text)\r")
+    }
 }
 
 /// Process exit statuses (cli.md): 0 clean, 1 findings at the fail level, 2 could not run faithfully.

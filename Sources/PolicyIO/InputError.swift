@@ -1,4 +1,5 @@
 import PolicyCore
+import PolicyFlyte
 import PolicyJSON
 import PolicyYAML
 
@@ -12,6 +13,10 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
     case invalidObject(source: String, pointer: String, reason: String)
     case unsupported(source: String, reason: String)
     case empty(path: String)
+    case flyte(FlyteDecodingError)
+    case protobuf(source: String, ProtoDecodingError)
+    case platform(PlatformConfigError)
+    case resolution(NodeResolutionError)
 
     public var description: String {
         switch self {
@@ -21,7 +26,11 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
         case .yaml(let error): "\(error.source):\(error.line):\(error.column): invalid YAML: \(error.reason)."
         case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer.isEmpty ? "(document)" : pointer): \(reason)."
         case .unsupported(let source, let reason): "\(source): \(reason)."
-        case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml or .yml files)."
+        case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml, .yml, .pb or .tgz files)."
+        case .flyte(let error): error.description
+        case .protobuf(let source, let error): "\(source): \(error)."
+        case .platform(let error): error.description
+        case .resolution(let error): error.description
         }
     }
 }

@@ -15,7 +15,7 @@ public struct InputFile: Sendable {
 /// deterministic), `-` for standard input.
 public enum InputFiles {
     /// Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
-    public static let folderExtensions: Set<String> = ["json", "yaml", "yml"]
+    public static let folderExtensions: Set<String> = ["json", "yaml", "yml", "pb", "tgz", "gz", "tar"]
 
     public static func collect(_ paths: [String], extensions: Set<String> = folderExtensions, readStdin: () -> [UInt8] = readStandardInput) throws(InputError) -> [InputFile] {
         var files: [InputFile] = []

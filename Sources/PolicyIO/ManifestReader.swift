@@ -43,9 +43,9 @@ public struct ManifestReader: Sendable {
     }
 
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
-    static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
+    public static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
         if file.bytes.starts(with: [0x1F, 0x8B]) {
-            throw .unsupported(source: file.name, reason: "is a gzip archive (a pyflyte package?); this version reads Kubernetes manifests in JSON or YAML only")
+            throw .unsupported(source: file.name, reason: "is a gzip archive; Kubernetes manifests in JSON or YAML are expected here")
         }
         let first = file.bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {

@@ -24,6 +24,13 @@ enum Paths {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let policies = root + "/policies"
     static let examples = root + "/examples"
+    static let manifests = examples + "/manifests"
+    static let package = examples + "/flyte/demo.tgz"
+    /// What `scripts/example` (the README's main command) passes.
+    static let platform = [
+        "--platform", examples + "/platform/propeller.yaml", "--pod-templates", examples + "/platform/pod-templates.yaml",
+        "--project", "ml", "--domain", "production",
+    ]
 }
 
 func run(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
@@ -44,10 +51,11 @@ func temporaryFile(_ name: String, _ contents: String) throws -> String {
 struct CLITests {
     @Test("the bundled example has deny findings: exit 1, grouped text report")
     func example() {
-        let result = run(["check", Paths.examples, "--policies", Paths.policies])
-        #expect(result.code == 1)
+        let result = run(["check", Paths.manifests, Paths.examples + "/flyte", "--policies", Paths.policies] + Paths.platform)
+        #expect(result.code == 1, "\(result.err)")
+        #expect(result.err.isEmpty)
         #expect(result.out.contains("DENY     [high] gpu-node-pools/approved-gpu-types: GPU type nvidia-tesla-v100 is not approved"))
-        #expect(result.out.contains("5 pods checked: 9 findings (9 deny, 0 warn, 0 audit), 0 excepted"))
+        #expect(result.out.contains("17 pods checked: 16 findings (16 deny, 0 warn, 0 audit), 0 excepted"))
         #expect(result.out.contains("without a pod template not checked (Service)"))
     }
 
@@ -67,7 +75,7 @@ struct CLITests {
 
     @Test("--fail-on never and an exception turn findings into exit 0")
     func failOnAndExceptions() throws {
-        #expect(run(["check", Paths.examples, "--policies", Paths.policies, "--fail-on", "never"]).code == 0)
+        #expect(run(["check", Paths.manifests, "--policies", Paths.policies, "--fail-on", "never"]).code == 0)
         let waiver = try temporaryFile("waiver.json", #"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "v100-migration"}, "spec": {"policies": ["gpu-*"], "expires": "2999-01-01", "reason": "ML-1234"}}"#)
         let result = run(["check", Paths.examples + "/manifests/training-pods.yaml", "--policies", Paths.policies, "--exceptions", waiver])
         #expect(result.code == 0)
@@ -81,7 +89,7 @@ struct CLITests {
     ])
     func brokenPolicies(document: String, expected: String) throws {
         let path = try temporaryFile("bad.json", document)
-        let check = run(["check", Paths.examples, "--policies", path])
+        let check = run(["check", Paths.manifests, "--policies", path])
         #expect(check.code == 2)
         #expect(check.err.contains(path) || check.err.contains("bad.json"))
         #expect(check.err.contains(expected))

@@ -11,26 +11,32 @@ enum CheckCommand {
         OptionSpec(name: "--format", valueName: "FORMAT", choices: ["text", "json"], help: "Report format; default text."),
         OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
         OptionSpec(name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
-        OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace for objects that do not name one."),
         OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
         OptionSpec(name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"], help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
-    ]
+    ] + InputLoading.options
 
     static let help = ArgumentParser.help(
         usage: "flyte-policy check [INPUT...] --policies PATH... [options]",
         summary: "Evaluate policies against every pod the inputs describe: the pre-merge CI gate.",
         options: options,
         details: """
-            INPUT is a file, a folder (searched recursively for .json, .yaml and .yml) or - for
-            standard input, detected by content: Kubernetes manifests in JSON or YAML, many documents
-            per file (Pod, PodTemplate, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
-            List) and AdmissionReview objects.
+            INPUT is a file, a folder (searched recursively for .json, .yaml, .yml, .pb and .tgz) or -
+            for standard input, detected by content:
+              - a pyflyte package archive (.tgz) or its .pb files: every node of every workflow is
+                resolved into the pod flytepropeller would create (task pod template, node
+                overrides, platform configuration, cluster PodTemplates) and checked;
+              - flyteidl entities as protobuf JSON (TaskSpec, WorkflowSpec, WorkflowClosure,
+                LaunchPlan, flytectl get ... -o json);
+              - Kubernetes manifests in JSON or YAML, many documents per file (Pod, PodTemplate,
+                Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) and
+                AdmissionReview objects.
 
             Exit codes: 0 nothing reached --fail-on; 1 a finding reached it; 2 an input or the policy
             set could not be read (nothing is skipped silently).
             """,
         examples: [
-            "flyte-policy check examples/ --policies policies/",
+            "flyte-policy check examples/ --policies policies/ --pod-templates examples/cluster/",
+            "pyflyte --pkgs wf package -o flyte-package.tgz && flyte-policy check flyte-package.tgz --policies policies/ --platform propeller.yaml --project ml --domain production",
             "kubectl get pods -n ml-production -o json | flyte-policy check - --policies policies/",
             "flyte-policy check deploy/ --policies policies/ --exceptions waivers/ --format json --output report.json",
             "flyte-policy check manifests/ --policies policies/ --fail-on warn",
@@ -63,26 +69,20 @@ enum CheckCommand {
             return .failure
         }
 
-        var inputErrors: [InputError] = []
-        var subjects: [Subject] = []
-        var skipped: [String] = []
-        let reader = ManifestReader(defaultNamespace: parsed.value("--namespace"))
-        do {
-            for file in try InputFiles.collect(parsed.positionals) {
-                do {
-                    let outcome = try reader.read(file)
-                    subjects += outcome.subjects
-                    skipped += outcome.skippedKinds
-                } catch {
-                    inputErrors.append(error)
-                }
-            }
-        } catch {
-            inputErrors.append(error)
+        let loaded = InputLoading.load(parsed) { console.progress($0) }
+        for warning in loaded.warnings { console.err("warning: \(warning)\n") }
+        if loaded.fatal {
+            for error in loaded.errors { console.err("error: \(error)\n") }
+            console.err("flyte-policy check: the platform configuration or PodTemplates do not load; nothing was checked\n")
+            return .failure
         }
+        let inputErrors = loaded.errors
+        let subjects = loaded.subjects
+        let skipped = loaded.skippedKinds
 
         let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
         var report = Evaluator(policies: policies, today: today).report(subjects)
+        report.notices += loaded.notices
         if !skipped.isEmpty {
             let kinds = Set(skipped).sorted().joined(separator: ", ")
             report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")

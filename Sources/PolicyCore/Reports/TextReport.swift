@@ -53,8 +53,11 @@ public enum TextReport {
     /// `examples/pods.yaml:12 Deployment ml-production/trainer` plus the Flyte identity.
     static func heading(_ subject: Subject) -> String {
         var text = "\(subject.source) \(subject.kind)"
-        let name = subject.namespace.map { "\($0)/\(subject.name)" } ?? subject.name
-        if !name.isEmpty { text += " \(name)" }
+        if subject.name.isEmpty {
+            if let namespace = subject.namespace, !namespace.isEmpty { text += " in \(namespace)" }
+        } else {
+            text += " " + (subject.namespace.map { "\($0)/\(subject.name)" } ?? subject.name)
+        }
         if let flyte = subject.flyte {
             var parts: [String] = []
             if let workflow = flyte.workflow, !workflow.isEmpty { parts.append("workflow \(workflow)") }

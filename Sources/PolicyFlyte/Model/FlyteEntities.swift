@@ -94,6 +94,13 @@ public struct K8sPod: Sendable, Equatable {
         self.podSpec = podSpec
         self.primaryContainerName = primaryContainerName
     }
+
+    /// Member order does not matter: protobuf `Struct` and map fields have none.
+    public static func == (lhs: K8sPod, rhs: K8sPod) -> Bool {
+        lhs.primaryContainerName == rhs.primaryContainerName && JSONValue.object(lhs.labels).jsonEquals(.object(rhs.labels))
+            && JSONValue.object(lhs.annotations).jsonEquals(.object(rhs.annotations))
+            && (lhs.podSpec.map(JSONValue.object) ?? .null).jsonEquals(rhs.podSpec.map(JSONValue.object) ?? .null)
+    }
 }
 
 /// `core.TaskTemplate`, with the fields that decide what pod runs.

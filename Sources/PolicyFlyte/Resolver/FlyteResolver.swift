@@ -33,6 +33,12 @@ public struct NodeResolutionError: Error, Sendable, CustomStringConvertible {
     public var location: String
     public var error: ResolutionError
 
+    public init(source: EntitySource, location: String, error: ResolutionError) {
+        self.source = source
+        self.location = location
+        self.error = error
+    }
+
     public var description: String { "\(source): \(location): \(error)." }
 }
 

@@ -23,6 +23,11 @@ public struct PodBuilder: Sendable {
         var values = ValueLayers()
         var (spec, metadata, primary, rawLayer) = try buildRawPod(execution)
         values.record(before: [:], after: spec, layer: rawLayer)
+        // Who wrote the pod's own lists: a finding about a missing toleration points at the list.
+        var listLayers: [String: String] = [:]
+        for field in ["tolerations", "nodeSelector", "affinity"] where spec[field].map({ !Mergo.isEmpty($0) }) ?? false {
+            listLayers["/spec/\(field)"] = rawLayer
+        }
 
         let base = try basePodTemplate(namespace: execution.namespace, task: execution.task)
         let baseLayer = base.map { "cluster PodTemplate '\($0.name)' (namespace \($0.namespace))" }
@@ -121,6 +126,7 @@ public struct PodBuilder: Sendable {
         var layers: [String: String] = [:]
         let cleanSpec = LayerMarks.strip(.object(spec), at: JSONPointer.root.appending("spec"), into: &layers).object ?? spec
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
+        for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers)
     }
 

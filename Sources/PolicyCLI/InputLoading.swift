@@ -1,0 +1,95 @@
+import PolicyCore
+import PolicyFlyte
+import PolicyIO
+import PolicyJSON
+
+/// Reads the inputs of `check` and `resolve`: Kubernetes manifests as they are, Flyte packages
+/// and entities resolved into one pod per node with the platform configuration and PodTemplates.
+struct LoadedInputs {
+    var subjects: [Subject] = []
+    var resolved: [ResolvedNode] = []
+    var skippedKinds: [String] = []
+    var notices: [String] = []
+    var warnings: [String] = []
+    var errors: [InputError] = []
+    /// Set when the platform configuration or the PodTemplates could not be read: nothing Flyte
+    /// can be resolved faithfully, so nothing is checked.
+    var fatal = false
+}
+
+enum InputLoading {
+    static let options: [OptionSpec] = [
+        OptionSpec(name: "--platform", valueName: "FILE", help: "flytepropeller's k8s plugin configuration (YAML or JSON; keys under plugins.k8s, or bare)."),
+        OptionSpec(name: "--pod-templates", valueName: "PATH", repeatable: true, help: "Cluster PodTemplate manifests (file or folder, repeatable) for pod_template_name and the default template."),
+        OptionSpec(name: "--project", valueName: "NAME", help: "Flyte project of inputs that do not carry one (a pyflyte package)."),
+        OptionSpec(name: "--domain", valueName: "NAME", help: "Flyte domain of inputs that do not carry one."),
+        OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace of pods that do not name one; Flyte default <project>-<domain>."),
+    ]
+
+    static func load(_ parsed: ParsedArguments, progress: (String) -> Void = { _ in }) -> LoadedInputs {
+        var loaded = LoadedInputs()
+        var store = PodTemplateStore(defaultNamespace: "flyte")
+        var config = PlatformConfig()
+        do {
+            if let path = parsed.value("--platform") {
+                let platform = try FlyteInputs.platform(InputFile(name: path, bytes: try InputFiles.read(path)))
+                config = platform.config
+                loaded.warnings += platform.warnings
+            }
+            let templatePaths = parsed.all("--pod-templates")
+            if !templatePaths.isEmpty {
+                try FlyteInputs.podTemplates(try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"]), into: &store)
+            }
+        } catch {
+            loaded.errors.append(error)
+            loaded.fatal = true
+            return loaded
+        }
+
+        let manifests = ManifestReader(defaultNamespace: parsed.value("--namespace"))
+        var packages: [FlyteBundle] = []
+        var loose = FlyteBundle()
+        do {
+            let files = try InputFiles.collect(parsed.positionals)
+            for (index, file) in files.enumerated() {
+                if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
+                do {
+                    switch try FlyteInputs.read(file, manifests: manifests) {
+                    case .manifests(let outcome):
+                        loaded.subjects += outcome.subjects
+                        loaded.skippedKinds += outcome.skippedKinds
+                    case .package(let bundle): packages.append(bundle)
+                    case .entities(let bundle): loose.append(bundle)
+                    }
+                } catch {
+                    loaded.errors.append(error)
+                }
+            }
+        } catch {
+            loaded.errors.append(error)
+        }
+
+        let context = FlyteContext(project: parsed.value("--project") ?? "", domain: parsed.value("--domain") ?? "", namespace: parsed.value("--namespace"))
+        let resolver = FlyteResolver(builder: PodBuilder(config: config, templates: store), context: context)
+        for bundle in packages + (loose.isEmpty ? [] : [loose]) {
+            progress("resolving \(bundle.workflows.count) workflows, \(bundle.tasks.count) tasks")
+            let outcome = resolver.resolve(bundle)
+            loaded.notices += outcome.notices
+            loaded.errors += outcome.errors.map { InputError.resolution($0) }
+            for node in outcome.nodes {
+                do {
+                    loaded.subjects.append(try node.subject())
+                    loaded.resolved.append(node)
+                } catch {
+                    loaded.errors.append(.resolution(NodeResolutionError(source: node.source, location: location(node.identity), error: error)))
+                }
+            }
+        }
+        return loaded
+    }
+
+    static func location(_ identity: FlyteIdentity) -> String {
+        if let workflow = identity.workflow, !workflow.isEmpty { return "workflow \(workflow) node \(identity.node ?? "")" }
+        return "task \(identity.task ?? "")"
+    }
+}

@@ -1,0 +1,121 @@
+import PolicyCore
+import PolicyFlyte
+import PolicyJSON
+import PolicyYAML
+
+/// Flyte inputs, detected by content: `pyflyte package` archives (gzip + tar of `.pb` files),
+/// loose flyteidl protobuf files, and flyteidl entities as protobuf JSON.
+public enum FlyteInputs {
+    /// What one input file holds.
+    public enum Content: Sendable {
+        case manifests(ManifestReader.Outcome)
+        /// A package archive: resolved on its own, since two packages may both define a task.
+        case package(FlyteBundle)
+        /// Loose entities: resolved together with the other loose entities of the run.
+        case entities(FlyteBundle)
+    }
+
+    /// Reads one input, whatever it holds.
+    public static func read(_ file: InputFile, manifests: ManifestReader) throws(InputError) -> Content {
+        if Gzip.isGzip(file.bytes) {
+            let tar = try Gzip.decompress(file.bytes, source: file.name)
+            return .package(try archive(tar, source: file.name))
+        }
+        if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name)) }
+        let first = file.bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            let document: JSONDocument
+            do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch { throw .json(error) }
+            let value = document.rootNode.value
+            if FlyteEntityDecoder.looksLikeFlyte(value) {
+                do { return .entities(try FlyteEntityDecoder.decode(value, source: EntitySource(file: file.name))) } catch { throw .flyte(error) }
+            }
+            return .manifests(try manifests.read(file))
+        }
+        if looksBinary(file.bytes) {
+            return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name)))
+        }
+        return .manifests(try manifests.read(file))
+    }
+
+    /// Text is UTF-8 without control bytes; protobuf almost never is.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        if bytes.contains(0) { return true }
+        if String(validating: bytes.prefix(4096), as: UTF8.self) == nil, String(validating: bytes, as: UTF8.self) == nil { return true }
+        return bytes.prefix(4096).contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
+    static func isTar(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 512 && bytes[257..<262].elementsEqual("ustar".utf8)
+    }
+
+    /// Every member of a package archive: `.pb` files by protobuf, JSON members as protobuf JSON.
+    static func archive(_ tar: [UInt8], source: String) throws(InputError) -> FlyteBundle {
+        var bundle = FlyteBundle()
+        let members = try TarReader.members(tar, source: source)
+        for member in members.sorted(by: { $0.name < $1.name }) {
+            let entity = EntitySource(file: source, member: member.name)
+            let bytes = Array(member.bytes)
+            if member.name.hasSuffix(".json") {
+                do {
+                    let value = try JSONDocument.parse(bytes, source: entity.description).rootNode.value
+                    bundle.append(try FlyteEntityDecoder.decode(value, source: entity))
+                } catch let error as JSONParseError {
+                    throw .json(error)
+                } catch let error as FlyteDecodingError {
+                    throw .flyte(error)
+                } catch {
+                    throw .unreadable(path: entity.description, reason: "\(error)")
+                }
+            } else if member.name.hasSuffix(".pb") {
+                bundle.append(try protobuf(bytes, source: entity))
+            }
+        }
+        if bundle.isEmpty {
+            throw .unsupported(source: source, reason: "is an archive without flyteidl entities (.pb files); is it a pyflyte package?")
+        }
+        return bundle
+    }
+
+    static func protobuf(_ bytes: [UInt8], source: EntitySource) throws(InputError) -> FlyteBundle {
+        let value: JSONValue
+        do {
+            let kind = try ProtoDecoder.classify(bytes)
+            value = try ProtoDecoder.decode(bytes, as: kind)
+        } catch {
+            throw .protobuf(source: source.description, error)
+        }
+        do { return try FlyteEntityDecoder.decode(value, source: source) } catch { throw .flyte(error) }
+    }
+
+    /// `--platform`: propeller's config (YAML or JSON), keys under `plugins.k8s` or bare.
+    public static func platform(_ file: InputFile) throws(InputError) -> (config: PlatformConfig, warnings: [String]) {
+        var merged = JSONValue.null
+        for document in try ManifestReader.documents(file) {
+            let value = document.node.value
+            if case .object(let object) = value, case .object(var current) = merged {
+                for (key, member) in object { current[key] = member }
+                merged = .object(current)
+            } else {
+                merged = value
+            }
+        }
+        do { return try PlatformConfig.decode(merged, source: file.name) } catch { throw .platform(error) }
+    }
+
+    /// `--pod-templates`: every PodTemplate object in the files (other kinds are ignored).
+    public static func podTemplates(_ files: [InputFile], into store: inout PodTemplateStore) throws(InputError) {
+        for file in files {
+            for (index, document) in try ManifestReader.documents(file).enumerated() {
+                let value = document.node.value
+                let objects = value["kind"]?.string == "List" ? (value["items"]?.array ?? []) : [value]
+                for object in objects where object["kind"]?.string == "PodTemplate" {
+                    do { store.add(try PodTemplateStore.PodTemplate(manifest: object.object ?? [:])) } catch {
+                        let place = document.line.map { "\(file.name):\($0)" } ?? "\(file.name) (document \(index + 1))"
+                        throw .invalidObject(source: place, pointer: "", reason: error.description)
+                    }
+                }
+            }
+        }
+    }
+}
