@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "PolicyCore", dependencies: ["PolicyJSON"]),
         .target(name: "PolicyFlyte", dependencies: ["PolicyCore", "PolicyJSON"]),
         .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
-        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
+        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .executableTarget(name: "policy-bench", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),

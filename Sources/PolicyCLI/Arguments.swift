@@ -115,3 +115,26 @@ enum ArgumentParser {
         return text
     }
 }
+
+/// What a subcommand does after its arguments were read.
+enum Start {
+    case run(ParsedArguments)
+    case exit(ExitCode)
+}
+
+extension ArgumentParser {
+    /// The preamble every subcommand shares: parse, or print the usage error (exit 2), or print
+    /// the help (exit 0).
+    static func start(_ arguments: [String], options: [OptionSpec], command: String, help: String, console: Console) -> Start {
+        let parsed: ParsedArguments
+        do { parsed = try parse(arguments, options: options, command: command) } catch {
+            console.err("flyte-policy \(command): \(error)\n")
+            return .exit(.failure)
+        }
+        if parsed.help {
+            console.out(help)
+            return .exit(.success)
+        }
+        return .run(parsed)
+    }
+}

@@ -11,6 +11,7 @@ public enum PolicyCLIMain {
 
     static let subcommands: [Subcommand] = [
         Subcommand(name: "check", summary: "Evaluate policies against every pod the inputs describe (the CI gate).", run: CheckCommand.run),
+        Subcommand(name: "resolve", summary: "Print every pod a Flyte package will launch, with provenance.", run: ResolveCommand.run),
         Subcommand(name: "validate", summary: "Load and lint policies and exceptions; print every error.", run: ValidateCommand.run),
         Subcommand(name: "version", summary: "Print the version and the libraries it was built with.", run: VersionCommand.run),
     ]
@@ -30,7 +31,8 @@ public enum PolicyCLIMain {
         EXIT CODES: 0 nothing reached --fail-on, 1 findings reached it, 2 could not run faithfully.
 
         EXAMPLES:
-          flyte-policy check examples/ --policies policies/
+          flyte-policy check flyte-package.tgz --policies policies/ --platform propeller.yaml
+          flyte-policy resolve flyte-package.tgz --pod-templates cluster/
           flyte-policy validate policies/
           flyte-policy check --help
 

@@ -160,3 +160,77 @@ struct CLITests {
         #expect(String(decoding: data, as: UTF8.self).contains("no-privileged"))
     }
 }
+
+/// The seed scenario of the resolver issue, end to end on the real flytekit package: `train_model`
+/// defaults to nvidia-tesla-v100 with toleration gpu=true; node n3 overrides the pod template to
+/// nvidia-a100 with gpu=preemptible.
+@Suite("Flyte packages through check and resolve")
+struct FlyteCLITests {
+    static func findings(_ arguments: [String]) throws -> [[String: Any]] {
+        let result = run(arguments)
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        return object?["findings"] as? [[String: Any]] ?? []
+    }
+
+    static func nodes(_ findings: [[String: Any]], rule: String) -> [String] {
+        findings.filter { $0["rule"] as? String == rule }.compactMap {
+            (($0["subject"] as? [String: Any])?["flyte"] as? [String: Any])?["node"] as? String
+        }
+    }
+
+    @Test func seedScenario() throws {
+        let arguments = ["check", Paths.package, "--policies", Paths.policies, "--format", "json"] + Paths.platform
+        let findings = try Self.findings(arguments)
+        // Only a100/h100 allowed: the plain call (n2) and the resource override (n4) keep v100.
+        #expect(Self.nodes(findings, rule: "approved-gpu-types") == ["n2", "n4"])
+        // gpu=true required: the pod-template override (n3) replaced the task's tolerations.
+        #expect(Self.nodes(findings, rule: "tolerate-gpu-taint").contains("n3"))
+        #expect(!Self.nodes(findings, rule: "tolerate-gpu-taint").contains("n2"))
+        let n3 = try #require(findings.first { $0["rule"] as? String == "tolerate-gpu-taint" })
+        #expect(n3["provenance"] as? String == "node override at demo.workflows.training_wf node n3 (pod template)")
+        let subject = n3["subject"] as? [String: Any]
+        let flyte = subject?["flyte"] as? [String: Any]
+        #expect(flyte?["workflow"] as? String == "demo.workflows.training_wf")
+        #expect(flyte?["task"] as? String == "demo.workflows.train_model")
+        #expect(flyte?["project"] as? String == "ml")
+        #expect(subject?["source"] as? String == Paths.package + ":06_demo.workflows.training_wf_2.pb")
+    }
+
+    @Test func flyteMatchClausesSelectNodes() throws {
+        let policy = try temporaryFile("n3-only.json", """
+            {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a100-only"},
+             "spec": {"match": {"workflows": ["*.training_wf"], "nodes": ["n3"]},
+                      "rules": [{"name": "no-a100", "nodeSelector": {"forbidden": ["gpu-type"]}}]}}
+            """)
+        let findings = try Self.findings(["check", Paths.package, "--policies", policy, "--format", "json"] + Paths.platform)
+        #expect(Self.nodes(findings, rule: "no-a100") == ["n3"])
+    }
+
+    @Test func missingPodTemplateIsExitTwoNamingTheNode() {
+        let result = run(["check", Paths.package, "--policies", Paths.policies])
+        #expect(result.code == 2)
+        #expect(result.err.contains("workflow demo.workflows.training_wf node n5: PodTemplate 'gpu-default-template' does not exist"))
+    }
+
+    @Test func resolvePrintsEveryNodeWithProvenance() throws {
+        let result = run(["resolve", Paths.package, "--format", "json"] + Paths.platform)
+        #expect(result.code == 0, "\(result.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(object?["schemaVersion"] as? String == "flyte-policy.resolve/v1")
+        let pods = object?["pods"] as? [[String: Any]] ?? []
+        #expect(pods.count == 12)
+        let n5 = try #require(pods.first { ($0["flyte"] as? [String: Any])?["node"] as? String == "n5" })
+        let provenance = n5["provenance"] as? [String: String] ?? [:]
+        #expect(provenance["/spec/nodeSelector/gpu-type"] == "cluster PodTemplate 'gpu-default-template' (namespace flyte)")
+        #expect(provenance.values.contains("GPU accelerator nvidia-tesla-t4 (node override at demo.workflows.training_wf node n5)"))
+        let yaml = run(["resolve", Paths.package, "--format", "yaml"] + Paths.platform)
+        #expect(yaml.code == 0)
+        #expect(yaml.out.hasPrefix("---\nsource: "))
+    }
+
+    @Test func resolveRejectsManifestOnlyInput() {
+        let result = run(["resolve", Paths.manifests + "/training-pods.yaml"])
+        #expect(result.code == 2)
+        #expect(result.err.contains("hold no Flyte task or workflow"))
+    }
+}

@@ -44,13 +44,9 @@ enum CheckCommand {
 
     static func run(_ arguments: [String], _ console: Console) -> ExitCode {
         let parsed: ParsedArguments
-        do { parsed = try ArgumentParser.parse(arguments, options: options, command: "check") } catch {
-            console.err("flyte-policy check: \(error)\n")
-            return .failure
-        }
-        if parsed.help {
-            console.out(help)
-            return .success
+        switch ArgumentParser.start(arguments, options: options, command: "check", help: help, console: console) {
+        case .run(let arguments): parsed = arguments
+        case .exit(let code): return code
         }
         let policyPaths = parsed.all("--policies")
         guard !policyPaths.isEmpty else {

@@ -14,13 +14,9 @@ enum ValidateCommand {
 
     static func run(_ arguments: [String], _ console: Console) -> ExitCode {
         let parsed: ParsedArguments
-        do { parsed = try ArgumentParser.parse(arguments, options: options, command: "validate") } catch {
-            console.err("flyte-policy validate: \(error)\n")
-            return .failure
-        }
-        if parsed.help {
-            console.out(help)
-            return .success
+        switch ArgumentParser.start(arguments, options: options, command: "validate", help: help, console: console) {
+        case .run(let arguments): parsed = arguments
+        case .exit(let code): return code
         }
         guard !parsed.positionals.isEmpty else {
             console.err("flyte-policy validate: name at least one policy file or folder\nRun 'flyte-policy validate --help' for usage.\n")

@@ -32,7 +32,7 @@ public enum FlyteEntityDecoder {
             if let first = value.array?.first { return looksLikeFlyte(first) }
             return false
         }
-        if object["kind"] != nil, object["apiVersion"] != nil { return false }
+        if object["kind"]?.string != nil { return false }  // Kubernetes objects; flyteidl has no `kind`
         let keys = ["template", "closure", "spec", "nodes", "primary", "compiledWorkflow", "compiled_workflow", "workflowId", "workflow_id"]
         return keys.contains { object[$0] != nil } || (object["id"] != nil && (object["type"] != nil || object["nodes"] != nil))
     }
