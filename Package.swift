@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
         .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
+        .executableTarget(name: "flyte-bench", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
         .executableTarget(name: "policy-bench", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON"]),
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),

@@ -53,6 +53,14 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// Whether this is an object or an array.
+    public var isContainer: Bool {
+        switch self {
+        case .object, .array: true
+        default: false
+        }
+    }
+
     /// Member lookup on objects; `nil` for anything else.
     public subscript(key: String) -> JSONValue? {
         object?[key]

@@ -58,6 +58,8 @@ public struct FlyteResolver: Sendable {
         public var nodes: [ResolvedNode] = []
         public var errors: [NodeResolutionError] = []
         public var notices: [String] = []
+
+        public init() {}
     }
 
     public func resolve(_ bundle: FlyteBundle) -> Outcome {

@@ -49,21 +49,52 @@ enum LayerMarks {
     }
 
     /// Removes every mark below `value`, reporting each marked element's pointer and layer.
+    /// Pointer text is built only for marked elements: most of a pod carries none.
     static func strip(_ value: JSONValue, at pointer: JSONPointer, into layers: inout [String: String]) -> JSONValue {
+        var tokens = pointer.tokens
+        return strip(value, tokens: &tokens, into: &layers)
+    }
+
+    private static func strip(_ value: JSONValue, tokens: inout [String], into layers: inout [String: String]) -> JSONValue {
         switch value {
         case .object(var object):
             if let layer = object[key]?.string {
-                layers[pointer.description] = layer
+                layers[JSONPointer(tokens: tokens).description] = layer
                 object[key] = nil
             }
+            guard object.contains(where: { $0.value.isContainer }) else { return .object(object) }
             var result = JSONObject()
-            for (name, member) in object { result[name] = strip(member, at: pointer.appending(name), into: &layers) }
+            for (name, member) in object {
+                tokens.append(name)
+                result[name] = strip(member, tokens: &tokens, into: &layers)
+                tokens.removeLast()
+            }
             return .object(result)
         case .array(let elements):
-            return .array(elements.enumerated().map { strip($1, at: pointer.appending($0), into: &layers) })
+            guard elements.contains(where: \.isContainer) else { return value }
+            var result: [JSONValue] = []
+            result.reserveCapacity(elements.count)
+            for (index, element) in elements.enumerated() {
+                tokens.append(String(index))
+                result.append(strip(element, tokens: &tokens, into: &layers))
+                tokens.removeLast()
+            }
+            return .array(result)
         default:
             return value
         }
+    }
+
+    /// Only the fields marks are put on; the rest of the spec is returned untouched.
+    static func stripSpec(_ spec: JSONObject, into layers: inout [String: String]) -> JSONObject {
+        var spec = spec
+        for field in ["tolerations", "affinity"] {
+            if let value = spec[field] {
+                var tokens = ["spec", field]
+                spec[field] = strip(value, tokens: &tokens, into: &layers)
+            }
+        }
+        return spec
     }
 
     /// The value without marks (for comparisons that must not see them).

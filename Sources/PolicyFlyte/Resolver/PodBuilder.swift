@@ -53,11 +53,6 @@ public struct PodBuilder: Sendable {
                     resources, mode: mode, overrides: execution.overrideResources, platform: execution.platformResources,
                     template: templateResources)
                 for stage in stages {
-                    let before = spec
-                    resources = stage.resources
-                    container["resources"] = resources.json
-                    containers[index] = .object(container)
-                    spec[field] = .array(containers)
                     let layer: String =
                         switch stage.layer {
                         case .override: execution.overrideLayer + " (resources)"
@@ -65,8 +60,10 @@ public struct PodBuilder: Sendable {
                         case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
                         case .same: rawLayer
                         }
-                    values.record(before: before, after: spec, layer: layer)
+                    values.recordResources(field, container: name, before: resources, after: stage.resources, layer: layer)
+                    resources = stage.resources
                 }
+                container["resources"] = resources.json
                 decorateEnvironment(&container)
                 containers[index] = .object(container)
                 if !isInit {
@@ -124,7 +121,7 @@ public struct PodBuilder: Sendable {
         addTolerationsForExtendedResources(&spec)
 
         var layers: [String: String] = [:]
-        let cleanSpec = LayerMarks.strip(.object(spec), at: JSONPointer.root.appending("spec"), into: &layers).object ?? spec
+        let cleanSpec = LayerMarks.stripSpec(spec, into: &layers)
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
         for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers)

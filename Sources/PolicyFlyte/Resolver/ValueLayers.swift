@@ -21,6 +21,19 @@ struct ValueLayers {
         }
     }
 
+    /// Attributes the container resources that differ between two stages to `layer`; the cheap
+    /// path for the per-container customization, which changes nothing else.
+    mutating func recordResources(
+        _ field: String, container: String, before: ContainerResources, after: ContainerResources, layer: String
+    ) {
+        let prefix = "\(field)[\(container)]/resources"
+        for (kind, old, new) in [("requests", before.requests, after.requests), ("limits", before.limits, after.limits)] {
+            for (name, quantity) in new.pairs where old[name].map({ $0.description != quantity.description }) ?? true {
+                layers["\(prefix)/\(kind)/\(JSONPointer.escape(name))"] = layer
+            }
+        }
+    }
+
     /// The layers as JSON pointers into the finished pod (`/spec/containers/0/resources/limits/cpu`).
     func pointers(for spec: JSONObject) -> [String: String] {
         var indexes: [String: Int] = [:]
@@ -46,7 +59,6 @@ struct ValueLayers {
     private static func flatten(_ spec: JSONObject) -> [String: JSONValue] {
         var result: [String: JSONValue] = [:]
         for (key, value) in spec["nodeSelector"]?.object ?? [:] { result["nodeSelector/\(JSONPointer.escape(key))"] = value }
-        if let affinity = spec["affinity"] { result["affinity"] = LayerMarks.unmarked(affinity) }
         for field in podFields { if let value = spec[field] { result[field] = value } }
         for list in ["containers", "initContainers"] {
             for container in spec[list]?.array ?? [] {

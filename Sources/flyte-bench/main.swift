@@ -1,0 +1,165 @@
+import Foundation
+import PolicyCore
+import PolicyFlyte
+import PolicyIO
+import PolicyJSON
+
+// flyte-bench: resolving and checking a synthetic Flyte package (see bench/flyte.sh).
+//
+//   flyte-bench [--workflows W] [--nodes N] [--policies DIR]
+//
+// The package is generated as flyteidl protobuf JSON (one WorkflowSpec per workflow, one TaskSpec
+// per task), shaped like flytekit's output: container tasks and pod-template tasks, node
+// overrides of the pod template, of resources and of the accelerator, interruptible nodes,
+// branches. Phases, timed separately:
+//   decode    jansson parse + flyteidl entity decoding of every document
+//   resolve   propeller's pod building for every node, with a platform config and PodTemplate
+//   subjects  resolved pods -> typed Pod + Subject (jansson tree for assert paths)
+//   evaluate  the policies of --policies (default policies/) on every pod
+
+let arguments = CommandLine.arguments
+func option(_ name: String, _ fallback: String) -> String {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return fallback }
+    return arguments[index + 1]
+}
+let workflowCount = Int(option("--workflows", "1000")) ?? 1000
+let nodesPerWorkflow = Int(option("--nodes", "20")) ?? 20
+let policyPath = option("--policies", "policies")
+
+struct Generator {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+    mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
+}
+
+var random = Generator()
+let gpuTypes = ["nvidia-a100", "nvidia-h100-80gb", "nvidia-tesla-v100", "nvidia-t4"]
+let taskCount = 60
+
+func args(_ name: String) -> String {
+    #"["pyflyte-execute","--inputs","{{.input}}","--output-prefix","{{.outputPrefix}}","--resolver","flytekit.core.python_auto_container.default_task_resolver","--","task-module","bench.workflows","task-name","\#(name)"]"#
+}
+
+@MainActor func taskJSON(_ index: Int) -> String {
+    let name = "bench.workflows.task_\(index)"
+    if index % 3 == 0 {
+        let gpu = random.pick(gpuTypes)
+        return """
+            {"template":{"id":{"resourceType":"TASK","name":"\(name)"},"type":"python-task","metadata":{"runtime":{"type":"FLYTE_SDK","version":"1.16.31"},"retries":{},"interruptible":\(index % 2 == 0)},
+             "config":{"primary_container_name":"primary"},
+             "k8sPod":{"metadata":{"labels":{"team":"vision"}},"podSpec":{"containers":[{"name":"primary","image":"ghcr.io/acme/ml:1.0","args":\(args(name)),
+               "resources":{"requests":{"cpu":"2","memory":"8Gi","gpu":"1"},"limits":{"cpu":"4","memory":"16Gi","gpu":"1"}}},
+               {"name":"sidecar","image":"envoyproxy/envoy:v1.29","resources":{"requests":{"cpu":"100m","memory":"128Mi"}}}],
+              "nodeSelector":{"gpu-type":"\(gpu)"},"tolerations":[{"key":"gpu","operator":"Equal","value":"true","effect":"NoSchedule"}]}}}}
+            """
+    }
+    let accelerator = index % 5 == 1 ? #","extendedResources":{"gpuAccelerator":{"device":"nvidia-tesla-a100"}}"# : ""
+    let gpu = index % 5 == 1 ? #",{"name":"GPU","value":"1"}"# : ""
+    return """
+        {"template":{"id":{"resourceType":"TASK","name":"\(name)"},"type":"python-task","metadata":{"runtime":{"type":"FLYTE_SDK","version":"1.16.31"},"retries":{}},
+         "container":{"image":"ghcr.io/acme/ml:1.0","args":\(args(name)),
+          "resources":{"requests":[{"name":"CPU","value":"\(random.pick(["500m", "1", "2"]))"},{"name":"MEMORY","value":"\(random.pick(["1Gi", "2Gi", "4Gi"]))"}\(gpu)],
+                       "limits":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"4Gi"}]}}\(accelerator)}}
+        """
+}
+
+@MainActor func nodeJSON(_ id: String, _ random: inout Generator) -> String {
+    let task = "bench.workflows.task_\(random.next(taskCount))"
+    var overrides = "{}"
+    switch random.next(10) {
+    case 0, 1:
+        overrides = """
+            {"podTemplate":{"metadata":{},"primaryContainerName":"primary","podSpec":{"containers":[{"name":"primary","image":"ghcr.io/acme/ml:1.0",
+             "resources":{"requests":{"cpu":"2","memory":"8Gi","gpu":"1"},"limits":{"cpu":"4","memory":"16Gi","gpu":"1"}}}],
+             "nodeSelector":{"gpu-type":"\(random.pick(gpuTypes))"},"tolerations":[{"key":"gpu","operator":"Equal","value":"preemptible","effect":"NoSchedule"}]}}}
+            """
+    case 2, 3:
+        overrides = #"{"resources":{"requests":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}],"limits":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}]}}"#
+    case 4:
+        overrides = #"{"extendedResources":{"gpuAccelerator":{"device":"nvidia-tesla-t4"}}}"#
+    default: break
+    }
+    let interruptible = random.next(4) == 0 ? #","interruptible":true"# : ""
+    return #"{"id":"\#(id)","metadata":{"name":"n","retries":{}\#(interruptible)},"taskNode":{"referenceId":{"resourceType":"TASK","name":"\#(task)"},"overrides":\#(overrides)}}"#
+}
+
+@MainActor func workflowJSON(_ index: Int) -> String {
+    var nodes: [String] = []
+    var produced = 0
+    while produced < nodesPerWorkflow {
+        if produced + 2 <= nodesPerWorkflow, random.next(8) == 0 {
+            let then = nodeJSON("n0", &random)
+            let otherwise = nodeJSON("n1", &random)
+            nodes.append(#"{"id":"n\#(nodes.count)","metadata":{"name":"branch"},"branchNode":{"ifElse":{"case":{"thenNode":\#(then)},"elseNode":\#(otherwise)}}}"#)
+            produced += 2
+        } else {
+            nodes.append(nodeJSON("n\(nodes.count)", &random))
+            produced += 1
+        }
+    }
+    return #"{"template":{"id":{"resourceType":"WORKFLOW","name":"bench.workflows.wf_\#(index)"},"metadata":{},"nodes":[\#(nodes.joined(separator: ","))],"metadataDefaults":{}}}"#
+}
+
+let documents: [[UInt8]] = (0..<taskCount).map { Array(taskJSON($0).utf8) } + (0..<workflowCount).map { Array(workflowJSON($0).utf8) }
+let totalBytes = documents.reduce(0) { $0 + $1.count }
+
+var store = PodTemplateStore(defaultNamespace: "flyte")
+var platform = PlatformConfig()
+platform.resourceTolerations = [("nvidia.com/gpu", [["key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"]])]
+platform.interruptibleTolerations = [["key": "lifecycle", "operator": "Equal", "value": "spot", "effect": "NoSchedule"]]
+platform.nonInterruptibleNodeSelectorRequirement = ["key": "lifecycle", "operator": "NotIn", "values": ["spot"]]
+platform.defaultPodTemplateName = "flyte-default"
+do {
+    store.add(try PodTemplateStore.PodTemplate(manifest: [
+        "metadata": ["name": "flyte-default"],
+        "template": ["spec": ["containers": [["name": "default", "resources": ["limits": ["ephemeral-storage": "20Gi"]]]],
+                               "tolerations": [["key": "flyte", "operator": "Exists"]]]],
+    ]))
+} catch {
+    fatalError("the benchmark's PodTemplate does not load: \(error)")
+}
+let policies: PolicySet
+do { policies = try PolicyFiles.load([policyPath]) } catch {
+    FileHandle.standardError.write(Data("policies do not load: \(error.errors.map(\.description))\n".utf8))
+    exit(2)
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+var bundle = FlyteBundle()
+let decodeTime = try seconds {
+    for (index, bytes) in documents.enumerated() {
+        let value = try JSONDocument.parse(bytes, source: "doc\(index)").rootNode.value
+        bundle.append(try FlyteEntityDecoder.decode(value, source: EntitySource(file: "doc\(index).json")))
+    }
+}
+let resolver = FlyteResolver(builder: PodBuilder(config: platform, templates: store), context: FlyteContext(project: "ml", domain: "production"))
+var outcome = FlyteResolver.Outcome()
+let resolveTime = seconds { outcome = resolver.resolve(bundle) }
+guard outcome.errors.isEmpty else {
+    FileHandle.standardError.write(Data("resolution errors: \(outcome.errors.prefix(3))\n".utf8))
+    exit(2)
+}
+var subjects: [Subject] = []
+let subjectTime = try seconds { subjects = try outcome.nodes.map { try $0.subject() } }
+let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970)))
+var report = Report(subjects: [], findings: [])
+let evaluateTime = seconds { report = evaluator.report(subjects) }
+
+let total = decodeTime + resolveTime + subjectTime + evaluateTime
+let pods = outcome.nodes.count
+func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
+print("package:   \(workflowCount) workflows x \(nodesPerWorkflow) nodes, \(taskCount) tasks, \(totalBytes / 1024) KiB of flyteidl JSON")
+print("pods:      \(pods) resolved, \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)")
+print("decode:    \(ms(decodeTime))")
+print("resolve:   \(ms(resolveTime))  (\(String(format: "%.1f", resolveTime / Double(max(pods, 1)) * 1e6)) us per pod)")
+print("subjects:  \(ms(subjectTime))")
+print("evaluate:  \(ms(evaluateTime))")
+print("total:     \(ms(total))  (\(Int(Double(pods) / total)) pods/s end to end, one core)")
