@@ -234,3 +234,30 @@ struct FlyteCLITests {
         #expect(result.err.contains("hold no Flyte task or workflow"))
     }
 }
+
+@Suite("damaged Flyte inputs are exit 2")
+struct DamagedFlyteInputTests {
+    @Test func truncatedArchive() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Paths.package))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fp-\(UUID().uuidString).tgz").path
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        let result = run(["check", path, "--policies", Paths.policies])
+        #expect(result.code == 2)
+        #expect(result.err.contains("\(path): cannot be read: the gzip data is truncated"))
+    }
+
+    @Test func wrongEntity() throws {
+        let path = try temporaryFile("launch-plan.json", #"{"spec": {"workflowId": {"resourceType": "WORKFLOW"}}}"#)
+        let result = run(["check", path, "--policies", Paths.policies])
+        #expect(result.code == 2)
+        #expect(result.err.contains("\(path): /spec/workflowId: an identifier needs a name."))
+    }
+
+    @Test func badPlatformConfigChecksNothing() throws {
+        let path = try temporaryFile("propeller.yaml", "plugins:\n  k8s:\n    default-cpus: [1]\n")
+        let result = run(["check", Paths.package, "--policies", Paths.policies, "--platform", path])
+        #expect(result.code == 2)
+        #expect(result.err.contains("'plugins.k8s.default-cpus': expected a quantity"))
+        #expect(result.out.isEmpty)
+    }
+}
