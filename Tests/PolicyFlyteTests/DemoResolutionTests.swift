@@ -116,4 +116,22 @@ struct DemoResolutionTests {
         #expect(messages.first?.contains("workflow demo.workflows.training_wf node n5") == true)
         #expect(messages.first?.contains("PodTemplate 'gpu-default-template' does not exist") == true)
     }
+
+    @Test func enclosingNodesDoNotPassTheirInterruptibleFlagDown() throws {
+        var bundle = try Demo.bundle()
+        // parent_wf's workflow node n0 marked interruptible; the launch plan leaves the execution default.
+        let index = try #require(bundle.workflows.firstIndex { $0.template.id.name == "demo.workflows.parent_wf" })
+        bundle.workflows[index].template.nodes[0].interruptible = true
+        let outcome = try Demo.resolver().resolve(bundle)
+        let inner = outcome.nodes.filter { $0.identity.workflow == "demo.workflows.parent_wf" }
+        #expect(inner.count == 2)
+        #expect(inner.allSatisfy { $0.identity.interruptible == false })
+        // The execution's own flag (workflow metadataDefaults, no launch plan override) does reach them.
+        var defaults = try Demo.bundle()
+        let planless = defaults.workflows.firstIndex { $0.template.id.name == "demo.workflows.parent_wf" } ?? 0
+        defaults.workflows[planless].template.interruptible = true
+        defaults.launchPlans.removeAll { $0.plan.workflowId.name == "demo.workflows.parent_wf" }
+        let nodes = try Demo.resolver().resolve(defaults).nodes.filter { $0.identity.workflow == "demo.workflows.parent_wf" }
+        #expect(nodes.count == 2 && nodes.allSatisfy { $0.identity.interruptible == true })
+    }
 }

@@ -147,11 +147,14 @@ public struct FlyteResolver: Sendable {
                 } catch {
                     outcome.errors.append(NodeResolutionError(source: source, location: location, error: error))
                 }
+            // Nested nodes run in the execution's context (propeller's NewExecutionContextWithParentInfo):
+            // a branch, array or workflow node's own interruptible flag does not reach them; only
+            // their own metadata, else the execution's flag, counts.
             case .branch(let children):
-                for child in children { visit(child, path: "\(path)-\(child.id)", interruptible: nodeInterruptible, stack: stack) }
+                for child in children { visit(child, path: "\(path)-\(child.id)", interruptible: interruptible, stack: stack) }
             case .array(let inner):
                 // Every element of a map task runs the same pod; the array node's id names them.
-                visit(inner, path: path, interruptible: nodeInterruptible, stack: stack)
+                visit(inner, path: path, interruptible: interruptible, stack: stack)
             case .subWorkflow(let reference):
                 guard !stack.contains(reference.name) else {
                     outcome.errors.append(NodeResolutionError(source: source, location: "workflow \(top.id.name) node \(path)", error: .recursion(reference.name)))
@@ -162,7 +165,7 @@ public struct FlyteResolver: Sendable {
                         source: source, location: "workflow \(top.id.name) node \(path)", error: .workflowNotFound(reference.name)))
                     return
                 }
-                walk(workflow.nodes, prefix: "\(path)-", interruptible: nodeInterruptible, stack: stack + [reference.name])
+                walk(workflow.nodes, prefix: "\(path)-", interruptible: interruptible, stack: stack + [reference.name])
             case .launchPlan(let reference):
                 // A launch plan node starts a separate execution: its pods belong to that workflow,
                 // which is resolved on its own when its spec is among the inputs.
