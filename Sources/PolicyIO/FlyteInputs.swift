@@ -22,15 +22,15 @@ public enum FlyteInputs {
             return .package(try archive(tar, source: file.name))
         }
         if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name)) }
-        let first = file.bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+        if file.looksLikeJSON {
             let document: JSONDocument
             do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch { throw .json(error) }
-            let value = document.rootNode.value
-            if FlyteEntityDecoder.looksLikeFlyte(value) {
-                do { return .entities(try FlyteEntityDecoder.decode(value, source: EntitySource(file: file.name))) } catch { throw .flyte(error) }
+            let root = document.rootNode
+            // Only Flyte entities need a Swift copy of the tree; manifests are read from jansson's.
+            if FlyteEntityDecoder.looksLikeFlyte(root) {
+                do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch { throw .flyte(error) }
             }
-            return .manifests(try manifests.read(file))
+            return .manifests(try manifests.read(file, documents: ManifestReader.jsonDocuments(root)))
         }
         if looksBinary(file.bytes) {
             return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name)))

@@ -9,6 +9,12 @@ public struct InputFile: Sendable {
         self.name = name
         self.bytes = bytes
     }
+
+    /// JSON text starts with `{` or `[` after white space; anything else is read as YAML.
+    var looksLikeJSON: Bool {
+        let first = bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    }
 }
 
 /// Expands command-line paths into files: folders recursively (sorted, so runs are

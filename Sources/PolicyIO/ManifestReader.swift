@@ -34,8 +34,14 @@ public struct ManifestReader: Sendable {
 
     /// Reads every document of one file.
     public func read(_ file: InputFile) throws(InputError) -> Outcome {
+        try read(file, documents: try Self.documents(file))
+    }
+
+    /// Reads documents already split from `file` (a caller that parsed the JSON to detect its
+    /// content does not parse it again).
+    func read(_ file: InputFile, documents: [(node: JSONNode, line: Int?)]) throws(InputError) -> Outcome {
         var outcome = Outcome()
-        for (index, document) in try Self.documents(file).enumerated() {
+        for (index, document) in documents.enumerated() {
             let source = SubjectSource(file: file.name, document: index + 1, line: document.line)
             try collect(document.node, source: source, pointer: "", outcome: &outcome)
         }
@@ -44,16 +50,13 @@ public struct ManifestReader: Sendable {
 
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
     public static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
-        if file.bytes.starts(with: [0x1F, 0x8B]) {
+        if Gzip.isGzip(file.bytes) {
             throw .unsupported(source: file.name, reason: "is a gzip archive; Kubernetes manifests in JSON or YAML are expected here")
         }
-        let first = file.bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
-        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+        if file.looksLikeJSON {
             let document: JSONDocument
             do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch { throw .json(error) }
-            let root = document.rootNode
-            if root.isArray { return root.elements.map { ($0, nil) } }
-            return [(root, nil)]
+            return jsonDocuments(document.rootNode)
         }
         let yamlDocuments: [YAMLDocument]
         do { yamlDocuments = try YAMLReader.documents(file.bytes, source: file.name) } catch { throw .yaml(error) }
@@ -66,6 +69,11 @@ public struct ManifestReader: Sendable {
             }
         }
         return result
+    }
+
+    /// A top-level array holds one document per element.
+    static func jsonDocuments(_ root: JSONNode) -> [(node: JSONNode, line: Int?)] {
+        root.isArray ? root.elements.map { ($0, nil) } : [(root, nil)]
     }
 
     private func collect(_ node: JSONNode, source: SubjectSource, pointer: String, outcome: inout Outcome) throws(InputError) {

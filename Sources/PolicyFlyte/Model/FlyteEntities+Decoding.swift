@@ -27,14 +27,15 @@ public struct FlyteBundle: Sendable {
 /// (`flytectl get ... -o json`).
 public enum FlyteEntityDecoder {
     /// Whether a JSON value looks like a flyteidl entity rather than a Kubernetes object.
-    public static func looksLikeFlyte(_ value: JSONValue) -> Bool {
-        guard let object = value.object else {
-            if let first = value.array?.first { return looksLikeFlyte(first) }
+    /// Reads the parsed tree in place, so a Kubernetes manifest is never copied to decide.
+    public static func looksLikeFlyte(_ node: JSONNode) -> Bool {
+        guard node.isObject else {
+            if node.isArray, let first = node[0] { return looksLikeFlyte(first) }
             return false
         }
-        if object["kind"]?.string != nil { return false }  // Kubernetes objects; flyteidl has no `kind`
+        if node["kind"]?.string != nil { return false }  // Kubernetes objects; flyteidl has no `kind`
         let keys = ["template", "closure", "spec", "nodes", "primary", "compiledWorkflow", "compiled_workflow", "workflowId", "workflow_id"]
-        return keys.contains { object[$0] != nil } || (object["id"] != nil && (object["type"] != nil || object["nodes"] != nil))
+        return keys.contains { node[$0] != nil } || (node["id"] != nil && (node["type"] != nil || node["nodes"] != nil))
     }
 
     public static func decode(_ value: JSONValue, source: EntitySource) throws(FlyteDecodingError) -> FlyteBundle {
