@@ -49,16 +49,17 @@ public struct PodBuilder: Sendable {
                         try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: isInit)
                     }
                 var resources = try ContainerResources(json: container["resources"], at: "/spec/\(field)/\(index)/resources")
-                let stages = customizeInStages(
-                    resources, mode: mode, overrides: execution.overrideResources, platform: execution.platformResources,
-                    template: templateResources)
+                let stages = ResourceAdjustment.customizeInStages(
+                    resources, mode: mode, overrides: execution.overrideResources,
+                    platform: ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config),
+                    podTemplate: templateResources, config: config)
                 for stage in stages {
                     let layer: String =
-                        switch stage.layer {
-                        case .override: execution.overrideLayer + " (resources)"
-                        case .template: baseLayer ?? "cluster PodTemplate"
+                        switch stage.stage {
+                        case .nodeOverride: execution.overrideLayer + " (resources)"
+                        case .podTemplate: baseLayer ?? "cluster PodTemplate"
                         case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
-                        case .same: rawLayer
+                        case .own: rawLayer
                         }
                     values.recordResources(field, container: name, before: resources, after: stage.resources, layer: layer)
                     resources = stage.resources
@@ -125,36 +126,6 @@ public struct PodBuilder: Sendable {
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
         for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers)
-    }
-
-    private enum StageLayer { case same, override, template, platform }
-
-    /// `AddFlyteCustomizationsToContainerWithPodTemplate`'s resource part, stage by stage so that
-    /// each value can be attributed to the layer that set it. The end result equals
-    /// ``ResourceAdjustment/customize(_:mode:overrides:platform:podTemplate:config:)``.
-    private func customizeInStages(
-        _ resources: ContainerResources, mode: ResourceAdjustment.Mode, overrides: ContainerResources,
-        platform: ContainerResources, template: ContainerResources?
-    ) -> [(layer: StageLayer, resources: ContainerResources)] {
-        var current = resources
-        ResourceAdjustment.sanitizeGPU(&current, gpuResourceName: config.gpuResourceName)
-        var stages: [(StageLayer, ContainerResources)] = [(.same, current)]
-        let platform = ResourceAdjustment.platformWithTaskResources(platform, config: config)
-        switch mode {
-        case .assignResources:
-            stages.append((.platform, ResourceAdjustment.applyOverrides(overrides, platform: platform, config: config, assignIfUnset: true)))
-        case .mergeExistingResources:
-            ResourceAdjustment.merge(overrides, into: &current)
-            stages.append((.override, current))
-            ResourceAdjustment.mergeIfMissing(template ?? ContainerResources(), into: &current)
-            stages.append((.template, current))
-            stages.append((.platform, ResourceAdjustment.applyOverrides(current, platform: platform, config: config, assignIfUnset: true)))
-        case .ensureExistingResourcesInRange:
-            ResourceAdjustment.mergeIfMissing(template ?? ContainerResources(), into: &current)
-            stages.append((.template, current))
-            stages.append((.platform, ResourceAdjustment.applyOverrides(current, platform: platform, config: config, assignIfUnset: false)))
-        }
-        return stages
     }
 
     /// The part of `DecorateEnvVars` that comes from the platform: `default-env-vars`, then

@@ -214,25 +214,49 @@ public enum ResourceAdjustment {
         case assignResources
     }
 
+    /// Which configuration layer a customization stage applies.
+    public enum Stage: Sendable {
+        /// The container's own resources, with `gpu` renamed.
+        case own
+        case nodeOverride
+        case podTemplate
+        case platform
+    }
+
     /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate`.
     public static func customize(
         _ container: ContainerResources, mode: Mode, overrides: ContainerResources, platform: ContainerResources,
         podTemplate: ContainerResources?, config: PlatformConfig
     ) -> ContainerResources {
-        var resources = container
-        sanitizeGPU(&resources, gpuResourceName: config.gpuResourceName)
+        let stages = customizeInStages(container, mode: mode, overrides: overrides, platform: platform, podTemplate: podTemplate, config: config)
+        return stages.last?.resources ?? container
+    }
+
+    /// The same customization, with the resources after each stage, so that the resolver can
+    /// attribute every value to the layer that set it.
+    public static func customizeInStages(
+        _ container: ContainerResources, mode: Mode, overrides: ContainerResources, platform: ContainerResources,
+        podTemplate: ContainerResources?, config: PlatformConfig
+    ) -> [(stage: Stage, resources: ContainerResources)] {
+        var current = container
+        sanitizeGPU(&current, gpuResourceName: config.gpuResourceName)
+        var stages: [(stage: Stage, resources: ContainerResources)] = [(.own, current)]
         let template = podTemplate ?? ContainerResources()
         switch mode {
         case .assignResources:
-            return applyOverrides(overrides, platform: platform, config: config, assignIfUnset: true)
+            stages.append((.platform, applyOverrides(overrides, platform: platform, config: config, assignIfUnset: true)))
         case .mergeExistingResources:
-            merge(overrides, into: &resources)
-            mergeIfMissing(template, into: &resources)
-            return applyOverrides(resources, platform: platform, config: config, assignIfUnset: true)
+            merge(overrides, into: &current)
+            stages.append((.nodeOverride, current))
+            mergeIfMissing(template, into: &current)
+            stages.append((.podTemplate, current))
+            stages.append((.platform, applyOverrides(current, platform: platform, config: config, assignIfUnset: true)))
         case .ensureExistingResourcesInRange:
-            mergeIfMissing(template, into: &resources)
-            return applyOverrides(resources, platform: platform, config: config, assignIfUnset: false)
+            mergeIfMissing(template, into: &current)
+            stages.append((.podTemplate, current))
+            stages.append((.platform, applyOverrides(current, platform: platform, config: config, assignIfUnset: false)))
         }
+        return stages
     }
 
     /// `ExtractContainerResourcesFromPodTemplate`: same name, else `primary`, else `default`
