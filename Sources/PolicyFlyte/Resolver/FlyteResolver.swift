@@ -63,12 +63,11 @@ public struct FlyteResolver: Sendable {
     }
 
     public func resolve(_ bundle: FlyteBundle) -> Outcome {
-        var outcome = Outcome()
         var tasks: [String: (template: TaskTemplate, source: EntitySource)] = [:]
         for entry in bundle.tasks where tasks[entry.template.id.name] == nil { tasks[entry.template.id.name] = entry }
-        var subWorkflows: [String: WorkflowTemplate] = [:]
-        for entry in bundle.workflows + bundle.subWorkflows where subWorkflows[entry.template.id.name] == nil {
-            subWorkflows[entry.template.id.name] = entry.template
+        var workflows: [String: WorkflowTemplate] = [:]
+        for entry in bundle.workflows + bundle.subWorkflows where workflows[entry.template.id.name] == nil {
+            workflows[entry.template.id.name] = entry.template
         }
         var plans: [String: LaunchPlan] = [:]
         for entry in bundle.launchPlans {
@@ -76,9 +75,8 @@ public struct FlyteResolver: Sendable {
             let name = entry.plan.workflowId.name
             if plans[name] == nil || entry.plan.id.name == name { plans[name] = entry.plan }
         }
-        var usedTasks = Set<String>()
         var seenWorkflows = Set<String>()
-        var walker = Walker(resolver: self, tasks: tasks, workflows: subWorkflows, outcome: outcome)
+        var walker = Walker(resolver: self, tasks: tasks, workflows: workflows)
         for entry in bundle.workflows where seenWorkflows.insert(entry.template.id.name).inserted {
             let workflow = entry.template
             let interruptible = plans[workflow.id.name]?.interruptible ?? workflow.interruptible
@@ -86,14 +84,14 @@ public struct FlyteResolver: Sendable {
             walker.source = entry.source
             walker.walk(workflow.nodes, prefix: "", interruptible: interruptible, stack: [workflow.id.name])
         }
-        for entry in bundle.launchPlans where subWorkflows[entry.plan.workflowId.name] == nil {
+        for entry in bundle.launchPlans where workflows[entry.plan.workflowId.name] == nil {
             walker.outcome.errors.append(NodeResolutionError(
                 source: entry.source, location: "launch plan \(entry.plan.id.name)", error: .workflowNotFound(entry.plan.workflowId.name)))
         }
-        usedTasks = walker.usedTasks
-        outcome = walker.outcome
-        for entry in bundle.tasks where !usedTasks.contains(entry.template.id.name) {
-            usedTasks.insert(entry.template.id.name)
+        var outcome = walker.outcome
+        // Tasks no workflow uses run on their own; `insert` resolves a repeated name once.
+        var resolvedTasks = walker.usedTasks
+        for entry in bundle.tasks where resolvedTasks.insert(entry.template.id.name).inserted {
             let identity = FlyteIdentity(
                 project: project(entry.template.id), domain: domain(entry.template.id), workflow: "", task: entry.template.id.name, node: "",
                 taskType: entry.template.type, interruptible: entry.template.interruptible ?? false)
@@ -111,23 +109,22 @@ public struct FlyteResolver: Sendable {
         let resolver: FlyteResolver
         let tasks: [String: (template: TaskTemplate, source: EntitySource)]
         let workflows: [String: WorkflowTemplate]
-        var outcome: Outcome
+        var outcome = Outcome()
         var usedTasks = Set<String>()
         var top = WorkflowTemplate(id: FlyteIdentifier(name: ""))
         var source = EntitySource(file: "")
 
-        init(resolver: FlyteResolver, tasks: [String: (template: TaskTemplate, source: EntitySource)], workflows: [String: WorkflowTemplate], outcome: Outcome) {
+        init(resolver: FlyteResolver, tasks: [String: (template: TaskTemplate, source: EntitySource)], workflows: [String: WorkflowTemplate]) {
             self.resolver = resolver
             self.tasks = tasks
             self.workflows = workflows
-            self.outcome = outcome
         }
 
         mutating func walk(_ nodes: [FlyteNode], prefix: String, interruptible: Bool, stack: [String]) {
             for node in nodes { visit(node, path: prefix + node.id, interruptible: interruptible, stack: stack) }
         }
 
-        mutating func visit(_ node: FlyteNode, path: String, interruptible: Bool, stack: [String], taskNode: FlyteNode? = nil) {
+        mutating func visit(_ node: FlyteNode, path: String, interruptible: Bool, stack: [String]) {
             let nodeInterruptible = node.interruptible ?? interruptible
             switch node.target {
             case .task(let reference, let overrides):
