@@ -15,6 +15,20 @@ struct Console: Sendable {
         stderrIsTerminal: isatty(STDERR_FILENO) == 1,
         environment: ProcessInfo.processInfo.environment)
 
+    /// Writes a rendered report to `--output` when given, else to standard output.
+    /// - Returns: false (after saying why on stderr) when the file cannot be written.
+    func emit(_ rendered: [UInt8], to output: String?, command: String) -> Bool {
+        guard let output else {
+            out(String(decoding: rendered, as: UTF8.self))
+            return true
+        }
+        guard FileManager.default.createFile(atPath: output, contents: Data(rendered)) else {
+            err("flyte-policy \(command): cannot write the output to \(output)\n")
+            return false
+        }
+        return true
+    }
+
     /// A transient progress line on a terminal's stderr; nothing when stderr is a file or pipe.
     func progress(_ text: String) {
         guard stderrIsTerminal else { return }

@@ -100,14 +100,7 @@ enum CheckCommand {
             }
             rendered = Array(TextReport.render(report, style: .init(color: color, quiet: parsed.flags.contains("--quiet"))).utf8)
         }
-        if let output = parsed.value("--output") {
-            guard FileManager.default.createFile(atPath: output, contents: Data(rendered)) else {
-                console.err("flyte-policy check: cannot write the report to \(output)\n")
-                return .failure
-            }
-        } else {
-            console.out(String(decoding: rendered, as: UTF8.self))
-        }
+        guard console.emit(rendered, to: parsed.value("--output"), command: "check") else { return .failure }
 
         for error in inputErrors { console.err("error: \(error)\n") }
         if !inputErrors.isEmpty {

@@ -57,14 +57,7 @@ enum ResolveCommand {
             console.err("flyte-policy resolve: cannot render the output: \(error)\n")
             return .failure
         }
-        if let output = parsed.value("--output") {
-            guard FileManager.default.createFile(atPath: output, contents: Data(rendered)) else {
-                console.err("flyte-policy resolve: cannot write \(output)\n")
-                return .failure
-            }
-        } else {
-            console.out(String(decoding: rendered, as: UTF8.self))
-        }
+        guard console.emit(rendered, to: parsed.value("--output"), command: "resolve") else { return .failure }
         for notice in loaded.notices { console.err("note: \(notice)\n") }
         if loaded.subjects.count > loaded.resolved.count {
             console.err("note: \(loaded.subjects.count - loaded.resolved.count) Kubernetes manifest pods were read; resolve prints Flyte nodes only\n")
