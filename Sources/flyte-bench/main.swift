@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import PolicyCore
 import PolicyFlyte
@@ -25,15 +26,6 @@ func option(_ name: String, _ fallback: String) -> String {
 let workflowCount = Int(option("--workflows", "1000")) ?? 1000
 let nodesPerWorkflow = Int(option("--nodes", "20")) ?? 20
 let policyPath = option("--policies", "policies")
-
-struct Generator {
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
-    mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
-}
 
 var random = Generator()
 let gpuTypes = ["nvidia-a100", "nvidia-h100-80gb", "nvidia-tesla-v100", "nvidia-t4"]
@@ -119,18 +111,13 @@ do {
                                "tolerations": [["key": "flyte", "operator": "Exists"]]]],
     ]))
 } catch {
-    fatalError("the benchmark's PodTemplate does not load: \(error)")
+    FileHandle.standardError.write(Data("the benchmark's PodTemplate does not load: \(error)\n".utf8))
+    exit(2)
 }
 let policies: PolicySet
 do { policies = try PolicyFiles.load([policyPath]) } catch {
     FileHandle.standardError.write(Data("policies do not load: \(error.errors.map(\.description))\n".utf8))
     exit(2)
-}
-
-func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 var bundle = FlyteBundle()

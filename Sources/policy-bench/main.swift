@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 import PolicyCore
 import PolicyJSON
@@ -12,17 +13,6 @@ import PolicyJSON
 //   evaluate  every rule against every decoded subject
 // With --emit DIR it also writes pods.json, policies.json and rules.rego so that
 // bench/compare-rego.sh evaluates the very same pods and rules with regopy.
-
-struct Generator {
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    mutating func next(_ bound: Int) -> Int {
-        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-        return Int((state >> 33) % UInt64(bound))
-    }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
-}
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -217,17 +207,6 @@ if let emitDirectory {
 }
 
 // MARK: - Timing
-
-func seconds(_ body: () -> Void) -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-}
-
-/// Best of several runs, to keep the figure stable on a shared machine.
-func best(_ runs: Int = 3, _ body: () -> Void) -> Double {
-    (0..<runs).map { _ in seconds(body) }.min() ?? 0
-}
 
 var sink = 0
 let parseTime = best {
