@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers, arrows pointing down (see docs/architecture.md):
-//   flyte-policy (thin executable) -> PolicyCLI -> PolicyIO -> PolicyCore -> PolicyJSON -> CJansson
-//                                               -> PolicyYAML -> CYAML
+//   flyte-policy (thin executable) -> PolicyCLI -> PolicyServer -> PolicyIO -> PolicyCore -> PolicyJSON -> CJansson
+//                                               (COpenSSL, CLinux)  -> PolicyFlyte, PolicyYAML -> CYAML
 // PolicyCore does no file or socket I/O and imports no C module.
 let package = Package(
     name: "flyte-policy",
@@ -27,12 +27,19 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(name: "CLinux"),
         .target(name: "PolicyJSON", dependencies: ["CJansson"]),
         .target(name: "PolicyYAML", dependencies: ["CYAML", "PolicyJSON"]),
         .target(name: "PolicyCore", dependencies: ["PolicyJSON"]),
         .target(name: "PolicyFlyte", dependencies: ["PolicyCore", "PolicyJSON"]),
         .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
-        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyYAML"]),
+        .target(name: "PolicyServer", dependencies: ["COpenSSL", "CLinux", "PolicyCore", "PolicyIO", "PolicyJSON"]),
+        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .target(name: "BenchSupport"),
         .executableTarget(name: "flyte-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
@@ -41,6 +48,7 @@ let package = Package(
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyFlyteTests", dependencies: ["PolicyFlyte", "PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyIOTests", dependencies: ["PolicyIO", "PolicyCore", "PolicyJSON", "PolicyYAML"]),
+        .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer", "PolicyCore", "PolicyJSON"]),
         .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
     ]
 )

@@ -43,7 +43,7 @@ public enum InputFiles {
         return files
     }
 
-    static func folderFiles(_ folder: String, extensions: Set<String>) throws(InputError) -> [String] {
+    public static func folderFiles(_ folder: String, extensions: Set<String>) throws(InputError) -> [String] {
         let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
         guard let enumerator = FileManager.default.enumerator(atPath: base) else { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
         var result: [String] = []

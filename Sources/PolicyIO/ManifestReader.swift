@@ -48,6 +48,19 @@ public struct ManifestReader: Sendable {
         return outcome
     }
 
+    /// Reads the pods one object holds (a Pod, a workload's template, a List's items): the
+    /// webhook's entry point, where the object arrives inside an AdmissionReview.
+    public func read(object: JSONNode, source: SubjectSource) throws(InputError) -> Outcome {
+        var outcome = Outcome()
+        try collect(object, source: source, pointer: "", outcome: &outcome)
+        return outcome
+    }
+
+    /// Whether `kind` carries a pod or a pod template this reader understands.
+    public static func carriesPod(_ kind: String) -> Bool {
+        podTemplatePointers[kind] != nil
+    }
+
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
     public static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
         if Gzip.isGzip(file.bytes) {

@@ -104,6 +104,9 @@ public struct FlyteIdentity: Sendable, Hashable {
     public var node: String?
     public var taskType: String?
     public var interruptible: Bool?
+    /// `true` when workflow, task and node came from pod labels (webhook mode), where propeller
+    /// stored them sanitized; match clauses then compare sanitized patterns.
+    public var namesAreLabelValues = false
 
     public init(
         project: String? = nil, domain: String? = nil, workflow: String? = nil, task: String? = nil, node: String? = nil,

@@ -84,13 +84,22 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
 /// Any-of a list of globs.
 public struct GlobList: Sendable, Hashable, CustomStringConvertible {
     public let globs: [Glob]
+    /// The same patterns in Flyte's label-value form (see ``FlyteLabels/sanitizePattern(_:)``),
+    /// compiled once for webhook subjects whose Flyte names arrive sanitized.
+    private let labelValueGlobs: [Glob]
 
     public init(_ globs: [Glob]) {
         self.globs = globs
+        self.labelValueGlobs = globs.compactMap { Glob(FlyteLabels.sanitizePattern($0.pattern)) }
     }
 
     public func matches(_ text: String) -> Bool {
         globs.contains { $0.matches(text) }
+    }
+
+    /// Matches a sanitized label value against the sanitized form of each pattern.
+    public func matchesLabelValue(_ value: String) -> Bool {
+        labelValueGlobs.contains { $0.matches(value) }
     }
 
     public var description: String { globs.map(\.pattern).joined(separator: ", ") }

@@ -32,9 +32,10 @@ public struct MatchClause: Sendable {
         let flyte = subject.flyte
         if !Self.field(projects, flyte?.project) { return false }
         if !Self.field(domains, flyte?.domain) { return false }
-        if !Self.field(workflows, flyte?.workflow) { return false }
-        if !Self.field(tasks, flyte?.task) { return false }
-        if !Self.field(nodes, flyte?.node) { return false }
+        let sanitized = flyte?.namesAreLabelValues == true
+        if !Self.field(workflows, flyte?.workflow, sanitized: sanitized) { return false }
+        if !Self.field(tasks, flyte?.task, sanitized: sanitized) { return false }
+        if !Self.field(nodes, flyte?.node, sanitized: sanitized) { return false }
         if !Self.field(taskTypes, flyte?.taskType) { return false }
         if !Self.field(namespaces, subject.namespace) { return false }
         if let labels, !Self.map(labels, subject.pod.metadata.labels) { return false }
@@ -49,10 +50,10 @@ public struct MatchClause: Sendable {
         return true
     }
 
-    private static func field(_ globs: GlobList?, _ value: String?) -> Bool {
+    private static func field(_ globs: GlobList?, _ value: String?, sanitized: Bool = false) -> Bool {
         guard let globs else { return true }
         guard let value else { return false }
-        return globs.matches(value)
+        return sanitized ? globs.matchesLabelValue(value) : globs.matches(value)
     }
 
     private static func map(_ wanted: [(key: String, value: Glob)], _ actual: [String: String]) -> Bool {

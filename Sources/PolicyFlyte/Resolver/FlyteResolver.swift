@@ -224,29 +224,3 @@ public struct FlyteResolver: Sendable {
         return result
     }
 }
-
-/// The labels propeller sets on task pods, and how it sanitizes names into label values.
-public enum FlyteLabels {
-    /// Lower case; every character outside `[a-z0-9-]` becomes `-`; at most 63; no leading or
-    /// trailing `-`. `pipelines.train.training_wf` -> `pipelines-train-training-wf`.
-    public static func sanitize(_ name: String) -> String {
-        let mapped = name.lowercased().map { character -> Character in
-            (character.isASCII && (character.isLetter || character.isNumber)) || character == "-" ? character : "-"
-        }
-        var text = String(mapped.prefix(63))
-        while text.hasPrefix("-") { text.removeFirst() }
-        while text.hasSuffix("-") { text.removeLast() }
-        return text
-    }
-
-    public static func labels(for identity: FlyteIdentity) -> [(String, String)] {
-        var labels: [(String, String)] = []
-        if let project = identity.project, !project.isEmpty { labels.append(("project", project)) }
-        if let domain = identity.domain, !domain.isEmpty { labels.append(("domain", domain)) }
-        if let workflow = identity.workflow, !workflow.isEmpty { labels.append(("workflow-name", sanitize(workflow))) }
-        if let task = identity.task, !task.isEmpty { labels.append(("task-name", sanitize(task))) }
-        if let node = identity.node, !node.isEmpty { labels.append(("node-id", node)) }
-        labels.append(("interruptible", identity.interruptible == true ? "true" : "false"))
-        return labels
-    }
-}

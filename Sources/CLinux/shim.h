@@ -1,0 +1,34 @@
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stddef.h>
+
+/* epoll_event is packed on x86_64; Swift imports it, but reading the union field is clearer here. */
+static inline int clinux_epoll_event_fd(const struct epoll_event *event) {
+    return event->data.fd;
+}
+static inline uint32_t clinux_epoll_event_flags(const struct epoll_event *event) {
+    return event->events;
+}
+static inline int clinux_epoll_add(int epfd, int fd, uint32_t events) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = 0;
+    ev.data.fd = fd;
+    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+static inline int clinux_epoll_mod(int epfd, int fd, uint32_t events) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = 0;
+    ev.data.fd = fd;
+    return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+/* accept4 is a GNU extension: declared only under _GNU_SOURCE, which Swift's Glibc does not set. */
+static inline int clinux_accept_nonblocking(int fd) {
+    return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
