@@ -80,7 +80,7 @@ struct Router: Sendable {
         })
         if !decision.warnings.isEmpty { fields["warnings"] = .integer(Int64(decision.warnings.count)) }
         if let error = decision.error { fields["error"] = .string(error) }
-        fields["durationMs"] = .real((seconds * 1e6).rounded() / 1e3)
+        fields["durationUs"] = .integer(Int64((seconds * 1e6).rounded()))
         let level: LogLevel = decision.verdict == .invalid ? .warn : .info
         state.logger.log(level, "admission", fields)
     }
