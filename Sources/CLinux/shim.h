@@ -1,4 +1,5 @@
-#define _GNU_SOURCE
+/* No _GNU_SOURCE here: it changes glibc struct layouts (fd_set) and then this module
+   conflicts with the ones Foundation and Dispatch import. */
 #include <sys/socket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -28,7 +29,9 @@ static inline int clinux_epoll_mod(int epfd, int fd, uint32_t events) {
     return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
-/* accept4 is a GNU extension: declared only under _GNU_SOURCE, which Swift's Glibc does not set. */
+/* accept4 is a GNU extension declared only under _GNU_SOURCE, which Swift's Glibc does not set;
+   glibc has exported it since 2.10, so declaring the prototype is enough. */
+extern int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict addrlen, int flags);
 static inline int clinux_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }

@@ -9,6 +9,10 @@ final class Connection {
         case reading
         /// A response is queued; reading pauses until it has left (pipelined requests wait).
         case writing
+        /// An error answer has left; the rest of what the client sends is read and dropped
+        /// for a moment, so closing with unread bytes does not reset the connection before
+        /// the client reads the answer (RFC 9112 9.6).
+        case lingering
         case closed
     }
 
@@ -57,6 +61,7 @@ final class Connection {
         switch phase {
         case .handshaking, .reading: wantsWrite ? UInt32(EPOLLOUT.rawValue) : UInt32(EPOLLIN.rawValue)
         case .writing: wantsWrite ? UInt32(EPOLLOUT.rawValue) : UInt32(EPOLLIN.rawValue)
+        case .lingering: UInt32(EPOLLIN.rawValue)
         case .closed: 0
         }
     }
@@ -70,6 +75,7 @@ final class Connection {
         case .handshaking: "handshake"
         case .reading: parser.isMidRequest ? "request" : "idle"
         case .writing: "write"
+        case .lingering: "linger"
         case .closed: "closed"
         }
     }
@@ -87,6 +93,7 @@ final class Connection {
             case .handshaking: progress = handshake(now: now)
             case .reading: progress = read(now: now, scratch: scratch)
             case .writing: progress = flush(now: now)
+            case .lingering: progress = discard(scratch: scratch)
             case .closed: break
             }
         }
@@ -97,6 +104,10 @@ final class Connection {
 
     /// Closes the connection because its deadline passed.
     func timedOut() {
+        if phase == .lingering {
+            close(.protocolError)
+            return
+        }
         timedOutPhase = phaseName
         close(.timeout)
     }
@@ -109,6 +120,18 @@ final class Connection {
     }
 
     // MARK: - Phases
+
+    private func discard(scratch: UnsafeMutableRawBufferPointer) -> Bool {
+        while true {
+            switch transport.read(into: scratch) {
+            case .bytes: continue
+            case .wouldBlock: return false
+            case .closed, .failed:
+                close(.protocolError)
+                return false
+            }
+        }
+    }
 
     private func handshake(now: UInt64) -> Bool {
         switch transport.handshake() {
@@ -171,7 +194,7 @@ final class Connection {
         } catch {
             // Any parse error: answer it and close, because the stream position is now unknown.
             closeAfterWrite = true
-            queue(Router.parseError(error).serialized(close: true), now: now)
+            queue(router.respond(to: error).serialized(close: true), now: now)
             closeReasonOnFlush = .protocolError
             return true
         }
@@ -213,6 +236,12 @@ final class Connection {
         output.removeAll(keepingCapacity: output.count <= 64 * 1024)
         outputOffset = 0
         if closeAfterWrite, !queuedInterim {
+            if closeReasonOnFlush == .protocolError {
+                transport.finishWriting()
+                phase = .lingering
+                deadline = now + 1_000_000_000
+                return true
+            }
             close(closeReasonOnFlush)
             return false
         }

@@ -96,7 +96,11 @@ struct Router: Sendable {
     }
 
     /// The answer to bytes that are not a request this server reads.
-    static func parseError(_ error: HTTPParseError) -> HTTPResponse {
-        json(error.status, ["error": .string(error.description)])
+    /// The answer to a request the parser refused (413, 431, 400, 411, 501), counted like
+    /// every other response.
+    func respond(to error: HTTPParseError) -> HTTPResponse {
+        let response = Self.json(error.status, ["error": .string(error.description)])
+        state.metrics.update { $0.httpResponses[response.status.rawValue, default: 0] += 1 }
+        return response
     }
 }

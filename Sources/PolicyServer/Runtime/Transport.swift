@@ -69,6 +69,12 @@ enum Transport {
         }
     }
 
+    /// Says the server has nothing more to send (close_notify, then FIN) while reads go on.
+    func finishWriting() {
+        if case .tls(_, let session) = self { session.shutdown() }
+        Foundation.shutdown(fd, Int32(SHUT_WR))
+    }
+
     func close() {
         if case .tls(_, let session) = self { session.shutdown() }
         Foundation.close(fd)
