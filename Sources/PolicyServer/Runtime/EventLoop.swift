@@ -3,11 +3,15 @@ import Foundation
 import Synchronization
 
 /// One event-loop thread: an epoll set over the shared listening socket (with
-/// `EPOLLEXCLUSIVE`, so one loop wakes per new connection) and the connections this loop
-/// accepted. Connections never move between loops, so their state needs no locks.
+/// `EPOLLEXCLUSIVE`, so one loop wakes per new connection) and the connections it serves.
+///
+/// The loop that accepts a connection gives it to the least-loaded loop (``LoopGroup``): a
+/// burst of connects wakes one loop, and without the hand-off that loop would keep them all
+/// while the other cores idle. A connection then stays on its loop, so its state needs no locks.
 final class EventLoop: @unchecked Sendable {
     // @unchecked Sendable: after start(), `connections` and `drainDeadline` are touched only by
-    // the loop's own thread; other threads only call wake(), which writes to an eventfd.
+    // the loop's own thread; other threads only call wake() and adopt(), which go through the
+    // `inbox` mutex, the `load` atomic and an eventfd.
     let index: Int
     private let epoll: Int32
     private let wakeFD: Int32
@@ -18,11 +22,17 @@ final class EventLoop: @unchecked Sendable {
     private var connections: [Int32: Connection] = [:]
     private var drainDeadline: UInt64?
     private var listening = true
+    private let group: LoopGroup
+    /// Connections assigned to this loop and not yet released, read by other loops to choose.
+    let load = Atomic<Int>(0)
+    /// Accepted sockets handed over by other loops, taken on the next wake-up.
+    private let inbox = Mutex<[Int32]>([])
     /// The read buffer all of this loop's connections share (one runs at a time).
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
-    init(index: Int, listener: Listener, state: ServerState, control: ServerControl) throws(ListenError) {
+    init(index: Int, listener: Listener, state: ServerState, control: ServerControl, group: LoopGroup) throws(ListenError) {
         self.index = index
+        self.group = group
         self.listener = listener
         self.state = state
         self.router = Router(state: state)
@@ -41,7 +51,20 @@ final class EventLoop: @unchecked Sendable {
         scratch.deallocate()
     }
 
-    /// Interrupts epoll_wait (shutdown).
+    /// Takes over a socket another loop accepted (its connection slot is already reserved).
+    func adopt(_ fd: Int32) {
+        inbox.withLock { $0.append(fd) }
+        wake()
+    }
+
+    private func takeInbox() -> [Int32] {
+        inbox.withLock { inbox in
+            defer { inbox.removeAll(keepingCapacity: true) }
+            return inbox
+        }
+    }
+
+    /// Interrupts epoll_wait (shutdown, or a socket in the inbox).
     func wake() {
         var one: UInt64 = 1
         _ = Foundation.write(wakeFD, &one, 8)
@@ -68,6 +91,9 @@ final class EventLoop: @unchecked Sendable {
                 } else if fd == wakeFD {
                     var value: UInt64 = 0
                     _ = Foundation.read(wakeFD, &value, 8)
+                    for adopted in takeInbox() {
+                        if draining { refuse(adopted) } else { serve(adopted, now: now) }
+                    }
                 } else if let connection = connections[fd] {
                     connection.drive(now: now, draining: draining, scratch: scratch)
                     settle(connection)
@@ -81,6 +107,7 @@ final class EventLoop: @unchecked Sendable {
             if let deadline = drainDeadline, connections.isEmpty || now >= deadline {
                 for connection in connections.values { finish(connection, .draining) }
                 connections.removeAll()
+                takeInbox().forEach(refuse)
                 break
             }
         }
@@ -95,32 +122,45 @@ final class EventLoop: @unchecked Sendable {
                 state.metrics.update { $0.connectionsRejected += 1 }
                 continue
             }
-            let transport: Transport
-            if state.configuration.insecureHTTP {
-                transport = .plain(fd)
-            } else if let tls = state.tls, let session = try? tls.session(socket: fd) {
-                transport = .tls(fd, session)
-            } else {
-                Foundation.close(fd)
-                control.releaseConnection()
-                state.metrics.update { $0.handshakeFailures += 1 }
-                continue
-            }
-            let connection = Connection(transport: transport, router: router, configuration: state.configuration, now: now)
-            connections[fd] = connection
-            state.metrics.update {
-                $0.connectionsAccepted += 1
-                $0.connectionsOpen += 1
-            }
-            guard clinux_epoll_add(epoll, fd, connection.interest) == 0 else {
-                finish(connection, .ioError)
-                connections[fd] = nil
-                continue
-            }
-            // The client usually speaks first (ClientHello), so drive at once.
-            connection.drive(now: now, draining: false, scratch: scratch)
-            settle(connection)
+            let target = group.leastLoaded(preferring: self)
+            target.load.wrappingAdd(1, ordering: .relaxed)
+            if target === self { serve(fd, now: now) } else { target.adopt(fd) }
         }
+    }
+
+    /// Starts serving an accepted socket on this loop.
+    private func serve(_ fd: Int32, now: UInt64) {
+        let transport: Transport
+        if state.configuration.insecureHTTP {
+            transport = .plain(fd)
+        } else if let tls = state.tls, let session = try? tls.session(socket: fd) {
+            transport = .tls(fd, session)
+        } else {
+            refuse(fd)
+            state.metrics.update { $0.handshakeFailures += 1 }
+            return
+        }
+        let connection = Connection(transport: transport, router: router, configuration: state.configuration, now: now)
+        connections[fd] = connection
+        state.metrics.update {
+            $0.connectionsAccepted += 1
+            $0.connectionsOpen += 1
+        }
+        guard clinux_epoll_add(epoll, fd, connection.interest) == 0 else {
+            finish(connection, .ioError)
+            connections[fd] = nil
+            return
+        }
+        // The client usually speaks first (ClientHello), so drive at once.
+        connection.drive(now: now, draining: false, scratch: scratch)
+        settle(connection)
+    }
+
+    /// Closes a socket that never became a connection, giving back its slot.
+    private func refuse(_ fd: Int32) {
+        Foundation.close(fd)
+        load.wrappingSubtract(1, ordering: .relaxed)
+        control.releaseConnection()
     }
 
     /// After a connection ran: forget it if it closed, else update what epoll waits for.
@@ -141,6 +181,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func released(_ connection: Connection) {
+        load.wrappingSubtract(1, ordering: .relaxed)
         control.releaseConnection()
         state.metrics.update {
             $0.connectionsOpen -= 1
@@ -167,6 +208,29 @@ final class EventLoop: @unchecked Sendable {
         for (fd, connection) in connections where connection.isIdle {
             finish(connection, .draining)
             connections[fd] = nil
+        }
+    }
+}
+
+/// The server's event loops, for choosing where a new connection goes.
+final class LoopGroup: Sendable {
+    private let loops = Mutex<[EventLoop]>([])
+
+    func set(_ loops: [EventLoop]) {
+        self.loops.withLock { $0 = loops }
+    }
+
+    /// The loop with the fewest connections; `preferred` (the accepting loop) on a tie, which
+    /// saves a hand-off.
+    func leastLoaded(preferring preferred: EventLoop) -> EventLoop {
+        loops.withLock { loops in
+            var best = preferred
+            var bestLoad = preferred.load.load(ordering: .relaxed)
+            for loop in loops where loop !== preferred {
+                let load = loop.load.load(ordering: .relaxed)
+                if load < bestLoad { (best, bestLoad) = (loop, load) }
+            }
+            return best
         }
     }
 }

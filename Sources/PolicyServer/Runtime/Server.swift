@@ -60,10 +60,12 @@ public final class Server: Sendable {
         let listener: Listener
         do { listener = try Listener(host: configuration.host, port: configuration.port) } catch { throw .listen(error) }
         var loops: [EventLoop] = []
+        let group = LoopGroup()
         do {
             for index in 0..<configuration.eventLoops {
-                loops.append(try EventLoop(index: index, listener: listener, state: state, control: control))
+                loops.append(try EventLoop(index: index, listener: listener, state: state, control: control, group: group))
             }
+            group.set(loops)
         } catch {
             close(listener.fd)
             throw .listen(error)
