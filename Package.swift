@@ -43,12 +43,13 @@ let package = Package(
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .target(name: "BenchSupport"),
         .executableTarget(name: "flyte-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
+        .executableTarget(name: "admission-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyIO", "PolicyJSON", "PolicyServer"]),
         .executableTarget(name: "policy-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyIO", "PolicyJSON"]),
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyFlyteTests", dependencies: ["PolicyFlyte", "PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyIOTests", dependencies: ["PolicyIO", "PolicyCore", "PolicyJSON", "PolicyYAML"]),
-        .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer", "PolicyCore", "PolicyJSON"]),
+        .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer", "PolicyCore", "PolicyIO", "PolicyJSON", "PolicyYAML"]),
         .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
     ]
 )

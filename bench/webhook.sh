@@ -5,6 +5,8 @@
 #   1. saturation: wrk with keep-alive connections as fast as it can -> requests/s, p50/p99
 #   2. paced: about 1,000 requests/s (10 connections, 10 ms apart) -> p50/p99 at that rate
 #   3. peak resident memory (VmHWM) of each server after both runs
+#   and, first, admission-bench: one request's CPU cost in process (jansson's parse alone, then
+#   the whole handler), the floor under the HTTP figures.
 #
 # The request is examples/admission/train-v100-denied.json: an ~8 KB propeller-made pod
 # AdmissionReview that the starter policies deny (the full evaluation path, every rule runs).
@@ -31,6 +33,7 @@ nginx_pkg=nginx-light
 apt-cache show nginx-light >/dev/null 2>&1 || nginx_pkg=nginx
 scripts/install-deps wrk "$nginx_pkg" openssl curl
 swift build -c release --product flyte-policy >&2
+swift build -c release --product admission-bench >&2
 
 work="$(mktemp -d)"
 pids=()
@@ -122,6 +125,8 @@ run_wrk() {  # name port connections threads [pace_ms]
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "request: $body ($(wc -c <"$body") bytes), response $(wc -c <"$work/response.json") bytes; wrk ${duration}s per run"
+echo "--- one request's CPU cost in process, no network (admission-bench, one core)"
+.build/release/admission-bench --review "$body" --policies policies --iterations 5000 | sed -n 's/^ADMISSION //p'
 echo "--- saturation: $connections connections, $threads wrk threads, keep-alive"
 ours_sat=$(run_wrk flyte-policy "$ours_port" "$connections" "$threads")
 echo "$ours_sat"

@@ -77,8 +77,9 @@ final class TestServer: Sendable {
     }
 
     /// One HTTPS request with curl, trusting `caFile` (the server's certificate by default).
+    /// `host` other than localhost is resolved to 127.0.0.1, to check a certificate's names.
     func curl(_ path: String, body: [UInt8]? = nil, contentType: String = "application/json", caFile: String? = nil,
-              extra: [String] = []) throws -> CurlResult {
+              host: String = "localhost", extra: [String] = []) throws -> CurlResult {
         var arguments = ["curl", "-sS", "--max-time", "10", "--cacert", caFile ?? certificate, "-o", "-", "-w", "\n%{http_code}"]
         var bodyFile: URL?
         if let body {
@@ -87,7 +88,8 @@ final class TestServer: Sendable {
             bodyFile = file
             arguments += ["-H", "Content-Type: \(contentType)", "--data-binary", "@\(file.path)"]
         }
-        arguments += extra + ["https://localhost:\(port)\(path)"]
+        if host != "localhost" { arguments += ["--resolve", "\(host):\(port):127.0.0.1"] }
+        arguments += extra + ["https://\(host):\(port)\(path)"]
         defer { if let bodyFile { try? FileManager.default.removeItem(at: bodyFile) } }
         let result = try Self.run("/usr/bin/env", arguments)
         var text = result.stdout
