@@ -8,9 +8,12 @@ enum CheckCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required)."),
         OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable)."),
-        OptionSpec(name: "--format", valueName: "FORMAT", choices: ["text", "json"], help: "Report format; default text."),
+        OptionSpec(name: "--format", valueName: "FORMAT", choices: ["text", "json", "sarif", "junit", "github", "policyreport"],
+                   help: "Report format; default text. sarif for code scanning, junit for CI test views, github for PR annotations, policyreport for wgpolicyk8s.io dashboards."),
         OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
         OptionSpec(name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
+        OptionSpec(name: "--baseline", valueName: "FILE", help: "Findings recorded in FILE are reported but do not fail; recorded ones no longer found are listed as fixed."),
+        OptionSpec(name: "--write-baseline", valueName: "FILE", help: "Record the current failing findings in FILE (for --baseline) and exit 0."),
         OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
         OptionSpec(name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"], help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
     ] + InputLoading.options
@@ -40,6 +43,9 @@ enum CheckCommand {
             "kubectl get pods -n ml-production -o json | flyte-policy check - --policies policies/",
             "flyte-policy check deploy/ --policies policies/ --exceptions waivers/ --format json --output report.json",
             "flyte-policy check manifests/ --policies policies/ --fail-on warn",
+            "flyte-policy check flyte-package.tgz --policies policies/ --format sarif --output flyte-policy.sarif",
+            "flyte-policy check flyte-package.tgz --policies policies/ --write-baseline .flyte-policy-baseline.json",
+            "flyte-policy check flyte-package.tgz --policies policies/ --baseline .flyte-policy-baseline.json --format github",
         ])
 
     static func run(_ arguments: [String], _ console: Console) -> ExitCode {
@@ -87,10 +93,43 @@ enum CheckCommand {
             report.notices.append("the inputs describe no pod, so nothing was checked")
         }
 
+        let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
+        if let file = parsed.value("--baseline") {
+            guard let bytes = FileManager.default.contents(atPath: file) else {
+                console.err("flyte-policy check: cannot read the baseline \(file); write one with --write-baseline\n")
+                return .failure
+            }
+            do { report.apply(try Baseline.parse([UInt8](bytes), source: file)) } catch {
+                console.err("error: \(error)\nflyte-policy check: the baseline cannot be used; nothing was decided\n")
+                return .failure
+            }
+        }
+        if let file = parsed.value("--write-baseline") {
+            let baseline = Baseline(report: report)
+            guard console.emit(baseline.rendered(), to: file, command: "check") else { return .failure }
+            console.err("flyte-policy check: recorded \(baseline.entries.count) finding\(baseline.entries.count == 1 ? "" : "s") in \(file); check with --baseline \(file) fails only on new ones\n")
+            if !inputErrors.isEmpty {
+                for error in inputErrors { console.err("error: \(error)\n") }
+                console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; the baseline is incomplete (exit 2)\n")
+                return .failure
+            }
+            return .success
+        }
+
+        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version,
+                                    timestamp: Int64(Date().timeIntervalSince1970))
         let rendered: [UInt8]
         switch parsed.value("--format") ?? "text" {
         case "json":
             rendered = JSONReport.render(report)
+        case "sarif":
+            rendered = SARIFReport.render(report, context: context)
+        case "junit":
+            rendered = JUnitReport.render(report, context: context)
+        case "github":
+            rendered = GitHubReport.render(report, context: context)
+        case "policyreport":
+            rendered = PolicyReportFormat.render(report, context: context)
         default:
             let color: Bool
             switch parsed.value("--color") ?? "auto" {
@@ -107,7 +146,12 @@ enum CheckCommand {
             console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; the result is incomplete (exit 2)\n")
             return .failure
         }
-        let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
+        if report.usedBaseline {
+            let summary = report.summary
+            console.err("flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n")
+            for entry in report.fixed.prefix(20) { console.err("  fixed: \(entry.policy)/\(entry.rule) \(entry.subject) at \(entry.path)\n") }
+            if report.fixed.count > 20 { console.err("  ... and \(report.fixed.count - 20) more; regenerate the baseline with --write-baseline to drop them\n") }
+        }
         return report.fails(at: failOn) ? .findings : .success
     }
 }

@@ -56,6 +56,10 @@ public struct Report: Sendable {
     public var findings: [Finding]
     /// Run-level warnings (expired exceptions, parts that could not be resolved statically).
     public var notices: [String]
+    /// Whether a `--baseline` was applied (``apply(_:)``).
+    public var usedBaseline = false
+    /// Baseline entries no longer found: fixed since the baseline was written.
+    public var fixed: [Baseline.Entry] = []
 
     public init(subjects: [Subject], findings: [Finding], notices: [String] = []) {
         self.subjects = subjects
@@ -70,6 +74,8 @@ public struct Report: Sendable {
         public var warn = 0
         public var audit = 0
         public var excepted = 0
+        /// Failing findings recorded in the baseline (counted in the actions above too).
+        public var baselined = 0
     }
 
     /// Counts of failing findings per action; excepted ones counted apart.
@@ -82,6 +88,7 @@ public struct Report: Sendable {
                 continue
             }
             summary.findings += 1
+            if finding.baselined { summary.baselined += 1 }
             switch finding.action {
             case .deny: summary.deny += 1
             case .warn: summary.warn += 1
@@ -93,6 +100,6 @@ public struct Report: Sendable {
 
     /// Whether a failing finding reaches `level`.
     public func fails(at level: FailLevel) -> Bool {
-        findings.contains { $0.status == .fail && level.isReached(by: $0.action) }
+        findings.contains { $0.status == .fail && !$0.baselined && level.isReached(by: $0.action) }
     }
 }

@@ -20,6 +20,8 @@ public struct Finding: Sendable {
     public var subjectIndex: Int
     /// The configuration layer that set the offending value, when known.
     public var provenance: String?
+    /// Recorded in the `--baseline` file: reported, but does not fail the run.
+    public var baselined = false
 
     public init(
         policy: String, rule: String, action: Action, severity: Severity, status: Status, exception: String? = nil, exceptionReason: String? = nil,

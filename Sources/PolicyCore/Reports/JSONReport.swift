@@ -8,12 +8,23 @@ public enum JSONReport {
         let summary = report.summary
         var root = JSONObject()
         root["schemaVersion"] = .string(schemaVersion)
-        root["summary"] = [
+        var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
             "deny": .integer(Int64(summary.deny)), "warn": .integer(Int64(summary.warn)), "audit": .integer(Int64(summary.audit)),
             "excepted": .integer(Int64(summary.excepted)),
         ]
-        root["findings"] = .array(report.findings.map { finding($0, report.subjects) })
+        if report.usedBaseline { counts["baselined"] = .integer(Int64(summary.baselined)) }
+        root["summary"] = .object(counts)
+        if report.usedBaseline {
+            root["fixed"] = .array(report.fixed.map { entry in
+                ["fingerprint": .string(entry.fingerprint), "policy": .string(entry.policy), "rule": .string(entry.rule),
+                 "subject": .string(entry.subject), "path": .string(entry.path)]
+            })
+        }
+        let fingerprints = report.fingerprints
+        root["findings"] = .array(report.findings.enumerated().map { index, item in
+            finding(item, report.subjects, fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
+        })
         root["notices"] = .array(report.notices.map(JSONValue.string))
         return .object(root)
     }
@@ -22,8 +33,10 @@ public enum JSONReport {
         (try? value(report).serialized(pretty: true)) ?? Array("{}\n".utf8)
     }
 
-    static func finding(_ finding: Finding, _ subjects: [Subject]) -> JSONValue {
+    static func finding(_ finding: Finding, _ subjects: [Subject], fingerprint: String, baselined: Bool?) -> JSONValue {
         var object = JSONObject()
+        object["fingerprint"] = .string(fingerprint)
+        if let baselined { object["baselined"] = .bool(baselined) }
         object["policy"] = .string(finding.policy)
         object["rule"] = .string(finding.rule)
         object["action"] = .string(finding.action.rawValue)

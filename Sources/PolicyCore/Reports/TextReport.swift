@@ -35,7 +35,7 @@ public enum TextReport {
                 // The line already names policy/rule; a default message starts with the rule again.
                 let prefix = "\(finding.rule): "
                 let message = finding.message.hasPrefix(prefix) ? String(finding.message.dropFirst(prefix.count)) : finding.message
-                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(message)\n"
+                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(message)\(finding.baselined ? " (in the baseline)" : "")\n"
                 if finding.status == .excepted, let exception = finding.exception {
                     out += "           excepted by \(exception): \(finding.exceptionReason ?? "")\n"
                 }

@@ -1,0 +1,116 @@
+import PolicyJSON
+
+/// Findings accepted as they are when a team adopts flyte-policy: `check --write-baseline`
+/// records them by ``Fingerprint``, and `check --baseline` then fails only on findings that are
+/// not in the file and reports the recorded ones that are gone (fixed).
+///
+/// The file is JSON, sorted by policy, rule and subject so that regenerating it gives a readable
+/// diff in review.
+public struct Baseline: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var fingerprint: String
+        public var policy: String
+        public var rule: String
+        /// Where the finding was, for people reading the file and the "fixed" list.
+        public var subject: String
+        public var path: String
+
+        public init(fingerprint: String, policy: String, rule: String, subject: String, path: String) {
+            self.fingerprint = fingerprint
+            self.policy = policy
+            self.rule = rule
+            self.subject = subject
+            self.path = path
+        }
+    }
+
+    public static let kind = "Baseline"
+    public var entries: [Entry]
+
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
+    /// The failing findings of a report (excepted ones need no baseline).
+    public init(report: Report) {
+        let fingerprints = report.fingerprints
+        var entries: [Entry] = []
+        var seen = Set<String>()
+        for (index, finding) in report.findings.enumerated() where finding.status == .fail && seen.insert(fingerprints[index]).inserted {
+            let subject = report.subjects.indices.contains(finding.subjectIndex) ? TextReport.heading(report.subjects[finding.subjectIndex]) : ""
+            entries.append(Entry(fingerprint: fingerprints[index], policy: finding.policy, rule: finding.rule, subject: subject, path: finding.path))
+        }
+        self.entries = entries.sorted { ($0.policy, $0.rule, $0.subject, $0.path, $0.fingerprint) < ($1.policy, $1.rule, $1.subject, $1.path, $1.fingerprint) }
+    }
+
+    public func rendered() -> [UInt8] {
+        let value: JSONValue = [
+            "apiVersion": "flyte-policy/v1", "kind": .string(Self.kind), "fingerprintVersion": .string(Fingerprint.version),
+            "findings": .array(entries.map { entry in
+                ["fingerprint": .string(entry.fingerprint), "policy": .string(entry.policy), "rule": .string(entry.rule),
+                 "subject": .string(entry.subject), "path": .string(entry.path)]
+            }),
+        ]
+        return (try? value.serialized(pretty: true, sortKeys: true)) ?? Array("{}\n".utf8)
+    }
+
+    /// Reads a baseline file; every problem names the file and the JSON pointer.
+    public static func parse(_ bytes: [UInt8], source: String) throws(BaselineError) -> Baseline {
+        let document: JSONDocument
+        do { document = try JSONDocument.parse(bytes, source: source) } catch { throw BaselineError(file: source, pointer: "", reason: error.description) }
+        let root = document.rootNode
+        guard root.isObject else { throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'") }
+        guard root["kind"]?.string == kind else {
+            throw BaselineError(file: source, pointer: "/kind", reason: "expected \"Baseline\"; is this a file written by 'flyte-policy check --write-baseline'?")
+        }
+        if let version = root["fingerprintVersion"]?.string, version != Fingerprint.version {
+            throw BaselineError(file: source, pointer: "/fingerprintVersion", reason: "'\(version)' is not \(Fingerprint.version); regenerate the baseline with this version of flyte-policy")
+        }
+        guard let findings = root["findings"], findings.isArray else {
+            throw BaselineError(file: source, pointer: "/findings", reason: "expected an array of findings")
+        }
+        var entries: [Entry] = []
+        for (index, node) in findings.elements.enumerated() {
+            func text(_ key: String, required: Bool = false) throws(BaselineError) -> String {
+                guard let value = node[key]?.string else {
+                    if !required, node[key] == nil { return "" }
+                    throw BaselineError(file: source, pointer: "/findings/\(index)/\(key)", reason: "expected a string")
+                }
+                return value
+            }
+            let fingerprint = try text("fingerprint", required: true)
+            guard fingerprint.count == 32, fingerprint.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw BaselineError(file: source, pointer: "/findings/\(index)/fingerprint", reason: "'\(fingerprint)' is not a fingerprint (32 lowercase hex digits)")
+            }
+            entries.append(Entry(fingerprint: fingerprint, policy: try text("policy"), rule: try text("rule"), subject: try text("subject"), path: try text("path")))
+        }
+        return Baseline(entries: entries)
+    }
+}
+
+/// A baseline file that cannot be used; the run stops with exit 2 rather than fail everything.
+public struct BaselineError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var pointer: String
+    public var reason: String
+
+    public var description: String {
+        "\(file): \(pointer.isEmpty ? "" : "\(pointer): ")\(reason)"
+    }
+}
+
+extension Report {
+    /// Marks findings recorded in `baseline` as baselined (they no longer fail the run) and lists
+    /// the recorded ones no longer found.
+    public mutating func apply(_ baseline: Baseline) {
+        let known = Set(baseline.entries.map(\.fingerprint))
+        let fingerprints = self.fingerprints
+        var found = Set<String>()
+        for index in findings.indices {
+            found.insert(fingerprints[index])
+            if known.contains(fingerprints[index]) { findings[index].baselined = true }
+        }
+        fixed = baseline.entries.filter { !found.contains($0.fingerprint) }
+        usedBaseline = true
+    }
+}

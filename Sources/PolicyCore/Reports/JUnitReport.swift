@@ -1,0 +1,118 @@
+/// `--format junit`: JUnit XML, as CI systems (GitLab, Jenkins, Azure, CircleCI) show test
+/// results. One `testsuite` per policy, one `testcase` per (subject, rule) the policy applies to:
+/// a `failure` when the rule fails the run at `--fail-on`, `skipped` when the rule's `when`
+/// does not hold for the subject, and a pass (with the finding in `system-out`) for findings that
+/// do not fail the run (warn below `--fail-on`, audit, excepted, baselined).
+public enum JUnitReport {
+    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        var byCase: [String: [Finding]] = [:]
+        for finding in report.findings { byCase[key(finding.policy, finding.rule, finding.subjectIndex), default: []].append(finding) }
+
+        var suites: [(name: String, cases: [String], tests: Int, failures: Int, skipped: Int)] = []
+        if let policies = context.policies {
+            for policy in policies.policies {
+                var cases: [String] = []
+                var failures = 0
+                var skipped = 0
+                for (index, subject) in report.subjects.enumerated() where policy.applies(to: subject) {
+                    for rule in policy.rules {
+                        let name = "\(rule.name): \(TextReport.heading(subject))"
+                        if let when = rule.when, !when.holds(for: subject) {
+                            skipped += 1
+                            cases.append(testcase(policy.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
+                            continue
+                        }
+                        let (body, failed) = outcome(byCase[key(policy.name, rule.name, index)] ?? [], context: context)
+                        if failed { failures += 1 }
+                        cases.append(testcase(policy.name, name, body: body))
+                    }
+                }
+                suites.append((policy.name, cases, cases.count, failures, skipped))
+            }
+        } else {
+            // Without the policy set only findings are known: one case per (subject, rule) found.
+            var order: [String] = []
+            var groups: [String: [String]] = [:]
+            var failures: [String: Int] = [:]
+            var seen = Set<String>()
+            for finding in report.findings {
+                let caseKey = key(finding.policy, finding.rule, finding.subjectIndex)
+                guard seen.insert(caseKey).inserted else { continue }
+                if groups[finding.policy] == nil { order.append(finding.policy) }
+                let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
+                let (body, failed) = outcome(byCase[caseKey] ?? [], context: context)
+                if failed { failures[finding.policy, default: 0] += 1 }
+                groups[finding.policy, default: []].append(testcase(finding.policy, "\(finding.rule): \(subject)", body: body))
+            }
+            for policy in order {
+                let cases = groups[policy] ?? []
+                suites.append((policy, cases, cases.count, failures[policy] ?? 0, 0))
+            }
+        }
+
+        let tests = suites.reduce(0) { $0 + $1.tests }
+        let failures = suites.reduce(0) { $0 + $1.failures }
+        let skipped = suites.reduce(0) { $0 + $1.skipped }
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
+        for suite in suites {
+            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
+            for testcase in suite.cases { out += testcase }
+            out += "  </testsuite>\n"
+        }
+        if !report.notices.isEmpty {
+            out += "  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n"
+        }
+        out += "</testsuites>\n"
+        return Array(out.utf8)
+    }
+
+    private static func key(_ policy: String, _ rule: String, _ subject: Int) -> String {
+        "\(policy)\u{0}\(rule)\u{0}\(subject)"
+    }
+
+    private static func testcase(_ policy: String, _ name: String, body: String) -> String {
+        let open = "    <testcase classname=\"\(escape(policy))\" name=\"\(escape(name))\""
+        return body.isEmpty ? open + "/>\n" : open + ">\n" + body + "    </testcase>\n"
+    }
+
+    /// The body of one case and whether it failed.
+    private static func outcome(_ findings: [Finding], context: ReportContext) -> (String, Bool) {
+        let failing = findings.filter(context.fails)
+        var body = ""
+        if !failing.isEmpty {
+            let first = failing[0]
+            let details = failing.map { "\($0.locatedMessage)\($0.provenance.map { " (set by \($0))" } ?? "")" }
+            body += "      <failure message=\"\(escape(first.message))\" type=\"\(first.action.rawValue)\">\(escape(details.joined(separator: "\n")))</failure>\n"
+        }
+        let passing = findings.filter { !context.fails($0) }
+        if !passing.isEmpty {
+            let lines = passing.map { finding -> String in
+                let state = finding.status == .excepted ? "excepted by \(finding.exception ?? "an exception")" : finding.baselined ? "baselined" : finding.action.rawValue
+                return "\(state): \(finding.locatedMessage)"
+            }
+            body += "      <system-out>\(escape(lines.joined(separator: "\n")))</system-out>\n"
+        }
+        return (body, !failing.isEmpty)
+    }
+
+    /// XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                let value = scalar.value
+                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,55 @@
+/// What a report format needs beyond the findings: the policies (rule metadata for SARIF and
+/// JUnit), the `--fail-on` level, the tool's version, and the time (PolicyReport), passed in so
+/// rendering stays pure and testable.
+public struct ReportContext: Sendable {
+    public var policies: PolicySet?
+    public var failOn: FailLevel
+    public var toolVersion: String
+    /// Seconds since 1970, UTC.
+    public var timestamp: Int64
+
+    public init(policies: PolicySet? = nil, failOn: FailLevel = .deny, toolVersion: String = "0.0.0", timestamp: Int64 = 0) {
+        self.policies = policies
+        self.failOn = failOn
+        self.toolVersion = toolVersion
+        self.timestamp = timestamp
+    }
+
+    /// Whether a finding makes the run fail, as the exit code decides.
+    func fails(_ finding: Finding) -> Bool {
+        finding.status == .fail && !finding.baselined && failOn.isReached(by: finding.action)
+    }
+
+    /// Every (policy, rule) of the policy set in load order, or those of the findings when the
+    /// set is not given.
+    func rules(_ report: Report) -> [(policy: Policy?, rule: String, policyName: String)] {
+        if let policies {
+            return policies.policies.flatMap { policy in policy.rules.map { (policy, $0.name, policy.name) } }
+        }
+        var seen = Set<String>()
+        return report.findings.compactMap { finding in
+            seen.insert("\(finding.policy)/\(finding.rule)").inserted ? (nil, finding.rule, finding.policy) : nil
+        }
+    }
+}
+
+extension Report {
+    /// The subject a finding belongs to, if its index is in range.
+    func subject(of finding: Finding) -> Subject? {
+        subjects.indices.contains(finding.subjectIndex) ? subjects[finding.subjectIndex] : nil
+    }
+}
+
+extension Subject {
+    /// The file a CI system can point at: the archive or manifest path as given.
+    var artifactPath: String { source.file }
+}
+
+extension Finding {
+    /// The message with where it points, unless the message already says it (default messages
+    /// end with "at POINTER").
+    var locatedMessage: String {
+        let at = " at \(path.isEmpty ? "/" : path)"
+        return message.contains(at) ? message : message + at
+    }
+}

@@ -1,0 +1,145 @@
+import PolicyJSON
+
+/// `--format sarif`: SARIF 2.1.0 as GitHub code scanning ingests it.
+///
+/// One rule per policy rule (`policy/rule`), with the policy's description and default level;
+/// one result per finding at the input file (and the manifest line when known), with the
+/// subject, the JSON pointer and Flyte identity in the message and `properties`, and a stable
+/// ``Fingerprint`` in `partialFingerprints`, so code scanning tracks a finding across commits.
+/// Excepted findings are reported as suppressed; baselined ones carry `baselineState: unchanged`.
+public enum SARIFReport {
+    public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    public static func value(_ report: Report, context: ReportContext) -> JSONValue {
+        let rules = context.rules(report)
+        var ruleIndex: [String: Int] = [:]
+        var descriptors: [JSONValue] = []
+        for (policy, rule, policyName) in rules {
+            let id = "\(policyName)/\(rule)"
+            guard ruleIndex[id] == nil else { continue }
+            ruleIndex[id] = descriptors.count
+            descriptors.append(descriptor(id: id, policy: policy, rule: rule))
+        }
+        let fingerprints = report.fingerprints
+        var results: [JSONValue] = []
+        for (index, finding) in report.findings.enumerated() {
+            let id = "\(finding.policy)/\(finding.rule)"
+            if ruleIndex[id] == nil {
+                ruleIndex[id] = descriptors.count
+                descriptors.append(descriptor(id: id, policy: nil, rule: finding.rule))
+            }
+            results.append(result(finding, subject: report.subject(of: finding), ruleIndex: ruleIndex[id] ?? 0,
+                                  fingerprint: fingerprints[index], baseline: report.usedBaseline))
+        }
+        let driver: JSONObject = [
+            "name": "flyte-policy", "semanticVersion": .string(context.toolVersion), "version": .string(context.toolVersion),
+            "informationUri": "https://github.com/flyte-policy/flyte-policy",
+            "rules": .array(descriptors),
+        ]
+        let run: JSONObject = [
+            "tool": ["driver": .object(driver)],
+            "automationDetails": ["id": "flyte-policy/"],
+            "columnKind": "unicodeCodePoints",
+            "invocations": [["executionSuccessful": true, "toolExecutionNotifications": .array(report.notices.map { notice in
+                ["level": "warning", "message": ["text": .string(notice)]]
+            })]],
+            "results": .array(results),
+        ]
+        return ["$schema": .string(schema), "version": "2.1.0", "runs": [.object(run)]]
+    }
+
+    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        (try? value(report, context: context).serialized(pretty: true)) ?? Array("{}\n".utf8)
+    }
+
+    static func level(_ action: Action) -> String {
+        switch action {
+        case .deny: "error"
+        case .warn: "warning"
+        case .audit: "note"
+        }
+    }
+
+    /// GitHub's `security-severity` (a CVSS-like score) orders alerts by severity.
+    static func securitySeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "9.5"
+        case .high: "8.0"
+        case .medium: "5.5"
+        case .low: "3.0"
+        }
+    }
+
+    static func descriptor(id: String, policy: Policy?, rule: String) -> JSONValue {
+        var object: JSONObject = ["id": .string(id), "name": .string(id.replacingOccurrences(of: "/", with: "-"))]
+        let summary = policy?.description ?? "Policy rule \(id)."
+        object["shortDescription"] = ["text": .string("\(id): \(summary)")]
+        object["fullDescription"] = ["text": .string(summary)]
+        object["help"] = ["text": .string("Rule '\(rule)' of policy '\(policy?.name ?? id)'. \(summary) See the policy file\(policy.map { " \($0.file)" } ?? "") for what it requires; a PolicyException can waive it for named workflows or tasks until a date.")]
+        if let policy {
+            object["defaultConfiguration"] = ["level": .string(level(policy.action))]
+            object["properties"] = [
+                "tags": ["flyte-policy", "kubernetes", .string(policy.action.rawValue)],
+                "security-severity": .string(securitySeverity(policy.severity)),
+                "precision": "very-high",
+            ]
+        }
+        return .object(object)
+    }
+
+    static func result(_ finding: Finding, subject: Subject?, ruleIndex: Int, fingerprint: String, baseline: Bool) -> JSONValue {
+        var text = finding.locatedMessage
+        if let subject { text += " (\(TextReport.heading(subject)))" }
+        if let provenance = finding.provenance { text += "; set by \(provenance)" }
+        var object: JSONObject = [
+            "ruleId": .string("\(finding.policy)/\(finding.rule)"), "ruleIndex": .integer(Int64(ruleIndex)),
+            "level": .string(level(finding.action)), "message": ["text": .string(text)],
+            "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
+        ]
+        if let subject {
+            var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(subject.artifactPath)), "uriBaseId": "%SRCROOT%"]]
+            physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
+            var location: JSONObject = ["physicalLocation": .object(physical)]
+            if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
+                let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
+                location["logicalLocations"] = [[
+                    "fullyQualifiedName": .string(node.map { "\(workflow)/\($0)" } ?? workflow), "kind": "function",
+                ]]
+            }
+            object["locations"] = [.object(location)]
+        }
+        var properties: JSONObject = ["severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path)]
+        if let container = finding.container { properties["container"] = .string(container) }
+        if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }
+        object["properties"] = .object(properties)
+        if finding.status == .excepted {
+            object["suppressions"] = [[
+                "kind": "external", "status": "accepted",
+                "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
+            ]]
+        }
+        if baseline { object["baselineState"] = finding.baselined ? "unchanged" : "new" }
+        return .object(object)
+    }
+
+    /// A relative file reference as a URI: spaces and other reserved bytes percent-encoded.
+    static func uri(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out.hasPrefix("./") ? String(out.dropFirst(2)) : out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
