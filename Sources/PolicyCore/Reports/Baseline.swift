@@ -57,7 +57,10 @@ public struct Baseline: Sendable, Equatable {
     /// Reads a baseline file; every problem names the file and the JSON pointer.
     public static func parse(_ bytes: [UInt8], source: String) throws(BaselineError) -> Baseline {
         let document: JSONDocument
-        do { document = try JSONDocument.parse(bytes, source: source) } catch { throw BaselineError(file: source, pointer: "", reason: error.description) }
+        do { document = try JSONDocument.parse(bytes, source: source) } catch {
+            // The parse error already starts with the file name, line and column.
+            throw BaselineError(file: "", pointer: "", reason: error.description)
+        }
         let root = document.rootNode
         guard root.isObject else { throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'") }
         guard root["kind"]?.string == kind else {
@@ -95,7 +98,7 @@ public struct BaselineError: Error, Sendable, Equatable, CustomStringConvertible
     public var reason: String
 
     public var description: String {
-        "\(file): \(pointer.isEmpty ? "" : "\(pointer): ")\(reason)"
+        "\(file.isEmpty ? "" : "\(file): ")\(pointer.isEmpty ? "" : "\(pointer): ")\(reason)"
     }
 }
 

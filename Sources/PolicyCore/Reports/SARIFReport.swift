@@ -114,7 +114,9 @@ public enum SARIFReport {
         object["properties"] = .object(properties)
         if finding.status == .excepted {
             object["suppressions"] = [[
-                "kind": "external", "status": "accepted",
+                // No `status`: the 2.1.0 schema before its errata rejects it, and consumers
+                // treat a suppression without one as accepted.
+                "kind": "external",
                 "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
             ]]
         }

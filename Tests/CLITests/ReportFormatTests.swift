@@ -1,0 +1,211 @@
+import Foundation
+import PolicyCore
+import Testing
+
+@testable import PolicyCLI
+
+/// The CI report formats, on the real example package, checked by third-party validators: the
+/// official SARIF 2.1.0 schema through jsonschema (PyPI) and xmllint (Debian) for JUnit.
+@Suite("report formats and baselines") struct ReportFormatTests {
+    static let package = [Paths.package, "--policies", Paths.policies] + Paths.platform
+
+    /// The virtualenv python with jsonschema, from `scripts/report-tools` (set up once).
+    static let python: String? = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Paths.root + "/scripts/report-tools"]
+        let out = Pipe()
+        process.standardOutput = out
+        guard (try? process.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
+    static func tool(_ arguments: [String]) throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static let validateSARIF = """
+        import json, sys, jsonschema
+        schema = json.load(open(sys.argv[1]))
+        document = json.load(open(sys.argv[2]))
+        errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(document), key=lambda e: list(e.path))
+        for error in errors[:20]:
+            print("/".join(map(str, error.path)), error.message[:300])
+        results = document["runs"][0]["results"]
+        print("results", len(results), "suppressed", sum(1 for r in results if r.get("suppressions")))
+        sys.exit(1 if errors else 0)
+        """
+
+    @Test func sarifIsValidAgainstTheOfficialSchema() throws {
+        let python = try #require(Self.python, "scripts/report-tools failed")
+        let sarif = try temporaryFile("report.sarif", "")
+        let result = run(["check"] + Self.package + ["--format", "sarif", "--output", sarif])
+        #expect(result.code == 1)
+        let schema = Paths.root + "/.build/report-tools/sarif-schema-2.1.0.json"
+        let script = try temporaryFile("validate.py", Self.validateSARIF)
+        let validation = try Self.tool([python, script, schema, sarif])
+        #expect(validation.status == 0, "\(validation.out)")
+
+        // The same findings as the JSON report, each pointing at the archive with a fingerprint.
+        let json = run(["check"] + Self.package + ["--format", "json"]).out
+        let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let findings = report?["findings"] as? [[String: Any]] ?? []
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
+        let runs = document?["runs"] as? [[String: Any]] ?? []
+        let results = runs.first?["results"] as? [[String: Any]] ?? []
+        #expect(results.count == findings.count)
+        #expect(!results.isEmpty)
+        let rules = ((runs.first?["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        for (index, result) in results.enumerated() {
+            let ruleIndex = result["ruleIndex"] as? Int ?? -1
+            #expect(rules.indices.contains(ruleIndex) && rules[ruleIndex]["id"] as? String == result["ruleId"] as? String)
+            let fingerprint = (result["partialFingerprints"] as? [String: String])?["flyte-policy/v1"]
+            #expect(fingerprint == findings[index]["fingerprint"] as? String)
+            let uri = ((((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String)
+            #expect(uri?.hasSuffix("examples/flyte/demo.tgz") == true)
+        }
+        #expect(results.contains { $0["ruleId"] as? String == "gpu-node-pools/approved-gpu-types" && $0["level"] as? String == "error" })
+    }
+
+    @Test func sarifWithExceptionsAndABaselineIsValidToo() throws {
+        let python = try #require(Self.python, "scripts/report-tools failed")
+        let exceptions = try temporaryFile("exceptions.json", """
+            {"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "legacy-v100"},
+             "spec": {"policies": ["gpu-node-pools"], "match": {"tasks": ["demo.workflows.train_model"]}, "expires": "2099-01-01", "reason": "ML-1: moving to A100"}}
+            """)
+        let baseline = try temporaryFile("baseline.json", "")
+        #expect(run(["check"] + Self.package + ["--write-baseline", baseline]).code == 0)
+        let sarif = try temporaryFile("report.sarif", "")
+        let result = run(["check"] + Self.package + ["--exceptions", exceptions, "--baseline", baseline, "--format", "sarif", "--output", sarif])
+        #expect(result.code == 0, "\(result.err)")
+        let script = try temporaryFile("validate.py", Self.validateSARIF)
+        let validation = try Self.tool([python, script, Paths.root + "/.build/report-tools/sarif-schema-2.1.0.json", sarif])
+        #expect(validation.status == 0, "\(validation.out)")
+        #expect(!validation.out.contains("suppressed 0"), "\(validation.out)")
+        let text = try String(contentsOfFile: sarif, encoding: .utf8)
+        #expect(text.contains("\"baselineState\": \"unchanged\""))
+        #expect(text.contains("excepted by legacy-v100: ML-1: moving to A100"))
+    }
+
+    @Test func junitIsWellFormedXMLWithOneSuitePerPolicy() throws {
+        let python = try #require(Self.python, "scripts/report-tools failed")
+        let junit = try temporaryFile("report.xml", "")
+        #expect(run(["check"] + Self.package + ["--format", "junit", "--output", junit]).code == 1)
+        let lint = try Self.tool(["xmllint", "--noout", junit])
+        #expect(lint.status == 0, "\(lint.out)")
+        let script = try temporaryFile("junit.py", """
+            import sys, xml.etree.ElementTree as ET
+            root = ET.parse(sys.argv[1]).getroot()
+            assert root.tag == "testsuites", root.tag
+            suites = root.findall("testsuite")
+            failures = sum(len(s.findall("testcase/failure")) for s in suites)
+            assert failures == int(root.get("failures")), (failures, root.get("failures"))
+            for s in suites:
+                assert len(s.findall("testcase")) == int(s.get("tests")), s.get("name")
+                assert len(s.findall("testcase/failure")) == int(s.get("failures")), s.get("name")
+                assert len(s.findall("testcase/skipped")) == int(s.get("skipped")), s.get("name")
+            print(" ".join(s.get("name") for s in suites))
+            print("failed", ";".join(sorted({c.get("classname") + "/" + c.get("name").split(":")[0] for c in root.iter("testcase") if c.find("failure") is not None})))
+            """)
+        let parsed = try Self.tool([python, script, junit])
+        #expect(parsed.status == 0, "\(parsed.out)")
+        let policyNames = try FileManager.default.contentsOfDirectory(atPath: Paths.policies).filter { $0.hasSuffix(".json") }.count
+        #expect(parsed.out.split(separator: "\n").first?.split(separator: " ").count ?? 0 >= policyNames)
+        #expect(parsed.out.contains("gpu-node-pools/approved-gpu-types"))
+        #expect(parsed.out.contains("gpu-tolerations/tolerate-gpu-taint"))
+    }
+
+    @Test func baselineRoundTrip() throws {
+        let baseline = try temporaryFile("baseline.json", "")
+        let written = run(["check"] + Self.package + ["--write-baseline", baseline])
+        #expect(written.code == 0)
+        let recorded = try String(contentsOfFile: baseline, encoding: .utf8)
+        let count = recorded.components(separatedBy: "\"fingerprint\"").count - 1
+        #expect(count > 0)
+        #expect(written.err.contains("recorded \(count) findings"))
+
+        // Same inputs: nothing new, nothing fixed, exit 0; the findings are still reported.
+        let again = run(["check"] + Self.package + ["--baseline", baseline])
+        #expect(again.code == 0, "\(again.err)")
+        #expect(again.err.contains("0 new findings, \(count) in the baseline, 0 fixed"))
+        #expect(again.out.contains("(in the baseline)"))
+
+        // Other inputs: what the baseline recorded is gone (fixed), what they add is new.
+        let other = run(["check", Paths.manifests, "--policies", Paths.policies, "--baseline", baseline, "--format", "json"])
+        #expect(other.code == 1)
+        #expect(other.err.contains("\(count) fixed since it was written"))
+        #expect(other.out.contains("\"fixed\""))
+
+        // The file is deterministic.
+        let second = try temporaryFile("baseline.json", "")
+        #expect(run(["check"] + Self.package + ["--write-baseline", second]).code == 0)
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == recorded)
+    }
+
+    @Test(arguments: [
+        ("{\"kind\": \"Baseline\", \"findings\": [{\"fingerprint\": \"xyz\"}]}", "/findings/0/fingerprint"),
+        ("{\"kind\": \"Report\", \"findings\": []}", "/kind"),
+        ("{\"kind\": \"Baseline\"}", "/findings"),
+        ("{\"kind\": \"Baseline\", \"findings\": [", ":1:34: invalid JSON"),
+    ])
+    func brokenBaselinesStopTheRun(contents: String, expected: String) throws {
+        let file = try temporaryFile("baseline.json", contents)
+        let result = run(["check"] + Self.package + ["--baseline", file])
+        #expect(result.code == 2)
+        #expect(result.err.contains(file) && result.err.contains(expected), "\(result.err)")
+    }
+
+    @Test func githubAnnotationsAreOneLineEachAndEscaped() throws {
+        let result = run(["check"] + Self.package + ["--format", "github"])
+        #expect(result.code == 1)
+        let lines = result.out.split(separator: "\n")
+        let commands = lines.filter { $0.hasPrefix("::") }
+        #expect(commands.contains { $0.hasPrefix("::error file=") && $0.contains("title=gpu-node-pools/approved-gpu-types::") })
+        #expect(commands.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") || $0.hasPrefix("::notice ") })
+        #expect(commands.contains { $0.contains("%0A") })  // multi-line messages stay on one line
+        #expect(lines.last?.hasPrefix("flyte-policy: ") == true)
+        #expect(GitHubReport.property("a:b,c%\n") == "a%3Ab%2Cc%25%0A")
+    }
+
+    @Test func policyReportCountsMatchItsResults() throws {
+        let result = run(["check"] + Self.package + ["--format", "policyreport"])
+        let document = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(document?["apiVersion"] as? String == "wgpolicyk8s.io/v1alpha2")
+        #expect(document?["kind"] as? String == "PolicyReport")
+        #expect((document?["metadata"] as? [String: Any])?["namespace"] as? String == "ml-production")
+        let results = document?["results"] as? [[String: Any]] ?? []
+        let summary = document?["summary"] as? [String: Int] ?? [:]
+        for outcome in ["pass", "fail", "warn", "skip"] {
+            #expect(summary[outcome] == results.filter { $0["result"] as? String == outcome }.count, "\(outcome)")
+        }
+        #expect((summary["fail"] ?? 0) > 0 && (summary["pass"] ?? 0) > 0)
+        #expect(results.allSatisfy { ($0["properties"] as? [String: Any])?.values.allSatisfy { $0 is String } ?? true })
+    }
+
+    @Test func fingerprintsIgnoreArchiveMemberNumbersAndMessages() {
+        let identity = FlyteIdentity(project: "ml", domain: "production", workflow: "wf", task: "t", node: "n1")
+        let pod = Pod()
+        let first = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "06_wf_2.pb"), flyte: identity)
+        let renumbered = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "09_wf_2.pb"), flyte: identity)
+        let finding = Finding(policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: "v100", path: "/spec/nodeSelector/gpu-type", subjectIndex: 0)
+        var reworded = finding
+        reworded.message = "k80"
+        #expect(Fingerprint.of(finding, subject: first) == Fingerprint.of(reworded, subject: renumbered))
+        var elsewhere = finding
+        elsewhere.path = "/spec/tolerations"
+        #expect(Fingerprint.of(finding, subject: first) != Fingerprint.of(elsewhere, subject: first))
+        #expect(Fingerprint.of(finding, subject: first).count == 32)
+    }
+}
