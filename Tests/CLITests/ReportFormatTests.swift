@@ -127,6 +127,29 @@ import Testing
         #expect(parsed.out.contains("gpu-tolerations/tolerate-gpu-taint"))
     }
 
+    /// `docs/report-schema.json` describes what `--format json` prints, with and without a baseline.
+    @Test func jsonReportMatchesTheDocumentedSchema() throws {
+        let python = try #require(Self.python, "scripts/report-tools failed")
+        let baseline = try temporaryFile("baseline.json", "")
+        #expect(run(["check"] + Self.package + ["--write-baseline", baseline]).code == 0)
+        let plain = try temporaryFile("plain.json", run(["check"] + Self.package + ["--format", "json"]).out)
+        let compared = try temporaryFile("compared.json", run(["check", Paths.manifests, "--policies", Paths.policies, "--baseline", baseline, "--format", "json"]).out)
+        let script = try temporaryFile("schema.py", """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.Draft7Validator.check_schema(schema)
+            for path in sys.argv[2:]:
+                document = json.load(open(path))
+                errors = list(jsonschema.Draft7Validator(schema).iter_errors(document))
+                for error in errors[:10]: print(path, list(error.path), error.message[:200])
+                if errors: sys.exit(1)
+                print(path, len(document["findings"]), "findings", len(document.get("fixed", [])), "fixed")
+            """)
+        let validation = try Self.tool([python, script, Paths.root + "/docs/report-schema.json", plain, compared])
+        #expect(validation.status == 0, "\(validation.out)")
+        #expect(!validation.out.contains(" 0 fixed") || validation.out.contains("plain.json"), "\(validation.out)")
+    }
+
     @Test func baselineRoundTrip() throws {
         let baseline = try temporaryFile("baseline.json", "")
         let written = run(["check"] + Self.package + ["--write-baseline", baseline])
