@@ -13,6 +13,7 @@ public enum PolicyCLIMain {
         Subcommand(name: "check", summary: "Evaluate policies against every pod the inputs describe (the CI gate).", run: CheckCommand.run),
         Subcommand(name: "resolve", summary: "Print every pod a Flyte package will launch, with provenance.", run: ResolveCommand.run),
         Subcommand(name: "serve", summary: "Run the Kubernetes validating admission webhook over HTTPS.", run: ServeCommand.run),
+        Subcommand(name: "test", summary: "Run policy test suites; print 'N passed, N failed'.", run: TestCommand.run),
         Subcommand(name: "validate", summary: "Load and lint policies and exceptions; print every error.", run: ValidateCommand.run),
         Subcommand(name: "version", summary: "Print the version and the libraries it was built with.", run: VersionCommand.run),
     ]

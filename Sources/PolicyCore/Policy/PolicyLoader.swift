@@ -89,6 +89,8 @@ public enum PolicyLoader {
             switch reader.string("kind", required: true, context: &context) {
             case "Policy": if let policy = readPolicy(reader, context: &context) { policies.append(policy) }
             case "PolicyException": if let exception = readException(reader, context: &context) { exceptions.append(exception) }
+            // Policy tests live beside the policies they test; `flyte-policy test` reads them.
+            case PolicyTestSuite.kind?: break
             case let other?: context.fail(pointer.child("kind"), "unknown kind '\(other)'; expected \"Policy\" or \"PolicyException\"")
             case nil: break
             }
