@@ -137,8 +137,10 @@ public struct ManifestReader: Sendable {
         let namespace = objectMeta?["namespace"]?.string ?? pod.metadata.namespace ?? defaultNamespace
         var subjectSource = source
         subjectSource.podPointer = podPointer
+        // Pods propeller made carry their Flyte identity in labels (kubectl get pods -o json, an
+        // AdmissionReview): read it, so workflow and task clauses match as they do in the webhook.
         outcome.subjects.append(Subject(
             pod: pod, metadataNode: template["metadata"], specNode: template["spec"], kind: kind, name: name, namespace: namespace,
-            source: subjectSource))
+            source: subjectSource, flyte: FlyteLabels.identity(fromLabels: pod.metadata.labels)))
     }
 }

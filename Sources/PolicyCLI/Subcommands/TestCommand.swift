@@ -102,10 +102,6 @@ enum TestCommand {
             if let object = testCase.object {
                 do {
                     subjects = try ManifestReader().read(object: object, source: SubjectSource(file: suite.file)).subjects
-                    // A pod carrying propeller's labels is judged as the webhook judges it.
-                    for index in subjects.indices where subjects[index].flyte == nil {
-                        subjects[index].flyte = FlyteLabels.identity(fromLabels: subjects[index].pod.metadata.labels)
-                    }
                 } catch {
                     tally.error(console, "\(label): the object cannot be read: \(error)")
                     continue

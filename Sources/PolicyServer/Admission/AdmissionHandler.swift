@@ -134,7 +134,6 @@ public struct AdmissionHandler: Sendable {
         let reader = ManifestReader(defaultNamespace: request.namespace)
         var subjects = try reader.read(object: object, source: SubjectSource(file: "admission request \(request.uid)")).subjects
         for index in subjects.indices {
-            subjects[index].flyte = FlyteLabels.identity(fromLabels: subjects[index].pod.metadata.labels)
             if subjects[index].name.isEmpty, let name = request.name { subjects[index].name = name }
         }
         return subjects
