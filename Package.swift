@@ -53,3 +53,11 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
     ]
 )
+
+// libFuzzer targets (fuzz/run.sh): only with FLYTE_POLICY_FUZZ=1, because the target has no main
+// of its own (libFuzzer supplies it) and would not link in an ordinary build.
+if Context.environment["FLYTE_POLICY_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "flyte-policy-fuzz", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"],
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}
