@@ -145,6 +145,31 @@ import Testing
         #expect(after?["warnings"]?[0]?.string?.hasPrefix("[gpu-node-pools/gpu]") == true)
     }
 
+    /// Idle connections cannot lock the API server out: at --max-connections, the longest-idle
+    /// one makes room for a new client.
+    @Test func idleConnectionsAtTheBoundMakeRoomForNewClients() throws {
+        let server = try TestServer { configuration in configuration.maxConnections = 4 }
+        defer { server.stop() }
+        var idle: [TLSClient] = []
+        defer { idle.forEach { $0.close() } }
+        for _ in 0..<4 {
+            let client = try TLSClient(port: server.port)
+            client.send(request: F.review(F.pod()))
+            #expect(client.readResponse()?.status == 200)
+            idle.append(client)
+        }
+        for _ in 0..<3 {
+            #expect(try server.curl("/validate", body: F.review(F.pod())).code == 200)
+        }
+        let metrics = server.server.metrics.render()
+        // The first new client evicted one idle connection; curl then closes its own, so the
+        // next ones find a free slot.
+        #expect(metrics.contains("flyte_policy_connections_evicted_total 1"), "\(metrics)")
+        #expect(metrics.contains("flyte_policy_connections_rejected_total 0"))
+        #expect(idle[0].exits(within: 2))  // the one idle longest
+        #expect(!idle[3].exits(within: 0.2))
+    }
+
     @Test func drainsOnShutdownWithIdleConnectionsOpen() throws {
         let server = try TestServer()
         let client = try TLSClient(port: server.port)

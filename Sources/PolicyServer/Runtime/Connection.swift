@@ -25,6 +25,7 @@ final class Connection {
         case handshakeFailed = "TLS handshake failed"
         case ioError = "I/O error"
         case draining = "server draining"
+        case evicted = "evicted for a new connection"
     }
 
     let transport: Transport

@@ -117,7 +117,10 @@ final class EventLoop: @unchecked Sendable {
         // A bounded batch per wakeup keeps one loop from starving its own connections.
         for _ in 0..<64 {
             guard let fd = listener.accept() else { return }
-            guard control.reserveConnection() else {
+            // At the bound, an idle connection (between requests, or a handshake that has not
+            // finished) makes room: otherwise a client holding idle connections could lock
+            // the API server out. Only with nothing idle here is the new one refused.
+            guard control.reserveConnection() || (evictIdleConnection() && control.reserveConnection()) else {
                 Foundation.close(fd)
                 state.metrics.update { $0.connectionsRejected += 1 }
                 continue
@@ -154,6 +157,15 @@ final class EventLoop: @unchecked Sendable {
         // The client usually speaks first (ClientHello), so drive at once.
         connection.drive(now: now, draining: false, scratch: scratch)
         settle(connection)
+    }
+
+    /// Closes this loop's idle connection that has waited longest (the earliest deadline).
+    private func evictIdleConnection() -> Bool {
+        guard let (fd, oldest) = connections.filter({ $0.value.isIdle }).min(by: { $0.value.deadline < $1.value.deadline }) else { return false }
+        finish(oldest, .evicted)
+        connections[fd] = nil
+        state.metrics.update { $0.connectionsEvicted += 1 }
+        return true
     }
 
     /// Closes a socket that never became a connection, giving back its slot.

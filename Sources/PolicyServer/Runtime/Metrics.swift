@@ -26,6 +26,7 @@ public final class Metrics: Sendable {
         var connectionsOpen = 0
         var connectionsAccepted = 0
         var connectionsRejected = 0
+        var connectionsEvicted = 0
         var timeouts: [String: Int] = [:]
     }
 
@@ -92,8 +93,10 @@ public final class Metrics: Sendable {
         out += "flyte_policy_connections_open \(v.connectionsOpen)\n"
         family("flyte_policy_connections_accepted_total", "counter", "Client connections accepted.")
         out += "flyte_policy_connections_accepted_total \(v.connectionsAccepted)\n"
-        family("flyte_policy_connections_rejected_total", "counter", "Connections closed at once because --max-connections were open.")
+        family("flyte_policy_connections_rejected_total", "counter", "Connections refused because --max-connections were open and none of them was idle.")
         out += "flyte_policy_connections_rejected_total \(v.connectionsRejected)\n"
+        family("flyte_policy_connections_evicted_total", "counter", "Idle connections closed to make room for a new one at --max-connections.")
+        out += "flyte_policy_connections_evicted_total \(v.connectionsEvicted)\n"
         family("flyte_policy_connection_timeouts_total", "counter", "Connections closed by a timeout, by phase.")
         for phase in v.timeouts.keys.sorted() { out += "flyte_policy_connection_timeouts_total{phase=\"\(phase)\"} \(v.timeouts[phase] ?? 0)\n" }
         family("process_resident_memory_bytes", "gauge", "Resident memory of the server process.")
