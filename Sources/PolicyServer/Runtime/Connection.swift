@@ -39,6 +39,9 @@ final class Connection {
     /// Monotonic deadline in ns for the current phase.
     private(set) var deadline: UInt64 = 0
     private(set) var closeReason: CloseReason?
+    /// When the peer last made progress (connected, sent bytes, received a response); the
+    /// connection idle longest is the first evicted at --max-connections.
+    private(set) var lastActivity: UInt64
 
     private let router: Router
     private let configuration: ServerConfiguration
@@ -48,6 +51,7 @@ final class Connection {
         self.router = router
         self.configuration = configuration
         self.parser = HTTPRequestParser(limits: configuration.limits)
+        self.lastActivity = now
         if case .tls = transport {
             phase = .handshaking
             deadline = now + configuration.handshakeTimeout.nanoseconds
@@ -159,6 +163,7 @@ final class Connection {
             case .bytes(let count):
                 if !parser.isMidRequest { deadline = now + configuration.requestTimeout.nanoseconds }
                 parser.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                lastActivity = now
                 readSomething = true
                 wantsWrite = false
                 if answerBuffered(now: now) { return true }
@@ -234,6 +239,7 @@ final class Connection {
                 return false
             }
         }
+        lastActivity = now
         output.removeAll(keepingCapacity: output.count <= 64 * 1024)
         outputOffset = 0
         if closeAfterWrite, !queuedInterim {
