@@ -141,7 +141,7 @@ def stalled_handshakes(n=300):
             count("stalled handshakes refused")
 
 
-def idle_tls(n=1500):
+def idle_tls(n=3000):
     for _ in range(n):
         if stop.is_set():
             return

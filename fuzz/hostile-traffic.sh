@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts flyte-policy serve (release build, policies/) on loopback and runs fuzz/hostile-traffic.py
-# against it: garbage bytes, plain HTTP on the TLS port, stalled handshakes, 1,500 idle TLS
+# against it: garbage bytes, plain HTTP on the TLS port, stalled handshakes, 3,000 idle TLS
 # connections (more than --max-connections), 1 MiB headers, bodies that lie about their length,
 # and 200,000-deep JSON, while two well-behaved clients send valid AdmissionReviews and measure.
 # Usage: fuzz/hostile-traffic.sh [SECONDS]   (default 20)
