@@ -95,7 +95,11 @@ public enum ContainerKind: String, Sendable {
 /// A container's identity, image and resources.
 public struct Container: Sendable {
     public var name: String
-    public var image: String?
+    public var image: String? {
+        didSet { imageReference = image.flatMap(ImageReference.init) }
+    }
+    /// `image` parsed once, because every image rule reads it (`nil`: no image, or malformed).
+    public private(set) var imageReference: ImageReference?
     public var resources: ResourceRequirements
     /// `Always` marks a sidecar init container.
     public var restartPolicy: String?
@@ -109,6 +113,7 @@ public struct Container: Sendable {
     ) {
         self.name = name
         self.image = image
+        self.imageReference = image.flatMap(ImageReference.init)
         self.resources = resources
         self.restartPolicy = restartPolicy
         self.kind = kind

@@ -41,7 +41,7 @@ public struct ImagesCheck: RuleCheck {
                 add("container '\(container.name)' has no image", value: nil, allowed: nil)
                 continue
             }
-            guard let reference = ImageReference(image) else {
+            guard let reference = container.imageReference else {
                 add("container '\(container.name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
                 continue
             }
