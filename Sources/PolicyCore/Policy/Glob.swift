@@ -87,10 +87,13 @@ public struct GlobList: Sendable, Hashable, CustomStringConvertible {
     /// The same patterns in Flyte's label-value form (see ``FlyteLabels/sanitizePattern(_:)``),
     /// compiled once for webhook subjects whose Flyte names arrive sanitized.
     private let labelValueGlobs: [Glob]
+    /// The patterns joined for messages, built once: every violation of an allow-list quotes it.
+    public let description: String
 
     public init(_ globs: [Glob]) {
         self.globs = globs
         self.labelValueGlobs = globs.compactMap { Glob(FlyteLabels.sanitizePattern($0.pattern)) }
+        self.description = globs.map(\.pattern).joined(separator: ", ")
     }
 
     public func matches(_ text: String) -> Bool {
@@ -102,5 +105,4 @@ public struct GlobList: Sendable, Hashable, CustomStringConvertible {
         labelValueGlobs.contains { $0.matches(value) }
     }
 
-    public var description: String { globs.map(\.pattern).joined(separator: ", ") }
 }
