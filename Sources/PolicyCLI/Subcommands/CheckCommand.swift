@@ -79,6 +79,13 @@ enum CheckCommand {
             return .failure
         }
         let inputErrors = loaded.errors
+        /// Says which inputs could not be read; the run then exits 2 whatever it found.
+        func incomplete(_ what: String) -> Bool {
+            guard !inputErrors.isEmpty else { return false }
+            for error in inputErrors { console.err("error: \(error)\n") }
+            console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; \(what) is incomplete (exit 2)\n")
+            return true
+        }
         let subjects = loaded.subjects
         let skipped = loaded.skippedKinds
 
@@ -108,12 +115,7 @@ enum CheckCommand {
             let baseline = Baseline(report: report)
             guard console.emit(baseline.rendered(), to: file, command: "check") else { return .failure }
             console.err("flyte-policy check: recorded \(baseline.entries.count) finding\(baseline.entries.count == 1 ? "" : "s") in \(file); check with --baseline \(file) fails only on new ones\n")
-            if !inputErrors.isEmpty {
-                for error in inputErrors { console.err("error: \(error)\n") }
-                console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; the baseline is incomplete (exit 2)\n")
-                return .failure
-            }
-            return .success
+            return incomplete("the baseline") ? .failure : .success
         }
 
         let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version,
@@ -141,11 +143,7 @@ enum CheckCommand {
         }
         guard console.emit(rendered, to: parsed.value("--output"), command: "check") else { return .failure }
 
-        for error in inputErrors { console.err("error: \(error)\n") }
-        if !inputErrors.isEmpty {
-            console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; the result is incomplete (exit 2)\n")
-            return .failure
-        }
+        if incomplete("the result") { return .failure }
         if report.usedBaseline {
             let summary = report.summary
             console.err("flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n")

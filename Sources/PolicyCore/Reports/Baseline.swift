@@ -22,6 +22,11 @@ public struct Baseline: Sendable, Equatable {
             self.subject = subject
             self.path = path
         }
+
+        /// As written in the baseline file and in the JSON report's `fixed` list.
+        public var value: JSONValue {
+            ["fingerprint": .string(fingerprint), "policy": .string(policy), "rule": .string(rule), "subject": .string(subject), "path": .string(path)]
+        }
     }
 
     public static let kind = "Baseline"
@@ -37,7 +42,7 @@ public struct Baseline: Sendable, Equatable {
         var entries: [Entry] = []
         var seen = Set<String>()
         for (index, finding) in report.findings.enumerated() where finding.status == .fail && seen.insert(fingerprints[index]).inserted {
-            let subject = report.subjects.indices.contains(finding.subjectIndex) ? TextReport.heading(report.subjects[finding.subjectIndex]) : ""
+            let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
             entries.append(Entry(fingerprint: fingerprints[index], policy: finding.policy, rule: finding.rule, subject: subject, path: finding.path))
         }
         self.entries = entries.sorted { ($0.policy, $0.rule, $0.subject, $0.path, $0.fingerprint) < ($1.policy, $1.rule, $1.subject, $1.path, $1.fingerprint) }
@@ -46,10 +51,7 @@ public struct Baseline: Sendable, Equatable {
     public func rendered() -> [UInt8] {
         let value: JSONValue = [
             "apiVersion": "flyte-policy/v1", "kind": .string(Self.kind), "fingerprintVersion": .string(Fingerprint.version),
-            "findings": .array(entries.map { entry in
-                ["fingerprint": .string(entry.fingerprint), "policy": .string(entry.policy), "rule": .string(entry.rule),
-                 "subject": .string(entry.subject), "path": .string(entry.path)]
-            }),
+            "findings": .array(entries.map(\.value)),
         ]
         return (try? value.serialized(pretty: true, sortKeys: true)) ?? Array("{}\n".utf8)
     }

@@ -37,17 +37,13 @@ public enum Fingerprint {
     }
 
     static func hex(_ value: UInt128) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 32 - digits.count)) + digits
+        String(value, radix: 16).zeroPadded(to: 32)
     }
 }
 
 extension Report {
     /// The fingerprint of every finding, in finding order.
     public var fingerprints: [String] {
-        findings.map { finding in
-            let subject = subjects.indices.contains(finding.subjectIndex) ? subjects[finding.subjectIndex] : nil
-            return Fingerprint.of(finding, subject: subject)
-        }
+        findings.map { Fingerprint.of($0, subject: subject(of: $0)) }
     }
 }

@@ -16,14 +16,11 @@ public enum JSONReport {
         if report.usedBaseline { counts["baselined"] = .integer(Int64(summary.baselined)) }
         root["summary"] = .object(counts)
         if report.usedBaseline {
-            root["fixed"] = .array(report.fixed.map { entry in
-                ["fingerprint": .string(entry.fingerprint), "policy": .string(entry.policy), "rule": .string(entry.rule),
-                 "subject": .string(entry.subject), "path": .string(entry.path)]
-            })
+            root["fixed"] = .array(report.fixed.map(\.value))
         }
         let fingerprints = report.fingerprints
         root["findings"] = .array(report.findings.enumerated().map { index, item in
-            finding(item, report.subjects, fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
+            finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
         })
         root["notices"] = .array(report.notices.map(JSONValue.string))
         return .object(root)
@@ -33,7 +30,7 @@ public enum JSONReport {
         (try? value(report).serialized(pretty: true)) ?? Array("{}\n".utf8)
     }
 
-    static func finding(_ finding: Finding, _ subjects: [Subject], fingerprint: String, baselined: Bool?) -> JSONValue {
+    static func finding(_ finding: Finding, subject: Subject?, fingerprint: String, baselined: Bool?) -> JSONValue {
         var object = JSONObject()
         object["fingerprint"] = .string(fingerprint)
         if let baselined { object["baselined"] = .bool(baselined) }
@@ -48,9 +45,7 @@ public enum JSONReport {
         }
         object["message"] = .string(finding.message)
         object["path"] = .string(finding.path)
-        if finding.subjectIndex >= 0, finding.subjectIndex < subjects.count {
-            object["subject"] = subject(subjects[finding.subjectIndex], container: finding.container)
-        }
+        if let subject { object["subject"] = Self.subject(subject, container: finding.container) }
         if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
         return .object(object)
     }

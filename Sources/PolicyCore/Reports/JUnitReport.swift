@@ -6,7 +6,9 @@
 public enum JUnitReport {
     public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
         var byCase: [String: [Finding]] = [:]
-        for finding in report.findings { byCase[key(finding.policy, finding.rule, finding.subjectIndex), default: []].append(finding) }
+        for finding in report.findings {
+            byCase[Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex), default: []].append(finding)
+        }
 
         var suites: [(name: String, cases: [String], tests: Int, failures: Int, skipped: Int)] = []
         if let policies = context.policies {
@@ -22,7 +24,7 @@ public enum JUnitReport {
                             cases.append(testcase(policy.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
                             continue
                         }
-                        let (body, failed) = outcome(byCase[key(policy.name, rule.name, index)] ?? [], context: context)
+                        let (body, failed) = outcome(byCase[Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)] ?? [], context: context)
                         if failed { failures += 1 }
                         cases.append(testcase(policy.name, name, body: body))
                     }
@@ -36,7 +38,7 @@ public enum JUnitReport {
             var failures: [String: Int] = [:]
             var seen = Set<String>()
             for finding in report.findings {
-                let caseKey = key(finding.policy, finding.rule, finding.subjectIndex)
+                let caseKey = Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)
                 guard seen.insert(caseKey).inserted else { continue }
                 if groups[finding.policy] == nil { order.append(finding.policy) }
                 let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
@@ -65,10 +67,6 @@ public enum JUnitReport {
         }
         out += "</testsuites>\n"
         return Array(out.utf8)
-    }
-
-    private static func key(_ policy: String, _ rule: String, _ subject: Int) -> String {
-        "\(policy)\u{0}\(rule)\u{0}\(subject)"
     }
 
     private static func testcase(_ policy: String, _ name: String, body: String) -> String {

@@ -23,7 +23,7 @@ public enum PolicyReportFormat {
         let fingerprints = report.fingerprints
         var found = Set<String>()
         for (index, finding) in report.findings.enumerated() {
-            found.insert("\(finding.policy)\u{0}\(finding.rule)\u{0}\(finding.subjectIndex)")
+            found.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex))
             let outcome = finding.status == .excepted ? "skip" : finding.action == .warn ? "warn" : "fail"
             let subject = report.subject(of: finding)
             var properties: JSONObject = ["path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index])]
@@ -37,7 +37,7 @@ public enum PolicyReportFormat {
         if let policies = context.policies {
             for (index, subject) in report.subjects.enumerated() {
                 for policy in policies.policies where policy.applies(to: subject) {
-                    for rule in policy.rules where !found.contains("\(policy.name)\u{0}\(rule.name)\u{0}\(index)") {
+                    for rule in policy.rules where !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)) {
                         if let when = rule.when, !when.holds(for: subject) { continue }
                         add(subject.namespace ?? "", result(policy: policy.name, rule: rule.name, outcome: "pass", severity: policy.severity,
                                                             message: "the rule holds", subject: subject, properties: [:], context: context), "pass")

@@ -19,21 +19,15 @@ public struct ReportContext: Sendable {
     func fails(_ finding: Finding) -> Bool {
         finding.status == .fail && !finding.baselined && failOn.isReached(by: finding.action)
     }
-
-    /// Every (policy, rule) of the policy set in load order, or those of the findings when the
-    /// set is not given.
-    func rules(_ report: Report) -> [(policy: Policy?, rule: String, policyName: String)] {
-        if let policies {
-            return policies.policies.flatMap { policy in policy.rules.map { (policy, $0.name, policy.name) } }
-        }
-        var seen = Set<String>()
-        return report.findings.compactMap { finding in
-            seen.insert("\(finding.policy)/\(finding.rule)").inserted ? (nil, finding.rule, finding.policy) : nil
-        }
-    }
 }
 
 extension Report {
+    /// Identifies one (policy rule, subject) case: what JUnit makes a testcase of and a
+    /// PolicyReport a result of, found or passing.
+    static func caseKey(policy: String, rule: String, subjectIndex: Int) -> String {
+        "\(policy)\u{0}\(rule)\u{0}\(subjectIndex)"
+    }
+
     /// The subject a finding belongs to, if its index is in range.
     func subject(of finding: Finding) -> Subject? {
         subjects.indices.contains(finding.subjectIndex) ? subjects[finding.subjectIndex] : nil

@@ -11,14 +11,17 @@ public enum SARIFReport {
     public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
 
     public static func value(_ report: Report, context: ReportContext) -> JSONValue {
-        let rules = context.rules(report)
+        // Every rule of the policy set in load order; rules only the findings name (no set
+        // given) are added as they first appear below.
         var ruleIndex: [String: Int] = [:]
         var descriptors: [JSONValue] = []
-        for (policy, rule, policyName) in rules {
-            let id = "\(policyName)/\(rule)"
-            guard ruleIndex[id] == nil else { continue }
-            ruleIndex[id] = descriptors.count
-            descriptors.append(descriptor(id: id, policy: policy, rule: rule))
+        for policy in context.policies?.policies ?? [] {
+            for rule in policy.rules {
+                let id = "\(policy.name)/\(rule.name)"
+                guard ruleIndex[id] == nil else { continue }
+                ruleIndex[id] = descriptors.count
+                descriptors.append(descriptor(id: id, policy: policy, rule: rule.name))
+            }
         }
         let fingerprints = report.fingerprints
         var results: [JSONValue] = []
@@ -133,15 +136,9 @@ public enum SARIFReport {
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += "%" + String(byte, radix: 16, uppercase: true).zeroPadded(to: 2)
             }
         }
         return out.hasPrefix("./") ? String(out.dropFirst(2)) : out
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyCore
 import PolicyJSON
 import Synchronization
 
@@ -59,10 +60,7 @@ public final class Logger: Sendable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         let millis = Int(now.tv_nsec) / 1_000_000
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
+        func pad(_ value: Int32, _ width: Int) -> String { String(value).zeroPadded(to: width) }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }

@@ -59,6 +59,11 @@ public final class Metrics: Sendable {
         func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
         }
+        /// A family with one unlabelled sample, so the name is written once.
+        func single(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            family(name, type, help)
+            out += "\(name) \(value)\n"
+        }
         family("flyte_policy_admission_requests_total", "counter", "Admission reviews answered, by decision (allow, deny, invalid) and object kind.")
         for key in v.admissions.keys.sorted() {
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
@@ -66,8 +71,7 @@ public final class Metrics: Sendable {
             let kind = parts.count > 1 ? String(parts[1]) : ""
             out += "flyte_policy_admission_requests_total{decision=\"\(Self.escape(decision))\",kind=\"\(Self.escape(kind))\"} \(v.admissions[key] ?? 0)\n"
         }
-        family("flyte_policy_admission_evaluation_errors_total", "counter", "Objects that could not be evaluated (answered per --on-error).")
-        out += "flyte_policy_admission_evaluation_errors_total \(v.evaluationErrors)\n"
+        single("flyte_policy_admission_evaluation_errors_total", "counter", "Objects that could not be evaluated (answered per --on-error).", v.evaluationErrors)
         family("flyte_policy_admission_duration_seconds", "histogram", "Time to parse, evaluate and answer one AdmissionReview.")
         for (index, bound) in Self.buckets.enumerated() {
             out += "flyte_policy_admission_duration_seconds_bucket{le=\"\(bound)\"} \(v.latencyBuckets[index])\n"
@@ -77,30 +81,19 @@ public final class Metrics: Sendable {
         out += "flyte_policy_admission_duration_seconds_count \(v.latencyCount)\n"
         family("flyte_policy_http_responses_total", "counter", "HTTP responses by status code.")
         for code in v.httpResponses.keys.sorted() { out += "flyte_policy_http_responses_total{code=\"\(code)\"} \(v.httpResponses[code] ?? 0)\n" }
-        family("flyte_policy_policy_reloads_total", "counter", "Policy sets loaded successfully (the first load included).")
-        out += "flyte_policy_policy_reloads_total \(v.policyReloads)\n"
-        family("flyte_policy_policy_reload_failures_total", "counter", "Policy reloads that failed; the last good set kept serving.")
-        out += "flyte_policy_policy_reload_failures_total \(v.policyReloadFailures)\n"
-        family("flyte_policy_policies_loaded", "gauge", "Policies in the set being served.")
-        out += "flyte_policy_policies_loaded \(v.policiesLoaded)\n"
-        family("flyte_policy_tls_certificate_reloads_total", "counter", "Certificate and key pairs loaded (the first load included).")
-        out += "flyte_policy_tls_certificate_reloads_total \(v.certificateReloads)\n"
-        family("flyte_policy_tls_certificate_reload_failures_total", "counter", "Certificate reloads that failed; the previous pair kept serving.")
-        out += "flyte_policy_tls_certificate_reload_failures_total \(v.certificateReloadFailures)\n"
-        family("flyte_policy_tls_handshake_failures_total", "counter", "TLS handshakes that failed.")
-        out += "flyte_policy_tls_handshake_failures_total \(v.handshakeFailures)\n"
-        family("flyte_policy_connections_open", "gauge", "Client connections open now.")
-        out += "flyte_policy_connections_open \(v.connectionsOpen)\n"
-        family("flyte_policy_connections_accepted_total", "counter", "Client connections accepted.")
-        out += "flyte_policy_connections_accepted_total \(v.connectionsAccepted)\n"
-        family("flyte_policy_connections_rejected_total", "counter", "Connections refused because --max-connections were open and none of them was idle.")
-        out += "flyte_policy_connections_rejected_total \(v.connectionsRejected)\n"
-        family("flyte_policy_connections_evicted_total", "counter", "Idle connections closed to make room for a new one at --max-connections.")
-        out += "flyte_policy_connections_evicted_total \(v.connectionsEvicted)\n"
+        single("flyte_policy_policy_reloads_total", "counter", "Policy sets loaded successfully (the first load included).", v.policyReloads)
+        single("flyte_policy_policy_reload_failures_total", "counter", "Policy reloads that failed; the last good set kept serving.", v.policyReloadFailures)
+        single("flyte_policy_policies_loaded", "gauge", "Policies in the set being served.", v.policiesLoaded)
+        single("flyte_policy_tls_certificate_reloads_total", "counter", "Certificate and key pairs loaded (the first load included).", v.certificateReloads)
+        single("flyte_policy_tls_certificate_reload_failures_total", "counter", "Certificate reloads that failed; the previous pair kept serving.", v.certificateReloadFailures)
+        single("flyte_policy_tls_handshake_failures_total", "counter", "TLS handshakes that failed.", v.handshakeFailures)
+        single("flyte_policy_connections_open", "gauge", "Client connections open now.", v.connectionsOpen)
+        single("flyte_policy_connections_accepted_total", "counter", "Client connections accepted.", v.connectionsAccepted)
+        single("flyte_policy_connections_rejected_total", "counter", "Connections refused because --max-connections were open and none of them was idle.", v.connectionsRejected)
+        single("flyte_policy_connections_evicted_total", "counter", "Idle connections closed to make room for a new one at --max-connections.", v.connectionsEvicted)
         family("flyte_policy_connection_timeouts_total", "counter", "Connections closed by a timeout, by phase.")
         for phase in v.timeouts.keys.sorted() { out += "flyte_policy_connection_timeouts_total{phase=\"\(phase)\"} \(v.timeouts[phase] ?? 0)\n" }
-        family("process_resident_memory_bytes", "gauge", "Resident memory of the server process.")
-        out += "process_resident_memory_bytes \(Self.residentBytes())\n"
+        single("process_resident_memory_bytes", "gauge", "Resident memory of the server process.", Self.residentBytes())
         return out
     }
 

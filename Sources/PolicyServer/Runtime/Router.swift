@@ -15,9 +15,7 @@ struct Router: Sendable {
     }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
-        let response = route(request)
-        state.metrics.update { $0.httpResponses[response.status.rawValue, default: 0] += 1 }
-        return response
+        counted(route(request))
     }
 
     private func route(_ request: HTTPRequest) -> HTTPResponse {
@@ -99,7 +97,10 @@ struct Router: Sendable {
     /// The answer to a request the parser refused (413, 431, 400, 411, 501), counted like
     /// every other response.
     func respond(to error: HTTPParseError) -> HTTPResponse {
-        let response = Self.json(error.status, ["error": .string(error.description)])
+        counted(Self.json(error.status, ["error": .string(error.description)]))
+    }
+
+    private func counted(_ response: HTTPResponse) -> HTTPResponse {
         state.metrics.update { $0.httpResponses[response.status.rawValue, default: 0] += 1 }
         return response
     }
