@@ -12,7 +12,25 @@ public struct Finding: Sendable {
     /// The covering exception, when `status` is `excepted`.
     public var exception: String?
     public var exceptionReason: String?
-    public var message: String
+    /// The finding's message: the rule's `message` template filled in, else the check's
+    /// explanation with the rule name and pointer (formatted when read).
+    public var message: String {
+        get {
+            switch messageSource {
+            case .text(let text): text
+            case .explained(let explain): "\(rule): \(explain()) at \(path.isEmpty ? "/" : path)"
+            }
+        }
+        set { messageSource = .text(newValue) }
+    }
+    private var messageSource: MessageSource
+
+    /// A message given outright (or rendered from a template), or the violation's explanation
+    /// to format when the message is read.
+    private enum MessageSource: Sendable {
+        case text(String)
+        case explained(@Sendable () -> String)
+    }
     /// JSON pointer into the resolved pod.
     public var path: String
     public var container: String?
@@ -34,11 +52,26 @@ public struct Finding: Sendable {
         self.status = status
         self.exception = exception
         self.exceptionReason = exceptionReason
-        self.message = message
+        self.messageSource = .text(message)
         self.path = path
         self.container = container
         self.subjectIndex = subjectIndex
         self.provenance = provenance
+    }
+}
+
+extension Finding {
+    /// A finding whose message is the violation's default message unless `renderedMessage` is
+    /// given (a rule template), formatted only when read.
+    init(
+        policy: Policy, rule: Rule, status: Status, exception: PolicyException?, violation: Violation, renderedMessage: String?,
+        subjectIndex: Int, provenance: String?
+    ) {
+        self.init(
+            policy: policy.name, rule: rule.name, action: policy.action, severity: policy.severity, status: status, exception: exception?.name,
+            exceptionReason: exception?.reason, message: "", path: violation.path, container: violation.container, subjectIndex: subjectIndex,
+            provenance: provenance)
+        self.messageSource = renderedMessage.map(MessageSource.text) ?? .explained(violation.explain)
     }
 }
 

@@ -43,6 +43,13 @@ public struct Subject: Sendable {
         self.provenance = provenance
     }
 
+    /// Drops the parsed JSON once every rule has run, so the document can be freed; `assert`
+    /// checks and `when` assertions see no fields afterwards.
+    public mutating func releaseJSON() {
+        metadataNode = nil
+        specNode = nil
+    }
+
     /// The primary container: the named one, else the first app container.
     public var primaryContainer: Container? {
         if let name = primaryContainerName, let match = pod.spec.containers.first(where: { $0.name == name }) {

@@ -7,8 +7,8 @@ public struct ImageReference: Sendable, Equatable {
     public var tag: String?
     public var digest: String?
 
-    /// `registry/repository`.
-    public var name: String { "\(registry)/\(repository)" }
+    /// `registry/repository`, kept because registry rules compare it on every pod.
+    public private(set) var name: String
 
     /// Parses `[registry/]path[:tag][@digest]`; `nil` for text that is no image reference.
     ///
@@ -46,6 +46,7 @@ public struct ImageReference: Sendable, Equatable {
             registry = "docker.io"
             repository = components.count == 1 ? "library/" + string(path) : string(path)
         }
+        self.name = registry + "/" + repository
     }
 
     /// The tag a runtime pulls: the written one, `latest` when neither tag nor digest is given.

@@ -12,10 +12,47 @@ public struct Pod: Sendable {
     }
 
     /// Every container of the pod, in pointer order: init containers (sidecars included), app
-    /// containers, then ephemeral containers.
-    public var allContainers: [Container] {
-        spec.initContainers + spec.containers + spec.ephemeralContainers
+    /// containers, then ephemeral containers. A view over the three lists, so checks that visit
+    /// every container on every pod do not copy them.
+    public var allContainers: ContainerLists {
+        ContainerLists(spec.initContainers, spec.containers, spec.ephemeralContainers)
     }
+}
+
+/// Several container lists walked one after another without joining them into a new array.
+public struct ContainerLists: Sequence, Sendable {
+    private let first: [Container]
+    private let second: [Container]
+    private let third: [Container]
+
+    init(_ first: [Container], _ second: [Container] = [], _ third: [Container] = []) {
+        self.first = first
+        self.second = second
+        self.third = third
+    }
+
+    public struct Iterator: IteratorProtocol {
+        fileprivate var lists: ContainerLists
+        fileprivate var list = 0
+        fileprivate var position = 0
+
+        public mutating func next() -> Container? {
+            while list < 3 {
+                let current = list == 0 ? lists.first : list == 1 ? lists.second : lists.third
+                if position < current.count {
+                    defer { position += 1 }
+                    return current[position]
+                }
+                list += 1
+                position = 0
+            }
+            return nil
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(lists: self) }
+
+    public var underestimatedCount: Int { first.count + second.count + third.count }
 }
 
 /// Name, namespace, labels and annotations.
@@ -103,9 +140,11 @@ public struct Container: Sendable {
     public var resources: ResourceRequirements
     /// `Always` marks a sidecar init container.
     public var restartPolicy: String?
-    public var kind: ContainerKind
+    public let kind: ContainerKind
     /// Position in its list, for JSON pointers.
-    public var index: Int
+    public let index: Int
+    /// `/spec/containers/0`: built once, because every violation in the container starts with it.
+    public let pointer: String
 
     public init(
         name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
@@ -118,10 +157,8 @@ public struct Container: Sendable {
         self.restartPolicy = restartPolicy
         self.kind = kind
         self.index = index
+        self.pointer = "/spec/\(kind.rawValue)/\(index)"
     }
-
-    /// `/spec/containers/0`.
-    public var pointer: String { "/spec/\(kind.rawValue)/\(index)" }
 
     /// An init container that keeps running beside the app (Kubernetes native sidecar).
     public var isSidecar: Bool { kind == .initContainer && restartPolicy == "Always" }

@@ -51,6 +51,30 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether `path` or one of its `/`-bounded parents matches: `ghcr.io/acme` matches
+    /// `ghcr.io/acme/ml`. Literal and prefix patterns decide without building the parents.
+    public func matchesPathOrParent(_ path: String) -> Bool {
+        switch shape {
+        case .any:
+            return true
+        case .literal(let literal):
+            guard path.utf8.starts(with: literal.utf8) else { return false }
+            let rest = path.utf8.dropFirst(literal.utf8.count)
+            return rest.first.map { $0 == UInt8(ascii: "/") } ?? true
+        case .prefix(let prefix):
+            // A parent that starts with the prefix makes the whole path start with it too.
+            return path.utf8.starts(with: prefix.utf8)
+        case .general:
+            if matches(path) { return true }
+            var parent = Substring(path)
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                if matches(String(parent)) { return true }
+            }
+            return false
+        }
+    }
+
     /// Iterative matcher that backtracks only to the last `*`: linear in practice, never
     /// exponential.
     private static func match(_ pattern: [UInt32], _ text: [UInt32]) -> Bool {
@@ -98,6 +122,11 @@ public struct GlobList: Sendable, Hashable, CustomStringConvertible {
 
     public func matches(_ text: String) -> Bool {
         globs.contains { $0.matches(text) }
+    }
+
+    /// Whether `path` or one of its `/`-bounded parents matches one of the patterns.
+    public func matchesPathOrParent(_ path: String) -> Bool {
+        globs.contains { $0.matchesPathOrParent(path) }
     }
 
     /// Matches a sanitized label value against the sanitized form of each pattern.

@@ -12,24 +12,30 @@ public enum JUnitReport {
 
         var suites: [(name: String, cases: [String], tests: Int, failures: Int, skipped: Int)] = []
         if let policies = context.policies {
+            let ruleCount = policies.ruleCount
+            var firstRule = 0
             for policy in policies.policies {
                 var cases: [String] = []
                 var failures = 0
                 var skipped = 0
-                for (index, subject) in report.subjects.enumerated() where policy.applies(to: subject) {
-                    for rule in policy.rules {
+                for (index, subject) in report.subjects.enumerated() {
+                    for (ruleIndex, rule) in policy.rules.enumerated() {
                         let name = "\(rule.name): \(TextReport.heading(subject))"
-                        if let when = rule.when, !when.holds(for: subject) {
+                        switch report.outcome(subjectIndex: index, policy: policy, firstRule: firstRule, ruleIndex: ruleIndex, ruleCount: ruleCount) {
+                        case .notApplicable:
+                            continue
+                        case .skipped:
                             skipped += 1
                             cases.append(testcase(policy.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
-                            continue
+                        case .evaluated:
+                            let (body, failed) = outcome(byCase[Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)] ?? [], context: context)
+                            if failed { failures += 1 }
+                            cases.append(testcase(policy.name, name, body: body))
                         }
-                        let (body, failed) = outcome(byCase[Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)] ?? [], context: context)
-                        if failed { failures += 1 }
-                        cases.append(testcase(policy.name, name, body: body))
                     }
                 }
                 suites.append((policy.name, cases, cases.count, failures, skipped))
+                firstRule += policy.rules.count
             }
         } else {
             // Without the policy set only findings are known: one case per (subject, rule) found.

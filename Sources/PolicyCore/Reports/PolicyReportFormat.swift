@@ -35,10 +35,15 @@ public enum PolicyReportFormat {
                                                  message: finding.message, subject: subject, properties: properties, context: context), outcome)
         }
         if let policies = context.policies {
+            let ruleCount = policies.ruleCount
             for (index, subject) in report.subjects.enumerated() {
-                for policy in policies.policies where policy.applies(to: subject) {
-                    for rule in policy.rules where !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)) {
-                        if let when = rule.when, !when.holds(for: subject) { continue }
+                var firstRule = 0
+                for policy in policies.policies {
+                    defer { firstRule += policy.rules.count }
+                    for (ruleIndex, rule) in policy.rules.enumerated()
+                    where report.outcome(subjectIndex: index, policy: policy, firstRule: firstRule, ruleIndex: ruleIndex, ruleCount: ruleCount) == .evaluated
+                        && !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index))
+                    {
                         add(subject.namespace ?? "", result(policy: policy.name, rule: rule.name, outcome: "pass", severity: policy.severity,
                                                             message: "the rule holds", subject: subject, properties: [:], context: context), "pass")
                     }

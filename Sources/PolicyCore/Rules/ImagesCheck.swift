@@ -33,40 +33,29 @@ public struct ImagesCheck: RuleCheck {
     public func evaluate(_ subject: Subject) -> [Violation] {
         var violations: [Violation] = []
         for container in subject.pod.allContainers {
-            let path = container.pointer + "/image"
-            func add(_ detail: String, value: String?, allowed: String?) {
-                violations.append(Violation(path: path, detail: detail, value: value, allowed: allowed, container: container.name))
+            func add(_ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
+                violations.append(Violation(path: container.pointer + "/image", explain: detail, value: value, allowed: allowed, container: container.name))
             }
+            let name = container.name
             guard let image = container.image, !image.isEmpty else {
-                add("container '\(container.name)' has no image", value: nil, allowed: nil)
+                add("container '\(name)' has no image", value: nil, allowed: nil)
                 continue
             }
             guard let reference = container.imageReference else {
-                add("container '\(container.name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
+                add("container '\(name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
                 continue
             }
-            if let allowedRegistries, !Self.isAllowed(reference.name, by: allowedRegistries) {
+            if let allowedRegistries, !allowedRegistries.matchesPathOrParent(reference.name) {
                 add("image \(image) is not from an approved registry (allowed: \(allowedRegistries))", value: image, allowed: allowedRegistries.description)
             }
             if let forbiddenTags, let tag = reference.effectiveTag, forbiddenTags.matches(tag) {
-                let implicit = reference.tag == nil ? " (no tag means latest)" : ""
-                add("image \(image) uses the forbidden tag '\(tag)'\(implicit)", value: tag, allowed: nil)
+                let implicit = reference.tag == nil
+                add("image \(image) uses the forbidden tag '\(tag)'\(implicit ? " (no tag means latest)" : "")", value: tag, allowed: nil)
             }
             if requireDigest, reference.digest == nil {
                 add("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>")
             }
         }
         return violations
-    }
-
-    /// Whether the name or one of its `/`-bounded prefixes matches.
-    static func isAllowed(_ name: String, by globs: GlobList) -> Bool {
-        if globs.matches(name) { return true }
-        var prefix = Substring(name)
-        while let slash = prefix.lastIndex(of: "/") {
-            prefix = prefix[..<slash]
-            if globs.matches(String(prefix)) { return true }
-        }
-        return false
     }
 }

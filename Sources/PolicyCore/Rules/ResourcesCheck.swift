@@ -113,44 +113,68 @@ public struct ResourcesCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject) -> [Violation] {
+        var violations: [Violation] = []
         switch scope {
         case .container:
-            var violations: [Violation] = []
-            for container in selectedContainers(subject) {
-                violations += check(Amounts(container), path: container.pointer + "/resources", label: "container '\(container.name)'", container: container.name)
+            let spec = subject.pod.spec
+            func visit(_ container: Container) {
+                check(Amounts(container), path: container.pointer + "/resources", container: container.name, into: &violations)
             }
-            return violations
+            switch containers {
+            case .all:
+                if includeInitContainers { spec.initContainers.forEach(visit) }
+                spec.containers.forEach(visit)
+            case .primary:
+                subject.primaryContainer.map(visit)
+            case .named(let globs):
+                if includeInitContainers { spec.initContainers.filter { globs.matches($0.name) }.forEach(visit) }
+                spec.containers.filter { globs.matches($0.name) }.forEach(visit)
+            }
         case .pod:
-            return check(Amounts(pod: subject.pod), path: "/spec", label: "the pod", container: nil)
+            check(Amounts(pod: subject.pod), path: "/spec", container: nil, into: &violations)
         }
-    }
-
-    private func selectedContainers(_ subject: Subject) -> [Container] {
-        let spec = subject.pod.spec
-        switch containers {
-        case .all: return (includeInitContainers ? spec.initContainers : []) + spec.containers
-        case .primary: return subject.primaryContainer.map { [$0] } ?? []
-        case .named(let globs):
-            return ((includeInitContainers ? spec.initContainers : []) + spec.containers).filter { globs.matches($0.name) }
-        }
+        return violations
     }
 
     /// Effective requests and limits of one container or of the whole pod.
+    ///
+    /// A container's amounts are read straight from its lists (a request defaults to the limit,
+    /// as Kubernetes does), so checking a container builds nothing; the pod's are summed once.
     struct Amounts {
-        var requests: [String: Quantity] = [:]
-        var limits: [String: Quantity] = [:]
+        private var container: ResourceRequirements?
+        private var podRequests: [String: Quantity] = [:]
+        private var podLimits: [String: Quantity] = [:]
         /// Names whose limit is missing on some counted container (pod scope).
-        var unboundedLimits: Set<String> = []
-        /// Whether requests came from limits by Kubernetes defaulting, for better paths.
-        var explicitRequests: Set<String> = []
+        private var unboundedLimits: Set<String> = []
 
         init(_ container: Container) {
-            for (name, quantity) in container.resources.limits { limits[name] = quantity }
-            for (name, quantity) in container.resources.requests {
-                requests[name] = quantity
-                explicitRequests.insert(name)
-            }
-            for (name, quantity) in container.resources.limits where requests[name] == nil { requests[name] = quantity }
+            self.container = container.resources
+        }
+
+        func request(_ name: String) -> Quantity? {
+            guard let container else { return podRequests[name] }
+            return container.requests[name] ?? container.limits[name]
+        }
+
+        func limit(_ name: String) -> Quantity? {
+            guard let container else { return podLimits[name] }
+            return container.limits[name]
+        }
+
+        /// Whether the request is written (not defaulted from the limit), for better paths.
+        func isExplicitRequest(_ name: String) -> Bool {
+            guard let container else { return true }
+            return container.requests[name] != nil
+        }
+
+        func isUnboundedLimit(_ name: String) -> Bool {
+            unboundedLimits.contains(name)
+        }
+
+        /// Every resource with a request, in name order.
+        var requestNames: [String] {
+            guard let container else { return podRequests.keys.sorted() }
+            return Set(container.requests.names + container.limits.names).sorted()
         }
 
         /// Kubernetes' pod request: max(sum of app containers and sidecars, largest init
@@ -161,13 +185,13 @@ public struct ResourcesCheck: RuleCheck {
             let parts = spec.containers.map(Amounts.init)
             let initParts = spec.initContainers.map { ($0.isSidecar, Amounts($0)) }
             var names = Set<String>()
-            for part in parts + initParts.map(\.1) {
-                names.formUnion(part.requests.keys)
-                names.formUnion(part.limits.keys)
+            for container in spec.initContainers + spec.containers {
+                names.formUnion(container.resources.requests.names)
+                names.formUnion(container.resources.limits.names)
             }
             for (name, _) in spec.overhead { names.insert(name) }
             for name in names {
-                for (list, pick) in [("requests", { (a: Amounts) in a.requests[name] }), ("limits", { (a: Amounts) in a.limits[name] })] {
+                for (isRequest, pick) in [(true, { (a: Amounts) in a.request(name) }), (false, { (a: Amounts) in a.limit(name) })] {
                     var sum = Quantity.zero
                     var sidecars = Quantity.zero
                     var initMax = Quantity.zero
@@ -187,82 +211,84 @@ public struct ResourcesCheck: RuleCheck {
                         }
                     }
                     let total = Swift.max(sum, initMax) + (spec.overhead[name] ?? .zero)
-                    if list == "requests" {
-                        requests[name] = total
-                        explicitRequests.insert(name)
+                    if isRequest {
+                        podRequests[name] = total
                     } else if missing {
                         unboundedLimits.insert(name)
                     } else {
-                        limits[name] = total
+                        podLimits[name] = total
                     }
                 }
             }
         }
     }
 
-    private func check(_ amounts: Amounts, path: String, label: String, container: String?) -> [Violation] {
-        var violations: [Violation] = []
-        func add(_ pointer: String, _ detail: String, value: String?, allowed: String?) {
-            violations.append(Violation(path: pointer, detail: detail, value: value, allowed: allowed, container: container))
+    /// Who the explanation talks about; formatted only when a message is shown.
+    private static func label(_ container: String?) -> String {
+        container.map { "container '\($0)'" } ?? "the pod"
+    }
+
+    private func check(_ amounts: Amounts, path: String, container: String?, into violations: inout [Violation]) {
+        let podScope = container == nil
+        func add(_ pointer: String, _ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
+            violations.append(Violation(path: pointer, explain: detail, value: value, allowed: allowed, container: container))
         }
         func requestPath(_ name: String) -> String {
-            let list = amounts.explicitRequests.contains(name) || path == "/spec" ? "requests" : "limits"
-            return path == "/spec" ? path : "\(path)/\(list)/\(JSONPointer.escape(name))"
+            podScope ? path : "\(path)/\(amounts.isExplicitRequest(name) ? "requests" : "limits")/\(JSONPointer.escape(name))"
         }
         func limitPath(_ name: String) -> String {
-            path == "/spec" ? path : "\(path)/limits/\(JSONPointer.escape(name))"
+            podScope ? path : "\(path)/limits/\(JSONPointer.escape(name))"
         }
         func isUnbounded(_ name: String) -> Bool {
-            Self.overcommittable.contains(name) && (amounts.limits[name] == nil || amounts.unboundedLimits.contains(name))
+            Self.overcommittable.contains(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
         }
 
         for (name, bound) in max.requests {
-            if let value = amounts.requests[name], value > bound {
-                add(requestPath(name), "\(label) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+            if let value = amounts.request(name), value > bound {
+                add(requestPath(name), "\(Self.label(container)) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
             }
         }
         for (name, bound) in max.limits {
             if isUnbounded(name) {
-                add(limitPath(name), "\(label) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)")
-            } else if let value = amounts.limits[name], value > bound {
-                add(limitPath(name), "\(label) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+                add(limitPath(name), "\(Self.label(container)) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)")
+            } else if let value = amounts.limit(name), value > bound {
+                add(limitPath(name), "\(Self.label(container)) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
             }
         }
         for (name, bound) in min.requests {
-            let value = amounts.requests[name] ?? .zero
-            if value < bound {
-                let shown = amounts.requests[name]?.description ?? "nothing"
-                add(requestPath(name), "\(label) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
+            let value = amounts.request(name)
+            if (value ?? .zero) < bound {
+                let shown = value?.description ?? "nothing"
+                add(requestPath(name), "\(Self.label(container)) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
             }
         }
         for (name, bound) in min.limits {
-            if let value = amounts.limits[name], value < bound {
-                add(limitPath(name), "\(label) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)")
+            if let value = amounts.limit(name), value < bound {
+                add(limitPath(name), "\(Self.label(container)) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)")
             }
         }
         for (list, name) in require {
-            let present = list == "requests" ? amounts.requests[name] != nil : (amounts.limits[name] != nil && !amounts.unboundedLimits.contains(name))
+            let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
             if !present {
-                add(path == "/spec" ? path : "\(path)/\(list)", "\(label) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
+                add(podScope ? path : "\(path)/\(list)", "\(Self.label(container)) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
             }
         }
         if requestsWithinLimits {
-            for (name, request) in amounts.requests.sorted(by: { $0.key < $1.key }) {
-                if let limit = amounts.limits[name], request > limit {
-                    add(requestPath(name), "\(label) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)")
+            for name in amounts.requestNames {
+                if let request = amounts.request(name), let limit = amounts.limit(name), request > limit {
+                    add(requestPath(name), "\(Self.label(container)) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)")
                 }
             }
         }
         for (name, ratio) in maxLimitRequestRatio {
-            let request = amounts.requests[name]
+            let request = amounts.request(name)
             if isUnbounded(name), request != nil {
-                add(limitPath(name), "\(label) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)")
-            } else if let limit = amounts.limits[name], let request {
+                add(limitPath(name), "\(Self.label(container)) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)")
+            } else if let limit = amounts.limit(name), let request {
                 if request.isZero || !limit.isAtMost(ratio, times: request) {
-                    add(limitPath(name), "\(label) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)")
+                    add(limitPath(name), "\(Self.label(container)) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)")
                 }
             }
         }
-        return violations
     }
 }

@@ -16,23 +16,45 @@ public protocol RuleCheck: Sendable {
 
 
 /// One thing a check found wrong.
-public struct Violation: Sendable, Equatable {
+///
+/// The explanation is kept as a recipe and formatted only when read: a run over many pods can
+/// find hundreds of thousands of violations, and most reports show a fraction of them (a
+/// summary, a baseline diff, the first few in a terminal).
+public struct Violation: Sendable {
     /// JSON pointer into the resolved pod.
     public var path: String
-    /// The default explanation, a sentence naming the offending value and what was allowed.
-    public var detail: String
     /// The offending value, for `{{value}}`.
     public var value: String?
     /// What would have been accepted, for `{{allowed}}`.
     public var allowed: String?
     /// The container concerned; `nil` for pod-level findings.
     public var container: String?
+    /// Formats ``detail``.
+    let explain: @Sendable () -> String
 
-    public init(path: String, detail: String, value: String? = nil, allowed: String? = nil, container: String? = nil) {
+    /// - Parameter detail: the default explanation, a sentence naming the offending value and
+    ///   what was allowed; evaluated when ``detail`` is read.
+    public init(
+        path: String, detail: @autoclosure @escaping @Sendable () -> String, value: String? = nil, allowed: String? = nil,
+        container: String? = nil
+    ) {
         self.path = path
-        self.detail = detail
+        self.explain = detail
         self.value = value
         self.allowed = allowed
         self.container = container
     }
+
+    /// For helpers that take the explanation as an autoclosure themselves and pass it on
+    /// unwrapped.
+    init(path: String, explain: @escaping @Sendable () -> String, value: String?, allowed: String?, container: String?) {
+        self.path = path
+        self.explain = explain
+        self.value = value
+        self.allowed = allowed
+        self.container = container
+    }
+
+    /// The default explanation.
+    public var detail: String { explain() }
 }

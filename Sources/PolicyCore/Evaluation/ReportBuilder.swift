@@ -1,0 +1,37 @@
+/// Builds a ``Report`` one subject at a time.
+///
+/// Each subject's parsed JSON is released as soon as it has been evaluated, so a run over a
+/// large input holds its findings and typed pods, not every parsed document at once (a parsed
+/// pod is several times the size of its text).
+public struct ReportBuilder: Sendable {
+    public let evaluator: Evaluator
+    private var subjects: [Subject] = []
+    private var findings: [Finding] = []
+    private var outcomes: RuleOutcomes
+
+    public init(evaluator: Evaluator) {
+        self.evaluator = evaluator
+        self.outcomes = RuleOutcomes(ruleCount: evaluator.policies.ruleCount)
+    }
+
+    /// Makes room for `count` subjects.
+    public mutating func reserveCapacity(_ count: Int) {
+        subjects.reserveCapacity(count)
+        outcomes.reserveCapacity(subjects: count)
+    }
+
+    /// Evaluates one subject and keeps it, without its JSON, for the report.
+    public mutating func add(_ subject: Subject) {
+        evaluator.evaluate(subject, index: subjects.count, into: &findings, outcomes: &outcomes)
+        var kept = subject
+        kept.releaseJSON()
+        subjects.append(kept)
+    }
+
+    /// The report over every subject added, with the evaluator's notices.
+    public func finish() -> Report {
+        var report = Report(subjects: subjects, findings: findings, notices: evaluator.notices)
+        report.ruleOutcomes = outcomes
+        return report
+    }
+}
