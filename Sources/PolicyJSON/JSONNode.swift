@@ -132,9 +132,25 @@ public struct JSONNode: @unchecked Sendable {
 
     /// The members of an object in document order (empty for anything else).
     public var members: [(key: String, value: JSONNode)] {
-        guard cjansson_typeof(raw) == JSON_OBJECT else { return [] }
         var result: [(key: String, value: JSONNode)] = []
-        result.reserveCapacity(json_object_size(raw))
+        result.reserveCapacity(count)
+        forEachMember { key, value in result.append((key, value)) }
+        return result
+    }
+
+    /// Calls `body` with each element of an array and its index, in order, without collecting
+    /// them first; nothing for anything else.
+    public func forEachElement<E: Error>(_ body: (Int, JSONNode) throws(E) -> Void) throws(E) {
+        guard cjansson_typeof(raw) == JSON_ARRAY else { return }
+        for index in 0..<json_array_size(raw) {
+            if let element = json_array_get(raw, index) { try body(index, JSONNode(document: document, raw: element)) }
+        }
+    }
+
+    /// Calls `body` with each member of an object in document order, without collecting them
+    /// first; nothing for anything else.
+    public func forEachMember<E: Error>(_ body: (String, JSONNode) throws(E) -> Void) throws(E) {
+        guard cjansson_typeof(raw) == JSON_OBJECT else { return }
         var iterator = json_object_iter(raw)
         while let current = iterator {
             if let keyChars = json_object_iter_key(current), let value = json_object_iter_value(current) {
@@ -142,11 +158,34 @@ public struct JSONNode: @unchecked Sendable {
                 let key = keyChars.withMemoryRebound(to: UInt8.self, capacity: length) {
                     String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
                 }
-                result.append((key, JSONNode(document: document, raw: value)))
+                try body(key, JSONNode(document: document, raw: value))
             }
             iterator = json_object_iter_next(raw, current)
         }
-        return result
+    }
+
+    /// Whether this value equals `other` as JSON (numbers by value, `1 == 1.0`); scalars are
+    /// compared in place, without copying the node into a ``JSONValue``.
+    public func jsonEquals(_ other: JSONValue) -> Bool {
+        switch (cjansson_typeof(raw), other) {
+        case (JSON_TRUE, .bool(let flag)): return flag
+        case (JSON_FALSE, .bool(let flag)): return !flag
+        case (JSON_NULL, .null): return true
+        case (JSON_STRING, .string(var text)):
+            guard let chars = json_string_value(raw) else { return false }
+            let length = json_string_length(raw)
+            return text.withUTF8 { expected in
+                expected.count == length && chars.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    UnsafeBufferPointer(start: $0, count: length).elementsEqual(expected)
+                }
+            }
+        case (JSON_INTEGER, .integer), (JSON_INTEGER, .real), (JSON_REAL, .integer), (JSON_REAL, .real):
+            return number == other.number
+        case (JSON_OBJECT, .object), (JSON_ARRAY, .array):
+            return value.jsonEquals(other)
+        default:
+            return false
+        }
     }
 
     /// The value at a JSON pointer below this node.

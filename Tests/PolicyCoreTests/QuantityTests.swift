@@ -30,6 +30,28 @@ struct QuantityTests {
         (".", 0), ("-.", 0), ("+1", unit), ("-1", -unit), ("-100m", -100_000_000),
     ]
 
+    /// Inputs for the fast path: the table above plus every suffix on small, leading-zero,
+    /// 18-digit and 19-digit numbers, which must all give what the general parser gives.
+    static let simpleShapes: [String] = {
+        let suffixes = ["", "n", "u", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "i", "mi", "KI", "e3"]
+        let numbers = ["0", "00", "007", "1", "16", "500", "999999999999999999", "1000000000000000000", "9223372036854775807", "12.5", ""]
+        return parsed.map(\.0) + numbers.flatMap { number in suffixes.map { number + $0 } }
+    }()
+
+    @Test("the fast path agrees with the general parser wherever it answers", arguments: simpleShapes)
+    func simpleAgreesWithGeneral(text: String) {
+        guard let simple = QuantityParser.parseSimple(text) else { return }
+        let general = try? QuantityParser.parseGeneral(text)
+        #expect(general?.nanos == simple.nanos)
+        #expect(general?.format == simple.format)
+        #expect(general?.text == simple.text)
+    }
+
+    @Test("the fast path takes the shapes real pods use", arguments: ["500m", "4", "16Gi", "512Mi", "100k", "2G", "0", "1Ti"])
+    func simpleShapesTakeTheFastPath(text: String) {
+        #expect(QuantityParser.parseSimple(text) != nil)
+    }
+
     @Test("parses to the exact value Kubernetes computes", arguments: parsed)
     func parse(text: String, nanos: Int128) throws {
         #expect(try Quantity(parsing: text).nanos == nanos)

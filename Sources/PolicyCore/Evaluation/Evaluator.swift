@@ -34,27 +34,35 @@ public struct Evaluator: Sendable {
     /// Appends the subject's findings, and what happened to each rule of the set, in the set's
     /// rule order.
     func evaluate(_ subject: Subject, index: Int, into findings: inout [Finding], outcomes: inout RuleOutcomes) {
-        for policy in policies.policies {
-            guard policy.applies(to: subject) else {
-                outcomes.append(.notApplicable, count: policy.rules.count)
+        // Indices, not `for policy in`: a for-in copies each policy and rule (and retains every
+        // field) for every subject.
+        let policyList = policies.policies
+        for policyIndex in policyList.indices {
+            guard policyList[policyIndex].applies(to: subject) else {
+                outcomes.append(.notApplicable, count: policyList[policyIndex].rules.count)
                 continue
             }
-            for rule in policy.rules {
-                if let when = rule.when, !when.holds(for: subject) {
+            let rules = policyList[policyIndex].rules
+            for ruleIndex in rules.indices {
+                if let when = rules[ruleIndex].when, !when.holds(for: subject) {
                     outcomes.append(.skipped)
                     continue
                 }
                 outcomes.append(.evaluated)
-                let violations = rule.check.evaluate(subject)
+                let violations = rules[ruleIndex].check.evaluate(subject)
                 guard !violations.isEmpty else { continue }
-                let exception = activeExceptions.first { $0.covers(policy: policy.name, rule: rule.name, subject: subject) }
-                for violation in violations {
-                    findings.append(Finding(
-                        policy: policy, rule: rule, status: exception == nil ? .fail : .excepted, exception: exception, violation: violation,
-                        renderedMessage: rule.message?.render(violation, subject: subject, policy: policy.name, rule: rule.name),
-                        subjectIndex: index, provenance: subject.provenance.layer(for: violation.path)))
-                }
+                record(violations, policy: policyList[policyIndex], rule: rules[ruleIndex], subject: subject, index: index, into: &findings)
             }
+        }
+    }
+
+    private func record(_ violations: [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int, into findings: inout [Finding]) {
+        let exception = activeExceptions.first { $0.covers(policy: policy.name, rule: rule.name, subject: subject) }
+        for violation in violations {
+            findings.append(Finding(
+                policy: policy, rule: rule, status: exception == nil ? .fail : .excepted, exception: exception, violation: violation,
+                renderedMessage: rule.message?.render(violation, subject: subject, policy: policy.name, rule: rule.name),
+                subjectIndex: index, provenance: subject.provenance.layer(for: violation.path)))
         }
     }
 

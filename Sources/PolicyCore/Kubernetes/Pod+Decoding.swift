@@ -14,6 +14,10 @@ public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConverti
     public var description: String { "\(pointer): \(reason)" }
 }
 
+/// Where a decoded value sits, as a JSON pointer built only when an error needs it: a pod has
+/// dozens of fields and decoding one must not format a pointer string for each.
+typealias PointerText = () -> String
+
 extension Pod {
     /// Decodes a pod from its `metadata` and `spec` objects.
     ///
@@ -26,58 +30,58 @@ extension Pod {
 }
 
 extension ObjectMeta {
-    init(decoding node: JSONNode?, at pointer: String) throws(PodDecodingError) {
+    init(decoding node: JSONNode?, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
         self.init()
         guard let node, !node.isNull else { return }
-        try Decode.requireObject(node, pointer)
-        name = try Decode.optionalString(node["name"], "\(pointer)/name") ?? ""
-        namespace = try Decode.optionalString(node["namespace"], "\(pointer)/namespace")
-        labels = try Decode.stringMap(node["labels"], "\(pointer)/labels")
-        annotations = try Decode.stringMap(node["annotations"], "\(pointer)/annotations")
+        try Decode.requireObject(node, pointer())
+        name = try Decode.optionalString(node["name"], "\(pointer())/name") ?? ""
+        namespace = try Decode.optionalString(node["namespace"], "\(pointer())/namespace")
+        labels = try Decode.stringMap(node["labels"], "\(pointer())/labels")
+        annotations = try Decode.stringMap(node["annotations"], "\(pointer())/annotations")
     }
 }
 
 extension PodSpec {
-    init(decoding node: JSONNode?, at pointer: String) throws(PodDecodingError) {
+    init(decoding node: JSONNode?, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
         self.init()
         guard let node, !node.isNull else { return }
-        try Decode.requireObject(node, pointer)
-        nodeSelector = try Decode.orderedStringMap(node["nodeSelector"], "\(pointer)/nodeSelector")
-        requiredNodeSelectorTerms = try Self.requiredTerms(node["affinity"], "\(pointer)/affinity")
-        tolerations = try Decode.array(node["tolerations"], "\(pointer)/tolerations") { element, path throws(PodDecodingError) in
-            try Toleration(decoding: element, at: path)
+        try Decode.requireObject(node, pointer())
+        nodeSelector = try Decode.orderedStringMap(node["nodeSelector"], "\(pointer())/nodeSelector")
+        requiredNodeSelectorTerms = try Self.requiredTerms(node["affinity"], "\(pointer())/affinity")
+        tolerations = try Decode.array(node["tolerations"], "\(pointer())/tolerations") { element, path, _ throws(PodDecodingError) in
+            try Toleration(decoding: element, at: path())
         }
-        containers = try Self.containers(node["containers"], "\(pointer)/containers", kind: .container)
-        initContainers = try Self.containers(node["initContainers"], "\(pointer)/initContainers", kind: .initContainer)
-        ephemeralContainers = try Self.containers(node["ephemeralContainers"], "\(pointer)/ephemeralContainers", kind: .ephemeralContainer)
-        overhead = try Decode.resourceList(node["overhead"], "\(pointer)/overhead")
+        containers = try Self.containers(node["containers"], "\(pointer())/containers", kind: .container)
+        initContainers = try Self.containers(node["initContainers"], "\(pointer())/initContainers", kind: .initContainer)
+        ephemeralContainers = try Self.containers(node["ephemeralContainers"], "\(pointer())/ephemeralContainers", kind: .ephemeralContainer)
+        overhead = try Decode.resourceList(node["overhead"], "\(pointer())/overhead")
     }
 
-    private static func containers(_ node: JSONNode?, _ pointer: String, kind: ContainerKind) throws(PodDecodingError) -> [Container] {
-        try Decode.array(node, pointer) { element, path, index throws(PodDecodingError) in
-            try Container(decoding: element, at: path, kind: kind, index: index)
+    private static func containers(_ node: JSONNode?, _ pointer: @autoclosure PointerText, kind: ContainerKind) throws(PodDecodingError) -> [Container] {
+        try Decode.array(node, pointer()) { element, path, index throws(PodDecodingError) in
+            try Container(decoding: element, at: path(), kind: kind, index: index)
         }
     }
 
-    private static func requiredTerms(_ affinity: JSONNode?, _ pointer: String) throws(PodDecodingError) -> [NodeSelectorTerm]? {
+    private static func requiredTerms(_ affinity: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [NodeSelectorTerm]? {
         guard let affinity, !affinity.isNull else { return nil }
-        try Decode.requireObject(affinity, pointer)
+        try Decode.requireObject(affinity, pointer())
         guard let nodeAffinity = affinity["nodeAffinity"], !nodeAffinity.isNull else { return nil }
-        try Decode.requireObject(nodeAffinity, "\(pointer)/nodeAffinity")
-        let requiredPath = "\(pointer)/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution"
+        try Decode.requireObject(nodeAffinity, "\(pointer())/nodeAffinity")
+        func requiredPath() -> String { "\(pointer())/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution" }
         guard let required = nodeAffinity["requiredDuringSchedulingIgnoredDuringExecution"], !required.isNull else { return nil }
-        try Decode.requireObject(required, requiredPath)
-        return try Decode.array(required["nodeSelectorTerms"], "\(requiredPath)/nodeSelectorTerms") { term, termPath throws(PodDecodingError) in
-            try Decode.requireObject(term, termPath)
-            let expressions = try Decode.array(term["matchExpressions"], "\(termPath)/matchExpressions") {
-                expression, path throws(PodDecodingError) in
-                try Decode.requireObject(expression, path)
-                guard let key = try Decode.optionalString(expression["key"], "\(path)/key") else {
-                    throw PodDecodingError(pointer: path, reason: "a node selector requirement needs a key")
+        try Decode.requireObject(required, requiredPath())
+        return try Decode.array(required["nodeSelectorTerms"], "\(requiredPath())/nodeSelectorTerms") { term, termPath, _ throws(PodDecodingError) in
+            try Decode.requireObject(term, termPath())
+            let expressions = try Decode.array(term["matchExpressions"], "\(termPath())/matchExpressions") {
+                expression, path, _ throws(PodDecodingError) in
+                try Decode.requireObject(expression, path())
+                guard let key = try Decode.optionalString(expression["key"], "\(path())/key") else {
+                    throw PodDecodingError(pointer: path(), reason: "a node selector requirement needs a key")
                 }
-                let op = try Decode.optionalString(expression["operator"], "\(path)/operator") ?? ""
-                let values = try Decode.array(expression["values"], "\(path)/values") { value, valuePath throws(PodDecodingError) in
-                    try Decode.string(value, valuePath)
+                let op = try Decode.optionalString(expression["operator"], "\(path())/operator") ?? ""
+                let values = try Decode.array(expression["values"], "\(path())/values") { value, valuePath, _ throws(PodDecodingError) in
+                    try Decode.string(value, valuePath())
                 }
                 return NodeSelectorRequirement(key: key, operator: op, values: values)
             }
@@ -87,16 +91,16 @@ extension PodSpec {
 }
 
 extension Toleration {
-    init(decoding node: JSONNode, at pointer: String) throws(PodDecodingError) {
-        try Decode.requireObject(node, pointer)
+    init(decoding node: JSONNode, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
+        try Decode.requireObject(node, pointer())
         self.init(
-            key: try Decode.optionalString(node["key"], "\(pointer)/key") ?? "",
-            operator: try Decode.optionalString(node["operator"], "\(pointer)/operator") ?? "",
-            value: try Decode.optionalString(node["value"], "\(pointer)/value") ?? "",
-            effect: try Decode.optionalString(node["effect"], "\(pointer)/effect") ?? "")
+            key: try Decode.optionalString(node["key"], "\(pointer())/key") ?? "",
+            operator: try Decode.optionalString(node["operator"], "\(pointer())/operator") ?? "",
+            value: try Decode.optionalString(node["value"], "\(pointer())/value") ?? "",
+            effect: try Decode.optionalString(node["effect"], "\(pointer())/effect") ?? "")
         if let seconds = node["tolerationSeconds"], !seconds.isNull {
             guard let value = seconds.integer else {
-                throw PodDecodingError(pointer: "\(pointer)/tolerationSeconds", reason: "expected an integer, found \(seconds.kind.phrase)")
+                throw PodDecodingError(pointer: "\(pointer())/tolerationSeconds", reason: "expected an integer, found \(seconds.kind.phrase)")
             }
             tolerationSeconds = value
         }
@@ -104,98 +108,98 @@ extension Toleration {
 }
 
 extension Container {
-    init(decoding node: JSONNode, at pointer: String, kind: ContainerKind, index: Int) throws(PodDecodingError) {
-        try Decode.requireObject(node, pointer)
-        let resourcesPath = "\(pointer)/resources"
+    init(decoding node: JSONNode, at pointer: @autoclosure PointerText, kind: ContainerKind, index: Int) throws(PodDecodingError) {
+        try Decode.requireObject(node, pointer())
         var resources = ResourceRequirements()
         if let resourcesNode = node["resources"], !resourcesNode.isNull {
-            try Decode.requireObject(resourcesNode, resourcesPath)
-            resources.requests = try Decode.resourceList(resourcesNode["requests"], "\(resourcesPath)/requests")
-            resources.limits = try Decode.resourceList(resourcesNode["limits"], "\(resourcesPath)/limits")
+            try Decode.requireObject(resourcesNode, "\(pointer())/resources")
+            resources.requests = try Decode.resourceList(resourcesNode["requests"], "\(pointer())/resources/requests")
+            resources.limits = try Decode.resourceList(resourcesNode["limits"], "\(pointer())/resources/limits")
         }
         self.init(
-            name: try Decode.optionalString(node["name"], "\(pointer)/name") ?? "",
-            image: try Decode.optionalString(node["image"], "\(pointer)/image"),
+            name: try Decode.optionalString(node["name"], "\(pointer())/name") ?? "",
+            image: try Decode.optionalString(node["image"], "\(pointer())/image"),
             resources: resources,
-            restartPolicy: try Decode.optionalString(node["restartPolicy"], "\(pointer)/restartPolicy"),
+            restartPolicy: try Decode.optionalString(node["restartPolicy"], "\(pointer())/restartPolicy"),
             kind: kind, index: index)
     }
 }
 
 /// Typed reads with the pointer of every failure.
 enum Decode {
-    static func requireObject(_ node: JSONNode, _ pointer: String) throws(PodDecodingError) {
-        guard node.isObject else { throw PodDecodingError(pointer: pointer, reason: "expected an object, found \(node.kind.phrase)") }
+    static func requireObject(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) {
+        guard node.isObject else { throw PodDecodingError(pointer: pointer(), reason: "expected an object, found \(node.kind.phrase)") }
     }
 
-    static func string(_ node: JSONNode, _ pointer: String) throws(PodDecodingError) -> String {
-        guard let text = node.string else { throw PodDecodingError(pointer: pointer, reason: "expected a string, found \(node.kind.phrase)") }
+    static func string(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String {
+        guard let text = node.string else { throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)") }
         return text
     }
 
-    static func optionalString(_ node: JSONNode?, _ pointer: String) throws(PodDecodingError) -> String? {
+    static func optionalString(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String? {
         guard let node, !node.isNull else { return nil }
-        return try string(node, pointer)
+        return try string(node, pointer())
     }
 
-    static func orderedStringMap(_ node: JSONNode?, _ pointer: String) throws(PodDecodingError) -> [(key: String, value: String)] {
+    static func orderedStringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [(key: String, value: String)] {
         guard let node, !node.isNull else { return [] }
-        try requireObject(node, pointer)
+        try requireObject(node, pointer())
         var result: [(key: String, value: String)] = []
-        for (key, value) in node.members {
-            result.append((key, try string(value, "\(pointer)/\(JSONPointer.escape(key))")))
+        result.reserveCapacity(node.count)
+        try node.forEachMember { (key, value) throws(PodDecodingError) in
+            result.append((key, try string(value, "\(pointer())/\(JSONPointer.escape(key))")))
         }
         return result
     }
 
-    static func stringMap(_ node: JSONNode?, _ pointer: String) throws(PodDecodingError) -> [String: String] {
+    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [String: String] {
+        guard let node, !node.isNull else { return [:] }
+        try requireObject(node, pointer())
         var result: [String: String] = [:]
-        for (key, value) in try orderedStringMap(node, pointer) { result[key] = value }
+        result.reserveCapacity(node.count)
+        try node.forEachMember { (key, value) throws(PodDecodingError) in
+            result[key] = try string(value, "\(pointer())/\(JSONPointer.escape(key))")
+        }
         return result
     }
 
-    static func array<T>(_ node: JSONNode?, _ pointer: String, _ element: (JSONNode, String) throws(PodDecodingError) -> T)
-        throws(PodDecodingError) -> [T]
-    {
-        try array(node, pointer) { node, path, _ throws(PodDecodingError) in try element(node, path) }
-    }
-
-    static func array<T>(_ node: JSONNode?, _ pointer: String, _ element: (JSONNode, String, Int) throws(PodDecodingError) -> T)
+    /// The elements of an array; `element` gets each one with its pointer (built on demand) and
+    /// index.
+    static func array<T>(_ node: JSONNode?, _ pointer: @autoclosure PointerText, _ element: (JSONNode, PointerText, Int) throws(PodDecodingError) -> T)
         throws(PodDecodingError) -> [T]
     {
         guard let node, !node.isNull else { return [] }
-        guard node.isArray else { throw PodDecodingError(pointer: pointer, reason: "expected an array, found \(node.kind.phrase)") }
+        guard node.isArray else { throw PodDecodingError(pointer: pointer(), reason: "expected an array, found \(node.kind.phrase)") }
         var result: [T] = []
         result.reserveCapacity(node.count)
-        for (index, child) in node.elements.enumerated() {
-            result.append(try element(child, "\(pointer)/\(index)", index))
+        // The element pointer only lives for the call; it never escapes.
+        try withoutActuallyEscaping(pointer) { (pointer) throws(PodDecodingError) in
+            try node.forEachElement { (index, child) throws(PodDecodingError) in
+                result.append(try element(child, { "\(pointer())/\(index)" }, index))
+            }
         }
         return result
     }
 
     /// A resource list; quantities may be strings or numbers, as in Kubernetes.
-    static func resourceList(_ node: JSONNode?, _ pointer: String) throws(PodDecodingError) -> ResourceList {
+    static func resourceList(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> ResourceList {
         guard let node, !node.isNull else { return ResourceList() }
-        try requireObject(node, pointer)
-        var list = ResourceList()
-        for (name, value) in node.members {
-            let path = "\(pointer)/\(JSONPointer.escape(name))"
-            do {
-                if let text = value.string {
-                    list[name] = try Quantity(parsing: text)
-                } else if let number = value.number {
-                    list[name] = try Quantity(jsonNumber: number)
-                } else {
-                    throw PodDecodingError(pointer: path, reason: "expected a quantity (string or number), found \(value.kind.phrase)")
-                }
-            } catch let error as QuantityError {
-                throw PodDecodingError(pointer: path, reason: error.description)
-            } catch let error as PodDecodingError {
-                throw error
-            } catch {
-                throw PodDecodingError(pointer: path, reason: "\(error)")
+        try requireObject(node, pointer())
+        var entries: [(name: String, quantity: Quantity)] = []
+        entries.reserveCapacity(node.count)
+        try node.forEachMember { (name, value) throws(PodDecodingError) in
+            guard value.string != nil || value.number != nil else {
+                throw PodDecodingError(
+                    pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: "expected a quantity (string or number), found \(value.kind.phrase)")
             }
+            let quantity: Quantity
+            do throws(QuantityError) {
+                if let text = value.string { quantity = try Quantity(parsing: text) } else { quantity = try Quantity(jsonNumber: value.number ?? 0) }
+            } catch {
+                throw PodDecodingError(pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: error.description)
+            }
+            entries.append((name, quantity))
         }
-        return list
+        return ResourceList(entries)
     }
 }

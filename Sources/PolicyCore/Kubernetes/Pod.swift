@@ -19,6 +19,17 @@ public struct Pod: Sendable {
     }
 }
 
+extension PodSpec {
+    /// Calls `body` with every container in pointer order (init, app, ephemeral), lending each in
+    /// place: checks run this for every rule on every pod, and copying a container retains each
+    /// of its fields.
+    public func forEachContainer(includeInit: Bool = true, includeEphemeral: Bool = true, _ body: (borrowing Container) -> Void) {
+        if includeInit { for index in initContainers.indices { body(initContainers[index]) } }
+        for index in containers.indices { body(containers[index]) }
+        if includeEphemeral { for index in ephemeralContainers.indices { body(ephemeralContainers[index]) } }
+    }
+}
+
 /// Several container lists walked one after another without joining them into a new array.
 public struct ContainerLists: Sequence, Sendable {
     private let first: [Container]

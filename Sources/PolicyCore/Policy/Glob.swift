@@ -58,12 +58,12 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         case .any:
             return true
         case .literal(let literal):
-            guard path.utf8.starts(with: literal.utf8) else { return false }
-            let rest = path.utf8.dropFirst(literal.utf8.count)
-            return rest.first.map { $0 == UInt8(ascii: "/") } ?? true
+            guard Self.utf8(path, startsWith: literal) else { return false }
+            let length = literal.utf8.count
+            return path.utf8.count == length || path.utf8[path.utf8.index(path.utf8.startIndex, offsetBy: length)] == UInt8(ascii: "/")
         case .prefix(let prefix):
             // A parent that starts with the prefix makes the whole path start with it too.
-            return path.utf8.starts(with: prefix.utf8)
+            return Self.utf8(path, startsWith: prefix)
         case .general:
             if matches(path) { return true }
             var parent = Substring(path)
@@ -73,6 +73,16 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
             }
             return false
         }
+    }
+
+    /// Byte-wise prefix test; a memory comparison for native strings.
+    private static func utf8(_ text: String, startsWith prefix: String) -> Bool {
+        let fast = text.utf8.withContiguousStorageIfAvailable { textBytes in
+            prefix.utf8.withContiguousStorageIfAvailable { prefixBytes in
+                textBytes.count >= prefixBytes.count && UnsafeBufferPointer(rebasing: textBytes[..<prefixBytes.count]).elementsEqual(prefixBytes)
+            }
+        }
+        return (fast ?? nil) ?? text.utf8.starts(with: prefix.utf8)
     }
 
     /// Iterative matcher that backtracks only to the last `*`: linear in practice, never

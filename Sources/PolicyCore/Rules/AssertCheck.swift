@@ -109,29 +109,42 @@ public struct AssertCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject) -> [Violation] {
-        let (matches, missing) = path.resolve(in: subject)
+        let path = self.path
         switch operation {
         case .exists:
-            if matches.isEmpty {
+            var matched = 0
+            var missing: [String] = []
+            self.path.visit(in: subject, match: { _, _ in matched += 1 }, missing: { missing.append($0()) })
+            if matched == 0 {
                 return [Violation(path: missing.first ?? "", detail: "\(path) must exist but is absent")]
             }
             guard requireAll else { return [] }
-            return missing.map { Violation(path: $0, detail: "\(path) must exist but is absent at \($0)") }
+            return missing.map { pointer in Violation(path: pointer, detail: "\(path) must exist but is absent at \(pointer)") }
         case .absent:
-            if !requireAll, !missing.isEmpty || matches.isEmpty { return [] }
-            return matches.map { Violation(path: $0.pointer, detail: "\(path) must be absent but is \(Self.show($0.value))", value: Self.show($0.value)) }
+            var present: [(pointer: String, shown: String)] = []
+            var anyMissing = false
+            self.path.visit(in: subject, match: { value, pointer in present.append((pointer(), Self.show(value))) }, missing: { _ in anyMissing = true })
+            if !requireAll, anyMissing || present.isEmpty { return [] }
+            return present.map { pointer, shown in Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown) }
         default:
-            if matches.isEmpty {
-                return required ? [Violation(path: missing.first ?? "", detail: "\(path) is required but matched nothing")] : []
+            var matched = 0
+            var firstMissing: String?
+            var failures: [(pointer: String, shown: String, why: String)] = []
+            self.path.visit(
+                in: subject,
+                match: { value, pointer in
+                    matched += 1
+                    if let why = test(value) { failures.append((pointer(), Self.show(value), why)) }
+                },
+                missing: { pointer in if firstMissing == nil { firstMissing = pointer() } })
+            if matched == 0 {
+                return required ? [Violation(path: firstMissing ?? "", detail: "\(path) is required but matched nothing")] : []
             }
-            let failures = matches.compactMap { match in test(match.value).map { (match.pointer, match.value, $0) } }
-            if requireAll || failures.count == matches.count {
-                let reported = requireAll ? failures : Array(failures.prefix(1))
-                return reported.map { pointer, value, why in
-                    Violation(path: pointer, detail: "\(path) is \(Self.show(value)), \(why)", value: Self.show(value), allowed: allowedText)
-                }
+            guard requireAll || failures.count == matched else { return [] }
+            let allowed = allowedText
+            return (requireAll ? failures : Array(failures.prefix(1))).map { pointer, shown, why in
+                Violation(path: pointer, detail: "\(path) is \(shown), \(why)", value: shown, allowed: allowed)
             }
-            return []
         }
     }
 
@@ -139,13 +152,13 @@ public struct AssertCheck: RuleCheck {
     private func test(_ value: SubjectPath.Value) -> String? {
         switch (operation, operand) {
         case (.equals, .value(let expected)):
-            return value.json.jsonEquals(expected) ? nil : "expected \(expected.compactText)"
+            return value.jsonEquals(expected) ? nil : "expected \(expected.compactText)"
         case (.notEquals, .value(let expected)):
-            return value.json.jsonEquals(expected) ? "which is not allowed" : nil
+            return value.jsonEquals(expected) ? "which is not allowed" : nil
         case (.in, .values(let list)):
-            return list.contains(where: { value.json.jsonEquals($0) }) ? nil : "not one of \(allowedText ?? "")"
+            return list.contains(where: value.jsonEquals) ? nil : "not one of \(allowedText ?? "")"
         case (.notIn, .values(let list)):
-            return list.contains(where: { value.json.jsonEquals($0) }) ? "which is not allowed" : nil
+            return list.contains(where: value.jsonEquals) ? "which is not allowed" : nil
         case (.matches, .regex(let regex)):
             guard let text = value.text else { return "not a string to match against /\(regex.pattern)/" }
             return regex.matches(text) ? nil : "which does not match /\(regex.pattern)/"

@@ -32,18 +32,19 @@ public struct ImagesCheck: RuleCheck {
 
     public func evaluate(_ subject: Subject) -> [Violation] {
         var violations: [Violation] = []
-        for container in subject.pod.allContainers {
-            func add(_ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
-                violations.append(Violation(path: container.pointer + "/image", explain: detail, value: value, allowed: allowed, container: container.name))
-            }
+        subject.pod.spec.forEachContainer { container in
             let name = container.name
+            let pointer = container.pointer
+            func add(_ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
+                violations.append(Violation(path: pointer + "/image", explain: detail, value: value, allowed: allowed, container: name))
+            }
             guard let image = container.image, !image.isEmpty else {
                 add("container '\(name)' has no image", value: nil, allowed: nil)
-                continue
+                return
             }
             guard let reference = container.imageReference else {
                 add("container '\(name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
-                continue
+                return
             }
             if let allowedRegistries, !allowedRegistries.matchesPathOrParent(reference.name) {
                 add("image \(image) is not from an approved registry (allowed: \(allowedRegistries))", value: image, allowed: allowedRegistries.description)

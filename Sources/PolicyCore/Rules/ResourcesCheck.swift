@@ -116,19 +116,18 @@ public struct ResourcesCheck: RuleCheck {
         var violations: [Violation] = []
         switch scope {
         case .container:
-            let spec = subject.pod.spec
-            func visit(_ container: Container) {
+            func visit(_ container: borrowing Container) {
                 check(Amounts(container), path: container.pointer + "/resources", container: container.name, into: &violations)
             }
             switch containers {
             case .all:
-                if includeInitContainers { spec.initContainers.forEach(visit) }
-                spec.containers.forEach(visit)
+                subject.pod.spec.forEachContainer(includeInit: includeInitContainers, includeEphemeral: false, visit)
             case .primary:
-                subject.primaryContainer.map(visit)
+                if let primary = subject.primaryContainer { visit(primary) }
             case .named(let globs):
-                if includeInitContainers { spec.initContainers.filter { globs.matches($0.name) }.forEach(visit) }
-                spec.containers.filter { globs.matches($0.name) }.forEach(visit)
+                subject.pod.spec.forEachContainer(includeInit: includeInitContainers, includeEphemeral: false) { container in
+                    if globs.matches(container.name) { visit(container) }
+                }
             }
         case .pod:
             check(Amounts(pod: subject.pod), path: "/spec", container: nil, into: &violations)
@@ -147,7 +146,7 @@ public struct ResourcesCheck: RuleCheck {
         /// Names whose limit is missing on some counted container (pod scope).
         private var unboundedLimits: Set<String> = []
 
-        init(_ container: Container) {
+        init(_ container: borrowing Container) {
             self.container = container.resources
         }
 

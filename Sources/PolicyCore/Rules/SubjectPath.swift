@@ -107,6 +107,14 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             }
         }
 
+        /// JSON equality with `other`, without copying a node that is a scalar.
+        public func jsonEquals(_ other: JSONValue) -> Bool {
+            switch self {
+            case .node(let node): node.jsonEquals(other)
+            case .context(let value): value.jsonEquals(other)
+            }
+        }
+
         /// Strings as they are; numbers and booleans as written; `nil` for containers and null.
         public var text: String? {
             switch kind {
@@ -122,10 +130,20 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
 
     /// Every value the path reaches, and the pointers where a branch found nothing.
     public func resolve(in subject: Subject) -> (matches: [(pointer: String, value: Value)], missing: [String]) {
+        var matches: [(pointer: String, value: Value)] = []
+        var missing: [String] = []
+        visit(in: subject, match: { value, pointer in matches.append((pointer(), value)) }, missing: { missing.append($0()) })
+        return (matches, missing)
+    }
+
+    /// Calls `match` for every value the path reaches and `missing` for every branch that found
+    /// nothing, in document order. Pointers are built only when a callback asks for one: most
+    /// values pass, and a pointer string per visited level would cost more than the test.
+    func visit(in subject: Subject, match: (Value, () -> String) -> Void, missing: (() -> String) -> Void) {
         switch root {
         case .flyte(let field):
             let pointer = "flyte.\(field)"
-            guard let flyte = subject.flyte else { return ([], [pointer]) }
+            guard let flyte = subject.flyte else { return missing { pointer } }
             let value: JSONValue?
             switch field {
             case "project": value = flyte.project.map(JSONValue.string)
@@ -136,39 +154,65 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             case "taskType": value = flyte.taskType.map(JSONValue.string)
             default: value = flyte.interruptible.map(JSONValue.bool)
             }
-            return value.map { ([(pointer, .context($0))], []) } ?? ([], [pointer])
+            if let value { match(.context(value)) { pointer } } else { missing { pointer } }
         case .metadata, .spec:
             let start = root == .metadata ? subject.metadataNode : subject.specNode
             let base = root == .metadata ? "/metadata" : "/spec"
-            guard let start else { return ([], [base]) }
-            var matches: [(pointer: String, value: Value)] = []
-            var missing: [String] = []
-            walk(start, base, 0, &matches, &missing)
-            return (matches, missing)
+            guard let start else { return missing { base } }
+            var trail: [Token] = []
+            trail.reserveCapacity(segments.count)
+            walk(start, base: base, depth: 0, trail: &trail, match: match, missing: missing)
         }
     }
 
-    private func walk(_ node: JSONNode, _ pointer: String, _ depth: Int, _ matches: inout [(pointer: String, value: Value)], _ missing: inout [String]) {
+    /// One step below the root, kept unescaped until a pointer is built.
+    private enum Token {
+        case key(String)
+        case index(Int)
+    }
+
+    private static func pointer(_ base: String, _ trail: [Token]) -> String {
+        var text = base
+        for token in trail {
+            switch token {
+            case .key(let key): text += "/" + JSONPointer.escape(key)
+            case .index(let index): text += "/\(index)"
+            }
+        }
+        return text
+    }
+
+    private func walk(
+        _ node: JSONNode, base: String, depth: Int, trail: inout [Token], match: (Value, () -> String) -> Void, missing: (() -> String) -> Void
+    ) {
         guard depth < segments.count else {
-            if node.isNull { missing.append(pointer) } else { matches.append((pointer, .node(node))) }
+            let current = trail
+            if node.isNull { missing { Self.pointer(base, current) } } else { match(.node(node)) { Self.pointer(base, current) } }
             return
+        }
+        func descend(_ token: Token, _ child: JSONNode?) {
+            trail.append(token)
+            if let child {
+                walk(child, base: base, depth: depth + 1, trail: &trail, match: match, missing: missing)
+            } else {
+                let current = trail
+                missing { Self.pointer(base, current) }
+            }
+            trail.removeLast()
         }
         switch segments[depth] {
         case .key(let key):
-            if let child = node[key] { walk(child, "\(pointer)/\(JSONPointer.escape(key))", depth + 1, &matches, &missing) } else {
-                missing.append("\(pointer)/\(JSONPointer.escape(key))")
-            }
+            descend(.key(key), node[key])
         case .index(let index):
-            if let child = node[index] { walk(child, "\(pointer)/\(index)", depth + 1, &matches, &missing) } else {
-                missing.append("\(pointer)/\(index)")
-            }
+            descend(.index(index), node[index])
         case .wildcard:
             if node.isArray {
-                for (index, child) in node.elements.enumerated() { walk(child, "\(pointer)/\(index)", depth + 1, &matches, &missing) }
+                node.forEachElement { index, child in descend(.index(index), child) }
             } else if node.isObject {
-                for (key, child) in node.members { walk(child, "\(pointer)/\(JSONPointer.escape(key))", depth + 1, &matches, &missing) }
+                node.forEachMember { key, child in descend(.key(key), child) }
             } else {
-                missing.append(pointer)
+                let current = trail
+                missing { Self.pointer(base, current) }
             }
         }
     }
