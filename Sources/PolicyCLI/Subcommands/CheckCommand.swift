@@ -71,7 +71,7 @@ enum CheckCommand {
             return .failure
         }
 
-        let loaded = InputLoading.load(parsed) { console.progress($0) }
+        var loaded = InputLoading.load(parsed) { console.progress($0) }
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
             for error in loaded.errors { console.err("error: \(error)\n") }
@@ -86,17 +86,19 @@ enum CheckCommand {
             console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; \(what) is incomplete (exit 2)\n")
             return true
         }
-        let subjects = loaded.subjects
         let skipped = loaded.skippedKinds
+        // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
+        let subjects = loaded.subjects
+        loaded.subjects = []
 
         let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
-        var report = Evaluator(policies: policies, today: today).report(subjects)
+        var report = Evaluator(policies: policies, today: today).report(consume subjects)
         report.notices += loaded.notices
         if !skipped.isEmpty {
             let kinds = Set(skipped).sorted().joined(separator: ", ")
             report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")
         }
-        if subjects.isEmpty, inputErrors.isEmpty {
+        if report.subjects.isEmpty, inputErrors.isEmpty {
             report.notices.append("the inputs describe no pod, so nothing was checked")
         }
 

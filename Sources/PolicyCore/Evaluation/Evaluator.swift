@@ -66,11 +66,17 @@ public struct Evaluator: Sendable {
         }
     }
 
-    /// Evaluates every subject into a report.
-    public func report(_ subjects: [Subject]) -> Report {
+    /// Evaluates every subject into a report. Each subject's JSON is released once evaluated,
+    /// so handing over the only copy of the array lets every parsed document go as the run
+    /// proceeds.
+    public func report(_ subjects: consuming [Subject]) -> Report {
+        var pending = subjects
         var builder = ReportBuilder(evaluator: self)
-        builder.reserveCapacity(subjects.count)
-        for subject in subjects { builder.add(subject) }
+        builder.reserveCapacity(pending.count)
+        for index in pending.indices {
+            builder.add(pending[index])
+            pending[index].releaseJSON()
+        }
         return builder.finish()
     }
 }
