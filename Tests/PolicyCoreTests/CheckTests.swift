@@ -210,6 +210,18 @@ struct ImagesCheckTests {
         #expect(ImageReference("localhost:5000/a/b:1")?.registry == "localhost:5000")
         #expect(ImageReference("ghcr.io/acme/ml")?.effectiveTag == "latest")
         #expect(ImageReference("a//b") == nil)
+        #expect(ImageReference("/a/b") == nil)
+        #expect(ImageReference("a/b/") == nil)
+        #expect(ImageReference("ghcr.io/acme/") == nil)
+        #expect(ImageReference("nginx:") == nil)
+        #expect(ImageReference("nginx@sha256") == nil)
+        let pinned = ImageReference("localhost:5000/team/app:2.1@sha256:abc")
+        #expect(pinned?.registry == "localhost:5000")
+        #expect(pinned?.repository == "team/app")
+        #expect(pinned?.tag == "2.1")
+        #expect(pinned?.digest == "sha256:abc")
+        #expect(ImageReference("quay.io/x@sha256:def")?.effectiveTag == nil)
+        #expect(ImageReference("library/python:3.12")?.name == "docker.io/library/python")
         #expect(ImageReference("has space") == nil)
     }
 }

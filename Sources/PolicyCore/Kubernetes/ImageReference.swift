@@ -12,41 +12,48 @@ public struct ImageReference: Sendable, Equatable {
 
     /// Parses `[registry/]path[:tag][@digest]`; `nil` for text that is no image reference.
     ///
-    /// Works on UTF-8 bytes: every delimiter is ASCII, and checks parse each image once per
-    /// rule, so grapheme-by-grapheme scanning would dominate the images check.
+    /// Works on UTF-8 bytes: every delimiter is ASCII, and grapheme-by-grapheme scanning would
+    /// dominate decoding (each container's image is parsed once, when the pod is decoded).
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let parts = text.withUTF8(Self.split) else { return nil }
+        (registry, repository, tag, digest) = parts
+        self.name = registry + "/" + repository
+    }
+
+    /// Splits the UTF-8 bytes of a reference in place (no copy of the text, no list of
+    /// components): this runs for every container of every pod decoded.
+    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> (registry: String, repository: String, tag: String?, digest: String?)? {
+        let slash = UInt8(ascii: "/")
         guard !bytes.isEmpty, !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return nil }
-        func string(_ slice: ArraySlice<UInt8>) -> String { String(decoding: slice, as: UTF8.self) }
+        func string(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
         var end = bytes.count
+        var digest: String?
+        var tag: String?
         if let at = bytes.firstIndex(of: UInt8(ascii: "@")) {
-            let digestBytes = bytes[(at + 1)...]
-            guard digestBytes.contains(UInt8(ascii: ":")) else { return nil }
-            digest = string(digestBytes)
+            guard bytes[(at + 1)...].contains(UInt8(ascii: ":")) else { return nil }
+            digest = string((at + 1)..<bytes.count)
             end = at
         }
         // A colon after the last slash separates the tag (a colon before it is a registry port).
-        let name = bytes[..<end]
-        let lastSlash = name.lastIndex(of: UInt8(ascii: "/"))
-        if let colon = name.lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
+        let lastSlash = bytes[..<end].lastIndex(of: slash)
+        if let colon = bytes[..<end].lastIndex(of: UInt8(ascii: ":")), lastSlash.map({ colon > $0 }) ?? true {
             guard colon + 1 < end else { return nil }
-            tag = string(bytes[(colon + 1)..<end])
+            tag = string((colon + 1)..<end)
             end = colon
         }
-        let path = bytes[..<end]
-        guard !path.isEmpty else { return nil }
-        let components = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        guard !components.contains(where: \.isEmpty) else { return nil }
-        if components.count > 1, let first = components.first,
-            first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":")) || first.elementsEqual("localhost".utf8)
-        {
-            registry = string(first)
-            repository = string(path[(first.endIndex + 1)...])
-        } else {
-            registry = "docker.io"
-            repository = components.count == 1 ? "library/" + string(path) : string(path)
+        guard end > 0 else { return nil }
+        // Every `/`-separated component must be non-empty.
+        guard bytes[0] != slash, bytes[end - 1] != slash else { return nil }
+        for index in 1..<end where bytes[index] == slash && bytes[index - 1] == slash { return nil }
+        guard let firstSlash = bytes[..<end].firstIndex(of: slash) else {
+            return ("docker.io", "library/" + string(0..<end), tag, digest)
         }
-        self.name = registry + "/" + repository
+        let first = bytes[..<firstSlash]
+        if first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":")) || first.elementsEqual("localhost".utf8) {
+            return (string(0..<firstSlash), string((firstSlash + 1)..<end), tag, digest)
+        }
+        return ("docker.io", string(0..<end), tag, digest)
     }
 
     /// The tag a runtime pulls: the written one, `latest` when neither tag nor digest is given.
