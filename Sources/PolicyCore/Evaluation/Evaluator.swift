@@ -26,7 +26,7 @@ public struct Evaluator: Sendable {
     /// Every finding for one subject, in policy, rule and violation order.
     public func evaluate(_ subject: Subject, index: Int) -> [Finding] {
         var findings: [Finding] = []
-        var outcomes = RuleOutcomes(ruleCount: policies.ruleCount)
+        var outcomes = RuleOutcomes(policies: policies)
         evaluate(subject, index: index, into: &findings, outcomes: &outcomes)
         return findings
     }
@@ -34,25 +34,13 @@ public struct Evaluator: Sendable {
     /// Appends the subject's findings, and what happened to each rule of the set, in the set's
     /// rule order.
     func evaluate(_ subject: Subject, index: Int, into findings: inout [Finding], outcomes: inout RuleOutcomes) {
-        // Indices, not `for policy in`: a for-in copies each policy and rule (and retains every
-        // field) for every subject.
         let policyList = policies.policies
-        for policyIndex in policyList.indices {
-            guard policyList[policyIndex].applies(to: subject) else {
-                outcomes.append(.notApplicable, count: policyList[policyIndex].rules.count)
-                continue
-            }
-            let rules = policyList[policyIndex].rules
-            for ruleIndex in rules.indices {
-                if let when = rules[ruleIndex].when, !when.holds(for: subject) {
-                    outcomes.append(.skipped)
-                    continue
-                }
-                outcomes.append(.evaluated)
-                let violations = rules[ruleIndex].check.evaluate(subject)
-                guard !violations.isEmpty else { continue }
-                record(violations, policy: policyList[policyIndex], rule: rules[ruleIndex], subject: subject, index: index, into: &findings)
-            }
+        policies.classifyRules(for: subject) { policyIndex, ruleIndex, outcome in
+            outcomes.append(outcome)
+            guard outcome == .evaluated else { return }
+            let violations = policyList[policyIndex].rules[ruleIndex].check.evaluate(subject)
+            guard !violations.isEmpty else { return }
+            record(violations, policy: policyList[policyIndex], rule: policyList[policyIndex].rules[ruleIndex], subject: subject, index: index, into: &findings)
         }
     }
 

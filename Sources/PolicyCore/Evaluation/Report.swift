@@ -9,7 +9,7 @@ public struct Report: Sendable {
     /// Baseline entries no longer found: fixed since the baseline was written.
     public var fixed: [Baseline.Entry] = []
     /// What the evaluator did with each rule for each subject; `nil` for a report put together by
-    /// hand, where ``outcome(of:policy:ruleIndex:in:)`` works it out again.
+    /// hand, where ``ruleOutcomes(for:)`` works it out again.
     public var ruleOutcomes: RuleOutcomes?
 
     public init(subjects: [Subject], findings: [Finding], notices: [String] = []) {
@@ -56,21 +56,16 @@ public struct Report: Sendable {
 }
 
 extension Report {
-    /// Whether `policy`'s `ruleIndex`-th rule applied to the subject, was skipped by its `when`,
-    /// or ran. Read from ``ruleOutcomes`` when the report has them for this policy set; otherwise
-    /// evaluated again, which needs the subject's JSON for `when` assertions.
-    ///
-    /// - Parameter firstRule: the flat index of the policy's first rule in `policies`.
-    public func outcome(subjectIndex: Int, policy: Policy, firstRule: Int, ruleIndex: Int, ruleCount: Int) -> RuleOutcomes.Outcome {
-        if let ruleOutcomes, ruleOutcomes.ruleCount == ruleCount,
-            let recorded = ruleOutcomes.outcome(subject: subjectIndex, rule: firstRule + ruleIndex)
-        {
-            return recorded
+    /// What happened to each rule of `policies` for each subject: the evaluator's record when it
+    /// was made for a set of this shape, otherwise worked out again (which needs the subjects'
+    /// JSON for `when` assertions, so only hand-built reports should get there).
+    public func ruleOutcomes(for policies: PolicySet) -> RuleOutcomes {
+        if let ruleOutcomes, ruleOutcomes.isShaped(like: policies) { return ruleOutcomes }
+        var rebuilt = RuleOutcomes(policies: policies)
+        rebuilt.reserveCapacity(subjects: subjects.count)
+        for subject in subjects {
+            policies.classifyRules(for: subject) { _, _, outcome in rebuilt.append(outcome) }
         }
-        guard subjects.indices.contains(subjectIndex), policy.rules.indices.contains(ruleIndex) else { return .notApplicable }
-        let subject = subjects[subjectIndex]
-        guard policy.applies(to: subject) else { return .notApplicable }
-        if let when = policy.rules[ruleIndex].when, !when.holds(for: subject) { return .skipped }
-        return .evaluated
+        return rebuilt
     }
 }

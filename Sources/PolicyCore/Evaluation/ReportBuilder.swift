@@ -11,7 +11,7 @@ public struct ReportBuilder: Sendable {
 
     public init(evaluator: Evaluator) {
         self.evaluator = evaluator
-        self.outcomes = RuleOutcomes(ruleCount: evaluator.policies.ruleCount)
+        self.outcomes = RuleOutcomes(policies: evaluator.policies)
     }
 
     /// Makes room for `count` subjects.

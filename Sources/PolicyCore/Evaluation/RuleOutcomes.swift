@@ -12,28 +12,62 @@ public struct RuleOutcomes: Sendable {
         case evaluated
     }
 
-    /// Rules in the policy set, in policy then rule order.
-    public let ruleCount: Int
-    /// `ruleCount` outcomes per subject, subject after subject.
+    /// Where each policy's first rule sits in a subject's row, then the row's length.
+    private let offsets: [Int]
+    /// One row of outcomes per subject, subject after subject.
     private var storage: [Outcome] = []
 
-    public init(ruleCount: Int) {
-        self.ruleCount = ruleCount
+    /// An empty record shaped like `policies`.
+    public init(policies: PolicySet) {
+        var offsets = [0]
+        for policy in policies.policies { offsets.append((offsets.last ?? 0) + policy.rules.count) }
+        self.offsets = offsets
     }
 
-    mutating func append(_ outcome: Outcome, count: Int = 1) {
-        for _ in 0..<count { storage.append(outcome) }
+    /// Outcomes per subject: every rule of the set.
+    private var rowLength: Int { offsets.last ?? 0 }
+
+    /// Whether the record was made for a policy set of this shape.
+    func isShaped(like policies: PolicySet) -> Bool {
+        offsets.count == policies.policies.count + 1
+            && zip(policies.policies, offsets.indices).allSatisfy { policy, index in offsets[index + 1] - offsets[index] == policy.rules.count }
+    }
+
+    mutating func append(_ outcome: Outcome) {
+        storage.append(outcome)
     }
 
     mutating func reserveCapacity(subjects: Int) {
-        storage.reserveCapacity(subjects * ruleCount)
+        storage.reserveCapacity(subjects * rowLength)
     }
 
-    /// The outcome of the set's `rule`-th rule (counting across policies) for a subject;
-    /// `nil` when either index is out of range.
-    public func outcome(subject: Int, rule: Int) -> Outcome? {
-        guard rule >= 0, rule < ruleCount, subject >= 0 else { return nil }
-        let position = subject * ruleCount + rule
+    /// The outcome of a policy's rule for a subject; `nil` when an index is out of range.
+    public func outcome(subject: Int, policy: Int, rule: Int) -> Outcome? {
+        guard subject >= 0, policy >= 0, policy + 1 < offsets.count, rule >= 0, offsets[policy] + rule < offsets[policy + 1] else { return nil }
+        let position = subject * rowLength + offsets[policy] + rule
         return position < storage.count ? storage[position] : nil
+    }
+}
+
+extension PolicySet {
+    /// Decides what happens to each rule of the set for one subject, in set order. The evaluator
+    /// and reports rebuilt by hand both go through here, so `match`, `exclude` and `when` mean
+    /// the same everywhere.
+    func classifyRules(for subject: Subject, _ body: (_ policy: Int, _ rule: Int, RuleOutcomes.Outcome) -> Void) {
+        // Indices, not `for policy in`: a for-in copies each policy and rule (and retains every
+        // field) for every subject.
+        for policyIndex in policies.indices {
+            let applies = policies[policyIndex].applies(to: subject)
+            let rules = policies[policyIndex].rules
+            for ruleIndex in rules.indices {
+                if !applies {
+                    body(policyIndex, ruleIndex, .notApplicable)
+                } else if let when = rules[ruleIndex].when, !when.holds(for: subject) {
+                    body(policyIndex, ruleIndex, .skipped)
+                } else {
+                    body(policyIndex, ruleIndex, .evaluated)
+                }
+            }
+        }
     }
 }

@@ -64,7 +64,7 @@ public struct Subject: Sendable {
 
     private static func requestedResources(_ pod: Pod) -> Set<String> {
         var names = Set<String>()
-        for container in pod.allContainers {
+        pod.spec.forEachContainer { container in
             for (name, quantity) in container.resources.requests where quantity.isPositive { names.insert(name) }
             for (name, quantity) in container.resources.limits where quantity.isPositive { names.insert(name) }
         }

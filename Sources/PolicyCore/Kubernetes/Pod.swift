@@ -10,13 +10,6 @@ public struct Pod: Sendable {
         self.metadata = metadata
         self.spec = spec
     }
-
-    /// Every container of the pod, in pointer order: init containers (sidecars included), app
-    /// containers, then ephemeral containers. A view over the three lists, so checks that visit
-    /// every container on every pod do not copy them.
-    public var allContainers: ContainerLists {
-        ContainerLists(spec.initContainers, spec.containers, spec.ephemeralContainers)
-    }
 }
 
 extension PodSpec {
@@ -28,42 +21,6 @@ extension PodSpec {
         for index in containers.indices { body(containers[index]) }
         if includeEphemeral { for index in ephemeralContainers.indices { body(ephemeralContainers[index]) } }
     }
-}
-
-/// Several container lists walked one after another without joining them into a new array.
-public struct ContainerLists: Sequence, Sendable {
-    private let first: [Container]
-    private let second: [Container]
-    private let third: [Container]
-
-    init(_ first: [Container], _ second: [Container] = [], _ third: [Container] = []) {
-        self.first = first
-        self.second = second
-        self.third = third
-    }
-
-    public struct Iterator: IteratorProtocol {
-        fileprivate var lists: ContainerLists
-        fileprivate var list = 0
-        fileprivate var position = 0
-
-        public mutating func next() -> Container? {
-            while list < 3 {
-                let current = list == 0 ? lists.first : list == 1 ? lists.second : lists.third
-                if position < current.count {
-                    defer { position += 1 }
-                    return current[position]
-                }
-                list += 1
-                position = 0
-            }
-            return nil
-        }
-    }
-
-    public func makeIterator() -> Iterator { Iterator(lists: self) }
-
-    public var underestimatedCount: Int { first.count + second.count + third.count }
 }
 
 /// Name, namespace, labels and annotations.

@@ -12,17 +12,16 @@ public enum JUnitReport {
 
         var suites: [(name: String, cases: [String], tests: Int, failures: Int, skipped: Int)] = []
         if let policies = context.policies {
-            let ruleCount = policies.ruleCount
-            var firstRule = 0
-            for policy in policies.policies {
+            let outcomes = report.ruleOutcomes(for: policies)
+            for (policyIndex, policy) in policies.policies.enumerated() {
                 var cases: [String] = []
                 var failures = 0
                 var skipped = 0
                 for (index, subject) in report.subjects.enumerated() {
                     for (ruleIndex, rule) in policy.rules.enumerated() {
                         let name = "\(rule.name): \(TextReport.heading(subject))"
-                        switch report.outcome(subjectIndex: index, policy: policy, firstRule: firstRule, ruleIndex: ruleIndex, ruleCount: ruleCount) {
-                        case .notApplicable:
+                        switch outcomes.outcome(subject: index, policy: policyIndex, rule: ruleIndex) {
+                        case .notApplicable, nil:
                             continue
                         case .skipped:
                             skipped += 1
@@ -35,7 +34,6 @@ public enum JUnitReport {
                     }
                 }
                 suites.append((policy.name, cases, cases.count, failures, skipped))
-                firstRule += policy.rules.count
             }
         } else {
             // Without the policy set only findings are known: one case per (subject, rule) found.

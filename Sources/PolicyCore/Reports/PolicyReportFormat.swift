@@ -35,13 +35,11 @@ public enum PolicyReportFormat {
                                                  message: finding.message, subject: subject, properties: properties, context: context), outcome)
         }
         if let policies = context.policies {
-            let ruleCount = policies.ruleCount
+            let outcomes = report.ruleOutcomes(for: policies)
             for (index, subject) in report.subjects.enumerated() {
-                var firstRule = 0
-                for policy in policies.policies {
-                    defer { firstRule += policy.rules.count }
+                for (policyIndex, policy) in policies.policies.enumerated() {
                     for (ruleIndex, rule) in policy.rules.enumerated()
-                    where report.outcome(subjectIndex: index, policy: policy, firstRule: firstRule, ruleIndex: ruleIndex, ruleCount: ruleCount) == .evaluated
+                    where outcomes.outcome(subject: index, policy: policyIndex, rule: ruleIndex) == .evaluated
                         && !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index))
                     {
                         add(subject.namespace ?? "", result(policy: policy.name, rule: rule.name, outcome: "pass", severity: policy.severity,

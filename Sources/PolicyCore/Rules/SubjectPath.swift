@@ -128,14 +128,6 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         }
     }
 
-    /// Every value the path reaches, and the pointers where a branch found nothing.
-    public func resolve(in subject: Subject) -> (matches: [(pointer: String, value: Value)], missing: [String]) {
-        var matches: [(pointer: String, value: Value)] = []
-        var missing: [String] = []
-        visit(in: subject, match: { value, pointer in matches.append((pointer(), value)) }, missing: { missing.append($0()) })
-        return (matches, missing)
-    }
-
     /// Calls `match` for every value the path reaches and `missing` for every branch that found
     /// nothing, in document order. Pointers are built only when a callback asks for one: most
     /// values pass, and a pointer string per visited level would cost more than the test.
@@ -159,38 +151,26 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             let start = root == .metadata ? subject.metadataNode : subject.specNode
             let base = root == .metadata ? "/metadata" : "/spec"
             guard let start else { return missing { base } }
-            var trail: [Token] = []
+            var trail: [String] = []
             trail.reserveCapacity(segments.count)
             walk(start, base: base, depth: 0, trail: &trail, match: match, missing: missing)
         }
     }
 
-    /// One step below the root, kept unescaped until a pointer is built.
-    private enum Token {
-        case key(String)
-        case index(Int)
-    }
-
-    private static func pointer(_ base: String, _ trail: [Token]) -> String {
-        var text = base
-        for token in trail {
-            switch token {
-            case .key(let key): text += "/" + JSONPointer.escape(key)
-            case .index(let index): text += "/\(index)"
-            }
-        }
-        return text
+    /// The pointer of a walk position: the root's pointer, then the unescaped tokens below it.
+    private static func pointer(_ base: String, _ trail: [String]) -> String {
+        base + JSONPointer(tokens: trail).description
     }
 
     private func walk(
-        _ node: JSONNode, base: String, depth: Int, trail: inout [Token], match: (Value, () -> String) -> Void, missing: (() -> String) -> Void
+        _ node: JSONNode, base: String, depth: Int, trail: inout [String], match: (Value, () -> String) -> Void, missing: (() -> String) -> Void
     ) {
         guard depth < segments.count else {
             let current = trail
             if node.isNull { missing { Self.pointer(base, current) } } else { match(.node(node)) { Self.pointer(base, current) } }
             return
         }
-        func descend(_ token: Token, _ child: JSONNode?) {
+        func descend(_ token: String, _ child: JSONNode?) {
             trail.append(token)
             if let child {
                 walk(child, base: base, depth: depth + 1, trail: &trail, match: match, missing: missing)
@@ -202,14 +182,14 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         }
         switch segments[depth] {
         case .key(let key):
-            descend(.key(key), node[key])
+            descend(key, node[key])
         case .index(let index):
-            descend(.index(index), node[index])
+            descend(String(index), node[index])
         case .wildcard:
             if node.isArray {
-                node.forEachElement { index, child in descend(.index(index), child) }
+                node.forEachElement { index, child in descend(String(index), child) }
             } else if node.isObject {
-                node.forEachMember { key, child in descend(.key(key), child) }
+                node.forEachMember { key, child in descend(key, child) }
             } else {
                 let current = trail
                 missing { Self.pointer(base, current) }

@@ -1,0 +1,52 @@
+import Testing
+
+@testable import PolicyCore
+
+@Suite("rule outcomes: the evaluator's record agrees with evaluating again")
+struct RuleOutcomeTests {
+    static let policySet = """
+        [{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "gpu"},
+          "spec": {"match": {"namespaces": ["ml-*"]}, "rules": [
+            {"name": "pool", "when": {"resources": ["nvidia.com/gpu"]}, "nodeSelector": {"required": ["gpu-type"]}},
+            {"name": "named", "when": {"assert": [{"path": "metadata.name", "op": "equals", "value": "train"}]},
+             "images": {"forbiddenTags": ["latest"]}}]}},
+         {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "caps"},
+          "spec": {"rules": [{"name": "cpu", "resources": {"max": {"limits": {"cpu": "2"}}}}]}}]
+        """
+
+    @Test("recorded and rebuilt outcomes are the same for every subject and rule")
+    func recordMatchesRebuild() throws {
+        let set = try Fixtures.policies(Self.policySet)
+        let pods = [
+            (Fixtures.gpuPodV100, "ml-production"),
+            (Fixtures.gpuPodA100Affinity, "ml-production"),
+            (#"{"metadata": {"name": "web"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}"#, "ml-dev"),
+            (Fixtures.gpuPodV100, "web"),
+        ]
+        let subjects = try pods.map { try Fixtures.subject($0.0, namespace: $0.1) }
+        let recorded = Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 24)).report(subjects)
+        let handBuilt = Report(subjects: subjects, findings: recorded.findings)
+        #expect(handBuilt.ruleOutcomes == nil)
+        let fromRecord = recorded.ruleOutcomes(for: set)
+        let rebuilt = handBuilt.ruleOutcomes(for: set)
+        var seen: [RuleOutcomes.Outcome] = []
+        for subject in subjects.indices {
+            for (policy, entry) in set.policies.enumerated() {
+                for rule in entry.rules.indices {
+                    let outcome = fromRecord.outcome(subject: subject, policy: policy, rule: rule)
+                    #expect(outcome != nil)
+                    #expect(outcome == rebuilt.outcome(subject: subject, policy: policy, rule: rule))
+                    if let outcome { seen.append(outcome) }
+                }
+            }
+        }
+        // The table exercises every outcome, so agreement is not vacuous.
+        #expect(Set(seen.map(\.rawValue)) == [RuleOutcomes.Outcome.notApplicable.rawValue, RuleOutcomes.Outcome.skipped.rawValue, RuleOutcomes.Outcome.evaluated.rawValue])
+        // The gpu policy applies only in ml-* namespaces; its `when` decides the rest.
+        #expect(fromRecord.outcome(subject: 3, policy: 0, rule: 0) == .notApplicable)
+        #expect(fromRecord.outcome(subject: 2, policy: 0, rule: 0) == .skipped)
+        #expect(fromRecord.outcome(subject: 0, policy: 0, rule: 1) == .evaluated)
+        #expect(fromRecord.outcome(subject: 1, policy: 0, rule: 1) == .skipped)
+        #expect(fromRecord.outcome(subject: 0, policy: 2, rule: 0) == nil)
+    }
+}
