@@ -34,23 +34,30 @@ public struct Evaluator: Sendable {
     /// Appends the subject's findings, and what happened to each rule of the set, in the set's
     /// rule order.
     func evaluate(_ subject: Subject, index: Int, into findings: inout [Finding], outcomes: inout RuleOutcomes) {
-        let policyList = policies.policies
-        policies.classifyRules(for: subject) { policyIndex, ruleIndex, outcome in
+        // One buffer for every rule of the subject: checks append to it in place.
+        var violations: [Violation] = []
+        policies.classifyRules(for: subject) { policy, rule, outcome in
             outcomes.append(outcome)
             guard outcome == .evaluated else { return }
-            let violations = policyList[policyIndex].rules[ruleIndex].check.evaluate(subject)
+            violations.removeAll(keepingCapacity: true)
+            rule.evaluate(subject, into: &violations)
             guard !violations.isEmpty else { return }
-            record(violations, policy: policyList[policyIndex], rule: policyList[policyIndex].rules[ruleIndex], subject: subject, index: index, into: &findings)
+            record(violations, policy: policy, rule: rule, subject: subject, index: index, into: &findings)
         }
     }
 
-    private func record(_ violations: [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int, into findings: inout [Finding]) {
-        let exception = activeExceptions.first { $0.covers(policy: policy.name, rule: rule.name, subject: subject) }
-        for violation in violations {
+    private func record(
+        _ violations: borrowing [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int,
+        into findings: inout [Finding]
+    ) {
+        let policyName = policy.name
+        let ruleName = rule.name
+        let exception = activeExceptions.firstIndex { $0.covers(policy: policyName, rule: ruleName, subject: subject) }
+        for position in violations.indices {
             findings.append(Finding(
-                policy: policy, rule: rule, status: exception == nil ? .fail : .excepted, exception: exception, violation: violation,
-                renderedMessage: rule.message?.render(violation, subject: subject, policy: policy.name, rule: rule.name),
-                subjectIndex: index, provenance: subject.provenance.layer(for: violation.path)))
+                policy: policy, rule: rule, exception: exception.map { activeExceptions[$0] }, violation: violations[position],
+                renderedMessage: rule.renderMessage(violations[position], subject: subject, policy: policyName),
+                subjectIndex: index, provenance: subject.provenance.layer(for: violations[position].path)))
         }
     }
 

@@ -62,16 +62,23 @@ public struct Finding: Sendable {
 
 extension Finding {
     /// A finding whose message is the violation's default message unless `renderedMessage` is
-    /// given (a rule template), formatted only when read.
+    /// given (a rule template), formatted only when read. Its status follows `exception`.
     init(
-        policy: Policy, rule: Rule, status: Status, exception: PolicyException?, violation: Violation, renderedMessage: String?,
+        policy: Policy, rule: Rule, exception: PolicyException?, violation: borrowing Violation, renderedMessage: String?,
         subjectIndex: Int, provenance: String?
     ) {
-        self.init(
-            policy: policy.name, rule: rule.name, action: policy.action, severity: policy.severity, status: status, exception: exception?.name,
-            exceptionReason: exception?.reason, message: "", path: violation.path, container: violation.container, subjectIndex: subjectIndex,
-            provenance: provenance)
+        self.policy = policy.name
+        self.rule = rule.name
+        self.action = policy.action
+        self.severity = policy.severity
+        self.status = exception == nil ? .fail : .excepted
+        self.exception = exception?.name
+        self.exceptionReason = exception?.reason
         self.messageSource = renderedMessage.map(MessageSource.text) ?? .explained(violation.explain)
+        self.path = violation.path
+        self.container = violation.container
+        self.subjectIndex = subjectIndex
+        self.provenance = provenance
     }
 }
 

@@ -53,20 +53,14 @@ extension PolicySet {
     /// Decides what happens to each rule of the set for one subject, in set order. The evaluator
     /// and reports rebuilt by hand both go through here, so `match`, `exclude` and `when` mean
     /// the same everywhere.
-    func classifyRules(for subject: Subject, _ body: (_ policy: Int, _ rule: Int, RuleOutcomes.Outcome) -> Void) {
-        // Indices, not `for policy in`: a for-in copies each policy and rule (and retains every
-        // field) for every subject.
+    func classifyRules(for subject: Subject, _ body: (_ policy: Policy, _ rule: Rule, RuleOutcomes.Outcome) -> Void) {
         for policyIndex in policies.indices {
-            let applies = policies[policyIndex].applies(to: subject)
-            let rules = policies[policyIndex].rules
+            let policy = policies[policyIndex]
+            let applies = policy.applies(to: subject)
+            let rules = policy.rules
             for ruleIndex in rules.indices {
-                if !applies {
-                    body(policyIndex, ruleIndex, .notApplicable)
-                } else if let when = rules[ruleIndex].when, !when.holds(for: subject) {
-                    body(policyIndex, ruleIndex, .skipped)
-                } else {
-                    body(policyIndex, ruleIndex, .evaluated)
-                }
+                let rule = rules[ruleIndex]
+                body(policy, rule, !applies ? .notApplicable : rule.isEnabled(for: subject) ? .evaluated : .skipped)
             }
         }
     }

@@ -58,17 +58,21 @@ public struct Subject: Sendable {
         return pod.spec.containers.first
     }
 
-    /// Resource names that some container requests or limits with a quantity above zero,
-    /// computed once per subject because every `resources` match clause asks for them.
-    public private(set) var requestedResourceNames: Set<String>
+    /// Resource names that some container requests or limits with a quantity above zero, in
+    /// name order, computed once per subject because every `resources` match clause asks for
+    /// them. A pod names a handful, so a list beats hashing.
+    public private(set) var requestedResourceNames: [String]
 
-    private static func requestedResources(_ pod: Pod) -> Set<String> {
-        var names = Set<String>()
-        pod.spec.forEachContainer { container in
-            for (name, quantity) in container.resources.requests where quantity.isPositive { names.insert(name) }
-            for (name, quantity) in container.resources.limits where quantity.isPositive { names.insert(name) }
+    private static func requestedResources(_ pod: Pod) -> [String] {
+        var names: [String] = []
+        func add(_ list: ResourceList) {
+            for (name, quantity) in list where quantity.isPositive && !names.contains(name) { names.append(name) }
         }
-        return names
+        pod.spec.forEachContainer { container in
+            add(container.resources.requests)
+            add(container.resources.limits)
+        }
+        return names.sorted()
     }
 }
 

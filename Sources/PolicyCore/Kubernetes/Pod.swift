@@ -98,34 +98,68 @@ public enum ContainerKind: String, Sendable {
 }
 
 /// A container's identity, image and resources.
+///
+/// The fields live in one shared, immutable storage object (swift-protobuf's storage-class
+/// pattern): every image and resources rule visits every container of every pod, and a plain
+/// struct would be copied, with each of its strings retained, at each visit. Setting a field
+/// gives the container storage of its own, so it is still a value.
 public struct Container: Sendable {
-    public var name: String
+    private struct Fields: Sendable {
+        var name: String
+        var image: String?
+        var imageReference: ImageReference?
+        var resources: ResourceRequirements
+        var restartPolicy: String?
+        let kind: ContainerKind
+        let index: Int
+        let pointer: String
+    }
+
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    private mutating func update(_ change: (inout Fields) -> Void) {
+        var fields = storage.fields
+        change(&fields)
+        storage = Storage(fields)
+    }
+
+    public var name: String {
+        get { storage.fields.name }
+        set { update { $0.name = newValue } }
+    }
     public var image: String? {
-        didSet { imageReference = image.flatMap(ImageReference.init) }
+        get { storage.fields.image }
+        set { update { $0.image = newValue; $0.imageReference = newValue.flatMap(ImageReference.init) } }
     }
     /// `image` parsed once, because every image rule reads it (`nil`: no image, or malformed).
-    public private(set) var imageReference: ImageReference?
-    public var resources: ResourceRequirements
+    public var imageReference: ImageReference? { storage.fields.imageReference }
+    public var resources: ResourceRequirements {
+        get { storage.fields.resources }
+        set { update { $0.resources = newValue } }
+    }
     /// `Always` marks a sidecar init container.
-    public var restartPolicy: String?
-    public let kind: ContainerKind
+    public var restartPolicy: String? {
+        get { storage.fields.restartPolicy }
+        set { update { $0.restartPolicy = newValue } }
+    }
+    public var kind: ContainerKind { storage.fields.kind }
     /// Position in its list, for JSON pointers.
-    public let index: Int
+    public var index: Int { storage.fields.index }
     /// `/spec/containers/0`: built once, because every violation in the container starts with it.
-    public let pointer: String
+    public var pointer: String { storage.fields.pointer }
 
     public init(
         name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
         restartPolicy: String? = nil, kind: ContainerKind = .container, index: Int = 0
     ) {
-        self.name = name
-        self.image = image
-        self.imageReference = image.flatMap(ImageReference.init)
-        self.resources = resources
-        self.restartPolicy = restartPolicy
-        self.kind = kind
-        self.index = index
-        self.pointer = "/spec/\(kind.rawValue)/\(index)"
+        storage = Storage(Fields(
+            name: name, image: image, imageReference: image.flatMap(ImageReference.init), resources: resources, restartPolicy: restartPolicy,
+            kind: kind, index: index, pointer: "/spec/\(kind.rawValue)/\(index)"))
     }
 
     /// An init container that keeps running beside the app (Kubernetes native sidecar).

@@ -130,18 +130,23 @@ public struct GlobList: Sendable, Hashable, CustomStringConvertible {
         self.description = globs.map(\.pattern).joined(separator: ", ")
     }
 
+    // Index loops: `contains(where:)` copies each glob out of the array before testing it.
+
     public func matches(_ text: String) -> Bool {
-        globs.contains { $0.matches(text) }
+        for index in globs.indices where globs[index].matches(text) { return true }
+        return false
     }
 
     /// Whether `path` or one of its `/`-bounded parents matches one of the patterns.
     public func matchesPathOrParent(_ path: String) -> Bool {
-        globs.contains { $0.matchesPathOrParent(path) }
+        for index in globs.indices where globs[index].matchesPathOrParent(path) { return true }
+        return false
     }
 
     /// Matches a sanitized label value against the sanitized form of each pattern.
     public func matchesLabelValue(_ value: String) -> Bool {
-        labelValueGlobs.contains { $0.matches(value) }
+        for index in labelValueGlobs.indices where labelValueGlobs[index].matches(value) { return true }
+        return false
     }
 
 }

@@ -108,7 +108,7 @@ public struct AssertCheck: RuleCheck {
         evaluate(subject).isEmpty
     }
 
-    public func evaluate(_ subject: Subject) -> [Violation] {
+    public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         let path = self.path
         switch operation {
         case .exists:
@@ -116,16 +116,16 @@ public struct AssertCheck: RuleCheck {
             var missing: [String] = []
             self.path.visit(in: subject, match: { _, _ in matched += 1 }, missing: { missing.append($0()) })
             if matched == 0 {
-                return [Violation(path: missing.first ?? "", detail: "\(path) must exist but is absent")]
+                violations.append(Violation(path: missing.first ?? "", detail: "\(path) must exist but is absent"))
+            } else if requireAll {
+                for pointer in missing { violations.append(Violation(path: pointer, detail: "\(path) must exist but is absent at \(pointer)")) }
             }
-            guard requireAll else { return [] }
-            return missing.map { pointer in Violation(path: pointer, detail: "\(path) must exist but is absent at \(pointer)") }
         case .absent:
             var present: [(pointer: String, shown: String)] = []
             var anyMissing = false
             self.path.visit(in: subject, match: { value, pointer in present.append((pointer(), Self.show(value))) }, missing: { _ in anyMissing = true })
-            if !requireAll, anyMissing || present.isEmpty { return [] }
-            return present.map { pointer, shown in Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown) }
+            if !requireAll, anyMissing || present.isEmpty { return }
+            for (pointer, shown) in present { violations.append(Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown)) }
         default:
             var matched = 0
             var firstMissing: String?
@@ -138,12 +138,13 @@ public struct AssertCheck: RuleCheck {
                 },
                 missing: { pointer in if firstMissing == nil { firstMissing = pointer() } })
             if matched == 0 {
-                return required ? [Violation(path: firstMissing ?? "", detail: "\(path) is required but matched nothing")] : []
+                if required { violations.append(Violation(path: firstMissing ?? "", detail: "\(path) is required but matched nothing")) }
+                return
             }
-            guard requireAll || failures.count == matched else { return [] }
+            guard !failures.isEmpty, requireAll || failures.count == matched else { return }
             let allowed = allowedText
-            return (requireAll ? failures : Array(failures.prefix(1))).map { pointer, shown, why in
-                Violation(path: pointer, detail: "\(path) is \(shown), \(why)", value: shown, allowed: allowed)
+            for (pointer, shown, why) in requireAll ? failures[...] : failures.prefix(1) {
+                violations.append(Violation(path: pointer, detail: "\(path) is \(shown), \(why)", value: shown, allowed: allowed))
             }
         }
     }

@@ -30,8 +30,7 @@ public struct ImagesCheck: RuleCheck {
         guard context.errors.count == before else { return nil }
     }
 
-    public func evaluate(_ subject: Subject) -> [Violation] {
-        var violations: [Violation] = []
+    public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         subject.pod.spec.forEachContainer { container in
             let name = container.name
             let pointer = container.pointer
@@ -42,21 +41,23 @@ public struct ImagesCheck: RuleCheck {
                 add("container '\(name)' has no image", value: nil, allowed: nil)
                 return
             }
-            guard let reference = container.imageReference else {
+            // The parsed reference is read in place (optional chaining): binding it would copy
+            // its five strings for every container and rule.
+            guard let reference = container.imageReference?.name else {
                 add("container '\(name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
                 return
             }
-            if let allowedRegistries, !allowedRegistries.matchesPathOrParent(reference.name) {
-                add("image \(image) is not from an approved registry (allowed: \(allowedRegistries))", value: image, allowed: allowedRegistries.description)
+            if allowedRegistries?.matchesPathOrParent(reference) == false {
+                let allowed = allowedRegistries?.description ?? ""
+                add("image \(image) is not from an approved registry (allowed: \(allowed))", value: image, allowed: allowed)
             }
-            if let forbiddenTags, let tag = reference.effectiveTag, forbiddenTags.matches(tag) {
-                let implicit = reference.tag == nil
+            if forbiddenTags != nil, let tag = container.imageReference?.effectiveTag, forbiddenTags?.matches(tag) == true {
+                let implicit = container.imageReference?.tag == nil
                 add("image \(image) uses the forbidden tag '\(tag)'\(implicit ? " (no tag means latest)" : "")", value: tag, allowed: nil)
             }
-            if requireDigest, reference.digest == nil {
+            if requireDigest, container.imageReference?.digest == nil {
                 add("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>")
             }
         }
-        return violations
     }
 }

@@ -53,12 +53,11 @@ public struct NodeSelectorCheck: RuleCheck {
         guard context.errors.count == before else { return nil }
     }
 
-    public func evaluate(_ subject: Subject) -> [Violation] {
+    public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         let spec = subject.pod.spec
         let termsPath = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
         // A term without expressions selects no node, so it cannot be the way a pod gets placed.
         let terms = (spec.requiredNodeSelectorTerms ?? []).enumerated().filter { !$0.element.matchExpressions.isEmpty }
-        var violations: [Violation] = []
 
         for key in required {
             let inSelector = spec.nodeSelector.contains { $0.key == key }
@@ -66,7 +65,7 @@ public struct NodeSelectorCheck: RuleCheck {
                 term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
             }
             if !inSelector && !inEveryTerm {
-                let allowedValues = allowed.first { $0.key == key }?.values.description
+                let allowedValues = allowedIndex(key).map { allowed[$0].values.description }
                 let why = terms.isEmpty ? "" : " (a required node affinity term that does not pin it lets the pod run anywhere)"
                 violations.append(Violation(
                     path: "/spec/nodeSelector", detail: "node label '\(key)' must be selected but is not\(why)",
@@ -74,20 +73,24 @@ public struct NodeSelectorCheck: RuleCheck {
             }
         }
 
-        for (key, value) in spec.nodeSelector {
-            let path = "/spec/nodeSelector/\(JSONPointer.escape(key))"
-            if let globs = allowed.first(where: { $0.key == key })?.values, !globs.matches(value) {
+        // Pointers and descriptions are built only for a violation: most selectors pass.
+        for index in spec.nodeSelector.indices {
+            let (key, value) = spec.nodeSelector[index]
+            if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
+                let globs = allowed[rule].values.description
                 violations.append(Violation(
-                    path: path, detail: "node selector \(key)=\(value) is not allowed (allowed: \(globs))", value: value, allowed: globs.description))
+                    path: "/spec/nodeSelector/\(JSONPointer.escape(key))", detail: "node selector \(key)=\(value) is not allowed (allowed: \(globs))",
+                    value: value, allowed: globs))
             }
-            violations += keyViolations(key: key, path: path, what: "node selector \(key)=\(value)")
+            keyViolations(key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
         }
 
         for (termIndex, term) in terms {
             for (index, expression) in term.matchExpressions.enumerated() {
                 let path = "\(termsPath)/\(termIndex)/matchExpressions/\(index)"
                 let described = "node affinity \(expression.key) \(expression.operator) [\(expression.values.joined(separator: ", "))]"
-                if let globs = allowed.first(where: { $0.key == expression.key })?.values {
+                if let rule = allowedIndex(expression.key) {
+                    let globs = allowed[rule].values
                     if expression.operator == "In" {
                         for (valueIndex, value) in expression.values.enumerated() where !globs.matches(value) {
                             violations.append(Violation(
@@ -101,23 +104,29 @@ public struct NodeSelectorCheck: RuleCheck {
                     }
                 }
                 if Self.selectingOperators.contains(expression.operator) {
-                    violations += keyViolations(key: expression.key, path: path, what: described)
+                    keyViolations(key: expression.key, path: path, what: described, into: &violations)
                 }
             }
         }
-        return violations
     }
 
-    private func keyViolations(key: String, path: String, what: String) -> [Violation] {
-        var result: [Violation] = []
-        if let forbidden, forbidden.matches(key) {
-            result.append(Violation(path: path, detail: "\(what) selects on the forbidden label '\(key)'", value: key, allowed: nil))
+    /// Where `key`'s allowed values sit in ``allowed``.
+    private func allowedIndex(_ key: String) -> Int? {
+        for index in allowed.indices where allowed[index].key == key { return index }
+        return nil
+    }
+
+    private func keyViolations(
+        key: String, path: @autoclosure () -> String, what: @autoclosure @escaping @Sendable () -> String, into violations: inout [Violation]
+    ) {
+        if forbidden?.matches(key) == true {
+            violations.append(Violation(path: path(), detail: "\(what()) selects on the forbidden label '\(key)'", value: key, allowed: nil))
         }
-        if let allowedKeys, !allowedKeys.matches(key) {
-            result.append(Violation(
-                path: path, detail: "\(what) selects on '\(key)', which is not an allowed label (allowed: \(allowedKeys))", value: key,
-                allowed: allowedKeys.description))
+        if allowedKeys?.matches(key) == false {
+            let allowed = allowedKeys?.description ?? ""
+            violations.append(Violation(
+                path: path(), detail: "\(what()) selects on '\(key)', which is not an allowed label (allowed: \(allowed))", value: key,
+                allowed: allowed))
         }
-        return result
     }
 }

@@ -33,7 +33,9 @@ public struct ResourcesCheck: RuleCheck {
 
     /// Native resources Kubernetes lets a container use without a limit. A missing limit on any
     /// other resource (GPUs, hugepages, ...) means none may be used, not "unbounded".
-    static let overcommittable: Set<String> = ["cpu", "memory", "ephemeral-storage"]
+    static func isOvercommittable(_ name: String) -> Bool {
+        name == "cpu" || name == "memory" || name == "ephemeral-storage"
+    }
 
     public init() {}
 
@@ -112,8 +114,7 @@ public struct ResourcesCheck: RuleCheck {
         return bounds
     }
 
-    public func evaluate(_ subject: Subject) -> [Violation] {
-        var violations: [Violation] = []
+    public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         switch scope {
         case .container:
             func visit(_ container: borrowing Container) {
@@ -132,7 +133,6 @@ public struct ResourcesCheck: RuleCheck {
         case .pod:
             check(Amounts(pod: subject.pod), path: "/spec", container: nil, into: &violations)
         }
-        return violations
     }
 
     /// Effective requests and limits of one container or of the whole pod.
@@ -239,7 +239,7 @@ public struct ResourcesCheck: RuleCheck {
             podScope ? path : "\(path)/limits/\(JSONPointer.escape(name))"
         }
         func isUnbounded(_ name: String) -> Bool {
-            Self.overcommittable.contains(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
+            Self.isOvercommittable(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
         }
 
         for (name, bound) in max.requests {

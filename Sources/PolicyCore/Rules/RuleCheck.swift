@@ -10,8 +10,19 @@ public protocol RuleCheck: Sendable {
     /// when it cannot be used.
     init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext)
 
-    /// Every violation in the subject (not just the first), each with a JSON pointer into the pod.
-    func evaluate(_ subject: Subject) -> [Violation]
+    /// Appends every violation in the subject (not just the first), each with a JSON pointer
+    /// into the pod. Appending to the caller's buffer lets the evaluator reuse one array for
+    /// every rule instead of allocating one per rule.
+    func evaluate(_ subject: Subject, into violations: inout [Violation])
+}
+
+extension RuleCheck {
+    /// Every violation in the subject, in the order the check finds them.
+    public func evaluate(_ subject: Subject) -> [Violation] {
+        var violations: [Violation] = []
+        evaluate(subject, into: &violations)
+        return violations
+    }
 }
 
 

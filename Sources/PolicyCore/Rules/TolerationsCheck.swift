@@ -20,10 +20,11 @@ public struct TolerationPattern: Sendable, CustomStringConvertible {
     }
 
     public func matches(_ toleration: Toleration) -> Bool {
+        // Optional chaining tests the globs in place; `if let` would copy each one.
         if let wildcard, toleration.toleratesEverything != wildcard { return false }
-        if let key, !key.matches(toleration.key) { return false }
+        if key?.matches(toleration.key) == false { return false }
         if let op = `operator`, op != toleration.effectiveOperator { return false }
-        if let value, !value.matches(toleration.value) { return false }
+        if value?.matches(toleration.value) == false { return false }
         if let effect, effect != toleration.effect { return false }
         return true
     }
@@ -131,27 +132,43 @@ public struct TolerationsCheck: RuleCheck {
         return ok ? pattern : nil
     }
 
-    public func evaluate(_ subject: Subject) -> [Violation] {
+    public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
+        // Index loops throughout: a `for in` or `contains(where:)` copies every toleration and
+        // pattern (retaining each string) for every pod and rule.
         let tolerations = subject.pod.spec.tolerations
-        var violations: [Violation] = []
-        for taint in required where !tolerations.contains(where: { $0.tolerates(taint) }) {
+        for taintIndex in required.indices {
+            var tolerated = false
+            for index in tolerations.indices where tolerations[index].tolerates(required[taintIndex]) {
+                tolerated = true
+                break
+            }
+            if tolerated { continue }
             let present = tolerations.isEmpty ? "none" : tolerations.map(\.summary).joined(separator: ", ")
+            let taint = required[taintIndex].summary
             violations.append(Violation(
-                path: "/spec/tolerations", detail: "no toleration tolerates the required taint \(taint.summary) (tolerations: \(present))",
-                value: present, allowed: taint.summary))
+                path: "/spec/tolerations", detail: "no toleration tolerates the required taint \(taint) (tolerations: \(present))",
+                value: present, allowed: taint))
         }
-        for (index, toleration) in tolerations.enumerated() {
-            let path = "/spec/tolerations/\(index)"
-            if let allowed, !allowed.contains(where: { $0.matches(toleration) }) {
+        for index in tolerations.indices {
+            if let allowed, !Self.anyPattern(allowed, matches: tolerations[index]) {
                 let list = allowed.map(\.description).joined(separator: ", ")
+                let summary = tolerations[index].summary
                 violations.append(Violation(
-                    path: path, detail: "toleration \(toleration.summary) is not allowed (allowed: \(list))", value: toleration.summary, allowed: list))
+                    path: "/spec/tolerations/\(index)", detail: "toleration \(summary) is not allowed (allowed: \(list))", value: summary,
+                    allowed: list))
             }
-            if let pattern = forbidden.first(where: { $0.matches(toleration) }) {
+            for patternIndex in forbidden.indices where forbidden[patternIndex].matches(tolerations[index]) {
+                let summary = tolerations[index].summary
+                let pattern = forbidden[patternIndex].description
                 violations.append(Violation(
-                    path: path, detail: "toleration \(toleration.summary) is forbidden (matches \(pattern))", value: toleration.summary, allowed: nil))
+                    path: "/spec/tolerations/\(index)", detail: "toleration \(summary) is forbidden (matches \(pattern))", value: summary, allowed: nil))
+                break
             }
         }
-        return violations
+    }
+
+    private static func anyPattern(_ patterns: [TolerationPattern], matches toleration: Toleration) -> Bool {
+        for index in patterns.indices where patterns[index].matches(toleration) { return true }
+        return false
     }
 }
