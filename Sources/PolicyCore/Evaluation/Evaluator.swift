@@ -42,22 +42,27 @@ public struct Evaluator: Sendable {
             violations.removeAll(keepingCapacity: true)
             rule.evaluate(subject, into: &violations)
             guard !violations.isEmpty else { return }
-            record(violations, policy: policy, rule: rule, subject: subject, index: index, into: &findings)
+            record(&violations, policy: policy, rule: rule, subject: subject, index: index, into: &findings)
         }
     }
 
+    /// Turns the rule's violations into findings, moving each violation out of the buffer (and
+    /// leaving it empty) rather than copying it.
     private func record(
-        _ violations: borrowing [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int,
-        into findings: inout [Finding]
+        _ violations: inout [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int, into findings: inout [Finding]
     ) {
         let policyName = policy.name
         let ruleName = rule.name
-        let exception = activeExceptions.firstIndex { $0.covers(policy: policyName, rule: ruleName, subject: subject) }
-        for position in violations.indices {
-            findings.append(Finding(
-                policy: policy, rule: rule, exception: exception.map { activeExceptions[$0] }, violation: violations[position],
-                renderedMessage: rule.renderMessage(violations[position], subject: subject, policy: policyName),
-                subjectIndex: index, provenance: subject.provenance.layer(for: violations[position].path)))
+        let exception = activeExceptions.firstIndex { $0.covers(policy: policyName, rule: ruleName, subject: subject) }.map { activeExceptions[$0] }
+        // Reversed, so that popping from the end hands them over in the order found.
+        violations.reverse()
+        while let violation = violations.popLast() {
+            let rendered = rule.renderMessage(violation, subject: subject, policy: policyName)
+            let provenance = subject.provenance.layer(for: violation.path)
+            let finding = Finding(
+                policy: policy, rule: rule, exception: exception, violation: violation, renderedMessage: rendered, subjectIndex: index,
+                provenance: provenance)
+            findings.append(consume finding)
         }
     }
 

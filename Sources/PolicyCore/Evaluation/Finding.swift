@@ -64,7 +64,7 @@ extension Finding {
     /// A finding whose message is the violation's default message unless `renderedMessage` is
     /// given (a rule template), formatted only when read. Its status follows `exception`.
     init(
-        policy: Policy, rule: Rule, exception: PolicyException?, violation: borrowing Violation, renderedMessage: String?,
+        policy: Policy, rule: Rule, exception: PolicyException?, violation: consuming Violation, renderedMessage: String?,
         subjectIndex: Int, provenance: String?
     ) {
         self.policy = policy.name

@@ -75,11 +75,13 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Byte-wise prefix test; a memory comparison for native strings.
+    /// Byte-wise prefix test over native strings' own storage (no generic sequence walk).
     private static func utf8(_ text: String, startsWith prefix: String) -> Bool {
         let fast = text.utf8.withContiguousStorageIfAvailable { textBytes in
             prefix.utf8.withContiguousStorageIfAvailable { prefixBytes in
-                textBytes.count >= prefixBytes.count && UnsafeBufferPointer(rebasing: textBytes[..<prefixBytes.count]).elementsEqual(prefixBytes)
+                guard textBytes.count >= prefixBytes.count else { return false }
+                for index in 0..<prefixBytes.count where textBytes[index] != prefixBytes[index] { return false }
+                return true
             }
         }
         return (fast ?? nil) ?? text.utf8.starts(with: prefix.utf8)

@@ -118,7 +118,7 @@ public struct ResourcesCheck: RuleCheck {
         switch scope {
         case .container:
             func visit(_ container: borrowing Container) {
-                check(Amounts(container), path: container.pointer + "/resources", container: container.name, into: &violations)
+                check(Amounts(container), path: container.pointer, container: container.name, into: &violations)
             }
             switch containers {
             case .all:
@@ -227,16 +227,18 @@ public struct ResourcesCheck: RuleCheck {
         container.map { "container '\($0)'" } ?? "the pod"
     }
 
+    /// - Parameter path: the container's pointer (`/spec/containers/0`), or `/spec` for the pod;
+    ///   pointers below it are built only for a violation.
     private func check(_ amounts: Amounts, path: String, container: String?, into violations: inout [Violation]) {
         let podScope = container == nil
         func add(_ pointer: String, _ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
             violations.append(Violation(path: pointer, explain: detail, value: value, allowed: allowed, container: container))
         }
         func requestPath(_ name: String) -> String {
-            podScope ? path : "\(path)/\(amounts.isExplicitRequest(name) ? "requests" : "limits")/\(JSONPointer.escape(name))"
+            podScope ? path : "\(path)/resources/\(amounts.isExplicitRequest(name) ? "requests" : "limits")/\(JSONPointer.escape(name))"
         }
         func limitPath(_ name: String) -> String {
-            podScope ? path : "\(path)/limits/\(JSONPointer.escape(name))"
+            podScope ? path : "\(path)/resources/limits/\(JSONPointer.escape(name))"
         }
         func isUnbounded(_ name: String) -> Bool {
             Self.isOvercommittable(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
@@ -269,7 +271,7 @@ public struct ResourcesCheck: RuleCheck {
         for (list, name) in require {
             let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
             if !present {
-                add(podScope ? path : "\(path)/\(list)", "\(Self.label(container)) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
+                add(podScope ? path : "\(path)/resources/\(list)", "\(Self.label(container)) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
             }
         }
         if requestsWithinLimits {
