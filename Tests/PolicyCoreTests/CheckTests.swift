@@ -224,6 +224,27 @@ struct ImagesCheckTests {
         #expect(ImageReference("library/python:3.12")?.name == "docker.io/library/python")
         #expect(ImageReference("has space") == nil)
     }
+
+    /// Containers share their fields' storage; setting one must not reach other copies.
+    @Test("a container copy is an independent value, and setting the image parses it again")
+    func containerCopies() {
+        let original = Container(name: "main", image: "ghcr.io/acme/ml:1.0", kind: .initContainer, index: 2)
+        var changed = original
+        changed.image = "python"
+        changed.name = "renamed"
+        changed.restartPolicy = "Always"
+        #expect(original.name == "main")
+        #expect(original.image == "ghcr.io/acme/ml:1.0")
+        #expect(original.imageReference?.tag == "1.0")
+        #expect(!original.isSidecar)
+        #expect(changed.name == "renamed")
+        #expect(changed.imageReference?.name == "docker.io/library/python")
+        #expect(changed.imageReference?.effectiveTag == "latest")
+        #expect(changed.isSidecar)
+        #expect(changed.pointer == "/spec/initContainers/2")
+        changed.image = "bad image"
+        #expect(changed.imageReference == nil)
+    }
 }
 
 @Suite("assert check")

@@ -159,7 +159,27 @@ public struct Container: Sendable {
     ) {
         storage = Storage(Fields(
             name: name, image: image, imageReference: image.flatMap(ImageReference.init), resources: resources, restartPolicy: restartPolicy,
-            kind: kind, index: index, pointer: "/spec/\(kind.rawValue)/\(index)"))
+            kind: kind, index: index, pointer: Self.pointer(kind, index)))
+    }
+
+    /// Pointers of the first containers of each list, built once: decoding every pod would
+    /// otherwise format the same few strings again.
+    private static let commonPointers = commonPointers(.container)
+    private static let commonInitPointers = commonPointers(.initContainer)
+    private static let commonEphemeralPointers = commonPointers(.ephemeralContainer)
+
+    private static func commonPointers(_ kind: ContainerKind) -> [String] {
+        (0..<8).map { "/spec/\(kind.rawValue)/\($0)" }
+    }
+
+    private static func pointer(_ kind: ContainerKind, _ index: Int) -> String {
+        let common: [String]
+        switch kind {
+        case .container: common = commonPointers
+        case .initContainer: common = commonInitPointers
+        case .ephemeralContainer: common = commonEphemeralPointers
+        }
+        return common.indices.contains(index) ? common[index] : "/spec/\(kind.rawValue)/\(index)"
     }
 
     /// An init container that keeps running beside the app (Kubernetes native sidecar).
