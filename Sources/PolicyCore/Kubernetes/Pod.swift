@@ -99,10 +99,8 @@ public enum ContainerKind: String, Sendable {
 
 /// A container's identity, image and resources.
 ///
-/// The fields live in one shared, immutable storage object (swift-protobuf's storage-class
-/// pattern): every image and resources rule visits every container of every pod, and a plain
-/// struct would be copied, with each of its strings retained, at each visit. Setting a field
-/// gives the container storage of its own, so it is still a value.
+/// The fields live in ``SharedStorage``: every image and resources rule visits every container
+/// of every pod. Setting a field gives the container storage of its own, so it is still a value.
 public struct Container: Sendable {
     private struct Fields: Sendable {
         var name: String
@@ -115,17 +113,12 @@ public struct Container: Sendable {
         let pointer: String
     }
 
-    private final class Storage: Sendable {
-        let fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
-    private var storage: Storage
+    private var storage: SharedStorage<Fields>
 
     private mutating func update(_ change: (inout Fields) -> Void) {
         var fields = storage.fields
         change(&fields)
-        storage = Storage(fields)
+        storage = SharedStorage(fields)
     }
 
     public var name: String {
@@ -157,7 +150,7 @@ public struct Container: Sendable {
         name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
         restartPolicy: String? = nil, kind: ContainerKind = .container, index: Int = 0
     ) {
-        storage = Storage(Fields(
+        storage = SharedStorage(Fields(
             name: name, image: image, imageReference: image.flatMap(ImageReference.init), resources: resources, restartPolicy: restartPolicy,
             kind: kind, index: index, pointer: Self.pointer(kind, index)))
     }

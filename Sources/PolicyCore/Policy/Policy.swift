@@ -28,11 +28,10 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
 
 /// A loaded `Policy` document.
 ///
-/// Immutable once loaded. The fields live in one shared storage object (swift-protobuf's
-/// storage-class pattern): the evaluator hands policies and rules to checks for every subject,
-/// and copying a plain struct there would retain each of its fields every time.
+/// Immutable once loaded; the fields live in ``SharedStorage``, because the evaluator reads
+/// every policy and rule for every subject.
 public struct Policy: Sendable {
-    private final class Storage: Sendable {
+    private struct Fields: Sendable {
         let name: String
         let description: String?
         let action: Action
@@ -41,87 +40,70 @@ public struct Policy: Sendable {
         let exclude: MatchClause?
         let rules: [Rule]
         let file: String
-
-        init(name: String, description: String?, action: Action, severity: Severity, match: MatchClause?, exclude: MatchClause?, rules: [Rule], file: String) {
-            self.name = name
-            self.description = description
-            self.action = action
-            self.severity = severity
-            self.match = match
-            self.exclude = exclude
-            self.rules = rules
-            self.file = file
-        }
     }
 
-    private let storage: Storage
+    private let storage: SharedStorage<Fields>
 
-    public var name: String { storage.name }
-    public var description: String? { storage.description }
-    public var action: Action { storage.action }
-    public var severity: Severity { storage.severity }
-    public var match: MatchClause? { storage.match }
-    public var exclude: MatchClause? { storage.exclude }
-    public var rules: [Rule] { storage.rules }
+    public var name: String { storage.fields.name }
+    public var description: String? { storage.fields.description }
+    public var action: Action { storage.fields.action }
+    public var severity: Severity { storage.fields.severity }
+    public var match: MatchClause? { storage.fields.match }
+    public var exclude: MatchClause? { storage.fields.exclude }
+    public var rules: [Rule] { storage.fields.rules }
     /// The file it was loaded from.
-    public var file: String { storage.file }
+    public var file: String { storage.fields.file }
 
     public init(
         name: String, description: String? = nil, action: Action = .deny, severity: Severity = .medium, match: MatchClause? = nil,
         exclude: MatchClause? = nil, rules: [Rule], file: String = ""
     ) {
-        storage = Storage(name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file)
+        storage = SharedStorage(Fields(
+            name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file))
     }
 
     /// In scope: matches `match` (absent = everything) and does not match `exclude`.
     public func applies(to subject: Subject) -> Bool {
         // Optional chaining reads the clauses in place; `if let` would copy every field.
-        storage.match?.matches(subject) != false && storage.exclude?.matches(subject) != true
+        storage.fields.match?.matches(subject) != false && storage.fields.exclude?.matches(subject) != true
     }
 }
 
 /// One named rule: an optional `when`, one check, an optional message template.
 ///
-/// Immutable, with shared storage like ``Policy``: a copy is one reference.
+/// Immutable, with its fields in ``SharedStorage`` like ``Policy``.
 public struct Rule: Sendable {
-    private final class Storage: Sendable {
+    private struct Fields: Sendable {
         let name: String
         let when: Condition?
         let check: any RuleCheck
         let message: MessageTemplate?
-
-        init(name: String, when: Condition?, check: any RuleCheck, message: MessageTemplate?) {
-            self.name = name
-            self.when = when
-            self.check = check
-            self.message = message
-        }
     }
 
-    private let storage: Storage
+    private let storage: SharedStorage<Fields>
 
-    public var name: String { storage.name }
-    public var when: Condition? { storage.when }
-    public var check: any RuleCheck { storage.check }
-    public var message: MessageTemplate? { storage.message }
+    public var name: String { storage.fields.name }
+    public var when: Condition? { storage.fields.when }
+    public var check: any RuleCheck { storage.fields.check }
+    public var message: MessageTemplate? { storage.fields.message }
 
     public init(name: String, when: Condition? = nil, check: any RuleCheck, message: MessageTemplate? = nil) {
-        storage = Storage(name: name, when: when, check: check, message: message)
+        storage = SharedStorage(Fields(name: name, when: when, check: check, message: message))
     }
 
     /// Whether the rule's `when` (if any) holds; read in place.
     func isEnabled(for subject: Subject) -> Bool {
-        storage.when?.holds(for: subject) != false
+        storage.fields.when?.holds(for: subject) != false
     }
 
     /// Runs the check, reading it in place.
     func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        storage.check.evaluate(subject, into: &violations)
+        storage.fields.check.evaluate(subject, into: &violations)
     }
 
     /// The finding's message when the rule has a template.
     func renderMessage(_ violation: borrowing Violation, subject: Subject, policy: String) -> String? {
-        storage.message?.render(violation, subject: subject, policy: policy, rule: storage.name)
+        storage.fields.message?.render(violation, subject: subject, policy: policy, rule: storage.fields.name)
     }
 }
 
