@@ -62,6 +62,14 @@ latencies = []
 outcomes = {"ok": 0, "failed": 0}
 
 
+def record(ok, started):
+    """Counts one request of a well-behaved client, and its latency when it was served."""
+    with lock:
+        outcomes["ok" if ok else "failed"] += 1
+        if ok:
+            latencies.append(time.perf_counter() - started)
+
+
 def good_keepalive():
     s = None
     while not stop.is_set():
@@ -75,10 +83,7 @@ def good_keepalive():
         except Exception:
             ok = False
             s = None
-        with lock:
-            outcomes["ok" if ok else "failed"] += 1
-            if ok:
-                latencies.append(time.perf_counter() - started)
+        record(ok, started)
         time.sleep(0.01)
 
 
@@ -92,10 +97,7 @@ def good_new_connections():
                 ok = status == 200
         except Exception:
             ok = False
-        with lock:
-            outcomes["ok" if ok else "failed"] += 1
-            if ok:
-                latencies.append(time.perf_counter() - started)
+        record(ok, started)
         time.sleep(0.05)
 
 
