@@ -222,12 +222,13 @@ import Testing
         let pod = Pod()
         let first = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "06_wf_2.pb"), flyte: identity)
         let renumbered = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "09_wf_2.pb"), flyte: identity)
-        let finding = Finding(policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: "v100", path: "/spec/nodeSelector/gpu-type", subjectIndex: 0)
-        var reworded = finding
-        reworded.message = "k80"
+        func makeFinding(message: String, path: String) -> Finding {
+            Finding(policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: message, path: path, subjectIndex: 0)
+        }
+        let finding = makeFinding(message: "v100", path: "/spec/nodeSelector/gpu-type")
+        let reworded = makeFinding(message: "k80", path: "/spec/nodeSelector/gpu-type")
         #expect(Fingerprint.of(finding, subject: first) == Fingerprint.of(reworded, subject: renumbered))
-        var elsewhere = finding
-        elsewhere.path = "/spec/tolerations"
+        let elsewhere = makeFinding(message: "v100", path: "/spec/tolerations")
         #expect(Fingerprint.of(finding, subject: first) != Fingerprint.of(elsewhere, subject: first))
         #expect(Fingerprint.of(finding, subject: first).count == 32)
     }

@@ -1,43 +1,52 @@
 /// One violation of one rule by one subject, after exceptions.
+///
+/// A run can keep hundreds of thousands of findings, so everything but ``baselined`` sits in
+/// one shared box: the report's array holds a reference per finding, grows and sorts without
+/// copying strings, and a finding keeps its ``Violation`` rather than copies of its fields.
 public struct Finding: Sendable {
     public enum Status: String, Sendable {
         case fail, excepted
     }
 
-    public var policy: String
-    public var rule: String
-    public var action: Action
-    public var severity: Severity
-    public var status: Status
+    private struct Fields: Sendable {
+        let policy: String
+        let rule: String
+        let action: Action
+        let severity: Severity
+        let status: Status
+        let exception: String?
+        let exceptionReason: String?
+        /// The rule's rendered `message` template, or the message given outright.
+        let renderedMessage: String?
+        let violation: Violation
+        let subjectIndex: Int
+        let provenance: String?
+    }
+
+    private let storage: SharedStorage<Fields>
+
+    public var policy: String { storage.fields.policy }
+    public var rule: String { storage.fields.rule }
+    public var action: Action { storage.fields.action }
+    public var severity: Severity { storage.fields.severity }
+    public var status: Status { storage.fields.status }
     /// The covering exception, when `status` is `excepted`.
-    public var exception: String?
-    public var exceptionReason: String?
+    public var exception: String? { storage.fields.exception }
+    public var exceptionReason: String? { storage.fields.exceptionReason }
     /// The finding's message: the rule's `message` template filled in, else the check's
     /// explanation with the rule name and pointer (formatted when read).
     public var message: String {
-        get {
-            switch messageSource {
-            case .text(let text): text
-            case .explained(let explain): "\(rule): \(explain()) at \(path.isEmpty ? "/" : path)"
-            }
-        }
-        set { messageSource = .text(newValue) }
-    }
-    private var messageSource: MessageSource
-
-    /// A message given outright (or rendered from a template), or the violation's explanation
-    /// to format when the message is read.
-    private enum MessageSource: Sendable {
-        case text(String)
-        case explained(@Sendable () -> String)
+        if let rendered = storage.fields.renderedMessage { return rendered }
+        let path = storage.fields.violation.path
+        return "\(storage.fields.rule): \(storage.fields.violation.detail) at \(path.isEmpty ? "/" : path)"
     }
     /// JSON pointer into the resolved pod.
-    public var path: String
-    public var container: String?
+    public var path: String { storage.fields.violation.path }
+    public var container: String? { storage.fields.violation.container }
     /// Index of the subject in the report's subject list.
-    public var subjectIndex: Int
+    public var subjectIndex: Int { storage.fields.subjectIndex }
     /// The configuration layer that set the offending value, when known.
-    public var provenance: String?
+    public var provenance: String? { storage.fields.provenance }
     /// Recorded in the `--baseline` file: reported, but does not fail the run.
     public var baselined = false
 
@@ -45,18 +54,10 @@ public struct Finding: Sendable {
         policy: String, rule: String, action: Action, severity: Severity, status: Status, exception: String? = nil, exceptionReason: String? = nil,
         message: String, path: String, container: String? = nil, subjectIndex: Int, provenance: String? = nil
     ) {
-        self.policy = policy
-        self.rule = rule
-        self.action = action
-        self.severity = severity
-        self.status = status
-        self.exception = exception
-        self.exceptionReason = exceptionReason
-        self.messageSource = .text(message)
-        self.path = path
-        self.container = container
-        self.subjectIndex = subjectIndex
-        self.provenance = provenance
+        storage = SharedStorage(Fields(
+            policy: policy, rule: rule, action: action, severity: severity, status: status, exception: exception, exceptionReason: exceptionReason,
+            renderedMessage: message, violation: Violation(path: path, detail: message, container: container), subjectIndex: subjectIndex,
+            provenance: provenance))
     }
 }
 
@@ -67,18 +68,10 @@ extension Finding {
         policy: Policy, rule: Rule, exception: PolicyException?, violation: consuming Violation, renderedMessage: String?,
         subjectIndex: Int, provenance: String?
     ) {
-        self.policy = policy.name
-        self.rule = rule.name
-        self.action = policy.action
-        self.severity = policy.severity
-        self.status = exception == nil ? .fail : .excepted
-        self.exception = exception?.name
-        self.exceptionReason = exception?.reason
-        self.messageSource = renderedMessage.map(MessageSource.text) ?? .explained(violation.explain)
-        self.path = violation.path
-        self.container = violation.container
-        self.subjectIndex = subjectIndex
-        self.provenance = provenance
+        storage = SharedStorage(Fields(
+            policy: policy.name, rule: rule.name, action: policy.action, severity: policy.severity, status: exception == nil ? .fail : .excepted,
+            exception: exception?.name, exceptionReason: exception?.reason, renderedMessage: renderedMessage, violation: violation,
+            subjectIndex: subjectIndex, provenance: provenance))
     }
 }
 

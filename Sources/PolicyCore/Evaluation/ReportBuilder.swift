@@ -21,8 +21,9 @@ public struct ReportBuilder: Sendable {
     }
 
     /// Evaluates one subject and keeps it, without its JSON, for the report.
-    public mutating func add(_ subject: Subject) {
+    public mutating func add(_ subject: consuming Subject) {
         evaluator.evaluate(subject, index: subjects.count, into: &findings, outcomes: &outcomes)
+        // Taking the caller's subject (`consuming`) makes this a move, not a copy of its fields.
         var kept = subject
         kept.releaseJSON()
         subjects.append(kept)

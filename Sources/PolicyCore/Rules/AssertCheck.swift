@@ -109,12 +109,11 @@ public struct AssertCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        let path = self.path
         switch operation {
         case .exists:
             var matched = 0
             var missing: [String] = []
-            self.path.visit(in: subject, match: { _, _ in matched += 1 }, missing: { missing.append($0()) })
+            path.visit(in: subject, match: { _, _ in matched += 1 }, missing: { missing.append($0.pointer) })
             if matched == 0 {
                 violations.append(Violation(path: missing.first ?? "", detail: "\(path) must exist but is absent"))
             } else if requireAll {
@@ -123,20 +122,20 @@ public struct AssertCheck: RuleCheck {
         case .absent:
             var present: [(pointer: String, shown: String)] = []
             var anyMissing = false
-            self.path.visit(in: subject, match: { value, pointer in present.append((pointer(), Self.show(value))) }, missing: { _ in anyMissing = true })
+            path.visit(in: subject, match: { value, location in present.append((location.pointer, Self.show(value))) }, missing: { _ in anyMissing = true })
             if !requireAll, anyMissing || present.isEmpty { return }
             for (pointer, shown) in present { violations.append(Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown)) }
         default:
             var matched = 0
             var firstMissing: String?
             var failures: [(pointer: String, shown: String, why: String)] = []
-            self.path.visit(
+            path.visit(
                 in: subject,
-                match: { value, pointer in
+                match: { value, location in
                     matched += 1
-                    if let why = test(value) { failures.append((pointer(), Self.show(value), why)) }
+                    if let why = test(value) { failures.append((location.pointer, Self.show(value), why)) }
                 },
-                missing: { pointer in if firstMissing == nil { firstMissing = pointer() } })
+                missing: { location in if firstMissing == nil { firstMissing = location.pointer } })
             if matched == 0 {
                 if required { violations.append(Violation(path: firstMissing ?? "", detail: "\(path) is required but matched nothing")) }
                 return

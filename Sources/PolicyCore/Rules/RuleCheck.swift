@@ -31,17 +31,29 @@ extension RuleCheck {
 /// The explanation is kept as a recipe and formatted only when read: a run over many pods can
 /// find hundreds of thousands of violations, and most reports show a fraction of them (a
 /// summary, a baseline diff, the first few in a terminal).
+///
+/// Its fields live in one shared box, so the evaluator's buffer and the finding that takes a
+/// violation over move or copy it as one reference; a five-field struct was copied field by
+/// field (one retain per string) at every step.
 public struct Violation: Sendable {
+    private struct Fields: Sendable {
+        let path: String
+        let value: String?
+        let allowed: String?
+        let container: String?
+        let explain: @Sendable () -> String
+    }
+
+    private let storage: SharedStorage<Fields>
+
     /// JSON pointer into the resolved pod.
-    public var path: String
+    public var path: String { storage.fields.path }
     /// The offending value, for `{{value}}`.
-    public var value: String?
+    public var value: String? { storage.fields.value }
     /// What would have been accepted, for `{{allowed}}`.
-    public var allowed: String?
+    public var allowed: String? { storage.fields.allowed }
     /// The container concerned; `nil` for pod-level findings.
-    public var container: String?
-    /// Formats ``detail``.
-    let explain: @Sendable () -> String
+    public var container: String? { storage.fields.container }
 
     /// - Parameter detail: the default explanation, a sentence naming the offending value and
     ///   what was allowed; evaluated when ``detail`` is read.
@@ -49,23 +61,15 @@ public struct Violation: Sendable {
         path: String, detail: @autoclosure @escaping @Sendable () -> String, value: String? = nil, allowed: String? = nil,
         container: String? = nil
     ) {
-        self.path = path
-        self.explain = detail
-        self.value = value
-        self.allowed = allowed
-        self.container = container
+        self.init(path: path, explain: detail, value: value, allowed: allowed, container: container)
     }
 
     /// For helpers that take the explanation as an autoclosure themselves and pass it on
     /// unwrapped.
     init(path: String, explain: @escaping @Sendable () -> String, value: String?, allowed: String?, container: String?) {
-        self.path = path
-        self.explain = explain
-        self.value = value
-        self.allowed = allowed
-        self.container = container
+        storage = SharedStorage(Fields(path: path, value: value, allowed: allowed, container: container, explain: explain))
     }
 
     /// The default explanation.
-    public var detail: String { explain() }
+    public var detail: String { storage.fields.explain() }
 }

@@ -18,6 +18,8 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     public let text: String
     let root: Root
     let segments: [Segment]
+    /// The segments below the root, compiled for walking the pod's JSON.
+    private let jsonPath: JSONPath
 
     static let flyteFields = ["project", "domain", "workflow", "task", "node", "taskType", "interruptible"]
 
@@ -46,6 +48,13 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             throw ParseError(description: "a path starts with spec., metadata., pod. or flyte. (e.g. spec.containers[*].image)")
         }
         self.segments = segments
+        jsonPath = JSONPath(segments.map { segment in
+            switch segment {
+            case .key(let key): .member(key)
+            case .index(let index): .element(index)
+            case .wildcard: .everyChild
+            }
+        })
     }
 
     private static func tokenize(_ text: String) throws(ParseError) -> [Segment] {
@@ -128,72 +137,59 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Where a value was reached (or found missing): its pointer is formatted only when read,
+    /// because most values pass and a pointer string per visit would cost more than the test.
+    /// Valid during the callback that receives it.
+    struct Location {
+        fileprivate enum Place {
+            case json(JSONPathPosition)
+            case fixed(String)
+        }
+        fileprivate let place: Place
+
+        var pointer: String {
+            switch place {
+            case .json(let position): position.pointer
+            case .fixed(let text): text
+            }
+        }
+    }
+
     /// Calls `match` for every value the path reaches and `missing` for every branch that found
-    /// nothing, in document order. Pointers are built only when a callback asks for one: most
-    /// values pass, and a pointer string per visited level would cost more than the test.
-    func visit(in subject: Subject, match: (Value, () -> String) -> Void, missing: (() -> String) -> Void) {
+    /// nothing, in document order.
+    func visit(in subject: Subject, match: (Value, Location) -> Void, missing: (Location) -> Void) {
         switch root {
         case .flyte(let field):
-            let pointer = "flyte.\(field)"
-            guard let flyte = subject.flyte else { return missing { pointer } }
-            let value: JSONValue?
-            switch field {
-            case "project": value = flyte.project.map(JSONValue.string)
-            case "domain": value = flyte.domain.map(JSONValue.string)
-            case "workflow": value = flyte.workflow.map(JSONValue.string)
-            case "task": value = flyte.task.map(JSONValue.string)
-            case "node": value = flyte.node.map(JSONValue.string)
-            case "taskType": value = flyte.taskType.map(JSONValue.string)
-            default: value = flyte.interruptible.map(JSONValue.bool)
-            }
-            if let value { match(.context(value)) { pointer } } else { missing { pointer } }
-        case .metadata, .spec:
-            let start = root == .metadata ? subject.metadataNode : subject.specNode
-            let base = root == .metadata ? "/metadata" : "/spec"
-            guard let start else { return missing { base } }
-            var trail: [String] = []
-            trail.reserveCapacity(segments.count)
-            walk(start, base: base, depth: 0, trail: &trail, match: match, missing: missing)
+            let location = Location(place: .fixed("flyte.\(field)"))
+            guard let value = Self.flyteValue(field, of: subject) else { return missing(location) }
+            match(.context(value), location)
+        case .metadata:
+            walk(from: subject.metadataNode, base: "/metadata", match: match, missing: missing)
+        case .spec:
+            walk(from: subject.specNode, base: "/spec", match: match, missing: missing)
         }
     }
 
-    /// The pointer of a walk position: the root's pointer, then the unescaped tokens below it.
-    private static func pointer(_ base: String, _ trail: [String]) -> String {
-        base + JSONPointer(tokens: trail).description
+    /// The Flyte field, read in place (optional chaining) rather than through a copy of the
+    /// identity.
+    private static func flyteValue(_ field: String, of subject: Subject) -> JSONValue? {
+        switch field {
+        case "project": subject.flyte?.project.map(JSONValue.string)
+        case "domain": subject.flyte?.domain.map(JSONValue.string)
+        case "workflow": subject.flyte?.workflow.map(JSONValue.string)
+        case "task": subject.flyte?.task.map(JSONValue.string)
+        case "node": subject.flyte?.node.map(JSONValue.string)
+        case "taskType": subject.flyte?.taskType.map(JSONValue.string)
+        default: subject.flyte?.interruptible.map(JSONValue.bool)
+        }
     }
 
-    private func walk(
-        _ node: JSONNode, base: String, depth: Int, trail: inout [String], match: (Value, () -> String) -> Void, missing: (() -> String) -> Void
-    ) {
-        guard depth < segments.count else {
-            let current = trail
-            if node.isNull { missing { Self.pointer(base, current) } } else { match(.node(node)) { Self.pointer(base, current) } }
-            return
-        }
-        func descend(_ token: String, _ child: JSONNode?) {
-            trail.append(token)
-            if let child {
-                walk(child, base: base, depth: depth + 1, trail: &trail, match: match, missing: missing)
-            } else {
-                let current = trail
-                missing { Self.pointer(base, current) }
-            }
-            trail.removeLast()
-        }
-        switch segments[depth] {
-        case .key(let key):
-            descend(key, node[key])
-        case .index(let index):
-            descend(String(index), node[index])
-        case .wildcard:
-            if node.isArray {
-                node.forEachElement { index, child in descend(String(index), child) }
-            } else if node.isObject {
-                node.forEachMember { key, child in descend(key, child) }
-            } else {
-                let current = trail
-                missing { Self.pointer(base, current) }
-            }
+    /// Walks the path's JSON below `start`: a `null` at the end counts as missing, like an
+    /// absent field.
+    private func walk(from start: JSONNode?, base: String, match: (Value, Location) -> Void, missing: (Location) -> Void) {
+        guard let start else { return missing(Location(place: .fixed(base))) }
+        start.walk(jsonPath, pointerPrefix: base) { node, position in
+            if let node, !node.isNull { match(.node(node), Location(place: .json(position))) } else { missing(Location(place: .json(position))) }
         }
     }
 }
