@@ -36,21 +36,22 @@ public struct Evaluator: Sendable {
     func evaluate(_ subject: Subject, index: Int, into findings: inout [Finding], outcomes: inout RuleOutcomes) {
         // One buffer for every rule of the subject: checks append to it in place.
         var violations: [Violation] = []
-        policies.classifyRules(for: subject) { policy, rule, outcome in
+        policies.classifyRules(for: subject) { policy, ruleIndex, rule, outcome in
             outcomes.append(outcome)
             guard outcome == .evaluated else { return }
             violations.removeAll(keepingCapacity: true)
             rule.evaluate(subject, into: &violations)
             guard !violations.isEmpty else { return }
-            record(&violations, policy: policy, rule: rule, subject: subject, index: index, into: &findings)
+            record(&violations, policy: policy, ruleIndex: ruleIndex, rule: rule, subject: subject, index: index, into: &findings)
         }
     }
 
     /// Turns the rule's violations into findings, moving each violation out of the buffer (and
     /// leaving it empty) rather than copying it.
     private func record(
-        _ violations: inout [Violation], policy: Policy, rule: Rule, subject: Subject, index: Int, into findings: inout [Finding]
+        _ violations: inout [Violation], policy: Policy, ruleIndex: Int, rule: Rule, subject: Subject, index: Int, into findings: inout [Finding]
     ) {
+        let origin = policy.findingOrigin(ruleIndex)
         let policyName = policy.name
         let ruleName = rule.name
         let exception = activeExceptions.firstIndex { $0.covers(policy: policyName, rule: ruleName, subject: subject) }.map { activeExceptions[$0] }
@@ -58,10 +59,10 @@ public struct Evaluator: Sendable {
         violations.reverse()
         while let violation = violations.popLast() {
             let rendered = rule.renderMessage(violation, subject: subject, policy: policyName)
-            let provenance = subject.provenance.layer(for: violation.path)
+            // The pointer is joined only when there are layers to look it up in.
+            let provenance = subject.provenance.isEmpty ? nil : subject.provenance.layer(for: violation.path)
             let finding = Finding(
-                policy: policy, rule: rule, exception: exception, violation: violation, renderedMessage: rendered, subjectIndex: index,
-                provenance: provenance)
+                origin: origin, exception: exception, violation: violation, renderedMessage: rendered, subjectIndex: index, provenance: provenance)
             findings.append(consume finding)
         }
     }

@@ -1,77 +1,98 @@
 /// One violation of one rule by one subject, after exceptions.
 ///
-/// A run can keep hundreds of thousands of findings, so everything but ``baselined`` sits in
-/// one shared box: the report's array holds a reference per finding, grows and sorts without
-/// copying strings, and a finding keeps its ``Violation`` rather than copies of its fields.
+/// A run can keep hundreds of thousands of findings, so a finding is small and allocates
+/// nothing of its own in the common case: what its rule shares with every other finding of that
+/// rule (names, action, severity) is one reference made when the policy is loaded, its
+/// ``Violation`` is kept as is, and the rare parts (an exception, a rendered template, a
+/// provenance layer) sit in a box only when present.
 public struct Finding: Sendable {
     public enum Status: String, Sendable {
         case fail, excepted
     }
 
-    private struct Fields: Sendable {
+    /// What every finding of one rule shares.
+    struct Origin: Sendable {
         let policy: String
         let rule: String
         let action: Action
         let severity: Severity
-        let status: Status
+    }
+
+    /// What only some findings have.
+    private struct Extras: Sendable {
         let exception: String?
         let exceptionReason: String?
         /// The rule's rendered `message` template, or the message given outright.
         let renderedMessage: String?
-        let violation: Violation
-        let subjectIndex: Int
         let provenance: String?
     }
 
-    private let storage: SharedStorage<Fields>
+    private let origin: SharedStorage<Origin>
+    private let violation: Violation
+    private let extras: SharedStorage<Extras>?
+    /// Index of the subject in the report's subject list.
+    public let subjectIndex: Int
+    public let status: Status
+    /// Recorded in the `--baseline` file: reported, but does not fail the run.
+    public var baselined = false
 
-    public var policy: String { storage.fields.policy }
-    public var rule: String { storage.fields.rule }
-    public var action: Action { storage.fields.action }
-    public var severity: Severity { storage.fields.severity }
-    public var status: Status { storage.fields.status }
+    public var policy: String { origin.fields.policy }
+    public var rule: String { origin.fields.rule }
+    public var action: Action { origin.fields.action }
+    public var severity: Severity { origin.fields.severity }
     /// The covering exception, when `status` is `excepted`.
-    public var exception: String? { storage.fields.exception }
-    public var exceptionReason: String? { storage.fields.exceptionReason }
+    public var exception: String? { extras?.fields.exception }
+    public var exceptionReason: String? { extras?.fields.exceptionReason }
     /// The finding's message: the rule's `message` template filled in, else the check's
     /// explanation with the rule name and pointer (formatted when read).
     public var message: String {
-        if let rendered = storage.fields.renderedMessage { return rendered }
-        let path = storage.fields.violation.path
-        return "\(storage.fields.rule): \(storage.fields.violation.detail) at \(path.isEmpty ? "/" : path)"
+        if let rendered = extras?.fields.renderedMessage { return rendered }
+        let path = violation.path
+        return "\(origin.fields.rule): \(violation.detail) at \(path.isEmpty ? "/" : path)"
     }
     /// JSON pointer into the resolved pod.
-    public var path: String { storage.fields.violation.path }
-    public var container: String? { storage.fields.violation.container }
-    /// Index of the subject in the report's subject list.
-    public var subjectIndex: Int { storage.fields.subjectIndex }
+    public var path: String { violation.path }
+    public var container: String? { violation.container }
     /// The configuration layer that set the offending value, when known.
-    public var provenance: String? { storage.fields.provenance }
-    /// Recorded in the `--baseline` file: reported, but does not fail the run.
-    public var baselined = false
+    public var provenance: String? { extras?.fields.provenance }
 
     public init(
         policy: String, rule: String, action: Action, severity: Severity, status: Status, exception: String? = nil, exceptionReason: String? = nil,
         message: String, path: String, container: String? = nil, subjectIndex: Int, provenance: String? = nil
     ) {
-        storage = SharedStorage(Fields(
-            policy: policy, rule: rule, action: action, severity: severity, status: status, exception: exception, exceptionReason: exceptionReason,
-            renderedMessage: message, violation: Violation(path: path, detail: message, container: container), subjectIndex: subjectIndex,
-            provenance: provenance))
+        self.init(
+            origin: SharedStorage(Origin(policy: policy, rule: rule, action: action, severity: severity)),
+            violation: Violation(path: path, detail: message, container: container), status: status, exception: exception,
+            exceptionReason: exceptionReason, renderedMessage: message, subjectIndex: subjectIndex, provenance: provenance)
+    }
+
+    private init(
+        origin: SharedStorage<Origin>, violation: consuming Violation, status: Status, exception: String?, exceptionReason: String?,
+        renderedMessage: String?, subjectIndex: Int, provenance: String?
+    ) {
+        self.origin = origin
+        self.violation = violation
+        self.status = status
+        self.subjectIndex = subjectIndex
+        if exception != nil || exceptionReason != nil || renderedMessage != nil || provenance != nil {
+            extras = SharedStorage(Extras(exception: exception, exceptionReason: exceptionReason, renderedMessage: renderedMessage, provenance: provenance))
+        } else {
+            extras = nil
+        }
     }
 }
 
 extension Finding {
-    /// A finding whose message is the violation's default message unless `renderedMessage` is
-    /// given (a rule template), formatted only when read. Its status follows `exception`.
+    /// A finding of the rule `origin` stands for, whose message is the violation's default
+    /// message unless `renderedMessage` is given (a rule template), formatted only when read.
+    /// Its status follows `exception`.
     init(
-        policy: Policy, rule: Rule, exception: PolicyException?, violation: consuming Violation, renderedMessage: String?,
+        origin: SharedStorage<Origin>, exception: PolicyException?, violation: consuming Violation, renderedMessage: String?,
         subjectIndex: Int, provenance: String?
     ) {
-        storage = SharedStorage(Fields(
-            policy: policy.name, rule: rule.name, action: policy.action, severity: policy.severity, status: exception == nil ? .fail : .excepted,
-            exception: exception?.name, exceptionReason: exception?.reason, renderedMessage: renderedMessage, violation: violation,
-            subjectIndex: subjectIndex, provenance: provenance))
+        self.init(
+            origin: origin, violation: violation, status: exception == nil ? .fail : .excepted, exception: exception?.name,
+            exceptionReason: exception?.reason, renderedMessage: renderedMessage, subjectIndex: subjectIndex, provenance: provenance)
     }
 }
 

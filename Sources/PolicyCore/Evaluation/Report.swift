@@ -64,7 +64,7 @@ extension Report {
         var rebuilt = RuleOutcomes(policies: policies)
         rebuilt.reserveCapacity(subjects: subjects.count)
         for subject in subjects {
-            policies.classifyRules(for: subject) { _, _, outcome in rebuilt.append(outcome) }
+            policies.classifyRules(for: subject) { _, _, _, outcome in rebuilt.append(outcome) }
         }
         return rebuilt
     }

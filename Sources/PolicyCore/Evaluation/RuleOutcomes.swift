@@ -53,14 +53,14 @@ extension PolicySet {
     /// Decides what happens to each rule of the set for one subject, in set order. The evaluator
     /// and reports rebuilt by hand both go through here, so `match`, `exclude` and `when` mean
     /// the same everywhere.
-    func classifyRules(for subject: Subject, _ body: (_ policy: Policy, _ rule: Rule, RuleOutcomes.Outcome) -> Void) {
+    func classifyRules(for subject: Subject, _ body: (_ policy: Policy, _ ruleIndex: Int, _ rule: Rule, RuleOutcomes.Outcome) -> Void) {
         for policyIndex in policies.indices {
             let policy = policies[policyIndex]
             let applies = policy.applies(to: subject)
             let rules = policy.rules
             for ruleIndex in rules.indices {
                 let rule = rules[ruleIndex]
-                body(policy, rule, !applies ? .notApplicable : rule.isEnabled(for: subject) ? .evaluated : .skipped)
+                body(policy, ruleIndex, rule, !applies ? .notApplicable : rule.isEnabled(for: subject) ? .evaluated : .skipped)
             }
         }
     }

@@ -141,6 +141,9 @@ public struct Provenance: Sendable {
         self.layers = layers
     }
 
+    /// Whether no layer is recorded (plain Kubernetes subjects).
+    public var isEmpty: Bool { layers.isEmpty }
+
     public mutating func record(_ pointer: String, _ layer: String) {
         layers[pointer] = layer
     }

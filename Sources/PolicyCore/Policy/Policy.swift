@@ -40,6 +40,8 @@ public struct Policy: Sendable {
         let exclude: MatchClause?
         let rules: [Rule]
         let file: String
+        /// What the findings of each rule share, in rule order.
+        let findingOrigins: [SharedStorage<Finding.Origin>]
     }
 
     private let storage: SharedStorage<Fields>
@@ -58,8 +60,15 @@ public struct Policy: Sendable {
         name: String, description: String? = nil, action: Action = .deny, severity: Severity = .medium, match: MatchClause? = nil,
         exclude: MatchClause? = nil, rules: [Rule], file: String = ""
     ) {
+        let origins = rules.map { SharedStorage(Finding.Origin(policy: name, rule: $0.name, action: action, severity: severity)) }
         storage = SharedStorage(Fields(
-            name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file))
+            name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file,
+            findingOrigins: origins))
+    }
+
+    /// What the findings of the rule at `index` share, made once when the policy is built.
+    func findingOrigin(_ index: Int) -> SharedStorage<Finding.Origin> {
+        storage.fields.findingOrigins[index]
     }
 
     /// In scope: matches `match` (absent = everything) and does not match `exclude`.

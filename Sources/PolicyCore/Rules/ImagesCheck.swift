@@ -34,29 +34,29 @@ public struct ImagesCheck: RuleCheck {
         subject.pod.spec.forEachContainer { container in
             let name = container.name
             let pointer = container.pointer
-            func add(_ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
-                violations.append(Violation(path: pointer + "/image", explain: detail, value: value, allowed: allowed, container: name))
+            func add(_ explain: @escaping @Sendable () -> Violation.Explanation) {
+                violations.append(Violation(pointer: pointer, below: "/image", container: name, explain: explain))
             }
             guard let image = container.image, !image.isEmpty else {
-                add("container '\(name)' has no image", value: nil, allowed: nil)
+                add { Violation.Explanation("container '\(name)' has no image") }
                 return
             }
             // The parsed reference is read in place (optional chaining): binding it would copy
             // its five strings for every container and rule.
             guard let reference = container.imageReference?.name else {
-                add("container '\(name)' has the malformed image reference '\(image)'", value: image, allowed: nil)
+                add { Violation.Explanation("container '\(name)' has the malformed image reference '\(image)'", value: image) }
                 return
             }
             if allowedRegistries?.matchesPathOrParent(reference) == false {
                 let allowed = allowedRegistries?.description ?? ""
-                add("image \(image) is not from an approved registry (allowed: \(allowed))", value: image, allowed: allowed)
+                add { Violation.Explanation("image \(image) is not from an approved registry (allowed: \(allowed))", value: image, allowed: allowed) }
             }
             if forbiddenTags != nil, let tag = container.imageReference?.effectiveTag, forbiddenTags?.matches(tag) == true {
                 let implicit = container.imageReference?.tag == nil
-                add("image \(image) uses the forbidden tag '\(tag)'\(implicit ? " (no tag means latest)" : "")", value: tag, allowed: nil)
+                add { Violation.Explanation("image \(image) uses the forbidden tag '\(tag)'\(implicit ? " (no tag means latest)" : "")", value: tag) }
             }
             if requireDigest, container.imageReference?.digest == nil {
-                add("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>")
+                add { Violation.Explanation("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>") }
             }
         }
     }

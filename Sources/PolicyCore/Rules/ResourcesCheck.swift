@@ -228,17 +228,19 @@ public struct ResourcesCheck: RuleCheck {
     }
 
     /// - Parameter path: the container's pointer (`/spec/containers/0`), or `/spec` for the pod;
-    ///   pointers below it are built only for a violation.
+    ///   pointers below it are joined only when a report reads them.
     private func check(_ amounts: Amounts, path: String, container: String?, into violations: inout [Violation]) {
         let podScope = container == nil
-        func add(_ pointer: String, _ detail: @autoclosure @escaping @Sendable () -> String, value: String?, allowed: String?) {
-            violations.append(Violation(path: pointer, explain: detail, value: value, allowed: allowed, container: container))
+        /// Where a violation points below `path`: a list and a resource name (nothing for the pod).
+        typealias Place = (below: String, token: String?)
+        func add(_ place: Place, _ explain: @escaping @Sendable () -> Violation.Explanation) {
+            violations.append(Violation(pointer: path, below: place.below, token: place.token, container: container, explain: explain))
         }
-        func requestPath(_ name: String) -> String {
-            podScope ? path : "\(path)/resources/\(amounts.isExplicitRequest(name) ? "requests" : "limits")/\(JSONPointer.escape(name))"
+        func requestPath(_ name: String) -> Place {
+            podScope ? ("", nil) : (amounts.isExplicitRequest(name) ? "/resources/requests" : "/resources/limits", name)
         }
-        func limitPath(_ name: String) -> String {
-            podScope ? path : "\(path)/resources/limits/\(JSONPointer.escape(name))"
+        func limitPath(_ name: String) -> Place {
+            podScope ? ("", nil) : ("/resources/limits", name)
         }
         func isUnbounded(_ name: String) -> Bool {
             Self.isOvercommittable(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
@@ -246,48 +248,50 @@ public struct ResourcesCheck: RuleCheck {
 
         for (name, bound) in max.requests {
             if let value = amounts.request(name), value > bound {
-                add(requestPath(name), "\(Self.label(container)) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+                add(requestPath(name)) { .init("\(Self.label(container)) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)") }
             }
         }
         for (name, bound) in max.limits {
             if isUnbounded(name) {
-                add(limitPath(name), "\(Self.label(container)) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)")
+                add(limitPath(name)) { .init("\(Self.label(container)) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)") }
             } else if let value = amounts.limit(name), value > bound {
-                add(limitPath(name), "\(Self.label(container)) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)")
+                add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)") }
             }
         }
         for (name, bound) in min.requests {
             let value = amounts.request(name)
             if (value ?? .zero) < bound {
-                let shown = value?.description ?? "nothing"
-                add(requestPath(name), "\(Self.label(container)) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
+                add(requestPath(name)) {
+                    let shown = value?.description ?? "nothing"
+                    return .init("\(Self.label(container)) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
+                }
             }
         }
         for (name, bound) in min.limits {
             if let value = amounts.limit(name), value < bound {
-                add(limitPath(name), "\(Self.label(container)) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)")
+                add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)") }
             }
         }
         for (list, name) in require {
             let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
             if !present {
-                add(podScope ? path : "\(path)/resources/\(list)", "\(Self.label(container)) must set \(list).\(name)", value: nil, allowed: "\(list).\(name)")
+                add(podScope ? ("", nil) : ("/resources/\(list)", nil)) { .init("\(Self.label(container)) must set \(list).\(name)", allowed: "\(list).\(name)") }
             }
         }
         if requestsWithinLimits {
             for name in amounts.requestNames {
                 if let request = amounts.request(name), let limit = amounts.limit(name), request > limit {
-                    add(requestPath(name), "\(Self.label(container)) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)")
+                    add(requestPath(name)) { .init("\(Self.label(container)) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)") }
                 }
             }
         }
         for (name, ratio) in maxLimitRequestRatio {
             let request = amounts.request(name)
             if isUnbounded(name), request != nil {
-                add(limitPath(name), "\(Self.label(container)) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)")
+                add(limitPath(name)) { .init("\(Self.label(container)) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)") }
             } else if let limit = amounts.limit(name), let request {
                 if request.isZero || !limit.isAtMost(ratio, times: request) {
-                    add(limitPath(name), "\(Self.label(container)) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)")
+                    add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)") }
                 }
             }
         }

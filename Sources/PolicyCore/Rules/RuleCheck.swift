@@ -28,32 +28,59 @@ extension RuleCheck {
 
 /// One thing a check found wrong.
 ///
-/// The explanation is kept as a recipe and formatted only when read: a run over many pods can
-/// find hundreds of thousands of violations, and most reports show a fraction of them (a
-/// summary, a baseline diff, the first few in a terminal).
+/// Only what the evaluator needs at once is stored as text: the container and the pointer (as
+/// its parts). The words (the explanation, the offending value, what was allowed) are a recipe
+/// run when a report or a message template reads them: a run over many pods can find hundreds of
+/// thousands of violations, and most reports show a fraction of them (a summary, a baseline diff,
+/// the first few in a terminal).
 ///
-/// Its fields live in one shared box, so the evaluator's buffer and the finding that takes a
-/// violation over move or copy it as one reference; a five-field struct was copied field by
-/// field (one retain per string) at every step.
+/// The fields live in one shared box, so the evaluator's buffer and the finding that takes a
+/// violation over move or copy it as one reference.
 public struct Violation: Sendable {
+    /// The words of a violation.
+    public struct Explanation: Sendable {
+        /// A sentence naming the offending value and what was allowed.
+        public var detail: String
+        /// The offending value, for `{{value}}`.
+        public var value: String?
+        /// What would have been accepted, for `{{allowed}}`.
+        public var allowed: String?
+
+        public init(_ detail: String, value: String? = nil, allowed: String? = nil) {
+            self.detail = detail
+            self.value = value
+            self.allowed = allowed
+        }
+    }
+
     private struct Fields: Sendable {
-        let path: String
-        let value: String?
-        let allowed: String?
+        /// The pointer is `pointer + below + "/" + escaped(token)`: checks hand over the shared
+        /// pointer of a container and a constant suffix, and the joined string is made on read.
+        let pointer: String
+        let below: String
+        let token: String?
         let container: String?
-        let explain: @Sendable () -> String
+        let explain: @Sendable () -> Explanation
     }
 
     private let storage: SharedStorage<Fields>
 
     /// JSON pointer into the resolved pod.
-    public var path: String { storage.fields.path }
-    /// The offending value, for `{{value}}`.
-    public var value: String? { storage.fields.value }
-    /// What would have been accepted, for `{{allowed}}`.
-    public var allowed: String? { storage.fields.allowed }
+    public var path: String {
+        let fields = storage.fields
+        guard let token = fields.token else { return fields.below.isEmpty ? fields.pointer : fields.pointer + fields.below }
+        return fields.pointer + fields.below + "/" + JSONPointer.escape(token)
+    }
     /// The container concerned; `nil` for pod-level findings.
     public var container: String? { storage.fields.container }
+    /// The explanation, the offending value and what was allowed, formatted now.
+    public var explanation: Explanation { storage.fields.explain() }
+    /// The default explanation.
+    public var detail: String { explanation.detail }
+    /// The offending value, for `{{value}}`.
+    public var value: String? { explanation.value }
+    /// What would have been accepted, for `{{allowed}}`.
+    public var allowed: String? { explanation.allowed }
 
     /// - Parameter detail: the default explanation, a sentence naming the offending value and
     ///   what was allowed; evaluated when ``detail`` is read.
@@ -61,15 +88,14 @@ public struct Violation: Sendable {
         path: String, detail: @autoclosure @escaping @Sendable () -> String, value: String? = nil, allowed: String? = nil,
         container: String? = nil
     ) {
-        self.init(path: path, explain: detail, value: value, allowed: allowed, container: container)
+        self.init(pointer: path, container: container) { Explanation(detail(), value: value, allowed: allowed) }
     }
 
-    /// For helpers that take the explanation as an autoclosure themselves and pass it on
-    /// unwrapped.
-    init(path: String, explain: @escaping @Sendable () -> String, value: String?, allowed: String?, container: String?) {
-        storage = SharedStorage(Fields(path: path, value: value, allowed: allowed, container: container, explain: explain))
+    /// A violation at `pointer + below`, or at `pointer + below + "/" + token` (escaped) when a
+    /// token is given, whose words `explain` produces when read.
+    public init(
+        pointer: String, below: String = "", token: String? = nil, container: String?, explain: @escaping @Sendable () -> Explanation
+    ) {
+        storage = SharedStorage(Fields(pointer: pointer, below: below, token: token, container: container, explain: explain))
     }
-
-    /// The default explanation.
-    public var detail: String { storage.fields.explain() }
 }

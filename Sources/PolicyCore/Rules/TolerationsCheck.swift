@@ -134,7 +134,8 @@ public struct TolerationsCheck: RuleCheck {
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         // Index loops throughout: a `for in` or `contains(where:)` copies every toleration and
-        // pattern (retaining each string) for every pod and rule.
+        // pattern (retaining each string) for every pod and rule. Summaries and lists are
+        // formatted only when a violation is read.
         let tolerations = subject.pod.spec.tolerations
         for taintIndex in required.indices {
             var tolerated = false
@@ -143,25 +144,26 @@ public struct TolerationsCheck: RuleCheck {
                 break
             }
             if tolerated { continue }
-            let present = tolerations.isEmpty ? "none" : tolerations.map(\.summary).joined(separator: ", ")
-            let taint = required[taintIndex].summary
-            violations.append(Violation(
-                path: "/spec/tolerations", detail: "no toleration tolerates the required taint \(taint) (tolerations: \(present))",
-                value: present, allowed: taint))
+            let taint = required[taintIndex]
+            violations.append(Violation(pointer: "/spec/tolerations", container: nil) {
+                let present = tolerations.isEmpty ? "none" : tolerations.map(\.summary).joined(separator: ", ")
+                return .init("no toleration tolerates the required taint \(taint.summary) (tolerations: \(present))", value: present, allowed: taint.summary)
+            })
         }
         for index in tolerations.indices {
             if let allowed, !Self.anyPattern(allowed, matches: tolerations[index]) {
-                let list = allowed.map(\.description).joined(separator: ", ")
-                let summary = tolerations[index].summary
-                violations.append(Violation(
-                    path: "/spec/tolerations/\(index)", detail: "toleration \(summary) is not allowed (allowed: \(list))", value: summary,
-                    allowed: list))
+                let toleration = tolerations[index]
+                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil) {
+                    let list = allowed.map(\.description).joined(separator: ", ")
+                    return .init("toleration \(toleration.summary) is not allowed (allowed: \(list))", value: toleration.summary, allowed: list)
+                })
             }
             for patternIndex in forbidden.indices where forbidden[patternIndex].matches(tolerations[index]) {
-                let summary = tolerations[index].summary
-                let pattern = forbidden[patternIndex].description
-                violations.append(Violation(
-                    path: "/spec/tolerations/\(index)", detail: "toleration \(summary) is forbidden (matches \(pattern))", value: summary, allowed: nil))
+                let toleration = tolerations[index]
+                let pattern = forbidden[patternIndex]
+                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil) {
+                    .init("toleration \(toleration.summary) is forbidden (matches \(pattern.description))", value: toleration.summary)
+                })
                 break
             }
         }
