@@ -46,7 +46,8 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
         switch shape {
         case .any: return true
         case .literal(let literal): return text == literal
-        case .prefix(let prefix): return text.hasPrefix(prefix)
+        // Bytes, as in `matchesPathOrParent`: one rule for both, and no Unicode normalization.
+        case .prefix(let prefix): return Self.utf8(text, startsWith: prefix)
         case .general(let pattern): return Glob.match(pattern, Array(text.unicodeScalars.map(\.value)))
         }
     }

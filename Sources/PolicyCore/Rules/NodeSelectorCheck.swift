@@ -54,13 +54,17 @@ public struct NodeSelectorCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        let spec = subject.pod.spec
+        // The selector is read in place: a copy of the pod spec retains every list in it.
         let termsPath = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
         // A term without expressions selects no node, so it cannot be the way a pod gets placed.
-        let terms = (spec.requiredNodeSelectorTerms ?? []).enumerated().filter { !$0.element.matchExpressions.isEmpty }
+        let terms = subject.pod.spec.requiredNodeSelectorTerms.map { $0.enumerated().filter { !$0.element.matchExpressions.isEmpty } } ?? []
 
         for key in required {
-            let inSelector = spec.nodeSelector.contains { $0.key == key }
+            var inSelector = false
+            for index in subject.pod.spec.nodeSelector.indices where subject.pod.spec.nodeSelector[index].key == key {
+                inSelector = true
+                break
+            }
             let inEveryTerm = !terms.isEmpty && terms.allSatisfy { _, term in
                 term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
             }
@@ -74,15 +78,19 @@ public struct NodeSelectorCheck: RuleCheck {
         }
 
         // Pointers and descriptions are built only for a violation: most selectors pass.
-        for index in spec.nodeSelector.indices {
-            let (key, value) = spec.nodeSelector[index]
+        for index in subject.pod.spec.nodeSelector.indices {
+            let (key, value) = subject.pod.spec.nodeSelector[index]
             if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
                 let globs = allowed[rule].values.description
-                violations.append(Violation(
-                    path: "/spec/nodeSelector/\(JSONPointer.escape(key))", detail: "node selector \(key)=\(value) is not allowed (allowed: \(globs))",
-                    value: value, allowed: globs))
+                violations.append(Violation(pointer: "/spec/nodeSelector", token: key, container: nil) {
+                    .init("node selector \(key)=\(value) is not allowed (allowed: \(globs))", value: value, allowed: globs)
+                })
             }
-            keyViolations(key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
+            // Only when there are key rules: the description is captured for a message as soon as
+            // the call is made.
+            if forbidden != nil || allowedKeys != nil {
+                keyViolations(key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
+            }
         }
 
         for (termIndex, term) in terms {
