@@ -65,14 +65,21 @@ public struct Subject: Sendable {
 
     private static func requestedResources(_ pod: Pod) -> [String] {
         var names: [String] = []
+        // Index loops and insertion in order: this runs for every pod decoded, and iterating a
+        // list copies each entry, quantity text included.
         func add(_ list: ResourceList) {
-            for (name, quantity) in list where quantity.isPositive && !names.contains(name) { names.append(name) }
+            for index in list.entries.indices where list.entries[index].quantity.isPositive {
+                let name = list.entries[index].name
+                var position = 0
+                while position < names.count, names[position] < name { position += 1 }
+                if position == names.count || names[position] != name { names.insert(name, at: position) }
+            }
         }
         pod.spec.forEachContainer { container in
             add(container.resources.requests)
             add(container.resources.limits)
         }
-        return names.sorted()
+        return names
     }
 }
 
