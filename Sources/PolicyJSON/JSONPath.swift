@@ -131,22 +131,17 @@ fileprivate struct PathWalk {
 
     /// The prefix, then the first `length` tokens of the trail.
     func pointer(length: Int) -> String {
-        var bytes = Array(prefix.utf8)
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + 16 * length)
         for position in 0..<length {
-            bytes.append(0x2F)
+            text.append("/")
             switch trail[position] {
             case .name(let start, let count):
-                for byte in UnsafeBufferPointer(start: start, count: count) {
-                    switch byte {
-                    case 0x7E: bytes += [0x7E, 0x30]
-                    case 0x2F: bytes += [0x7E, 0x31]
-                    default: bytes.append(byte)
-                    }
-                }
+                text.append(JSONPointer.escape(String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)))
             case .index(let index):
-                bytes.append(contentsOf: String(index).utf8)
+                text.append(String(index))
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return text
     }
 }

@@ -3,12 +3,6 @@ import PolicyJSON
 /// A dotted path over a subject: `spec.containers[*].securityContext.privileged`,
 /// `metadata.labels['app.kubernetes.io/name']`, `flyte.workflow`. The `pod.` prefix is optional.
 public struct SubjectPath: Sendable, CustomStringConvertible {
-    enum Segment: Sendable, Equatable {
-        case key(String)
-        case index(Int)
-        case wildcard
-    }
-
     enum Root: Sendable, Equatable {
         case metadata
         case spec
@@ -17,8 +11,7 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
 
     public let text: String
     let root: Root
-    let segments: [Segment]
-    /// The segments below the root, compiled for walking the pod's JSON.
+    /// The steps below the root, compiled for walking the pod's JSON.
     private let jsonPath: JSONPath
 
     static let flyteFields = ["project", "domain", "workflow", "task", "node", "taskType", "interruptible"]
@@ -30,16 +23,16 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     public init(parsing text: String) throws(ParseError) {
         self.text = text
         var segments = try Self.tokenize(text)
-        if segments.first == .key("pod") { segments.removeFirst() }
+        if segments.first == .member("pod") { segments.removeFirst() }
         switch segments.first {
-        case .key("metadata"):
+        case .member("metadata"):
             root = .metadata
             segments.removeFirst()
-        case .key("spec"):
+        case .member("spec"):
             root = .spec
             segments.removeFirst()
-        case .key("flyte"):
-            guard segments.count == 2, case .key(let field) = segments[1], Self.flyteFields.contains(field) else {
+        case .member("flyte"):
+            guard segments.count == 2, case .member(let field) = segments[1], Self.flyteFields.contains(field) else {
                 throw ParseError(description: "a flyte path is flyte.FIELD with FIELD one of \(Self.flyteFields.joined(separator: ", "))")
             }
             root = .flyte(field)
@@ -47,26 +40,19 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         default:
             throw ParseError(description: "a path starts with spec., metadata., pod. or flyte. (e.g. spec.containers[*].image)")
         }
-        self.segments = segments
-        jsonPath = JSONPath(segments.map { segment in
-            switch segment {
-            case .key(let key): .member(key)
-            case .index(let index): .element(index)
-            case .wildcard: .everyChild
-            }
-        })
+        jsonPath = JSONPath(segments)
     }
 
-    private static func tokenize(_ text: String) throws(ParseError) -> [Segment] {
+    private static func tokenize(_ text: String) throws(ParseError) -> [JSONPath.Step] {
         let chars = Array(text)
-        var segments: [Segment] = []
+        var segments: [JSONPath.Step] = []
         var index = 0
         var current = ""
-        func flush() { if !current.isEmpty { segments.append(.key(current)); current = "" } }
+        func flush() { if !current.isEmpty { segments.append(.member(current)); current = "" } }
         while index < chars.count {
             let c = chars[index]
             if c == "." {
-                guard !current.isEmpty || segments.last.map({ $0 != .key("") }) == true, index + 1 < chars.count else {
+                guard !current.isEmpty || segments.last.map({ $0 != .member("") }) == true, index + 1 < chars.count else {
                     throw ParseError(description: "empty segment at offset \(index)")
                 }
                 flush()
@@ -76,11 +62,11 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
                 guard let close = chars[index...].firstIndex(of: "]") else { throw ParseError(description: "'[' at offset \(index) is not closed") }
                 let inner = String(chars[(index + 1)..<close])
                 if inner == "*" {
-                    segments.append(.wildcard)
+                    segments.append(.everyChild)
                 } else if let number = Int(inner), number >= 0 {
-                    segments.append(.index(number))
+                    segments.append(.element(number))
                 } else if inner.count >= 2, let quote = inner.first, quote == "'" || quote == "\"", inner.last == quote {
-                    segments.append(.key(String(inner.dropFirst().dropLast())))
+                    segments.append(.member(String(inner.dropFirst().dropLast())))
                 } else {
                     throw ParseError(description: "'[\(inner)]' at offset \(index) is not [*], [N] or ['key']")
                 }
