@@ -203,6 +203,33 @@ struct ImagesCheckTests {
         #expect(findings.allSatisfy { $0.path == "/spec/containers/0/image" && $0.container == "c" })
     }
 
+    /// The words are made when read, from the container the violation keeps: each problem must
+    /// still name the image, the offending value and what was allowed.
+    static let explanations: [(image: String?, check: String, detail: String, value: String?, allowed: String?)] = [
+        (nil, #"{"requireDigest": true}"#, "container 'c' has no image", nil, nil),
+        ("ghcr.io//ml", #"{"requireDigest": true}"#, "container 'c' has the malformed image reference 'ghcr.io//ml'", "ghcr.io//ml", nil),
+        ("quay.io/x/ml:1", #"{"allowedRegistries": ["ghcr.io/acme", "cr.flyte.org/*"]}"#,
+         "image quay.io/x/ml:1 is not from an approved registry (allowed: ghcr.io/acme, cr.flyte.org/*)", "quay.io/x/ml:1", "ghcr.io/acme, cr.flyte.org/*"),
+        ("nginx", #"{"forbiddenTags": ["latest"]}"#, "image nginx uses the forbidden tag 'latest' (no tag means latest)", "latest", nil),
+        ("nginx:dev-3", #"{"forbiddenTags": ["dev*"]}"#, "image nginx:dev-3 uses the forbidden tag 'dev-3'", "dev-3", nil),
+        ("ghcr.io/acme/ml:1.0", #"{"requireDigest": true}"#, "image ghcr.io/acme/ml:1.0 is not pinned by digest (@sha256:...)", "ghcr.io/acme/ml:1.0", "name@sha256:<digest>"),
+    ]
+
+    @Test(arguments: explanations)
+    func explanation(_ example: (image: String?, check: String, detail: String, value: String?, allowed: String?)) throws {
+        let image = example.image.map { #", "image": "\#($0)""# } ?? ""
+        let pod = #"{"spec": {"initContainers": [{"name": "setup", "image": "ghcr.io/acme/setup@sha256:00"}], "containers": [{"name": "c"\#(image)}]}}"#
+        let subject = try Fixtures.subject(pod)
+        let set = try Fixtures.policies(Fixtures.policy(rule: #""images": \#(example.check)"#))
+        let violations = try #require(set.policies.first?.rules.first).check.evaluate(subject)
+        try #require(violations.count == 1)
+        #expect(violations[0].path == "/spec/containers/0/image")
+        #expect(violations[0].container == "c")
+        #expect(violations[0].detail == example.detail)
+        #expect(violations[0].value == example.value)
+        #expect(violations[0].allowed == example.allowed)
+    }
+
     @Test("image references normalize like the container runtime")
     func references() {
         #expect(ImageReference("nginx")?.name == "docker.io/library/nginx")

@@ -204,14 +204,22 @@ public struct ResourceList: Sendable, Sequence {
     }
 
     public subscript(name: String) -> Quantity? {
-        get { entries.first { $0.name == name }?.quantity }
+        get { position(of: name).map { entries[$0].quantity } }
         set {
-            if let position = entries.firstIndex(where: { $0.name == name }) {
+            if let position = position(of: name) {
                 if let newValue { entries[position].quantity = newValue } else { entries.remove(at: position) }
             } else if let newValue {
                 entries.append((name, newValue))
             }
         }
+    }
+
+    /// Where `name` sits in ``entries``. An index loop compares each name in place: `first(where:)`
+    /// would copy every entry it passes (its name and its quantity's text), and every resources
+    /// rule looks names up for every container.
+    public func position(of name: String) -> Int? {
+        for index in entries.indices where entries[index].name == name { return index }
+        return nil
     }
 
     public var isEmpty: Bool { entries.isEmpty }

@@ -31,33 +31,66 @@ public struct ImagesCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        subject.pod.spec.forEachContainer { container in
-            let name = container.name
-            let pointer = container.pointer
-            func add(_ explain: @escaping @Sendable () -> Violation.Explanation) {
-                violations.append(Violation(pointer: pointer, below: "/image", container: name, explain: explain))
-            }
-            guard let image = container.image, !image.isEmpty else {
-                add { Violation.Explanation("container '\(name)' has no image") }
-                return
-            }
-            // The parsed reference is read in place (optional chaining): binding it would copy
-            // its five strings for every container and rule.
-            guard let reference = container.imageReference?.name else {
-                add { Violation.Explanation("container '\(name)' has the malformed image reference '\(image)'", value: image) }
-                return
-            }
-            if allowedRegistries?.matchesPathOrParent(reference) == false {
-                let allowed = allowedRegistries?.description ?? ""
-                add { Violation.Explanation("image \(image) is not from an approved registry (allowed: \(allowed))", value: image, allowed: allowed) }
-            }
-            if forbiddenTags != nil, let tag = container.imageReference?.effectiveTag, forbiddenTags?.matches(tag) == true {
-                let implicit = container.imageReference?.tag == nil
-                add { Violation.Explanation("image \(image) uses the forbidden tag '\(tag)'\(implicit ? " (no tag means latest)" : "")", value: tag) }
-            }
-            if requireDigest, container.imageReference?.digest == nil {
-                add { Violation.Explanation("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>") }
-            }
+        let spec = subject.pod.spec
+        for index in spec.initContainers.indices { check(spec.initContainers[index], into: &violations) }
+        for index in spec.containers.indices { check(spec.containers[index], into: &violations) }
+        for index in spec.ephemeralContainers.indices { check(spec.ephemeralContainers[index], into: &violations) }
+    }
+
+    private func check(_ container: borrowing Container, into violations: inout [Violation]) {
+        guard let image = container.image, !image.isEmpty else {
+            violations.append(Violation(ImageViolation(owner: copy container, problem: .missing)))
+            return
+        }
+        // The parsed reference is read in place (optional chaining): binding it would copy
+        // its five strings for every container and rule.
+        guard let reference = container.imageReference?.name else {
+            violations.append(Violation(ImageViolation(owner: copy container, problem: .malformed)))
+            return
+        }
+        if allowedRegistries?.matchesPathOrParent(reference) == false {
+            violations.append(Violation(ImageViolation(owner: copy container, problem: .registry(allowed: allowedRegistries?.description ?? ""))))
+        }
+        if forbiddenTags != nil, let tag = container.imageReference?.effectiveTag, forbiddenTags?.matches(tag) == true {
+            violations.append(Violation(ImageViolation(owner: copy container, problem: .forbiddenTag)))
+        }
+        if requireDigest, container.imageReference?.digest == nil {
+            violations.append(Violation(ImageViolation(owner: copy container, problem: .unpinned)))
+        }
+    }
+}
+
+/// An image violation: the container (whose pointer, name and image it reads when asked) and
+/// what is wrong. Three words, so it lives inside its ``Violation`` without an allocation; image
+/// rules are most of the findings of a typical run.
+private struct ImageViolation: ViolationRecipe {
+    enum Problem {
+        case missing, malformed, forbiddenTag, unpinned
+        /// Not from an approved registry; the rule's patterns, as quoted.
+        case registry(allowed: String)
+    }
+
+    let owner: Container
+    let problem: Problem
+
+    var path: String { owner.pointer + "/image" }
+    var container: String? { owner.name }
+
+    var explanation: Violation.Explanation {
+        let image = owner.image ?? ""
+        switch problem {
+        case .missing:
+            return .init("container '\(owner.name)' has no image")
+        case .malformed:
+            return .init("container '\(owner.name)' has the malformed image reference '\(image)'", value: image)
+        case .registry(let allowed):
+            return .init("image \(image) is not from an approved registry (allowed: \(allowed))", value: image, allowed: allowed)
+        case .forbiddenTag:
+            let tag = owner.imageReference?.effectiveTag ?? ""
+            let implicit = owner.imageReference?.tag == nil ? " (no tag means latest)" : ""
+            return .init("image \(image) uses the forbidden tag '\(tag)'\(implicit)", value: tag)
+        case .unpinned:
+            return .init("image \(image) is not pinned by digest (@sha256:...)", value: image, allowed: "name@sha256:<digest>")
         }
     }
 }

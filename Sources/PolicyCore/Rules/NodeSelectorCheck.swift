@@ -81,9 +81,9 @@ public struct NodeSelectorCheck: RuleCheck {
         for index in subject.pod.spec.nodeSelector.indices {
             let (key, value) = subject.pod.spec.nodeSelector[index]
             if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
-                let globs = allowed[rule].values.description
-                violations.append(Violation(pointer: "/spec/nodeSelector", token: key, container: nil) {
-                    .init("node selector \(key)=\(value) is not allowed (allowed: \(globs))", value: value, allowed: globs)
+                violations.append(Violation(pointer: "/spec/nodeSelector", token: key, container: nil, context: (key: key, value: value, globs: allowed[rule].values)) {
+                    let globs = $0.globs.description
+                    return .init("node selector \($0.key)=\($0.value) is not allowed (allowed: \(globs))", value: $0.value, allowed: globs)
                 })
             }
             // Only when there are key rules: the description is captured for a message as soon as

@@ -233,8 +233,8 @@ public struct ResourcesCheck: RuleCheck {
         let podScope = container == nil
         /// Where a violation points below `path`: a list and a resource name (nothing for the pod).
         typealias Place = (below: String, token: String?)
-        func add(_ place: Place, _ explain: @escaping @Sendable () -> Violation.Explanation) {
-            violations.append(Violation(pointer: path, below: place.below, token: place.token, container: container, explain: explain))
+        func add<Context: Sendable>(_ place: Place, _ context: Context, _ explain: @escaping @Sendable (Context) -> Violation.Explanation) {
+            violations.append(Violation(pointer: path, below: place.below, token: place.token, container: container, context: context, explain: explain))
         }
         func requestPath(_ name: String) -> Place {
             podScope ? ("", nil) : (amounts.isExplicitRequest(name) ? "/resources/requests" : "/resources/limits", name)
@@ -246,52 +246,69 @@ public struct ResourcesCheck: RuleCheck {
             Self.isOvercommittable(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
         }
 
+        // The words are recipes over what they name (see ``Violation``): they capture nothing.
         for (name, bound) in max.requests {
             if let value = amounts.request(name), value > bound {
-                add(requestPath(name)) { .init("\(Self.label(container)) requests \(value) of \(name), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)") }
+                add(requestPath(name), (who: container, name: name, value: value, bound: bound)) {
+                    .init("\(Self.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
+                }
             }
         }
         for (name, bound) in max.limits {
             if isUnbounded(name) {
-                add(limitPath(name)) { .init("\(Self.label(container)) has no \(name) limit (unbounded); the maximum is \(bound)", value: "unbounded", allowed: "<= \(bound)") }
+                add(limitPath(name), (who: container, name: name, bound: bound)) {
+                    .init("\(Self.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded", allowed: "<= \($0.bound)")
+                }
             } else if let value = amounts.limit(name), value > bound {
-                add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(value), above the maximum \(bound)", value: value.description, allowed: "<= \(bound)") }
+                add(limitPath(name), (who: container, name: name, value: value, bound: bound)) {
+                    .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
+                }
             }
         }
         for (name, bound) in min.requests {
             let value = amounts.request(name)
             if (value ?? .zero) < bound {
-                add(requestPath(name)) {
-                    let shown = value?.description ?? "nothing"
-                    return .init("\(Self.label(container)) requests \(shown) of \(name), below the minimum \(bound)", value: shown, allowed: ">= \(bound)")
+                add(requestPath(name), (who: container, name: name, value: value, bound: bound)) {
+                    let shown = $0.value?.description ?? "nothing"
+                    return .init("\(Self.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown, allowed: ">= \($0.bound)")
                 }
             }
         }
         for (name, bound) in min.limits {
             if let value = amounts.limit(name), value < bound {
-                add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(value), below the minimum \(bound)", value: value.description, allowed: ">= \(bound)") }
+                add(limitPath(name), (who: container, name: name, value: value, bound: bound)) {
+                    .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)", value: $0.value.description, allowed: ">= \($0.bound)")
+                }
             }
         }
         for (list, name) in require {
             let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
             if !present {
-                add(podScope ? ("", nil) : ("/resources/\(list)", nil)) { .init("\(Self.label(container)) must set \(list).\(name)", allowed: "\(list).\(name)") }
+                add(podScope ? ("", nil) : ("/resources/\(list)", nil), (who: container, list: list, name: name)) {
+                    .init("\(Self.label($0.who)) must set \($0.list).\($0.name)", allowed: "\($0.list).\($0.name)")
+                }
             }
         }
         if requestsWithinLimits {
             for name in amounts.requestNames {
                 if let request = amounts.request(name), let limit = amounts.limit(name), request > limit {
-                    add(requestPath(name)) { .init("\(Self.label(container)) requests \(request) of \(name), more than its limit \(limit)", value: request.description, allowed: "<= \(limit)") }
+                    add(requestPath(name), (who: container, name: name, request: request, limit: limit)) {
+                        .init("\(Self.label($0.who)) requests \($0.request) of \($0.name), more than its limit \($0.limit)", value: $0.request.description, allowed: "<= \($0.limit)")
+                    }
                 }
             }
         }
         for (name, ratio) in maxLimitRequestRatio {
             let request = amounts.request(name)
             if isUnbounded(name), request != nil {
-                add(limitPath(name)) { .init("\(Self.label(container)) has no \(name) limit, so its limit/request ratio is unbounded (maximum \(ratio))", value: "unbounded", allowed: "<= \(ratio)") }
+                add(limitPath(name), (who: container, name: name, ratio: ratio)) {
+                    .init("\(Self.label($0.who)) has no \($0.name) limit, so its limit/request ratio is unbounded (maximum \($0.ratio))", value: "unbounded", allowed: "<= \($0.ratio)")
+                }
             } else if let limit = amounts.limit(name), let request {
                 if request.isZero || !limit.isAtMost(ratio, times: request) {
-                    add(limitPath(name)) { .init("\(Self.label(container)) limits \(name) to \(limit) for a request of \(request), a ratio above \(ratio)", value: "\(limit)/\(request)", allowed: "<= \(ratio)") }
+                    add(limitPath(name), (who: container, name: name, request: request, limit: limit, ratio: ratio)) {
+                        .init("\(Self.label($0.who)) limits \($0.name) to \($0.limit) for a request of \($0.request), a ratio above \($0.ratio)", value: "\($0.limit)/\($0.request)", allowed: "<= \($0.ratio)")
+                    }
                 }
             }
         }

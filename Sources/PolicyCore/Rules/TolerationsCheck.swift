@@ -145,24 +145,21 @@ public struct TolerationsCheck: RuleCheck {
             }
             if tolerated { continue }
             let taint = required[taintIndex]
-            violations.append(Violation(pointer: "/spec/tolerations", container: nil) {
-                let present = tolerations.isEmpty ? "none" : tolerations.map(\.summary).joined(separator: ", ")
-                return .init("no toleration tolerates the required taint \(taint.summary) (tolerations: \(present))", value: present, allowed: taint.summary)
+            violations.append(Violation(pointer: "/spec/tolerations", container: nil, context: (taint: taint, tolerations: tolerations)) {
+                let present = $0.tolerations.isEmpty ? "none" : $0.tolerations.map(\.summary).joined(separator: ", ")
+                return .init("no toleration tolerates the required taint \($0.taint.summary) (tolerations: \(present))", value: present, allowed: $0.taint.summary)
             })
         }
         for index in tolerations.indices {
             if let allowed, !Self.anyPattern(allowed, matches: tolerations[index]) {
-                let toleration = tolerations[index]
-                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil) {
-                    let list = allowed.map(\.description).joined(separator: ", ")
-                    return .init("toleration \(toleration.summary) is not allowed (allowed: \(list))", value: toleration.summary, allowed: list)
+                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil, context: (toleration: tolerations[index], allowed: allowed)) {
+                    let list = $0.allowed.map(\.description).joined(separator: ", ")
+                    return .init("toleration \($0.toleration.summary) is not allowed (allowed: \(list))", value: $0.toleration.summary, allowed: list)
                 })
             }
             for patternIndex in forbidden.indices where forbidden[patternIndex].matches(tolerations[index]) {
-                let toleration = tolerations[index]
-                let pattern = forbidden[patternIndex]
-                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil) {
-                    .init("toleration \(toleration.summary) is forbidden (matches \(pattern.description))", value: toleration.summary)
+                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil, context: (toleration: tolerations[index], pattern: forbidden[patternIndex])) {
+                    .init("toleration \($0.toleration.summary) is forbidden (matches \($0.pattern.description))", value: $0.toleration.summary)
                 })
                 break
             }
