@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "PolicyServer", dependencies: ["COpenSSL", "CLinux", "PolicyCore", "PolicyIO", "PolicyJSON"]),
         .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
-        .target(name: "BenchSupport"),
+        .target(name: "BenchSupport", dependencies: ["CLinux"]),
         .executableTarget(name: "flyte-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),
         .executableTarget(name: "admission-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyIO", "PolicyJSON", "PolicyServer"]),
         .executableTarget(name: "policy-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyIO", "PolicyJSON"]),

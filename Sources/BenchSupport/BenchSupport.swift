@@ -1,3 +1,4 @@
+import CLinux
 import Dispatch
 
 /// A small deterministic generator (a 64-bit LCG), so every benchmark run sees the same input.
@@ -24,4 +25,10 @@ public func seconds(_ body: () throws -> Void) rethrows -> Double {
 /// Best of several runs, to keep the figure stable on a shared machine.
 public func best(_ runs: Int = 3, _ body: () -> Void) -> Double {
     (0..<runs).map { _ in seconds(body) }.min() ?? 0
+}
+
+/// Heap bytes in use (glibc's count of allocated chunks, headers included): what a run keeps
+/// alive is the difference around it.
+public func heapBytesInUse() -> Int {
+    Int(clinux_heap_bytes_in_use())
 }

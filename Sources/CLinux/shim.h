@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <malloc.h>
 
 /* epoll_event is packed on x86_64; Swift imports it, but reading the union field is clearer here. */
 static inline int clinux_epoll_event_fd(const struct epoll_event *event) {
@@ -34,4 +35,9 @@ static inline int clinux_epoll_mod(int epfd, int fd, uint32_t events) {
 extern int accept4(int fd, struct sockaddr *restrict addr, socklen_t *restrict addrlen, int flags);
 static inline int clinux_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+/* Bytes the allocator has handed out and not had back (benchmarks report what a run keeps). */
+static inline size_t clinux_heap_bytes_in_use(void) {
+    return mallinfo2().uordblks;
 }

@@ -236,7 +236,10 @@ let evaluator = Evaluator(policies: policySet, today: CalendarDay(year: 2026, mo
 // Every run's report is kept until the end: a `check` run exits with its report alive, so
 // tearing one down is no part of the pipeline.
 var reports: [Report] = []
+var reportBytes = Int.max
 let endToEnd = best {
+    let heapBefore = heapBytesInUse()
+    defer { reportBytes = min(reportBytes, heapBytesInUse() - heapBefore) }
     var builder = ReportBuilder(evaluator: evaluator)
     builder.reserveCapacity(pods.count)
     for pod in pods {
@@ -259,7 +262,8 @@ let output = """
       end to end:                \(String(format: "%8.1f", endToEnd * 1000)) ms  = \(String(format: "%.0f", Double(subjectCount) / endToEnd)) pods/s
       per (pod, rule):           \(String(format: "%8.3f", evaluateTime / evaluations * 1e6)) us  = \(String(format: "%.0f", evaluations / evaluateTime)) evaluations/s (one core)
       share in JSON parsing:     \(String(format: "%7.1f", parseTime / endToEnd * 100)) %
+      report kept in memory:     \(String(format: "%8.1f", Double(reportBytes) / 1e6)) MB  (\(reportBytes / max(subjectCount, 1)) bytes per pod)
       added on top of parsing:   \(String(format: "%7.1f", overhead * 100)) %  (target < 50 %)
-    RESULT pods=\(subjectCount) rules=\(ruleCount) parse_ms=\(String(format: "%.2f", parseTime * 1000)) decode_ms=\(String(format: "%.2f", decodeTime * 1000)) eval_ms=\(String(format: "%.2f", evaluateTime * 1000)) per_pod_us=\(String(format: "%.3f", endToEnd / Double(max(subjectCount, 1)) * 1e6)) findings=\(findingCount) sink=\(sink % 2)
+    RESULT pods=\(subjectCount) rules=\(ruleCount) parse_ms=\(String(format: "%.2f", parseTime * 1000)) decode_ms=\(String(format: "%.2f", decodeTime * 1000)) eval_ms=\(String(format: "%.2f", evaluateTime * 1000)) per_pod_us=\(String(format: "%.3f", endToEnd / Double(max(subjectCount, 1)) * 1e6)) findings=\(findingCount) report_bytes=\(reportBytes) sink=\(sink % 2)
     """
 print(output)

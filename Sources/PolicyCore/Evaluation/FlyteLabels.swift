@@ -48,7 +48,7 @@ public enum FlyteLabels {
     ///
     /// Workflow, task and node names come back sanitized; ``FlyteIdentity/namesAreLabelValues``
     /// tells match clauses to compare sanitized forms.
-    public static func identity(fromLabels labels: [String: String]) -> FlyteIdentity? {
+    public static func identity(fromLabels labels: StringMap) -> FlyteIdentity? {
         let markers = [executionID, workflowName, taskName, nodeID]
         guard markers.contains(where: { labels[$0] != nil }) else { return nil }
         var identity = FlyteIdentity(

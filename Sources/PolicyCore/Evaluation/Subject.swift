@@ -58,21 +58,19 @@ public struct Subject: Sendable {
         return pod.spec.containers.first
     }
 
-    /// Resource names that some container requests or limits with a quantity above zero, in
-    /// name order, computed once per subject because every `resources` match clause asks for
-    /// them. A pod names a handful, so a list beats hashing.
+    /// Resource names that some container requests or limits with a quantity above zero, in the
+    /// order the containers first name them, computed once per subject because every `resources`
+    /// match clause asks for them. A pod names a handful, so a list beats hashing.
     public private(set) var requestedResourceNames: [String]
 
     private static func requestedResources(_ pod: Pod) -> [String] {
         var names: [String] = []
-        // Index loops and insertion in order: this runs for every pod decoded, and iterating a
-        // list copies each entry, quantity text included.
+        names.reserveCapacity(4)
+        // Index loops: this runs for every pod decoded, and iterating a list copies each entry,
+        // quantity text included.
         func add(_ list: ResourceList) {
             for index in list.entries.indices where list.entries[index].quantity.isPositive {
-                let name = list.entries[index].name
-                var position = 0
-                while position < names.count, names[position] < name { position += 1 }
-                if position == names.count || names[position] != name { names.insert(name, at: position) }
+                if !names.contains(list.entries[index].name) { names.append(list.entries[index].name) }
             }
         }
         pod.spec.forEachContainer { container in

@@ -152,15 +152,8 @@ enum Decode {
         return result
     }
 
-    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [String: String] {
-        guard let node, !node.isNull else { return [:] }
-        try requireObject(node, pointer())
-        var result: [String: String] = [:]
-        result.reserveCapacity(node.count)
-        try node.forEachMember { (key, value) throws(PodDecodingError) in
-            result[key] = try string(value, "\(pointer())/\(JSONPointer.escape(key))")
-        }
-        return result
+    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> StringMap {
+        StringMap(uniqueEntries: try orderedStringMap(node, pointer()))
     }
 
     /// The elements of an array; `element` gets each one with its pointer (built on demand) and

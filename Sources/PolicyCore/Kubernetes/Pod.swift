@@ -27,10 +27,10 @@ extension PodSpec {
 public struct ObjectMeta: Sendable {
     public var name: String
     public var namespace: String?
-    public var labels: [String: String]
-    public var annotations: [String: String]
+    public var labels: StringMap
+    public var annotations: StringMap
 
-    public init(name: String = "", namespace: String? = nil, labels: [String: String] = [:], annotations: [String: String] = [:]) {
+    public init(name: String = "", namespace: String? = nil, labels: StringMap = [:], annotations: StringMap = [:]) {
         self.name = name
         self.namespace = namespace
         self.labels = labels

@@ -29,19 +29,20 @@ public struct MatchClause: Sendable {
     }
 
     public func matches(_ subject: Subject) -> Bool {
-        let flyte = subject.flyte
-        if !Self.field(projects, flyte?.project) { return false }
-        if !Self.field(domains, flyte?.domain) { return false }
-        let sanitized = flyte?.namesAreLabelValues == true
-        if !Self.field(workflows, flyte?.workflow, sanitized: sanitized) { return false }
-        if !Self.field(tasks, flyte?.task, sanitized: sanitized) { return false }
-        if !Self.field(nodes, flyte?.node, sanitized: sanitized) { return false }
-        if !Self.field(taskTypes, flyte?.taskType) { return false }
+        // `subject.flyte?` is read in place for each field: binding it would copy its seven
+        // strings for every rule of every subject.
+        if !Self.field(projects, subject.flyte?.project) { return false }
+        if !Self.field(domains, subject.flyte?.domain) { return false }
+        let sanitized = subject.flyte?.namesAreLabelValues == true
+        if !Self.field(workflows, subject.flyte?.workflow, sanitized: sanitized) { return false }
+        if !Self.field(tasks, subject.flyte?.task, sanitized: sanitized) { return false }
+        if !Self.field(nodes, subject.flyte?.node, sanitized: sanitized) { return false }
+        if !Self.field(taskTypes, subject.flyte?.taskType) { return false }
         if !Self.field(namespaces, subject.namespace) { return false }
         if let labels, !Self.map(labels, subject.pod.metadata.labels) { return false }
         if let annotations, !Self.map(annotations, subject.pod.metadata.annotations) { return false }
         if let interruptible {
-            guard let actual = flyte?.interruptible, actual == interruptible else { return false }
+            guard let actual = subject.flyte?.interruptible, actual == interruptible else { return false }
         }
         if let resources {
             let requested = subject.requestedResourceNames
@@ -50,13 +51,14 @@ public struct MatchClause: Sendable {
         return true
     }
 
-    private static func field(_ globs: GlobList?, _ value: String?, sanitized: Bool = false) -> Bool {
+    /// `value` is read only when the clause names the field: most clauses name one or two.
+    private static func field(_ globs: GlobList?, _ value: @autoclosure () -> String?, sanitized: Bool = false) -> Bool {
         guard let globs else { return true }
-        guard let value else { return false }
+        guard let value = value() else { return false }
         return sanitized ? globs.matchesLabelValue(value) : globs.matches(value)
     }
 
-    private static func map(_ wanted: [(key: String, value: Glob)], _ actual: [String: String]) -> Bool {
+    private static func map(_ wanted: [(key: String, value: Glob)], _ actual: StringMap) -> Bool {
         wanted.allSatisfy { key, glob in actual[key].map(glob.matches) ?? false }
     }
 }
