@@ -74,9 +74,11 @@ public struct Evaluator: Sendable {
         var pending = subjects
         var builder = ReportBuilder(evaluator: self)
         builder.reserveCapacity(pending.count)
-        for index in pending.indices {
-            builder.add(pending[index])
-            pending[index].releaseJSON()
+        // Popping from the end moves each subject out instead of copying it (a copy retains
+        // every field); reversing first keeps the report in input order.
+        pending.reverse()
+        while let subject = pending.popLast() {
+            builder.add(subject)
         }
         return builder.finish()
     }

@@ -24,9 +24,8 @@ public struct ReportBuilder: Sendable {
     public mutating func add(_ subject: consuming Subject) {
         evaluator.evaluate(subject, index: subjects.count, into: &findings, outcomes: &outcomes)
         // Taking the caller's subject (`consuming`) makes this a move, not a copy of its fields.
-        var kept = subject
-        kept.releaseJSON()
-        subjects.append(kept)
+        subject.releaseJSON()
+        subjects.append(subject)
     }
 
     /// The report over every subject added, with the evaluator's notices.
