@@ -222,6 +222,12 @@ public struct ResourceList: Sendable, Sequence {
         return nil
     }
 
+    /// The quantity of `name` in nano-units, read in place: comparing against a bound needs no
+    /// copy of the quantity (and of its text).
+    public func nanos(of name: String) -> Int128? {
+        position(of: name).map { entries[$0].quantity.nanos }
+    }
+
     public var isEmpty: Bool { entries.isEmpty }
     public var names: [String] { entries.map(\.name) }
 

@@ -138,48 +138,69 @@ public struct ResourcesCheck: RuleCheck {
     /// Effective requests and limits of one container or of the whole pod.
     ///
     /// A container's amounts are read straight from its lists (a request defaults to the limit,
-    /// as Kubernetes does), so checking a container builds nothing; the pod's are summed once.
+    /// as Kubernetes does), so checking a container builds nothing and holds one reference; the
+    /// pod's are summed once.
     struct Amounts {
-        private var container: ResourceRequirements?
-        private var podRequests: [String: Quantity] = [:]
-        private var podLimits: [String: Quantity] = [:]
-        /// Names whose limit is missing on some counted container (pod scope).
-        private var unboundedLimits: Set<String> = []
+        private let container: Container?
+        private let pod: PodTotals?
+
+        /// The pod's sums, by resource name.
+        private struct PodTotals {
+            var requests: [String: Quantity] = [:]
+            var limits: [String: Quantity] = [:]
+            /// Names whose limit is missing on some counted container.
+            var unboundedLimits: Set<String> = []
+        }
 
         init(_ container: borrowing Container) {
-            self.container = container.resources
+            self.container = copy container
+            self.pod = nil
         }
 
         func request(_ name: String) -> Quantity? {
-            guard let container else { return podRequests[name] }
-            return container.requests[name] ?? container.limits[name]
+            guard let container else { return pod?.requests[name] }
+            return container.resources.requests[name] ?? container.resources.limits[name]
         }
 
         func limit(_ name: String) -> Quantity? {
-            guard let container else { return podLimits[name] }
-            return container.limits[name]
+            guard let container else { return pod?.limits[name] }
+            return container.resources.limits[name]
+        }
+
+        /// ``request(_:)`` and ``limit(_:)`` in nano-units, for comparisons: every rule compares
+        /// every container's amounts, and only a violation needs the quantity itself.
+        func requestNanos(_ name: String) -> Int128? {
+            guard let container else { return pod?.requests[name]?.nanos }
+            return container.resources.requests.nanos(of: name) ?? container.resources.limits.nanos(of: name)
+        }
+
+        func limitNanos(_ name: String) -> Int128? {
+            guard let container else { return pod?.limits[name]?.nanos }
+            return container.resources.limits.nanos(of: name)
         }
 
         /// Whether the request is written (not defaulted from the limit), for better paths.
         func isExplicitRequest(_ name: String) -> Bool {
             guard let container else { return true }
-            return container.requests[name] != nil
+            return container.resources.requests.position(of: name) != nil
         }
 
         func isUnboundedLimit(_ name: String) -> Bool {
-            unboundedLimits.contains(name)
+            pod?.unboundedLimits.contains(name) ?? false
         }
 
         /// Every resource with a request, in name order.
         var requestNames: [String] {
-            guard let container else { return podRequests.keys.sorted() }
-            return Set(container.requests.names + container.limits.names).sorted()
+            guard let container else { return pod?.requests.keys.sorted() ?? [] }
+            return Set(container.resources.requests.names + container.resources.limits.names).sorted()
         }
 
         /// Kubernetes' pod request: max(sum of app containers and sidecars, largest init
         /// container plus the sidecars started before it) plus overhead. Limits add up the same
         /// way, and a counted container without a limit leaves the pod unbounded.
         init(pod: Pod) {
+            container = nil
+            var totals = PodTotals()
             let spec = pod.spec
             let parts = spec.containers.map(Amounts.init)
             let initParts = spec.initContainers.map { ($0.isSidecar, Amounts($0)) }
@@ -211,14 +232,15 @@ public struct ResourcesCheck: RuleCheck {
                     }
                     let total = Swift.max(sum, initMax) + (spec.overhead[name] ?? .zero)
                     if isRequest {
-                        podRequests[name] = total
+                        totals.requests[name] = total
                     } else if missing {
-                        unboundedLimits.insert(name)
+                        totals.unboundedLimits.insert(name)
                     } else {
-                        podLimits[name] = total
+                        totals.limits[name] = total
                     }
                 }
             }
+            self.pod = totals
         }
     }
 
@@ -243,40 +265,44 @@ public struct ResourcesCheck: RuleCheck {
             podScope ? ("", nil) : ("/resources/limits", name)
         }
         func isUnbounded(_ name: String) -> Bool {
-            Self.isOvercommittable(name) && (amounts.limit(name) == nil || amounts.isUnboundedLimit(name))
+            Self.isOvercommittable(name) && (amounts.limitNanos(name) == nil || amounts.isUnboundedLimit(name))
         }
 
-        // The words are recipes over what they name (see ``Violation``): they capture nothing.
-        for (name, bound) in max.requests {
-            if let value = amounts.request(name), value > bound {
-                add(requestPath(name), (who: container, name: name, value: value, bound: bound)) {
+        // Bounds are compared in nano-units, by index (a `for (name, bound) in` loop copies each
+        // entry); the words are recipes over what they name (see ``Violation``) and capture nothing.
+        for index in max.requests.indices {
+            let name = max.requests[index].name
+            if let value = amounts.requestNanos(name), value > max.requests[index].quantity.nanos {
+                add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: max.requests[index].quantity)) {
                     .init("\(Self.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
                 }
             }
         }
-        for (name, bound) in max.limits {
+        for index in max.limits.indices {
+            let name = max.limits[index].name
             if isUnbounded(name) {
-                add(limitPath(name), (who: container, name: name, bound: bound)) {
+                add(limitPath(name), (who: container, name: name, bound: max.limits[index].quantity)) {
                     .init("\(Self.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded", allowed: "<= \($0.bound)")
                 }
-            } else if let value = amounts.limit(name), value > bound {
-                add(limitPath(name), (who: container, name: name, value: value, bound: bound)) {
+            } else if let value = amounts.limitNanos(name), value > max.limits[index].quantity.nanos {
+                add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: max.limits[index].quantity)) {
                     .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
                 }
             }
         }
-        for (name, bound) in min.requests {
-            let value = amounts.request(name)
-            if (value ?? .zero) < bound {
-                add(requestPath(name), (who: container, name: name, value: value, bound: bound)) {
+        for index in min.requests.indices {
+            let name = min.requests[index].name
+            if amounts.requestNanos(name) ?? 0 < min.requests[index].quantity.nanos {
+                add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: min.requests[index].quantity)) {
                     let shown = $0.value?.description ?? "nothing"
                     return .init("\(Self.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown, allowed: ">= \($0.bound)")
                 }
             }
         }
-        for (name, bound) in min.limits {
-            if let value = amounts.limit(name), value < bound {
-                add(limitPath(name), (who: container, name: name, value: value, bound: bound)) {
+        for index in min.limits.indices {
+            let name = min.limits[index].name
+            if let value = amounts.limitNanos(name), value < min.limits[index].quantity.nanos {
+                add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: min.limits[index].quantity)) {
                     .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)", value: $0.value.description, allowed: ">= \($0.bound)")
                 }
             }
