@@ -162,6 +162,35 @@ struct ResourcesCheckTests {
         #expect(findings.map(\.path) == paths)
     }
 
+    /// The words are made when read: each names the amount as written, the bound and who.
+    static let explanations: [(check: String, detail: String, value: String?, allowed: String?)] = [
+        (#"{"max": {"limits": {"memory": "8Gi"}}}"#, "container 'primary' limits memory to 16Gi, above the maximum 8Gi", "16Gi", "<= 8Gi"),
+        (#"{"max": {"requests": {"cpu": "3"}}}"#, "container 'fetch' requests 6 of cpu, above the maximum 3", "6", "<= 3"),
+        (#"{"initContainers": false, "max": {"limits": {"cpu": "8"}}, "containers": ["primary"]}"#, "", nil, nil),
+        (#"{"containers": ["proxy"], "max": {"limits": {"cpu": "8"}}}"#, "container 'proxy' has no cpu limit (unbounded); the maximum is 8", "unbounded", "<= 8"),
+        (#"{"containers": ["sidecar"], "min": {"requests": {"cpu": "200m"}}}"#, "container 'sidecar' requests 100m of cpu, below the minimum 200m", "100m", ">= 200m"),
+        (#"{"containers": ["sidecar"], "min": {"requests": {"ephemeral-storage": "1Gi"}}}"#, "container 'sidecar' requests nothing of ephemeral-storage, below the minimum 1Gi", "nothing", ">= 1Gi"),
+        (#"{"containers": ["sidecar"], "min": {"limits": {"memory": "1Gi"}}}"#, "container 'sidecar' limits memory to 256Mi, below the minimum 1Gi", "256Mi", ">= 1Gi"),
+        (#"{"containers": ["proxy"], "require": ["limits.cpu"]}"#, "container 'proxy' must set limits.cpu", nil, "limits.cpu"),
+        (#"{"containers": ["primary"], "maxLimitRequestRatio": {"memory": 1.5}}"#, "container 'primary' limits memory to 16Gi for a request of 8Gi, a ratio above 1.5", "16Gi/8Gi", "<= 1.5"),
+        (#"{"scope": "pod", "max": {"requests": {"cpu": "6"}}}"#, "the pod requests 6250m of cpu, above the maximum 6", "6250m", "<= 6"),
+    ]
+
+    @Test(arguments: explanations)
+    func explanation(_ example: (check: String, detail: String, value: String?, allowed: String?)) throws {
+        let subject = try Fixtures.subject(Self.pod)
+        let set = try Fixtures.policies(Fixtures.policy(rule: #""resources": \#(example.check)"#))
+        let violations = try #require(set.policies.first?.rules.first).check.evaluate(subject)
+        guard !example.detail.isEmpty else {
+            #expect(violations.isEmpty)
+            return
+        }
+        try #require(violations.count == 1)
+        #expect(violations[0].detail == example.detail)
+        #expect(violations[0].value == example.value)
+        #expect(violations[0].allowed == example.allowed)
+    }
+
     @Test("requests within limits")
     func withinLimits() throws {
         let pod = #"{"spec": {"containers": [{"name": "c", "resources": {"requests": {"cpu": "2"}, "limits": {"cpu": "1500m"}}}]}}"#
