@@ -3,19 +3,44 @@
 /// Flyte fields never match a subject that has no Flyte identity, so a policy scoped to
 /// `projects: ["ml-*"]` does not apply to a plain Deployment.
 public struct MatchClause: Sendable {
-    public var projects: GlobList?
-    public var domains: GlobList?
-    public var workflows: GlobList?
-    public var tasks: GlobList?
-    public var nodes: GlobList?
-    public var taskTypes: GlobList?
-    public var namespaces: GlobList?
-    public var labels: [(key: String, value: Glob)]?
-    public var annotations: [(key: String, value: Glob)]?
-    public var interruptible: Bool?
-    public var resources: [String]?
+    /// What a clause lists; `nil` fields match everything.
+    public struct Fields: Sendable {
+        public var projects: GlobList?
+        public var domains: GlobList?
+        public var workflows: GlobList?
+        public var tasks: GlobList?
+        public var nodes: GlobList?
+        public var taskTypes: GlobList?
+        public var namespaces: GlobList?
+        public var labels: [(key: String, value: Glob)]?
+        public var annotations: [(key: String, value: Glob)]?
+        public var interruptible: Bool?
+        public var resources: [String]?
 
-    public init() {}
+        public init() {}
+    }
+
+    /// The fields behind one reference: the evaluator tests the clauses of every policy and rule
+    /// against every subject, and a call on a clause that a policy holds copies the clause, which
+    /// for a plain struct retains each of its lists.
+    private let storage: SharedStorage<Fields>
+
+    public init(_ fields: Fields = Fields()) {
+        storage = SharedStorage(fields)
+    }
+
+    public var fields: Fields { storage.fields }
+    public var projects: GlobList? { storage.fields.projects }
+    public var domains: GlobList? { storage.fields.domains }
+    public var workflows: GlobList? { storage.fields.workflows }
+    public var tasks: GlobList? { storage.fields.tasks }
+    public var nodes: GlobList? { storage.fields.nodes }
+    public var taskTypes: GlobList? { storage.fields.taskTypes }
+    public var namespaces: GlobList? { storage.fields.namespaces }
+    public var labels: [(key: String, value: Glob)]? { storage.fields.labels }
+    public var annotations: [(key: String, value: Glob)]? { storage.fields.annotations }
+    public var interruptible: Bool? { storage.fields.interruptible }
+    public var resources: [String]? { storage.fields.resources }
 
     /// The field names this clause reads, as policy authors write them.
     public static let fieldNames = [
@@ -29,22 +54,22 @@ public struct MatchClause: Sendable {
     }
 
     public func matches(_ subject: Subject) -> Bool {
-        // `subject.flyte?` is read in place for each field: binding it would copy its seven
-        // strings for every rule of every subject.
-        if !Self.field(projects, subject.flyte?.project) { return false }
-        if !Self.field(domains, subject.flyte?.domain) { return false }
+        // Fields are read in place (`storage.fields.x`): binding the fields or `subject.flyte`
+        // would copy every list or string in them for every rule of every subject.
+        if !Self.field(storage.fields.projects, subject.flyte?.project) { return false }
+        if !Self.field(storage.fields.domains, subject.flyte?.domain) { return false }
         let sanitized = subject.flyte?.namesAreLabelValues == true
-        if !Self.field(workflows, subject.flyte?.workflow, sanitized: sanitized) { return false }
-        if !Self.field(tasks, subject.flyte?.task, sanitized: sanitized) { return false }
-        if !Self.field(nodes, subject.flyte?.node, sanitized: sanitized) { return false }
-        if !Self.field(taskTypes, subject.flyte?.taskType) { return false }
-        if !Self.field(namespaces, subject.namespace) { return false }
-        if let labels, !Self.map(labels, subject.pod.metadata.labels) { return false }
-        if let annotations, !Self.map(annotations, subject.pod.metadata.annotations) { return false }
-        if let interruptible {
+        if !Self.field(storage.fields.workflows, subject.flyte?.workflow, sanitized: sanitized) { return false }
+        if !Self.field(storage.fields.tasks, subject.flyte?.task, sanitized: sanitized) { return false }
+        if !Self.field(storage.fields.nodes, subject.flyte?.node, sanitized: sanitized) { return false }
+        if !Self.field(storage.fields.taskTypes, subject.flyte?.taskType) { return false }
+        if !Self.field(storage.fields.namespaces, subject.namespace) { return false }
+        if let labels = storage.fields.labels, !Self.map(labels, subject.pod.metadata.labels) { return false }
+        if let annotations = storage.fields.annotations, !Self.map(annotations, subject.pod.metadata.annotations) { return false }
+        if let interruptible = storage.fields.interruptible {
             guard let actual = subject.flyte?.interruptible, actual == interruptible else { return false }
         }
-        if let resources {
+        if let resources = storage.fields.resources {
             let requested = subject.requestedResourceNames
             guard resources.contains(where: requested.contains) else { return false }
         }

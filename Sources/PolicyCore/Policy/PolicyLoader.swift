@@ -199,7 +199,7 @@ public enum PolicyLoader {
         let fields = MatchClause.fieldNames + (allowAssert ? ["assert"] : [])
         guard let reader = ObjectReader(node, at: pointer, allowed: fields, what: what, context: &context) else { return nil }
         let before = context.errors.count
-        var clause = MatchClause()
+        var clause = MatchClause.Fields()
         clause.projects = reader.globList("projects", context: &context)
         clause.domains = reader.globList("domains", context: &context)
         clause.workflows = reader.globList("workflows", context: &context)
@@ -219,7 +219,7 @@ public enum PolicyLoader {
             }
         }
         guard context.errors.count == before else { return nil }
-        return Condition(clause: clause, asserts: asserts)
+        return Condition(clause: MatchClause(clause), asserts: asserts)
     }
 
     private static func readException(_ document: ObjectReader, context: inout LoadContext) -> PolicyException? {
