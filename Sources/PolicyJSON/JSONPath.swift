@@ -61,13 +61,30 @@ extension JSONNode {
 }
 
 /// Where a walk stands, for its callback: the JSON pointer is formatted only when read. It
-/// borrows the walk's state, so it is valid during the callback only.
+/// borrows the walk's trail of tokens, so it is valid during the callback only.
+///
+/// It holds only the trail and the prefix (no reference to the path or the document), so
+/// handing one to the callback for every position reached retains nothing.
 public struct JSONPathPosition {
-    fileprivate let walk: PathWalk
+    fileprivate let trail: UnsafeMutableBufferPointer<PathToken>
+    fileprivate let prefix: String
     fileprivate let length: Int
 
-    /// The JSON pointer of the position, after the walk's prefix.
-    public var pointer: String { walk.pointer(length: length) }
+    /// The JSON pointer of the position: the prefix, then the first `length` tokens of the trail.
+    public var pointer: String {
+        var text = prefix
+        text.reserveCapacity(prefix.utf8.count + 16 * length)
+        for position in 0..<length {
+            text.append("/")
+            switch trail[position] {
+            case .name(let start, let count):
+                text.append(JSONPointer.escape(String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)))
+            case .index(let index):
+                text.append(String(index))
+            }
+        }
+        return text
+    }
 }
 
 /// One token of a walk position, borrowed from the path or the document: nothing to retain.
@@ -86,7 +103,7 @@ fileprivate struct PathWalk {
 
     func visit(_ node: UnsafeMutablePointer<json_t>, depth: Int, _ body: (JSONNode?, JSONPathPosition) -> Void) {
         guard depth < path.steps.count else {
-            body(JSONNode(document: document, raw: node), JSONPathPosition(walk: self, length: depth))
+            body(JSONNode(document: document, raw: node), position(depth))
             return
         }
         switch path.steps[depth] {
@@ -120,28 +137,16 @@ fileprivate struct PathWalk {
                     iterator = json_object_iter_next(node, current)
                 }
             default:
-                body(nil, JSONPathPosition(walk: self, length: depth))
+                body(nil, position(depth))
             }
         }
     }
 
     private func descend(_ child: UnsafeMutablePointer<json_t>?, depth: Int, _ body: (JSONNode?, JSONPathPosition) -> Void) {
-        if let child { visit(child, depth: depth + 1, body) } else { body(nil, JSONPathPosition(walk: self, length: depth + 1)) }
+        if let child { visit(child, depth: depth + 1, body) } else { body(nil, position(depth + 1)) }
     }
 
-    /// The prefix, then the first `length` tokens of the trail.
-    func pointer(length: Int) -> String {
-        var text = prefix
-        text.reserveCapacity(prefix.utf8.count + 16 * length)
-        for position in 0..<length {
-            text.append("/")
-            switch trail[position] {
-            case .name(let start, let count):
-                text.append(JSONPointer.escape(String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)))
-            case .index(let index):
-                text.append(String(index))
-            }
-        }
-        return text
+    private func position(_ length: Int) -> JSONPathPosition {
+        JSONPathPosition(trail: trail, prefix: prefix, length: length)
     }
 }
