@@ -52,11 +52,18 @@ public struct JSONNode: @unchecked Sendable {
 
     /// The string, when this is a string (jansson strings may hold NUL; they are kept).
     public var string: String? {
+        withStringBytes { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The string, when this is a string, taken from `vocabulary` when it is one of its words.
+    public func string(using vocabulary: StringVocabulary) -> String? {
+        withStringBytes(vocabulary.string)
+    }
+
+    private func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         guard cjansson_typeof(raw) == JSON_STRING, let chars = json_string_value(raw) else { return nil }
         let length = json_string_length(raw)
-        return chars.withMemoryRebound(to: UInt8.self, capacity: length) {
-            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-        }
+        return chars.withMemoryRebound(to: UInt8.self, capacity: length) { body(UnsafeBufferPointer(start: $0, count: length)) }
     }
 
     /// The integer, when this is an integer.
@@ -148,15 +155,16 @@ public struct JSONNode: @unchecked Sendable {
     }
 
     /// Calls `body` with each member of an object in document order, without collecting them
-    /// first; nothing for anything else.
-    public func forEachMember<E: Error>(_ body: (String, JSONNode) throws(E) -> Void) throws(E) {
+    /// first; nothing for anything else. Names that are words of `keys` come from it.
+    public func forEachMember<E: Error>(keys: StringVocabulary? = nil, _ body: (String, JSONNode) throws(E) -> Void) throws(E) {
         guard cjansson_typeof(raw) == JSON_OBJECT else { return }
         var iterator = json_object_iter(raw)
         while let current = iterator {
             if let keyChars = json_object_iter_key(current), let value = json_object_iter_value(current) {
                 let length = json_object_iter_key_len(current)
                 let key = keyChars.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    let bytes = UnsafeBufferPointer(start: $0, count: length)
+                    return keys?.string(bytes) ?? String(decoding: bytes, as: UTF8.self)
                 }
                 try body(key, JSONNode(document: document, raw: value))
             }

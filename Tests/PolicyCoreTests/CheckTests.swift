@@ -262,6 +262,11 @@ struct ImagesCheckTests {
     @Test("image references normalize like the container runtime")
     func references() {
         #expect(ImageReference("nginx")?.name == "docker.io/library/nginx")
+        #expect(ImageReference("nginx")?.registry == "docker.io")
+        #expect(ImageReference("nginx")?.repository == "library/nginx")
+        #expect(ImageReference("ghcr.io/acme/team/ml:1@sha256:ab")?.repository == "acme/team/ml")
+        #expect(ImageReference("ghcr.io/acme/team/ml:1@sha256:ab")?.tag == "1")
+        #expect(ImageReference("ghcr.io/acme/team/ml:1@sha256:ab")?.digest == "sha256:ab")
         #expect(ImageReference("envoyproxy/envoy:v1.29")?.name == "docker.io/envoyproxy/envoy")
         #expect(ImageReference("localhost:5000/a/b:1")?.registry == "localhost:5000")
         #expect(ImageReference("ghcr.io/acme/ml")?.effectiveTag == "latest")

@@ -127,12 +127,27 @@ extension Container {
 
 /// Typed reads with the pointer of every failure.
 enum Decode {
+    /// Words real pods repeat: resource names, toleration operators and effects, well-known
+    /// taint and node label keys, restart policies, the labels propeller puts on every Flyte pod.
+    /// Decoding takes them from here instead of making each one again (see ``StringVocabulary``).
+    static let words = StringVocabulary([
+        "cpu", "memory", "ephemeral-storage", "storage", "nvidia.com/gpu", "amd.com/gpu", "google.com/tpu", "hugepages-2Mi", "hugepages-1Gi",
+        "Equal", "Exists", "NoSchedule", "PreferNoSchedule", "NoExecute",
+        "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable",
+        "node.kubernetes.io/memory-pressure", "node.kubernetes.io/disk-pressure", "node.kubernetes.io/pid-pressure",
+        "node.kubernetes.io/network-unavailable", "node.kubernetes.io/instance-type", "kubernetes.io/arch", "kubernetes.io/os",
+        "topology.kubernetes.io/zone", "topology.kubernetes.io/region", "amd64", "arm64", "linux",
+        "Always", "OnFailure", "Never", "true", "false",
+        FlyteLabels.project, FlyteLabels.domain, FlyteLabels.workflowName, FlyteLabels.executionID, FlyteLabels.taskName, FlyteLabels.nodeID,
+        FlyteLabels.interruptible, "shard-key", "cluster-autoscaler.kubernetes.io/safe-to-evict",
+    ])
+
     static func requireObject(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) {
         guard node.isObject else { throw PodDecodingError(pointer: pointer(), reason: "expected an object, found \(node.kind.phrase)") }
     }
 
     static func string(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String {
-        guard let text = node.string else { throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)") }
+        guard let text = node.string(using: words) else { throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)") }
         return text
     }
 
@@ -146,7 +161,7 @@ enum Decode {
         try requireObject(node, pointer())
         var result: [(key: String, value: String)] = []
         result.reserveCapacity(node.count)
-        try node.forEachMember { (key, value) throws(PodDecodingError) in
+        try node.forEachMember(keys: words) { (key, value) throws(PodDecodingError) in
             result.append((key, try string(value, "\(pointer())/\(JSONPointer.escape(key))")))
         }
         return result
@@ -180,14 +195,15 @@ enum Decode {
         try requireObject(node, pointer())
         var entries: [(name: String, quantity: Quantity)] = []
         entries.reserveCapacity(node.count)
-        try node.forEachMember { (name, value) throws(PodDecodingError) in
-            guard value.string != nil || value.number != nil else {
+        try node.forEachMember(keys: words) { (name, value) throws(PodDecodingError) in
+            let text = value.string
+            guard text != nil || value.number != nil else {
                 throw PodDecodingError(
                     pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: "expected a quantity (string or number), found \(value.kind.phrase)")
             }
             let quantity: Quantity
             do throws(QuantityError) {
-                if let text = value.string { quantity = try Quantity(parsing: text) } else { quantity = try Quantity(jsonNumber: value.number ?? 0) }
+                if let text { quantity = try Quantity(parsing: text) } else { quantity = try Quantity(jsonNumber: value.number ?? 0) }
             } catch {
                 throw PodDecodingError(pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: error.description)
             }
