@@ -53,6 +53,8 @@ import Testing
         ("\"today\": \"2026-11-25\"", "\"todya\": \"2026-11-25\"", "/spec/todya: unknown key 'todya' in a PolicyTest spec (did you mean 'today'?)"),
         ("\"result\": \"pass\"", "\"result\": \"passes\"", "/result: unknown result 'passes'; expected one of: pass, fail, excepted"),
         ("\"policies\": [", "\"policies\": [\"/nonexistent/policy.json\", ", "/nonexistent/policy.json"),
+        ("\"cases\": [", "\"cases\": [], \"more-cases\": [", "/spec/cases: expected a non-empty array of cases"),
+        ("\"expect\": [", "\"expect\": {\"policy\": \"gpu-node-pools\"}, \"more\": [", "/spec/cases/0/expect: expected a non-empty array of expectations"),
     ])
     func brokenSuitesExitTwo(original: String, replacement: String, expected: String) throws {
         let suite = try Self.editedSuite { text in

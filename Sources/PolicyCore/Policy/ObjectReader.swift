@@ -51,6 +51,23 @@ public struct ObjectReader {
         return flag
     }
 
+    /// The elements of the non-empty array under `key`, each read by `read` at its own pointer
+    /// (elements it cannot read are left out, with their problems recorded by `read`). A missing
+    /// key, another type or an empty array is recorded as "expected `what`".
+    public func nonEmptyList<T>(
+        _ key: String, what: String, context: inout LoadContext, _ read: (JSONNode, JSONPointerText, inout LoadContext) -> T?
+    ) -> [T] {
+        guard let (value, path) = child(key), value.isArray, value.count > 0 else {
+            context.fail(pointer.child(key), "expected \(what)")
+            return []
+        }
+        var items: [T] = []
+        value.forEachElement { index, element in
+            if let item = read(element, path.child(index), &context) { items.append(item) }
+        }
+        return items
+    }
+
     public func stringList(_ key: String, nonEmpty: Bool = false, context: inout LoadContext) -> [String]? {
         guard let (value, path) = child(key) else { return nil }
         return Self.stringList(value, at: path, nonEmpty: nonEmpty, context: &context)

@@ -46,14 +46,7 @@ public struct PolicyTestSuite: Sendable {
             today = CalendarDay(text)
             if today == nil { context.fail(specPath.child("today"), "'\(text)' is not a date; write YYYY-MM-DD") }
         }
-        var cases: [PolicyTestCase] = []
-        if let (casesNode, casesPath) = spec.child("cases"), casesNode.isArray, casesNode.count > 0 {
-            for (index, caseNode) in casesNode.elements.enumerated() {
-                if let testCase = PolicyTestCase.read(caseNode, at: casesPath.child(String(index)), context: &context) { cases.append(testCase) }
-            }
-        } else {
-            context.fail(specPath.child("cases"), "expected a non-empty array of cases")
-        }
+        let cases = spec.nonEmptyList("cases", what: "a non-empty array of cases", context: &context, PolicyTestCase.read)
         var seen = Set<String>()
         for (index, testCase) in cases.enumerated() where !seen.insert(testCase.name).inserted {
             context.fail(specPath.child("cases").child(String(index)).child("name"), "duplicate case name '\(testCase.name)'")
@@ -104,14 +97,8 @@ public struct PolicyTestCase: Sendable {
             select = Selector(workflow: selectReader.string("workflow", context: &context), node: selectReader.string("node", context: &context),
                               task: selectReader.string("task", context: &context))
         }
-        var expectations: [PolicyExpectation] = []
-        if let (expectNode, expectPath) = reader.child("expect"), expectNode.isArray, expectNode.count > 0 {
-            for (index, item) in expectNode.elements.enumerated() {
-                if let expectation = PolicyExpectation.read(item, at: expectPath.child(String(index)), context: &context) { expectations.append(expectation) }
-            }
-        } else {
-            context.fail(pointer.child("expect"), "expected a non-empty array of expectations ({\"policy\", \"rule\", \"result\"})")
-        }
+        let expectations = reader.nonEmptyList(
+            "expect", what: "a non-empty array of expectations ({\"policy\", \"rule\", \"result\"})", context: &context, PolicyExpectation.read)
         return PolicyTestCase(
             name: name, object: object, inputs: inputs, platform: reader.string("platform", context: &context),
             podTemplates: reader.stringList("podTemplates", context: &context) ?? [], project: reader.string("project", context: &context),
