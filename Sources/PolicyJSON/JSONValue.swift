@@ -97,13 +97,20 @@ public enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON object that keeps its members in insertion order, so emitted JSON is deterministic.
+///
+/// Most objects have a handful of members, looked up by comparing keys in order; a hash index
+/// is built only once an object grows past ``indexThreshold`` members. Reports and the resolver
+/// build hundreds of thousands of small objects, and hashing every key of each dominated that.
 public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
     public private(set) var members: [(key: String, value: JSONValue)] = []
-    private var index: [String: Int] = [:]
+    /// Member positions by key, present only above ``indexThreshold`` members.
+    private var index: [String: Int]?
+    static let indexThreshold = 16
 
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        members.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
@@ -117,21 +124,37 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
 
     /// Reads or replaces a member; assigning `nil` removes it. A new key goes last.
     public subscript(key: String) -> JSONValue? {
-        get { index[key].map { members[$0].value } }
+        get { position(of: key).map { members[$0].value } }
         set {
-            if let position = index[key] {
+            if let position = position(of: key) {
                 if let newValue {
                     members[position].value = newValue
                 } else {
                     members.remove(at: position)
-                    index = [:]
-                    for (offset, member) in members.enumerated() { index[member.key] = offset }
+                    rebuildIndex()
                 }
             } else if let newValue {
-                index[key] = members.count
                 members.append((key, newValue))
+                if index != nil { index?[key] = members.count - 1 } else if members.count > Self.indexThreshold { rebuildIndex() }
             }
         }
+    }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        for position in members.indices where members[position].key == key { return position }
+        return nil
+    }
+
+    private mutating func rebuildIndex() {
+        guard members.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(members.count)
+        for (offset, member) in members.enumerated() { positions[member.key] = offset }
+        index = positions
     }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {

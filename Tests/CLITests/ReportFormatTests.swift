@@ -1,5 +1,5 @@
 import Foundation
-import PolicyCore
+@testable import PolicyCore
 import Testing
 
 @testable import PolicyCLI
@@ -231,5 +231,18 @@ import Testing
         let elsewhere = makeFinding(message: "v100", path: "/spec/tolerations")
         #expect(Fingerprint.of(finding, subject: first) != Fingerprint.of(elsewhere, subject: first))
         #expect(Fingerprint.of(finding, subject: first).count == 32)
+    }
+
+    /// Baselines store fingerprints, so their bytes must never change: FNV-1a 128 of the parts
+    /// joined by U+001F, as 32 lowercase hex digits (values from an independent Python FNV-1a).
+    @Test func fingerprintsAreStable() {
+        let subject = Subject(
+            pod: Pod(), kind: "Pod", name: "web", namespace: "ns", source: SubjectSource(file: "f.yaml", podPointer: ""))
+        let finding = Finding(
+            policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: "m", path: "/spec/containers/0/image",
+            container: "c", subjectIndex: 0)
+        #expect(Fingerprint.of(finding, subject: subject) == "2ffdb6d4f52f4b5b725e4873d8d88a53")
+        #expect(Fingerprint.hex(Fingerprint.fnv1a128("")) == "6c62272e07bb014262b821756295c58d")
+        #expect(Fingerprint.hex(Fingerprint.fnv1a128("é")) == "088093bf9eab1be95aa0733054c70821")
     }
 }

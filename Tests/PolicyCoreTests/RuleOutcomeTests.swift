@@ -50,3 +50,22 @@ struct RuleOutcomeTests {
         #expect(fromRecord.outcome(subject: 0, policy: 2, rule: 0) == nil)
     }
 }
+
+@Suite("JSON report")
+struct JSONReportTests {
+    /// `render` writes findings one at a time; the text must be what serializing the whole value
+    /// gives, with and without findings.
+    @Test(arguments: [true, false])
+    func renderedTextIsTheWholeValue(withFindings: Bool) throws {
+        let set = try Fixtures.policies(Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"], "forbiddenTags": ["latest"]}"#))
+        let image = withFindings ? "quay.io/x/ml" : "ghcr.io/acme/ml:1"
+        let subjects = try [
+            Fixtures.subject(#"{"metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}, {"name": "d", "image": "\#(image)"}]}}"#),
+            Fixtures.subject(#"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}]}}"#, flyte: FlyteIdentity(project: "ml", domain: "dev")),
+        ]
+        let report = Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 25)).report(subjects)
+        #expect(report.findings.isEmpty != withFindings)
+        let rendered = JSONReport.render(report)
+        #expect(String(decoding: rendered, as: UTF8.self) == String(decoding: try JSONReport.value(report).serialized(pretty: true), as: UTF8.self))
+    }
+}

@@ -12,32 +12,59 @@ public enum Fingerprint {
     public static let version = "flyte-policy/v1"
 
     public static func of(_ finding: Finding, subject: Subject?) -> String {
-        var parts = [finding.policy, finding.rule]
+        // The parts are hashed one after the other with a unit separator between them: the
+        // same bytes as hashing them joined, without building the joined string (reports compute
+        // this for every finding).
+        var hash = FNV1a128()
+        hash.add(finding.policy)
+        hash.add(finding.rule)
         if let subject {
             if let flyte = subject.flyte, flyte.workflow != nil || flyte.task != nil {
-                parts += ["flyte", flyte.project ?? "", flyte.domain ?? "", flyte.workflow ?? "", flyte.node ?? "", flyte.task ?? ""]
+                for part in ["flyte", flyte.project ?? "", flyte.domain ?? "", flyte.workflow ?? "", flyte.node ?? "", flyte.task ?? ""] { hash.add(part) }
             } else {
-                parts += ["object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer]
+                for part in ["object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer] { hash.add(part) }
             }
         }
-        parts += [finding.container ?? "", finding.path]
-        return hex(fnv1a128(parts.joined(separator: "\u{1F}")))
+        hash.add(finding.container ?? "")
+        hash.add(finding.path)
+        return hex(hash.value)
     }
 
-    /// FNV-1a, 128 bits: stable across platforms and releases (unlike `Hasher`), and wide enough
-    /// that two findings of one repository never collide in practice.
-    static func fnv1a128(_ text: String) -> UInt128 {
-        var hash: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
-        let prime: UInt128 = 0x0000_0000_0100_0000_0000_0000_0000_013B
-        for byte in text.utf8 {
-            hash ^= UInt128(byte)
-            hash = hash &* prime
+    /// FNV-1a, 128 bits, over the parts joined by `\u{1F}`: stable across platforms and releases
+    /// (unlike `Hasher`), and wide enough that two findings of one repository never collide in
+    /// practice.
+    struct FNV1a128 {
+        private(set) var value: UInt128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d
+        private var parts = 0
+        private static let prime: UInt128 = 0x0000_0000_0100_0000_0000_0000_0000_013B
+
+        mutating func add(_ part: String) {
+            if parts > 0 { add(byte: 0x1F) }
+            parts += 1
+            for byte in part.utf8 { add(byte: byte) }
         }
-        return hash
+
+        private mutating func add(byte: UInt8) {
+            value ^= UInt128(byte)
+            value = value &* Self.prime
+        }
     }
 
+    static func fnv1a128(_ text: String) -> UInt128 {
+        var hash = FNV1a128()
+        hash.add(text)
+        return hash.value
+    }
+
+    /// 32 lowercase hex digits, most significant first.
     static func hex(_ value: UInt128) -> String {
-        String(value, radix: 16).zeroPadded(to: 32)
+        String(unsafeUninitializedCapacity: 32) { buffer in
+            for index in 0..<32 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt128(4 * (31 - index))) & 0xF
+                buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 32
+        }
     }
 }
 

@@ -4,30 +4,44 @@ import PolicyJSON
 public enum JSONReport {
     public static let schemaVersion = "flyte-policy.report/v1"
 
+    /// The report as one value (small reports, tests); ``render(_:)`` writes the same text.
     public static func value(_ report: Report) -> JSONValue {
-        let summary = report.summary
         var root = JSONObject()
-        root["schemaVersion"] = .string(schemaVersion)
+        for (key, member) in members(report) {
+            switch member {
+            case .value(let value): root[key] = value
+            case .elements(let count, let element): root[key] = .array((0..<count).map(element))
+            }
+        }
+        return .object(root)
+    }
+
+    /// The report's text. Findings are serialized one at a time (``JSONValue/prettyObject(_:)``):
+    /// a run with hundreds of thousands of them would otherwise hold every finding as a Swift
+    /// value and again as a jansson tree before writing a byte.
+    public static func render(_ report: Report) -> [UInt8] {
+        (try? JSONValue.prettyObject(members(report))) ?? Array("{}\n".utf8)
+    }
+
+    private static func members(_ report: Report) -> [(key: String, value: JSONMember)] {
+        let summary = report.summary
         var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
             "deny": .integer(Int64(summary.deny)), "warn": .integer(Int64(summary.warn)), "audit": .integer(Int64(summary.audit)),
             "excepted": .integer(Int64(summary.excepted)),
         ]
         if report.usedBaseline { counts["baselined"] = .integer(Int64(summary.baselined)) }
-        root["summary"] = .object(counts)
+        var members: [(key: String, value: JSONMember)] = [("schemaVersion", .value(.string(schemaVersion))), ("summary", .value(.object(counts)))]
         if report.usedBaseline {
-            root["fixed"] = .array(report.fixed.map(\.value))
+            members.append(("fixed", .value(.array(report.fixed.map(\.value)))))
         }
         let fingerprints = report.fingerprints
-        root["findings"] = .array(report.findings.enumerated().map { index, item in
-            finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
-        })
-        root["notices"] = .array(report.notices.map(JSONValue.string))
-        return .object(root)
-    }
-
-    public static func render(_ report: Report) -> [UInt8] {
-        (try? value(report).serialized(pretty: true)) ?? Array("{}\n".utf8)
+        members.append(("findings", .elements(count: report.findings.count) { index in
+            let item = report.findings[index]
+            return finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
+        }))
+        members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
+        return members
     }
 
     static func finding(_ finding: Finding, subject: Subject?, fingerprint: String, baselined: Bool?) -> JSONValue {

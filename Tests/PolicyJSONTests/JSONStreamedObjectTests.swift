@@ -1,0 +1,61 @@
+import Testing
+
+@testable import PolicyJSON
+
+@Suite("objects serialized member by member")
+struct JSONStreamedObjectTests {
+    static func element(_ index: Int) -> JSONValue {
+        .object([
+            "index": .integer(Int64(index)), "text": .string("line\nbreak \"quoted\" \\ tab\t é ☃ \u{1}"), "empty": .object([:]),
+            "list": .array([.null, .bool(true), .real(0.1), .array([]), .object(["deep": .array([.integer(-1)])])]),
+        ])
+    }
+
+    static func shapes() -> [[(key: String, value: JSONMember)]] { [
+        [],
+        [("only", .value(.string("x")))],
+        [("schema", .value(.string("v1"))), ("items", .elements(count: 3, element: element)), ("after", .value(.array([.string("n")])))],
+        [("items", .elements(count: 0, element: element)), ("weird \"key\"\n", .value(.object(["a": .object(["b": .array([])])])))],
+        [("first", .elements(count: 1, element: element)), ("second", .elements(count: 2, element: { .integer(Int64($0)) }))],
+    ] }
+
+    @Test("the same bytes as serializing the whole object", arguments: 0..<5)
+    func sameBytes(_ shape: Int) throws {
+        let members = Self.shapes()[shape]
+        var whole = JSONObject()
+        for (key, member) in members {
+            switch member {
+            case .value(let value): whole[key] = value
+            case .elements(let count, let element): whole[key] = .array((0..<count).map(element))
+            }
+        }
+        let streamed = try JSONValue.prettyObject(members)
+        let expected = try JSONValue.object(whole).serialized(pretty: true)
+        #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+}
+
+@Suite("JSON objects")
+struct JSONObjectTests {
+    /// Small objects look keys up in order; past the threshold a hash index takes over. Both
+    /// must read, replace, remove and keep insertion order the same way.
+    @Test(arguments: [3, JSONObject.indexThreshold, JSONObject.indexThreshold + 1, 40])
+    func lookupsAcrossTheIndexThreshold(size: Int) {
+        var object = JSONObject()
+        for number in 0..<size { object["k\(number)"] = .integer(Int64(number)) }
+        #expect(object.count == size)
+        #expect(object.keys == (0..<size).map { "k\($0)" })
+        for number in 0..<size { #expect(object["k\(number)"] == .integer(Int64(number))) }
+        #expect(object["absent"] == nil)
+        object["k0"] = .string("replaced")
+        #expect(object.keys.first == "k0")
+        #expect(object["k0"] == .string("replaced"))
+        object["k1"] = nil
+        #expect(object.count == size - 1)
+        #expect(object["k1"] == nil)
+        #expect(object["k\(size - 1)"] == .integer(Int64(size - 1)))
+        object["new"] = .null
+        #expect(object.keys.last == "new")
+        #expect(object["new"] == .null)
+    }
+}
