@@ -1,52 +1,98 @@
 internal import CJansson
 
-/// A member of an object serialized with ``JSONValue/prettyObject(_:)``.
-public enum JSONMember {
+/// A JSON value written piece by piece by ``JSONValue/pretty(_:)``: large arrays are made one
+/// element at a time, so a report with hundreds of thousands of entries is never held whole as
+/// Swift values and again as a jansson tree.
+public indirect enum JSONMember {
     /// A value, serialized whole.
     case value(JSONValue)
     /// An array of `count` elements, each made by `element` when it is written and dropped right
     /// after.
     case elements(count: Int, element: (Int) -> JSONValue)
+    /// An object whose members are written in order.
+    case object([(key: String, value: JSONMember)])
+    /// An array whose items are written in order.
+    case array([JSONMember])
+
+    /// The whole value, for small outputs and tests: what ``JSONValue/pretty(_:)`` writes piece
+    /// by piece.
+    public var value: JSONValue {
+        switch self {
+        case .value(let value): value
+        case .elements(let count, let element): .array((0..<count).map(element))
+        case .object(let members): .object(JSONObject(members.map { ($0.key, $0.value.value) }))
+        case .array(let items): .array(items.map(\.value))
+        }
+    }
 }
 
 extension JSONValue {
-    /// Pretty-printed JSON text of an object given member by member: the same bytes as building
-    /// the whole object and calling ``serialized(pretty:sortKeys:)``, but an ``JSONMember/elements``
-    /// member is serialized one element at a time, so a report with hundreds of thousands of
-    /// findings never holds them all as Swift values and again as a jansson tree.
+    /// Pretty-printed JSON text of `member`: the same bytes as `member.value.serialized(pretty:
+    /// true)`, written piece by piece.
     ///
-    /// Each piece still goes through jansson's encoder; only the object's frame (braces,
-    /// indentation, separators) is written here, the way jansson writes it with an indent of two.
-    public static func prettyObject(_ members: [(key: String, value: JSONMember)]) throws(JSONBuildError) -> [UInt8] {
-        guard !members.isEmpty else { return Array("{}\n".utf8) }
+    /// Every value still goes through jansson's encoder; only the frame of objects and arrays
+    /// (brackets, indentation, separators) is written here, the way jansson writes it with an
+    /// indent of two.
+    public static func pretty(_ member: JSONMember) throws(JSONBuildError) -> [UInt8] {
         var out: [UInt8] = []
-        out.append(contentsOf: "{\n".utf8)
-        for (offset, member) in members.enumerated() {
-            if offset > 0 { out.append(contentsOf: ",\n".utf8) }
-            out.append(contentsOf: "  ".utf8)
-            out.append(contentsOf: try JSONValue.string(member.key).serialized(pretty: false))
-            out.append(contentsOf: ": ".utf8)
-            switch member.value {
-            case .value(let value):
-                try append(value, depth: 1, to: &out)
-            case .elements(let count, let element) where count > 0:
-                out.append(contentsOf: "[\n".utf8)
-                for index in 0..<count {
-                    if index > 0 { out.append(contentsOf: ",\n".utf8) }
-                    let start = out.count
-                    out.append(contentsOf: "    ".utf8)
-                    try append(element(index), depth: 2, to: &out)
-                    // Room for the rest at the first element's size (plus a tenth): growing a
-                    // buffer of hundreds of megabytes by doubling copies it again and again.
-                    if index == 0 { out.reserveCapacity(out.count + (out.count - start + 2) * (count - 1) * 11 / 10 + 64) }
-                }
-                out.append(contentsOf: "\n  ]".utf8)
-            case .elements:
-                out.append(contentsOf: "[]".utf8)
-            }
-        }
-        out.append(contentsOf: "\n}\n".utf8)
+        try write(member, depth: 0, to: &out)
+        out.append(UInt8(ascii: "\n"))
         return out
+    }
+
+    /// ``pretty(_:)`` of an object given member by member.
+    public static func prettyObject(_ members: [(key: String, value: JSONMember)]) throws(JSONBuildError) -> [UInt8] {
+        try pretty(.object(members))
+    }
+
+    private static func write(_ member: JSONMember, depth: Int, to out: inout [UInt8]) throws(JSONBuildError) {
+        switch member {
+        case .value(let value):
+            try append(value, depth: depth, to: &out)
+        case .object(let members):
+            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+            out.append(UInt8(ascii: "{"))
+            for (offset, member) in members.enumerated() {
+                out.append(contentsOf: offset > 0 ? ",\n".utf8 : "\n".utf8)
+                indent(depth + 1, &out)
+                out.append(contentsOf: try JSONValue.string(member.key).serialized(pretty: false))
+                out.append(contentsOf: ": ".utf8)
+                try write(member.value, depth: depth + 1, to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+            indent(depth, &out)
+            out.append(UInt8(ascii: "}"))
+        case .array(let items):
+            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for (offset, item) in items.enumerated() {
+                out.append(contentsOf: offset > 0 ? ",\n".utf8 : "\n".utf8)
+                indent(depth + 1, &out)
+                try write(item, depth: depth + 1, to: &out)
+            }
+            out.append(UInt8(ascii: "\n"))
+            indent(depth, &out)
+            out.append(UInt8(ascii: "]"))
+        case .elements(let count, let element):
+            guard count > 0 else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for index in 0..<count {
+                out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+                let start = out.count
+                indent(depth + 1, &out)
+                try append(element(index), depth: depth + 1, to: &out)
+                // Room for the rest at the first element's size (plus a tenth): growing a
+                // buffer of hundreds of megabytes by doubling copies it again and again.
+                if index == 0 { out.reserveCapacity(out.count + (out.count - start + 2) * (count - 1) * 11 / 10 + 64) }
+            }
+            out.append(UInt8(ascii: "\n"))
+            indent(depth, &out)
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+
+    private static func indent(_ depth: Int, _ out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
     /// Appends `value` pretty-printed as if it stood `depth` levels deep: jansson writes it at
@@ -57,9 +103,14 @@ extension JSONValue {
         defer { json_decref(tree) }
         let text = JanssonBuilder.dump(tree, pretty: true, sortKeys: false)
         let newline = UInt8(ascii: "\n")
-        for byte in text {
-            out.append(byte)
-            if byte == newline { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth)) }
+        text.withUnsafeBufferPointer { bytes in
+            var lineStart = 0
+            for index in bytes.indices where bytes[index] == newline {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...index]))
+                indent(depth, &out)
+                lineStart = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
         }
     }
 }

@@ -22,16 +22,22 @@ struct JSONStreamedObjectTests {
     @Test("the same bytes as serializing the whole object", arguments: 0..<5)
     func sameBytes(_ shape: Int) throws {
         let members = Self.shapes()[shape]
-        var whole = JSONObject()
-        for (key, member) in members {
-            switch member {
-            case .value(let value): whole[key] = value
-            case .elements(let count, let element): whole[key] = .array((0..<count).map(element))
-            }
-        }
         let streamed = try JSONValue.prettyObject(members)
-        let expected = try JSONValue.object(whole).serialized(pretty: true)
+        let expected = try JSONMember.object(members).value.serialized(pretty: true)
         #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+
+    @Test("nested objects and arrays around streamed elements")
+    func nested() throws {
+        let member = JSONMember.object([
+            ("$schema", .value("s")),
+            ("runs", .array([.object([("tool", .value(["name": "x"])), ("results", .elements(count: 4, element: Self.element)),
+                                       ("empty", .object([])), ("none", .array([]))])])),
+            ("items", .array([.value(1), .elements(count: 2, element: { .string("e\($0)") }), .object([("k", .elements(count: 0, element: Self.element))])])),
+        ])
+        let expected = try member.value.serialized(pretty: true)
+        #expect(String(decoding: try JSONValue.pretty(member), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(String(decoding: try JSONValue.pretty(.array([])), as: UTF8.self) == "[]\n")
     }
 }
 

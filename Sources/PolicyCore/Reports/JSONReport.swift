@@ -6,14 +6,7 @@ public enum JSONReport {
 
     /// The report as one value (small reports, tests); ``render(_:)`` writes the same text.
     public static func value(_ report: Report) -> JSONValue {
-        var root = JSONObject()
-        for (key, member) in members(report) {
-            switch member {
-            case .value(let value): root[key] = value
-            case .elements(let count, let element): root[key] = .array((0..<count).map(element))
-            }
-        }
-        return .object(root)
+        JSONMember.object(members(report)).value
     }
 
     /// The report's text. Findings are serialized one at a time (``JSONValue/prettyObject(_:)``):

@@ -11,8 +11,19 @@ public enum SARIFReport {
     public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
 
     public static func value(_ report: Report, context: ReportContext) -> JSONValue {
+        document(report, context: context).value
+    }
+
+    /// The log's text. Results are serialized one at a time (``JSONValue/pretty(_:)``): a run
+    /// with hundreds of thousands of findings would otherwise hold each result as a Swift value
+    /// and again as a jansson tree before writing a byte.
+    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
+    }
+
+    private static func document(_ report: Report, context: ReportContext) -> JSONMember {
         // Every rule of the policy set in load order; rules only the findings name (no set
-        // given) are added as they first appear below.
+        // given) are added as they first appear.
         var ruleIndex: [String: Int] = [:]
         var descriptors: [JSONValue] = []
         for policy in context.policies?.policies ?? [] {
@@ -23,36 +34,36 @@ public enum SARIFReport {
                 descriptors.append(descriptor(id: id, policy: policy, rule: rule.name))
             }
         }
-        let fingerprints = report.fingerprints
-        var results: [JSONValue] = []
-        for (index, finding) in report.findings.enumerated() {
+        var findingRules: [Int] = []
+        findingRules.reserveCapacity(report.findings.count)
+        for finding in report.findings {
             let id = "\(finding.policy)/\(finding.rule)"
             if ruleIndex[id] == nil {
                 ruleIndex[id] = descriptors.count
                 descriptors.append(descriptor(id: id, policy: nil, rule: finding.rule))
             }
-            results.append(result(finding, subject: report.subject(of: finding), ruleIndex: ruleIndex[id] ?? 0,
-                                  fingerprint: fingerprints[index], baseline: report.usedBaseline))
+            findingRules.append(ruleIndex[id] ?? 0)
         }
+        let fingerprints = report.fingerprints
         let driver: JSONObject = [
             "name": "flyte-policy", "semanticVersion": .string(context.toolVersion), "version": .string(context.toolVersion),
             "informationUri": "https://github.com/flyte-policy/flyte-policy",
             "rules": .array(descriptors),
         ]
-        let run: JSONObject = [
-            "tool": ["driver": .object(driver)],
-            "automationDetails": ["id": "flyte-policy/"],
-            "columnKind": "unicodeCodePoints",
-            "invocations": [["executionSuccessful": true, "toolExecutionNotifications": .array(report.notices.map { notice in
+        let run: [(key: String, value: JSONMember)] = [
+            ("tool", .value(["driver": .object(driver)])),
+            ("automationDetails", .value(["id": "flyte-policy/"])),
+            ("columnKind", .value("unicodeCodePoints")),
+            ("invocations", .value([["executionSuccessful": true, "toolExecutionNotifications": .array(report.notices.map { notice in
                 ["level": "warning", "message": ["text": .string(notice)]]
-            })]],
-            "results": .array(results),
+            })]])),
+            ("results", .elements(count: report.findings.count) { index in
+                let finding = report.findings[index]
+                return result(finding, subject: report.subject(of: finding), ruleIndex: findingRules[index], fingerprint: fingerprints[index],
+                              baseline: report.usedBaseline)
+            }),
         ]
-        return ["$schema": .string(schema), "version": "2.1.0", "runs": [.object(run)]]
-    }
-
-    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
-        (try? value(report, context: context).serialized(pretty: true)) ?? Array("{}\n".utf8)
+        return .object([("$schema", .value(.string(schema))), ("version", .value("2.1.0")), ("runs", .array([.object(run)]))])
     }
 
     static func level(_ action: Action) -> String {
