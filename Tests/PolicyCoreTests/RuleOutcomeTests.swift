@@ -53,19 +53,28 @@ struct RuleOutcomeTests {
 
 @Suite("JSON report")
 struct JSONReportTests {
-    /// `render` writes findings one at a time; the text must be what serializing the whole value
-    /// gives, with and without findings.
+    /// `render` writes findings (and results) one at a time; the text must be what serializing
+    /// the whole value gives, with and without findings, for every JSON format.
     @Test(arguments: [true, false])
     func renderedTextIsTheWholeValue(withFindings: Bool) throws {
         let set = try Fixtures.policies(Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"], "forbiddenTags": ["latest"]}"#))
         let image = withFindings ? "quay.io/x/ml" : "ghcr.io/acme/ml:1"
         let subjects = try [
             Fixtures.subject(#"{"metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}, {"name": "d", "image": "\#(image)"}]}}"#),
-            Fixtures.subject(#"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}]}}"#, flyte: FlyteIdentity(project: "ml", domain: "dev")),
+            Fixtures.subject(#"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}]}}"#, flyte: FlyteIdentity(project: "ml", domain: "dev"), namespace: "ml-dev"),
         ]
         let report = Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 25)).report(subjects)
         #expect(report.findings.isEmpty != withFindings)
         let rendered = JSONReport.render(report)
         #expect(String(decoding: rendered, as: UTF8.self) == String(decoding: try JSONReport.value(report).serialized(pretty: true), as: UTF8.self))
+        // SARIF and PolicyReport are written the same way, with and without the policy set.
+        for context in [ReportContext(policies: set, timestamp: 1_795_000_000), ReportContext()] {
+            let sarif = SARIFReport.render(report, context: context)
+            #expect(String(decoding: sarif, as: UTF8.self) == String(decoding: try SARIFReport.value(report, context: context).serialized(pretty: true), as: UTF8.self))
+            let policyReport = PolicyReportFormat.render(report, context: context)
+            #expect(
+                String(decoding: policyReport, as: UTF8.self)
+                    == String(decoding: try PolicyReportFormat.value(report, context: context).serialized(pretty: true), as: UTF8.self))
+        }
     }
 }

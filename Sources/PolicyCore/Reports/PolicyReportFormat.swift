@@ -12,64 +12,89 @@ public enum PolicyReportFormat {
     public static let apiVersion = "wgpolicyk8s.io/v1alpha2"
 
     public static func value(_ report: Report, context: ReportContext) -> JSONValue {
+        document(report, context: context).value
+    }
+
+    /// The report's text. Results are serialized one at a time (``JSONValue/pretty(_:)``): with
+    /// the policy set known, a run has a result for every (subject, rule) that applied, millions
+    /// for a large repository.
+    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
+    }
+
+    /// One result to write: a finding, or a rule that applied to a subject and found nothing.
+    private enum Entry {
+        case finding(index: Int, outcome: String)
+        case pass(subject: Int, policy: Int, rule: Int)
+    }
+
+    private static func document(_ report: Report, context: ReportContext) -> JSONMember {
+        // First pass: which results go in which namespace's report, in order, and the counts.
         var namespaces: [String] = []
-        var results: [String: [JSONValue]] = [:]
+        var entries: [String: [Entry]] = [:]
         var summaries: [String: [String: Int]] = [:]
-        func add(_ namespace: String, _ result: JSONValue, _ outcome: String) {
-            if results[namespace] == nil { namespaces.append(namespace) }
-            results[namespace, default: []].append(result)
+        func add(_ namespace: String, _ entry: Entry, _ outcome: String) {
+            if entries[namespace] == nil { namespaces.append(namespace) }
+            entries[namespace, default: []].append(entry)
             summaries[namespace, default: [:]][outcome, default: 0] += 1
         }
-        let fingerprints = report.fingerprints
         var found = Set<String>()
         for (index, finding) in report.findings.enumerated() {
             found.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex))
             let outcome = finding.status == .excepted ? "skip" : finding.action == .warn ? "warn" : "fail"
-            let subject = report.subject(of: finding)
-            var properties: JSONObject = ["path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index])]
-            if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
-            if let exception = finding.exception { properties["exception"] = .string(exception) }
-            if let container = finding.container { properties["container"] = .string(container) }
-            if finding.baselined { properties["baselined"] = "true" }
-            add(subject?.namespace ?? "", result(policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
-                                                 message: finding.message, subject: subject, properties: properties, context: context), outcome)
+            add(report.subject(of: finding)?.namespace ?? "", .finding(index: index, outcome: outcome), outcome)
         }
-        if let policies = context.policies {
-            let outcomes = report.ruleOutcomes(for: policies)
+        let policies = context.policies?.policies ?? []
+        if let policySet = context.policies {
+            let outcomes = report.ruleOutcomes(for: policySet)
             for (index, subject) in report.subjects.enumerated() {
-                for (policyIndex, policy) in policies.policies.enumerated() {
+                for (policyIndex, policy) in policies.enumerated() {
                     for (ruleIndex, rule) in policy.rules.enumerated()
                     where outcomes.outcome(subject: index, policy: policyIndex, rule: ruleIndex) == .evaluated
                         && !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index))
                     {
-                        add(subject.namespace ?? "", result(policy: policy.name, rule: rule.name, outcome: "pass", severity: policy.severity,
-                                                            message: "the rule holds", subject: subject, properties: [:], context: context), "pass")
+                        add(subject.namespace ?? "", .pass(subject: index, policy: policyIndex, rule: ruleIndex), "pass")
                     }
                 }
             }
         }
-        let documents: [JSONValue] = namespaces.map { namespace in
+        let fingerprints = report.fingerprints
+        func result(_ entry: Entry) -> JSONValue {
+            switch entry {
+            case .finding(let index, let outcome):
+                let finding = report.findings[index]
+                var properties: JSONObject = ["path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index])]
+                if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
+                if let exception = finding.exception { properties["exception"] = .string(exception) }
+                if let container = finding.container { properties["container"] = .string(container) }
+                if finding.baselined { properties["baselined"] = "true" }
+                return Self.result(policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
+                                   message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
+            case .pass(let subject, let policyIndex, let ruleIndex):
+                let policy = policies[policyIndex]
+                return Self.result(policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
+                                   message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
+            }
+        }
+        let documents: [JSONMember] = namespaces.map { namespace in
             let summary = summaries[namespace] ?? [:]
             var metadata: JSONObject = ["name": .string(namespace.isEmpty ? "flyte-policy" : "flyte-policy-\(namespace)"),
                                         "labels": ["app.kubernetes.io/managed-by": "flyte-policy"]]
             if !namespace.isEmpty { metadata["namespace"] = .string(namespace) }
-            return [
-                "apiVersion": .string(apiVersion), "kind": namespace.isEmpty ? "ClusterPolicyReport" : "PolicyReport",
-                "metadata": .object(metadata),
-                "summary": .object(counts(summary)),
-                "results": .array(results[namespace] ?? []),
-            ]
+            let list = entries[namespace] ?? []
+            return .object([
+                ("apiVersion", .value(.string(apiVersion))), ("kind", .value(namespace.isEmpty ? "ClusterPolicyReport" : "PolicyReport")),
+                ("metadata", .value(.object(metadata))),
+                ("summary", .value(.object(counts(summary)))),
+                ("results", .elements(count: list.count) { result(list[$0]) }),
+            ])
         }
         if documents.count == 1, let only = documents.first { return only }
         if documents.isEmpty {
-            return ["apiVersion": .string(apiVersion), "kind": "ClusterPolicyReport", "metadata": ["name": "flyte-policy"],
-                    "summary": ["pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0], "results": []]
+            return .value(["apiVersion": .string(apiVersion), "kind": "ClusterPolicyReport", "metadata": ["name": "flyte-policy"],
+                           "summary": ["pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0], "results": []])
         }
-        return ["apiVersion": "v1", "kind": "List", "items": .array(documents)]
-    }
-
-    public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
-        (try? value(report, context: context).serialized(pretty: true)) ?? Array("{}\n".utf8)
+        return .object([("apiVersion", .value("v1")), ("kind", .value("List")), ("items", .array(documents))])
     }
 
     private static func counts(_ summary: [String: Int]) -> JSONObject {
