@@ -200,6 +200,13 @@ import Testing
         #expect(commands.contains { $0.contains("%0A") })  // multi-line messages stay on one line
         #expect(lines.last?.hasPrefix("flyte-policy: ") == true)
         #expect(GitHubReport.property("a:b,c%\n") == "a%3Ab%2Cc%25%0A")
+        #expect(GitHubReport.data("50%\r\nx:y,z") == "50%25%0D%0Ax:y,z")
+        #expect(GitHubReport.property("plain") == "plain")
+    }
+
+    @Test func junitEscapesWhatXMLCannotCarry() {
+        #expect(JUnitReport.escape("plain text é") == "plain text é")
+        #expect(JUnitReport.escape("a<b & 'c' \"d\">\u{1}\u{FFFE}é\t") == "a&lt;b &amp; &apos;c&apos; &quot;d&quot;&gt;\u{FFFD}\u{FFFD}é\t")
     }
 
     @Test func policyReportCountsMatchItsResults() throws {

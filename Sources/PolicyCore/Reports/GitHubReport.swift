@@ -35,11 +35,33 @@ public enum GitHubReport {
 
     /// Escaping of a command's message, as the Actions runner decodes it.
     public static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        escape(text, delimiters: false)
     }
 
     /// Escaping of a property value (also `:` and `,`, which delimit properties).
     public static func property(_ text: String) -> String {
-        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escape(text, delimiters: true)
+    }
+
+    /// One pass over the UTF-8 bytes (every escaped character is ASCII): a run with hundreds of
+    /// thousands of findings escapes several strings for each.
+    private static func escape(_ text: String, delimiters: Bool) -> String {
+        func code(_ byte: UInt8) -> String? {
+            switch byte {
+            case UInt8(ascii: "%"): "%25"
+            case UInt8(ascii: "\r"): "%0D"
+            case UInt8(ascii: "\n"): "%0A"
+            case UInt8(ascii: ":") where delimiters: "%3A"
+            case UInt8(ascii: ",") where delimiters: "%2C"
+            default: nil
+            }
+        }
+        guard text.utf8.contains(where: { code($0) != nil }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            if let escaped = code(byte) { out.append(contentsOf: escaped.utf8) } else { out.append(byte) }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -100,6 +100,15 @@ public enum JUnitReport {
 
     /// XML text and attribute escaping; characters XML 1.0 cannot carry become U+FFFD.
     static func escape(_ text: String) -> String {
+        // Most texts need nothing: a byte scan first (U+FFFE and U+FFFF start with 0xEF in UTF-8).
+        let clean = !text.utf8.contains { byte in
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"), 0xEF: true
+            case UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): false
+            default: byte < 0x20
+            }
+        }
+        if clean { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
