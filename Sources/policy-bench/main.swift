@@ -13,7 +13,8 @@ import PolicyJSON
 //   end to end  parse + decode + every rule, through ReportBuilder as `check` runs it
 // Evaluation is end to end minus decode.
 // With --emit DIR it also writes pods.json, policies.json and rules.rego so that
-// bench/compare-rego.sh evaluates the very same pods and rules with regopy.
+// bench/compare-rego.sh evaluates the very same pods and rules with regopy, and pods-list.json
+// (the pods as one Kubernetes List) for bench/check-formats.sh.
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -203,6 +204,9 @@ if let emitDirectory {
     try? FileManager.default.createDirectory(atPath: emitDirectory, withIntermediateDirectories: true)
     let podsArray = "[" + pods.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",\n") + "]\n"
     _ = FileManager.default.createFile(atPath: emitDirectory + "/pods.json", contents: Data(podsArray.utf8))
+    // The same pods as one Kubernetes List, the way `check` reads a cluster dump (bench/check-formats.sh).
+    let podsList = #"{"apiVersion": "v1", "kind": "List", "items": "# + podsArray + "}\n"
+    _ = FileManager.default.createFile(atPath: emitDirectory + "/pods-list.json", contents: Data(podsList.utf8))
     _ = FileManager.default.createFile(atPath: emitDirectory + "/policies.json", contents: Data(policyJSON.utf8))
     _ = FileManager.default.createFile(atPath: emitDirectory + "/rules.rego", contents: Data(regoModule.utf8))
 }
