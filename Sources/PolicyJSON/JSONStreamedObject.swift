@@ -50,45 +50,42 @@ extension JSONValue {
         case .value(let value):
             try append(value, depth: depth, to: &out)
         case .object(let members):
-            guard !members.isEmpty else { return out.append(contentsOf: "{}".utf8) }
-            out.append(UInt8(ascii: "{"))
-            for (offset, member) in members.enumerated() {
-                out.append(contentsOf: offset > 0 ? ",\n".utf8 : "\n".utf8)
-                indent(depth + 1, &out)
-                out.append(contentsOf: try JSONValue.string(member.key).serialized(pretty: false))
+            try container("{", "}", count: members.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
+                out.append(contentsOf: try JSONValue.string(members[index].key).serialized(pretty: false))
                 out.append(contentsOf: ": ".utf8)
-                try write(member.value, depth: depth + 1, to: &out)
+                try write(members[index].value, depth: depth + 1, to: &out)
             }
-            out.append(UInt8(ascii: "\n"))
-            indent(depth, &out)
-            out.append(UInt8(ascii: "}"))
         case .array(let items):
-            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
-            out.append(UInt8(ascii: "["))
-            for (offset, item) in items.enumerated() {
-                out.append(contentsOf: offset > 0 ? ",\n".utf8 : "\n".utf8)
-                indent(depth + 1, &out)
-                try write(item, depth: depth + 1, to: &out)
+            try container("[", "]", count: items.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
+                try write(items[index], depth: depth + 1, to: &out)
             }
-            out.append(UInt8(ascii: "\n"))
-            indent(depth, &out)
-            out.append(UInt8(ascii: "]"))
         case .elements(let count, let element):
-            guard count > 0 else { return out.append(contentsOf: "[]".utf8) }
-            out.append(UInt8(ascii: "["))
-            for index in 0..<count {
-                out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+            try container("[", "]", count: count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 let start = out.count
-                indent(depth + 1, &out)
                 try append(element(index), depth: depth + 1, to: &out)
                 // Room for the rest at the first element's size (plus a tenth): growing a
                 // buffer of hundreds of megabytes by doubling copies it again and again.
-                if index == 0 { out.reserveCapacity(out.count + (out.count - start + 2) * (count - 1) * 11 / 10 + 64) }
+                if index == 0 { out.reserveCapacity(out.count + (out.count - start + 4 + 2 * depth) * (count - 1) * 11 / 10 + 64) }
             }
-            out.append(UInt8(ascii: "\n"))
-            indent(depth, &out)
-            out.append(UInt8(ascii: "]"))
         }
+    }
+
+    /// `open`, then `count` items each on its own line one level deeper, then `close` on a line
+    /// of its own: how jansson lays out a non-empty object or array (`{}` and `[]` when empty).
+    private static func container(
+        _ open: Unicode.Scalar, _ close: Unicode.Scalar, count: Int, depth: Int, to out: inout [UInt8],
+        _ item: (Int, inout [UInt8]) throws(JSONBuildError) -> Void
+    ) throws(JSONBuildError) {
+        out.append(UInt8(ascii: open))
+        guard count > 0 else { return out.append(UInt8(ascii: close)) }
+        for index in 0..<count {
+            out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+            indent(depth + 1, &out)
+            try item(index, &out)
+        }
+        out.append(UInt8(ascii: "\n"))
+        indent(depth, &out)
+        out.append(UInt8(ascii: close))
     }
 
     private static func indent(_ depth: Int, _ out: inout [UInt8]) {
