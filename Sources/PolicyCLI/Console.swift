@@ -7,26 +7,61 @@ struct Console: Sendable {
     var stdoutIsTerminal: Bool
     var stderrIsTerminal: Bool
     var environment: [String: String]
+    /// Writes bytes to standard output as they are; `nil` sends them through `out` as text.
+    /// Reports can be hundreds of megabytes, and text would copy them twice more.
+    var outBytes: (@Sendable ([UInt8]) -> Void)? = nil
 
     static let standard = Console(
         out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
         err: { text in FileHandle.standardError.write(Data(text.utf8)) },
         stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
         stderrIsTerminal: isatty(STDERR_FILENO) == 1,
-        environment: ProcessInfo.processInfo.environment)
+        environment: ProcessInfo.processInfo.environment,
+        outBytes: { bytes in _ = writeAll(bytes, to: STDOUT_FILENO) })
 
     /// Writes a rendered report to `--output` when given, else to standard output.
     /// - Returns: false (after saying why on stderr) when the file cannot be written.
     func emit(_ rendered: [UInt8], to output: String?, command: String) -> Bool {
         guard let output else {
-            out(String(decoding: rendered, as: UTF8.self))
+            if let outBytes { outBytes(rendered) } else { out(String(decoding: rendered, as: UTF8.self)) }
             return true
         }
-        guard FileManager.default.createFile(atPath: output, contents: Data(rendered)) else {
+        guard Self.replaceFile(at: output, with: rendered) else {
             err("flyte-policy \(command): cannot write the output to \(output)\n")
             return false
         }
         return true
+    }
+
+    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
+    /// never sees half a report, without copying the bytes into a `Data` first.
+    static func replaceFile(at path: String, with bytes: [UInt8]) -> Bool {
+        let temporary = "\(path).\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        let written = writeAll(bytes, to: descriptor)
+        guard close(descriptor) == 0, written, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// Writes every byte, across short writes and interrupted calls.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, base + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
     }
 
     /// A transient progress line on a terminal's stderr; nothing when stderr is a file or pipe.

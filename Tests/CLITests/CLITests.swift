@@ -206,6 +206,25 @@ struct FlyteCLITests {
         #expect(Self.nodes(findings, rule: "no-a100") == ["n3"])
     }
 
+    /// `--output` replaces the file whole (a temporary beside it, renamed over it) and says so
+    /// when it cannot: exit 2, nothing half written, no temporary left behind.
+    @Test func outputFileIsReplacedWholeOrNotAtAll() throws {
+        let output = try temporaryFile("report.json", "stale contents that are longer than nothing")
+        let written = run(["check", Paths.manifests, "--policies", Paths.policies, "--format", "json", "--output", output])
+        #expect(written.code == 1, "\(written.err)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.hasPrefix("{\n  \"schemaVersion\": ") && text.hasSuffix("}\n"))
+        let folder = URL(fileURLWithPath: output).deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+
+        let unwritable = run(["check", Paths.manifests, "--policies", Paths.policies, "--output", folder + "/missing/report.txt"])
+        #expect(unwritable.code == 2)
+        #expect(unwritable.err.contains("cannot write the output to \(folder)/missing/report.txt"))
+        let intoAFolder = run(["check", Paths.manifests, "--policies", Paths.policies, "--output", folder])
+        #expect(intoAFolder.code == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["report.json"])
+    }
+
     @Test func missingPodTemplateIsExitTwoNamingTheNode() {
         let result = run(["check", Paths.package, "--policies", Paths.policies])
         #expect(result.code == 2)
