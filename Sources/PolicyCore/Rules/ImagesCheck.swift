@@ -43,7 +43,7 @@ public struct ImagesCheck: RuleCheck {
             return
         }
         // The parsed reference is read in place (optional chaining): binding it would copy
-        // its five strings for every container and rule.
+        // its strings for every container and rule.
         guard let reference = container.imageReference?.name else {
             violations.append(Violation(ImageViolation(owner: copy container, problem: .malformed)))
             return

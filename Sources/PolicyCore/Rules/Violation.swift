@@ -68,13 +68,6 @@ public struct Violation: Sendable {
         recipe = Parts(pointer: pointer, below: below, token: token, container: container, context: context, explain: explain)
     }
 
-    /// A violation whose words `explain` produces when read (a closure that may capture).
-    public init(
-        pointer: String, below: String = "", token: String? = nil, container: String?, explain: @escaping @Sendable () -> Explanation
-    ) {
-        self.init(pointer: pointer, below: below, token: token, container: container, context: explain) { $0() }
-    }
-
     /// - Parameter detail: the default explanation, a sentence naming the offending value and
     ///   what was allowed; evaluated when ``detail`` is read.
     public init(
