@@ -22,26 +22,29 @@ struct Console: Sendable {
     /// Writes a rendered report to `--output` when given, else to standard output.
     /// - Returns: false (after saying why on stderr) when the file cannot be written.
     func emit(_ rendered: [UInt8], to output: String?, command: String) -> Bool {
-        guard let output else {
-            if let outBytes { outBytes(rendered) } else { out(String(decoding: rendered, as: UTF8.self)) }
-            return true
-        }
-        guard Self.replaceFile(at: output, with: rendered) else {
-            err("flyte-policy \(command): cannot write the output to \(output)\n")
-            return false
-        }
-        return true
+        emit(to: output, command: command) { sink in sink(rendered) }
     }
 
-    /// Writes `bytes` to a temporary file beside `path` and renames it over `path`, so a reader
-    /// never sees half a report, without copying the bytes into a `Data` first.
-    static func replaceFile(at path: String, with bytes: [UInt8]) -> Bool {
-        let temporary = "\(path).\(getpid()).tmp"
+    /// Writes a report that `produce` hands over in chunks (through the sink it is given) to
+    /// `--output` when given, else to standard output, without holding it whole. A file is
+    /// written to a temporary beside it and renamed over it, so a reader never sees half a report.
+    /// - Returns: false (after saying why on stderr) when the report cannot be written.
+    func emit(to output: String?, command: String, _ produce: (_ sink: ([UInt8]) -> Bool) -> Bool) -> Bool {
+        guard let output else {
+            let written = produce { chunk in
+                if let outBytes { outBytes(chunk) } else { out(String(decoding: chunk, as: UTF8.self)) }
+                return true
+            }
+            if !written { err("flyte-policy \(command): the report could not be written in full\n") }
+            return written
+        }
+        let temporary = "\(output).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return false }
-        let written = writeAll(bytes, to: descriptor)
-        guard close(descriptor) == 0, written, rename(temporary, path) == 0 else {
-            unlink(temporary)
+        var written = descriptor >= 0 && produce { chunk in Self.writeAll(chunk, to: descriptor) }
+        if descriptor >= 0, close(descriptor) != 0 { written = false }
+        guard written, rename(temporary, output) == 0 else {
+            if descriptor >= 0 { unlink(temporary) }
+            err("flyte-policy \(command): cannot write the output to \(output)\n")
             return false
         }
         return true

@@ -34,10 +34,23 @@ extension JSONValue {
     /// (brackets, indentation, separators) is written here, the way jansson writes it with an
     /// indent of two.
     public static func pretty(_ member: JSONMember) throws(JSONBuildError) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = PrettyOutput(sink: nil)
         try write(member, depth: 0, to: &out)
-        out.append(UInt8(ascii: "\n"))
-        return out
+        out.bytes.append(UInt8(ascii: "\n"))
+        return out.bytes
+    }
+
+    /// The same text handed to `sink` in chunks of about `chunkSize` bytes as it is made, so a
+    /// report hundreds of megabytes long is never held whole. `sink` returns false when it cannot
+    /// take a chunk; writing then stops.
+    /// - Returns: whether `sink` took every chunk.
+    public static func pretty(_ member: JSONMember, chunkSize: Int = 1 << 20, to sink: ([UInt8]) -> Bool) throws(JSONBuildError) -> Bool {
+        try withoutActuallyEscaping(sink) { (sink) throws(JSONBuildError) -> Bool in
+            var out = PrettyOutput(sink: sink, chunkSize: chunkSize)
+            try write(member, depth: 0, to: &out)
+            out.bytes.append(UInt8(ascii: "\n"))
+            return out.finish()
+        }
     }
 
     /// ``pretty(_:)`` of an object given member by member.
@@ -45,14 +58,35 @@ extension JSONValue {
         try pretty(.object(members))
     }
 
-    private static func write(_ member: JSONMember, depth: Int, to out: inout [UInt8]) throws(JSONBuildError) {
+    /// Where pretty text goes: one array, or a sink that takes it in chunks.
+    private struct PrettyOutput {
+        var bytes: [UInt8] = []
+        let sink: (([UInt8]) -> Bool)?
+        var chunkSize = Int.max
+        var failed = false
+
+        /// Hands a full chunk to the sink (nothing without one).
+        mutating func flushIfFull() {
+            guard let sink, bytes.count >= chunkSize else { return }
+            if !failed, !sink(bytes) { failed = true }
+            bytes.removeAll(keepingCapacity: true)
+        }
+
+        mutating func finish() -> Bool {
+            if let sink, !failed, !bytes.isEmpty, !sink(bytes) { failed = true }
+            bytes.removeAll()
+            return !failed
+        }
+    }
+
+    private static func write(_ member: JSONMember, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
         switch member {
         case .value(let value):
-            try append(value, depth: depth, to: &out)
+            try append(value, depth: depth, to: &out.bytes)
         case .object(let members):
             try container("{", "}", count: members.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
-                out.append(contentsOf: try JSONValue.string(members[index].key).serialized(pretty: false))
-                out.append(contentsOf: ": ".utf8)
+                out.bytes.append(contentsOf: try JSONValue.string(members[index].key).serialized(pretty: false))
+                out.bytes.append(contentsOf: ": ".utf8)
                 try write(members[index].value, depth: depth + 1, to: &out)
             }
         case .array(let items):
@@ -61,31 +95,36 @@ extension JSONValue {
             }
         case .elements(let count, let element):
             try container("[", "]", count: count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
-                let start = out.count
-                try append(element(index), depth: depth + 1, to: &out)
-                // Room for the rest at the first element's size (plus a tenth): growing a
-                // buffer of hundreds of megabytes by doubling copies it again and again.
-                if index == 0 { out.reserveCapacity(out.count + (out.count - start + 4 + 2 * depth) * (count - 1) * 11 / 10 + 64) }
+                let start = out.bytes.count
+                try append(element(index), depth: depth + 1, to: &out.bytes)
+                // Room for the rest at the first element's size (plus a tenth), up to a chunk:
+                // growing a buffer of hundreds of megabytes by doubling copies it again and again.
+                if index == 0 {
+                    let estimate = (out.bytes.count - start + 4 + 2 * depth) * (count - 1) * 11 / 10 + 64
+                    out.bytes.reserveCapacity(out.bytes.count + Swift.min(estimate, out.chunkSize))
+                }
+                out.flushIfFull()
             }
         }
     }
 
     /// `open`, then `count` items each on its own line one level deeper, then `close` on a line
     /// of its own: how jansson lays out a non-empty object or array (`{}` and `[]` when empty).
+    /// Stops early once the sink has failed.
     private static func container(
-        _ open: Unicode.Scalar, _ close: Unicode.Scalar, count: Int, depth: Int, to out: inout [UInt8],
-        _ item: (Int, inout [UInt8]) throws(JSONBuildError) -> Void
+        _ open: Unicode.Scalar, _ close: Unicode.Scalar, count: Int, depth: Int, to out: inout PrettyOutput,
+        _ item: (Int, inout PrettyOutput) throws(JSONBuildError) -> Void
     ) throws(JSONBuildError) {
-        out.append(UInt8(ascii: open))
-        guard count > 0 else { return out.append(UInt8(ascii: close)) }
-        for index in 0..<count {
-            out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
-            indent(depth + 1, &out)
+        out.bytes.append(UInt8(ascii: open))
+        guard count > 0 else { return out.bytes.append(UInt8(ascii: close)) }
+        for index in 0..<count where !out.failed {
+            out.bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+            indent(depth + 1, &out.bytes)
             try item(index, &out)
         }
-        out.append(UInt8(ascii: "\n"))
-        indent(depth, &out)
-        out.append(UInt8(ascii: close))
+        out.bytes.append(UInt8(ascii: "\n"))
+        indent(depth, &out.bytes)
+        out.bytes.append(UInt8(ascii: close))
     }
 
     private static func indent(_ depth: Int, _ out: inout [UInt8]) {

@@ -41,6 +41,42 @@ struct JSONStreamedObjectTests {
     }
 }
 
+@Suite("pretty JSON handed out in chunks")
+struct JSONChunkedOutputTests {
+    static func document() -> JSONMember {
+        .object([
+            ("summary", .value(["n": 3])),
+            ("items", .elements(count: 50, element: JSONStreamedObjectTests.element)),
+            ("runs", .array([.object([("results", .elements(count: 3, element: { .string("r\($0)") }))])])),
+        ])
+    }
+
+    @Test("the chunks joined are the whole text", arguments: [1, 7, 100, 1 << 20])
+    func chunksJoined(chunkSize: Int) throws {
+        var joined: [UInt8] = []
+        var chunks = 0
+        let taken = try JSONValue.pretty(Self.document(), chunkSize: chunkSize) { chunk in
+            joined += chunk
+            chunks += 1
+            return true
+        }
+        #expect(taken)
+        #expect(joined == (try JSONValue.pretty(Self.document())))
+        #expect(chunkSize > 1000 ? chunks == 1 : chunks > 1)
+    }
+
+    @Test("a sink that refuses a chunk stops the writing")
+    func refusedChunk() throws {
+        var calls = 0
+        let taken = try JSONValue.pretty(Self.document(), chunkSize: 10) { _ in
+            calls += 1
+            return false
+        }
+        #expect(!taken)
+        #expect(calls == 1)
+    }
+}
+
 @Suite("JSON objects")
 struct JSONObjectTests {
     /// Small objects look keys up in order; past the threshold a hash index takes over. Both

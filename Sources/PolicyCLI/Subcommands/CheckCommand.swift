@@ -122,28 +122,31 @@ enum CheckCommand {
 
         let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version,
                                     timestamp: Int64(Date().timeIntervalSince1970))
-        let rendered: [UInt8]
+        let output = parsed.value("--output")
+        let emitted: Bool
         switch parsed.value("--format") ?? "text" {
+        // The JSON formats are written as they are made: they can be hundreds of megabytes.
         case "json":
-            rendered = JSONReport.render(report)
+            emitted = console.emit(to: output, command: "check") { JSONReport.render(report, to: $0) }
         case "sarif":
-            rendered = SARIFReport.render(report, context: context)
-        case "junit":
-            rendered = JUnitReport.render(report, context: context)
-        case "github":
-            rendered = GitHubReport.render(report, context: context)
+            emitted = console.emit(to: output, command: "check") { SARIFReport.render(report, context: context, to: $0) }
         case "policyreport":
-            rendered = PolicyReportFormat.render(report, context: context)
+            emitted = console.emit(to: output, command: "check") { PolicyReportFormat.render(report, context: context, to: $0) }
+        case "junit":
+            emitted = console.emit(JUnitReport.render(report, context: context), to: output, command: "check")
+        case "github":
+            emitted = console.emit(GitHubReport.render(report, context: context), to: output, command: "check")
         default:
             let color: Bool
             switch parsed.value("--color") ?? "auto" {
             case "always": color = true
             case "never": color = false
-            default: color = parsed.value("--output") == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
+            default: color = output == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
             }
-            rendered = Array(TextReport.render(report, style: .init(color: color, quiet: parsed.flags.contains("--quiet"))).utf8)
+            let text = TextReport.render(report, style: .init(color: color, quiet: parsed.flags.contains("--quiet")))
+            emitted = console.emit(Array(text.utf8), to: output, command: "check")
         }
-        guard console.emit(rendered, to: parsed.value("--output"), command: "check") else { return .failure }
+        guard emitted else { return .failure }
 
         if incomplete("the result") { return .failure }
         if report.usedBaseline {

@@ -16,6 +16,12 @@ public enum JSONReport {
         (try? JSONValue.prettyObject(members(report))) ?? Array("{}\n".utf8)
     }
 
+    /// ``render(_:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// - Returns: whether `sink` took all of it.
+    public static func render(_ report: Report, to sink: ([UInt8]) -> Bool) -> Bool {
+        (try? JSONValue.pretty(.object(members(report)), to: sink)) ?? false
+    }
+
     private static func members(_ report: Report) -> [(key: String, value: JSONMember)] {
         let summary = report.summary
         var counts: JSONObject = [

@@ -22,6 +22,12 @@ public enum PolicyReportFormat {
         (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
     }
 
+    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// - Returns: whether `sink` took all of it.
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        (try? JSONValue.pretty(document(report, context: context), to: sink)) ?? false
+    }
+
     /// One result to write: a finding, or a rule that applied to a subject and found nothing.
     private enum Entry {
         case finding(index: Int, outcome: String)

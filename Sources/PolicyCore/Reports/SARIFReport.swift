@@ -21,6 +21,12 @@ public enum SARIFReport {
         (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
     }
 
+    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// - Returns: whether `sink` took all of it.
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        (try? JSONValue.pretty(document(report, context: context), to: sink)) ?? false
+    }
+
     private static func document(_ report: Report, context: ReportContext) -> JSONMember {
         // Every rule of the policy set in load order; rules only the findings name (no set
         // given) are added as they first appear.
