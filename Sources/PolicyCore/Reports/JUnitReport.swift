@@ -59,18 +59,24 @@ public enum JUnitReport {
         let tests = suites.reduce(0) { $0 + $1.tests }
         let failures = suites.reduce(0) { $0 + $1.failures }
         let skipped = suites.reduce(0) { $0 + $1.skipped }
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n"
-        for suite in suites {
-            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
-            for testcase in suite.cases { out += testcase }
-            out += "  </testsuite>\n"
+        // Bytes from the start, sized once: a run can have hundreds of thousands of cases, and
+        // a `String` grown case by case and then copied into bytes holds the report three times.
+        var out: [UInt8] = []
+        out.reserveCapacity(suites.reduce(1024) { total, suite in suite.cases.reduce(total + 256) { $0 + $1.utf8.count } })
+        out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8
+        out += "<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n".utf8
+        for index in suites.indices {
+            let suite = suites[index]
+            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n".utf8
+            for testcase in suite.cases { out += testcase.utf8 }
+            out += "  </testsuite>\n".utf8
+            suites[index].cases = []
         }
         if !report.notices.isEmpty {
-            out += "  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n"
+            out += "  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n".utf8
         }
-        out += "</testsuites>\n"
-        return Array(out.utf8)
+        out += "</testsuites>\n".utf8
+        return out
     }
 
     private static func testcase(_ policy: String, _ name: String, body: String) -> String {
