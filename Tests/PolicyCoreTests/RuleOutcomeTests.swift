@@ -78,3 +78,42 @@ struct JSONReportTests {
         }
     }
 }
+
+@Suite("JUnit report")
+struct JUnitReportTests {
+    static func report(_ set: PolicySet) throws -> Report {
+        let subjects = try [
+            Fixtures.subject(#"{"metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "quay.io/x/ml"}]}}"#),
+            Fixtures.subject(#"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "ghcr.io/acme/ml:1"}]}}"#),
+        ]
+        return Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 25)).report(subjects)
+    }
+
+    static let policies = "[" + Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"]}"#, name: "registries")
+        + ", " + Fixtures.policy(rule: #""when": {"resources": ["nvidia.com/gpu"]}, "images": {"requireDigest": true}"#, name: "gpu-digests") + "]"
+
+    /// With the policy set: a case for every (subject, rule) that applied, passing ones included,
+    /// and the counts in the opening tags match the cases written.
+    @Test func casesAndCountsWithThePolicySet() throws {
+        let set = try Fixtures.policies(Self.policies)
+        let xml = String(decoding: JUnitReport.render(try Self.report(set), context: ReportContext(policies: set)), as: UTF8.self)
+        #expect(xml.contains(#"<testsuites name="flyte-policy" tests="4" failures="1" errors="0" skipped="2">"#))
+        #expect(xml.contains(#"<testsuite name="registries" tests="2" failures="1" errors="0" skipped="0">"#))
+        #expect(xml.contains(#"<testsuite name="gpu-digests" tests="2" failures="0" errors="0" skipped="2">"#))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 4)
+        #expect(xml.components(separatedBy: "<failure ").count - 1 == 1)
+        #expect(xml.hasSuffix("</testsuites>\n"))
+    }
+
+    /// Without it only findings are known: one case per (subject, rule) found, grouped by policy.
+    @Test func casesFromFindingsAlone() throws {
+        let set = try Fixtures.policies(Self.policies)
+        var chunks: [[UInt8]] = []
+        let taken = JUnitReport.render(try Self.report(set), context: ReportContext()) { chunks.append($0); return true }
+        #expect(taken)
+        let xml = String(decoding: chunks.joined(), as: UTF8.self)
+        #expect(xml.contains(#"<testsuites name="flyte-policy" tests="1" failures="1" errors="0" skipped="0">"#))
+        #expect(xml.contains(#"<testsuite name="registries" tests="1" failures="1" errors="0" skipped="0">"#))
+        #expect(!xml.contains("gpu-digests"))
+    }
+}

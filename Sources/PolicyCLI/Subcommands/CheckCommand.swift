@@ -125,7 +125,7 @@ enum CheckCommand {
         let output = parsed.value("--output")
         let emitted: Bool
         switch parsed.value("--format") ?? "text" {
-        // The JSON formats are written as they are made: they can be hundreds of megabytes.
+        // The JSON and JUnit formats are written as they are made: they can be hundreds of megabytes.
         case "json":
             emitted = console.emit(to: output, command: "check") { JSONReport.render(report, to: $0) }
         case "sarif":
@@ -133,7 +133,7 @@ enum CheckCommand {
         case "policyreport":
             emitted = console.emit(to: output, command: "check") { PolicyReportFormat.render(report, context: context, to: $0) }
         case "junit":
-            emitted = console.emit(JUnitReport.render(report, context: context), to: output, command: "check")
+            emitted = console.emit(to: output, command: "check") { JUnitReport.render(report, context: context, to: $0) }
         case "github":
             emitted = console.emit(GitHubReport.render(report, context: context), to: output, command: "check")
         default:

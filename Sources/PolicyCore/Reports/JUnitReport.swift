@@ -5,78 +5,147 @@
 /// do not fail the run (warn below `--fail-on`, audit, excepted, baselined).
 public enum JUnitReport {
     public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        var out: [UInt8] = []
+        _ = render(report, context: context) { chunk in
+            out += chunk
+            return true
+        }
+        return out
+    }
+
+    /// One test case, made into XML only when it is written: a run can have hundreds of
+    /// thousands, and their text would otherwise be held whole before the first byte is written.
+    private enum Case {
+        /// The rule's `when` does not hold for the subject (policy set known).
+        case skipped(subject: Int, rule: Int)
+        /// The rule ran on the subject (policy set known).
+        case evaluated(subject: Int, rule: Int)
+        /// The first finding of a (subject, rule), when only the findings are known.
+        case found(finding: Int)
+    }
+
+    private struct Suite {
+        let name: String
+        /// Where the policy sits in the set, when the set is known.
+        let policy: Policy?
+        var cases: [Case] = []
+        var failures = 0
+        var skipped = 0
+    }
+
+    /// ``render(_:context:)`` handed to `sink` in chunks of about a megabyte as it is written.
+    /// - Returns: whether `sink` took all of it.
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
         var byCase: [String: [Finding]] = [:]
         for finding in report.findings {
             byCase[Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex), default: []].append(finding)
         }
+        func findings(_ policy: String, _ rule: String, _ subject: Int) -> [Finding] { caseFindings(byCase, policy, rule, subject) }
 
-        var suites: [(name: String, cases: [String], tests: Int, failures: Int, skipped: Int)] = []
+        // First pass: which cases each suite has, and its counts (the opening tags carry them).
+        var suites: [Suite] = []
         if let policies = context.policies {
             let outcomes = report.ruleOutcomes(for: policies)
             for (policyIndex, policy) in policies.policies.enumerated() {
-                var cases: [String] = []
-                var failures = 0
-                var skipped = 0
-                for (index, subject) in report.subjects.enumerated() {
+                var suite = Suite(name: policy.name, policy: policy)
+                for index in report.subjects.indices {
                     for (ruleIndex, rule) in policy.rules.enumerated() {
-                        let name = "\(rule.name): \(TextReport.heading(subject))"
                         switch outcomes.outcome(subject: index, policy: policyIndex, rule: ruleIndex) {
                         case .notApplicable, nil:
                             continue
                         case .skipped:
-                            skipped += 1
-                            cases.append(testcase(policy.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
+                            suite.skipped += 1
+                            suite.cases.append(.skipped(subject: index, rule: ruleIndex))
                         case .evaluated:
-                            let (body, failed) = outcome(byCase[Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index)] ?? [], context: context)
-                            if failed { failures += 1 }
-                            cases.append(testcase(policy.name, name, body: body))
+                            if findings(policy.name, rule.name, index).contains(where: context.fails) { suite.failures += 1 }
+                            suite.cases.append(.evaluated(subject: index, rule: ruleIndex))
                         }
                     }
                 }
-                suites.append((policy.name, cases, cases.count, failures, skipped))
+                suites.append(suite)
             }
         } else {
             // Without the policy set only findings are known: one case per (subject, rule) found.
-            var order: [String] = []
-            var groups: [String: [String]] = [:]
-            var failures: [String: Int] = [:]
+            var positions: [String: Int] = [:]
             var seen = Set<String>()
-            for finding in report.findings {
-                let caseKey = Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)
-                guard seen.insert(caseKey).inserted else { continue }
-                if groups[finding.policy] == nil { order.append(finding.policy) }
-                let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
-                let (body, failed) = outcome(byCase[caseKey] ?? [], context: context)
-                if failed { failures[finding.policy, default: 0] += 1 }
-                groups[finding.policy, default: []].append(testcase(finding.policy, "\(finding.rule): \(subject)", body: body))
-            }
-            for policy in order {
-                let cases = groups[policy] ?? []
-                suites.append((policy, cases, cases.count, failures[policy] ?? 0, 0))
+            for (index, finding) in report.findings.enumerated() {
+                guard seen.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)).inserted else { continue }
+                let position = positions[finding.policy] ?? suites.count
+                if position == suites.count {
+                    positions[finding.policy] = position
+                    suites.append(Suite(name: finding.policy, policy: nil))
+                }
+                if findings(finding.policy, finding.rule, finding.subjectIndex).contains(where: context.fails) { suites[position].failures += 1 }
+                suites[position].cases.append(.found(finding: index))
             }
         }
 
-        let tests = suites.reduce(0) { $0 + $1.tests }
+        // Second pass: the XML, a case at a time.
+        return withoutActuallyEscaping(sink) { sink in
+            var writer = ChunkWriter(sink: sink)
+            write(suites, of: report, context: context, byCase: byCase, to: &writer)
+            return writer.finish()
+        }
+    }
+
+    private static func write(_ suites: [Suite], of report: Report, context: ReportContext, byCase: [String: [Finding]], to writer: inout ChunkWriter) {
+        func findings(_ policy: String, _ rule: String, _ subject: Int) -> [Finding] { caseFindings(byCase, policy, rule, subject) }
+        let tests = suites.reduce(0) { $0 + $1.cases.count }
         let failures = suites.reduce(0) { $0 + $1.failures }
         let skipped = suites.reduce(0) { $0 + $1.skipped }
-        // Bytes from the start, sized once: a run can have hundreds of thousands of cases, and
-        // a `String` grown case by case and then copied into bytes holds the report three times.
-        var out: [UInt8] = []
-        out.reserveCapacity(suites.reduce(1024) { total, suite in suite.cases.reduce(total + 256) { $0 + $1.utf8.count } })
-        out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8
-        out += "<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n".utf8
-        for index in suites.indices {
-            let suite = suites[index]
-            out += "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n".utf8
-            for testcase in suite.cases { out += testcase.utf8 }
-            out += "  </testsuite>\n".utf8
-            suites[index].cases = []
+        writer.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        writer.write("<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n")
+        for suite in suites where !writer.failed {
+            writer.write("  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n")
+            for entry in suite.cases where !writer.failed {
+                switch entry {
+                case .skipped(let subject, let rule):
+                    let name = "\(suite.policy?.rules[rule].name ?? ""): \(TextReport.heading(report.subjects[subject]))"
+                    writer.write(testcase(suite.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
+                case .evaluated(let subject, let rule):
+                    let ruleName = suite.policy?.rules[rule].name ?? ""
+                    let (body, _) = outcome(findings(suite.name, ruleName, subject), context: context)
+                    writer.write(testcase(suite.name, "\(ruleName): \(TextReport.heading(report.subjects[subject]))", body: body))
+                case .found(let index):
+                    let finding = report.findings[index]
+                    let heading = report.subject(of: finding).map(TextReport.heading) ?? ""
+                    let (body, _) = outcome(findings(finding.policy, finding.rule, finding.subjectIndex), context: context)
+                    writer.write(testcase(finding.policy, "\(finding.rule): \(heading)", body: body))
+                }
+            }
+            writer.write("  </testsuite>\n")
         }
         if !report.notices.isEmpty {
-            out += "  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n".utf8
+            writer.write("  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n")
         }
-        out += "</testsuites>\n".utf8
-        return out
+        writer.write("</testsuites>\n")
+    }
+
+    /// The findings of one (subject, rule) case.
+    private static func caseFindings(_ byCase: [String: [Finding]], _ policy: String, _ rule: String, _ subject: Int) -> [Finding] {
+        byCase[Report.caseKey(policy: policy, rule: rule, subjectIndex: subject)] ?? []
+    }
+
+    /// Text handed to a sink in chunks of about a megabyte.
+    private struct ChunkWriter {
+        let sink: ([UInt8]) -> Bool
+        var buffer: [UInt8] = []
+        var failed = false
+
+        mutating func write(_ text: String) {
+            buffer += text.utf8
+            if buffer.count >= 1 << 20 { flush() }
+        }
+
+        mutating func flush() {
+            if !failed, !buffer.isEmpty, !sink(buffer) { failed = true }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        mutating func finish() -> Bool {
+            flush()
+            return !failed
+        }
     }
 
     private static func testcase(_ policy: String, _ name: String, body: String) -> String {
