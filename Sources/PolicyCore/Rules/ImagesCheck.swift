@@ -31,10 +31,7 @@ public struct ImagesCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        let spec = subject.pod.spec
-        for index in spec.initContainers.indices { check(spec.initContainers[index], into: &violations) }
-        for index in spec.containers.indices { check(spec.containers[index], into: &violations) }
-        for index in spec.ephemeralContainers.indices { check(spec.ephemeralContainers[index], into: &violations) }
+        subject.pod.spec.forEachContainer { check($0, into: &violations) }
     }
 
     private func check(_ container: borrowing Container, into violations: inout [Violation]) {
