@@ -29,18 +29,8 @@ public struct MatchClause: Sendable {
         storage = SharedStorage(fields)
     }
 
+    /// What the clause lists.
     public var fields: Fields { storage.fields }
-    public var projects: GlobList? { storage.fields.projects }
-    public var domains: GlobList? { storage.fields.domains }
-    public var workflows: GlobList? { storage.fields.workflows }
-    public var tasks: GlobList? { storage.fields.tasks }
-    public var nodes: GlobList? { storage.fields.nodes }
-    public var taskTypes: GlobList? { storage.fields.taskTypes }
-    public var namespaces: GlobList? { storage.fields.namespaces }
-    public var labels: [(key: String, value: Glob)]? { storage.fields.labels }
-    public var annotations: [(key: String, value: Glob)]? { storage.fields.annotations }
-    public var interruptible: Bool? { storage.fields.interruptible }
-    public var resources: [String]? { storage.fields.resources }
 
     /// The field names this clause reads, as policy authors write them.
     public static let fieldNames = [
@@ -49,8 +39,10 @@ public struct MatchClause: Sendable {
     ]
 
     public var isEmpty: Bool {
-        projects == nil && domains == nil && workflows == nil && tasks == nil && nodes == nil && taskTypes == nil
-            && namespaces == nil && labels == nil && annotations == nil && interruptible == nil && resources == nil
+        let fields = storage.fields
+        return fields.projects == nil && fields.domains == nil && fields.workflows == nil && fields.tasks == nil && fields.nodes == nil
+            && fields.taskTypes == nil && fields.namespaces == nil && fields.labels == nil && fields.annotations == nil
+            && fields.interruptible == nil && fields.resources == nil
     }
 
     public func matches(_ subject: Subject) -> Bool {
