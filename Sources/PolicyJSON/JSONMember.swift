@@ -53,11 +53,6 @@ extension JSONValue {
         }
     }
 
-    /// ``pretty(_:)`` of an object given member by member.
-    public static func prettyObject(_ members: [(key: String, value: JSONMember)]) throws(JSONBuildError) -> [UInt8] {
-        try pretty(.object(members))
-    }
-
     /// Where pretty text goes: one array, or a sink that takes it in chunks.
     private struct PrettyOutput {
         var bytes: [UInt8] = []

@@ -22,7 +22,7 @@ struct JSONStreamedObjectTests {
     @Test("the same bytes as serializing the whole object", arguments: 0..<5)
     func sameBytes(_ shape: Int) throws {
         let members = Self.shapes()[shape]
-        let streamed = try JSONValue.prettyObject(members)
+        let streamed = try JSONValue.pretty(.object(members))
         let expected = try JSONMember.object(members).value.serialized(pretty: true)
         #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }

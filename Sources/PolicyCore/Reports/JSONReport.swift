@@ -6,23 +6,23 @@ public enum JSONReport {
 
     /// The report as one value (small reports, tests); ``render(_:)`` writes the same text.
     public static func value(_ report: Report) -> JSONValue {
-        JSONMember.object(members(report)).value
+        document(report).value
     }
 
-    /// The report's text. Findings are serialized one at a time (``JSONValue/prettyObject(_:)``):
+    /// The report's text. Findings are serialized one at a time (``JSONValue/pretty(_:)``):
     /// a run with hundreds of thousands of them would otherwise hold every finding as a Swift
     /// value and again as a jansson tree before writing a byte.
     public static func render(_ report: Report) -> [UInt8] {
-        (try? JSONValue.prettyObject(members(report))) ?? Array("{}\n".utf8)
+        (try? JSONValue.pretty(document(report))) ?? Array("{}\n".utf8)
     }
 
     /// ``render(_:)`` handed to `sink` in chunks as it is written, never held whole.
     /// - Returns: whether `sink` took all of it.
     public static func render(_ report: Report, to sink: ([UInt8]) -> Bool) -> Bool {
-        (try? JSONValue.pretty(.object(members(report)), to: sink)) ?? false
+        (try? JSONValue.pretty(document(report), to: sink)) ?? false
     }
 
-    private static func members(_ report: Report) -> [(key: String, value: JSONMember)] {
+    private static func document(_ report: Report) -> JSONMember {
         let summary = report.summary
         var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
@@ -40,7 +40,7 @@ public enum JSONReport {
             return finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
         }))
         members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
-        return members
+        return .object(members)
     }
 
     static func finding(_ finding: Finding, subject: Subject?, fingerprint: String, baselined: Bool?) -> JSONValue {
