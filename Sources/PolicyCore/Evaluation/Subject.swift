@@ -120,6 +120,12 @@ public struct FlyteIdentity: Sendable, Hashable {
     public var node: String?
     public var taskType: String?
     public var interruptible: Bool?
+    /// The replica group of a distributed or cluster task (PyTorch worker, Ray worker group,
+    /// Spark executor, ...); `nil` for a task that runs one plain pod.
+    public var role: ReplicaRole?
+    /// How many pods of this group the job runs (a group's most, when it autoscales); `nil`
+    /// with no role.
+    public var replicas: Int?
     /// `true` when workflow, task and node came from pod labels (webhook mode), where propeller
     /// stored them sanitized; match clauses then compare sanitized patterns.
     public var namesAreLabelValues = false

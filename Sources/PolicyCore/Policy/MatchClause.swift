@@ -11,6 +11,8 @@ public struct MatchClause: Sendable {
         public var tasks: GlobList?
         public var nodes: GlobList?
         public var taskTypes: GlobList?
+        /// Replica roles of distributed and cluster tasks (`worker`, `head`, `worker-group:gpu`).
+        public var roles: GlobList?
         public var namespaces: GlobList?
         public var labels: [(key: String, value: Glob)]?
         public var annotations: [(key: String, value: Glob)]?
@@ -34,14 +36,14 @@ public struct MatchClause: Sendable {
 
     /// The field names this clause reads, as policy authors write them.
     public static let fieldNames = [
-        "projects", "domains", "workflows", "tasks", "nodes", "taskTypes", "namespaces", "labels", "annotations",
+        "projects", "domains", "workflows", "tasks", "nodes", "taskTypes", "roles", "namespaces", "labels", "annotations",
         "interruptible", "resources",
     ]
 
     public var isEmpty: Bool {
         let fields = storage.fields
         return fields.projects == nil && fields.domains == nil && fields.workflows == nil && fields.tasks == nil && fields.nodes == nil
-            && fields.taskTypes == nil && fields.namespaces == nil && fields.labels == nil && fields.annotations == nil
+            && fields.taskTypes == nil && fields.roles == nil && fields.namespaces == nil && fields.labels == nil && fields.annotations == nil
             && fields.interruptible == nil && fields.resources == nil
     }
 
@@ -55,6 +57,10 @@ public struct MatchClause: Sendable {
         if !Self.field(storage.fields.tasks, subject.flyte?.task, sanitized: sanitized) { return false }
         if !Self.field(storage.fields.nodes, subject.flyte?.node, sanitized: sanitized) { return false }
         if !Self.field(storage.fields.taskTypes, subject.flyte?.taskType) { return false }
+        if let roles = storage.fields.roles {
+            // A subject without a role (a plain pod) never matches a `roles` clause.
+            guard let role = subject.flyte?.role, role.matchWords.contains(where: roles.matches) else { return false }
+        }
         if !Self.field(storage.fields.namespaces, subject.namespace) { return false }
         if let labels = storage.fields.labels, !Self.map(labels, subject.pod.metadata.labels) { return false }
         if let annotations = storage.fields.annotations, !Self.map(annotations, subject.pod.metadata.annotations) { return false }

@@ -206,6 +206,16 @@ public enum PolicyLoader {
         clause.tasks = reader.globList("tasks", context: &context)
         clause.nodes = reader.globList("nodes", context: &context)
         clause.taskTypes = reader.globList("taskTypes", context: &context)
+        clause.roles = reader.globList("roles", context: &context)
+        if let roles = clause.roles {
+            for (index, glob) in roles.globs.enumerated() 
+                where !ReplicaRole.words.contains(where: glob.matches) && !glob.pattern.hasPrefix("worker-group:")
+            {
+                context.fail(
+                    pointer.child("roles").child(index),
+                    "'\(glob.pattern)' matches no replica role; roles are \(ReplicaRole.words.joined(separator: ", ")) (a Ray group: worker-group:<name>)")
+            }
+        }
         clause.namespaces = reader.globList("namespaces", context: &context)
         clause.labels = reader.globMap("labels", context: &context)
         clause.annotations = reader.globMap("annotations", context: &context)

@@ -79,6 +79,8 @@ public enum JSONReport {
             context["node"] = .string(flyte.node ?? "")
             if let taskType = flyte.taskType { context["taskType"] = .string(taskType) }
             if let interruptible = flyte.interruptible { context["interruptible"] = .bool(interruptible) }
+            if let role = flyte.role { context["role"] = .string(role.label) }
+            if let replicas = flyte.replicas { context["replicas"] = .integer(Int64(replicas)) }
             object["flyte"] = .object(context)
         }
         return .object(object)

@@ -122,9 +122,9 @@ public enum SARIFReport {
             var location: JSONObject = ["physicalLocation": .object(physical)]
             if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
                 let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
-                location["logicalLocations"] = [[
-                    "fullyQualifiedName": .string(node.map { "\(workflow)/\($0)" } ?? workflow), "kind": "function",
-                ]]
+                var name = node.map { "\(workflow)/\($0)" } ?? workflow
+                if let role = flyte.role { name += "/\(role.label)" }
+                location["logicalLocations"] = [["fullyQualifiedName": .string(name), "kind": "function"]]
             }
             object["locations"] = [.object(location)]
         }

@@ -63,6 +63,7 @@ public enum TextReport {
             if let workflow = flyte.workflow, !workflow.isEmpty { parts.append("workflow \(workflow)") }
             if let node = flyte.node, !node.isEmpty { parts.append("node \(node)") }
             if let task = flyte.task, !task.isEmpty { parts.append("task \(task)") }
+            if let role = flyte.role { parts.append("role \(role.label)" + (flyte.replicas.map { " (\($0) \($0 == 1 ? "replica" : "replicas"))" } ?? "")) }
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
         }
         return text

@@ -14,7 +14,7 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     /// The steps below the root, compiled for walking the pod's JSON.
     private let jsonPath: JSONPath
 
-    static let flyteFields = ["project", "domain", "workflow", "task", "node", "taskType", "interruptible"]
+    static let flyteFields = ["project", "domain", "workflow", "task", "node", "taskType", "interruptible", "role", "replicas"]
 
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -166,7 +166,11 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         case "task": subject.flyte?.task.map(JSONValue.string)
         case "node": subject.flyte?.node.map(JSONValue.string)
         case "taskType": subject.flyte?.taskType.map(JSONValue.string)
-        default: subject.flyte?.interruptible.map(JSONValue.bool)
+        case "interruptible": subject.flyte?.interruptible.map(JSONValue.bool)
+        case "role": subject.flyte?.role.map { JSONValue.string($0.label) }
+        case "replicas": subject.flyte?.replicas.map { JSONValue.integer(Int64($0)) }
+        // The parser admits only `flyteFields`; a word outside them reads nothing.
+        default: nil
         }
     }
 

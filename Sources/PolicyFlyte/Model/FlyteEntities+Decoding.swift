@@ -153,6 +153,8 @@ public enum FlyteEntityDecoder {
         if let extended = try reader.objectMember("extendedResources") {
             task.extendedResources = try extendedResources(extended)
         }
+        task.custom = try reader.objectMember("custom")?.object
+        task.taskTypeVersion = try reader.int("taskTypeVersion") ?? 0
         return task
     }
 

@@ -114,6 +114,11 @@ public struct TaskTemplate: Sendable, Equatable {
     public var k8sPod: K8sPod?
     public var config: [String: String] = [:]
     public var extendedResources: ExtendedResources?
+    /// `custom`: the plugin's own message (a `google.protobuf.Struct`), read by the plugin that
+    /// runs the task type; `nil` when the task has none.
+    public var custom: JSONObject?
+    /// `taskTypeVersion`: which shape of `custom` the plugin reads (0 or 1 for the Kubeflow plugins).
+    public var taskTypeVersion = 0
 
     public init(id: FlyteIdentifier) {
         self.id = id

@@ -54,6 +54,27 @@ struct FlyteJSONReader {
         return flag
     }
 
+    /// An `int32`/`uint32` field: protobuf JSON writes it as a number or a decimal string, and a
+    /// `google.protobuf.Struct` (the `custom` of plugin tasks) holds every number as a double, so
+    /// `2.0` is 2 while `2.5` and values outside 32 bits are errors, as they are for Go's
+    /// `jsonpb` decoder propeller uses.
+    func int(_ name: String) throws(FlyteDecodingError) -> Int? {
+        guard let field = member(name) else { return nil }
+        let number: Double
+        switch field.value {
+        case .integer(let value): number = Double(value)
+        case .real(let value): number = value
+        case .string(let text):
+            guard let value = Int64(text) else { throw field.error("expected an integer, found the string '\(text)'") }
+            number = Double(value)
+        default: throw field.error("expected an integer, found \(field.value.kind.phrase)")
+        }
+        guard number.rounded() == number, number >= -2_147_483_648, number <= 4_294_967_295 else {
+            throw field.error("expected a 32-bit integer, found \(JSONValue.format(real: number))")
+        }
+        return Int(number)
+    }
+
     func objectMember(_ name: String) throws(FlyteDecodingError) -> FlyteJSONReader? {
         guard let field = member(name) else { return nil }
         try field.requireObject("'\(name)'")

@@ -48,6 +48,7 @@ enum FlyteProtoSchema {
             1: Field(name: "id", type: .message("core.Identifier")),
             2: Field(name: "type", type: .string),
             3: Field(name: "metadata", type: .message("core.TaskMetadata")),
+            5: Field(name: "custom", type: .structValue),
             6: Field(name: "container", type: .message("core.Container")),
             7: Field(name: "taskTypeVersion", type: .int32),
             9: Field(name: "extendedResources", type: .message("core.ExtendedResources")),
