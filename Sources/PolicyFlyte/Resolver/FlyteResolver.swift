@@ -96,8 +96,9 @@ public struct FlyteResolver: Sendable {
                 project: project(entry.template.id), domain: domain(entry.template.id), workflow: "", task: entry.template.id.name, node: "",
                 taskType: entry.template.type, interruptible: entry.template.interruptible ?? false)
             do {
-                outcome.nodes.append(try resolveTask(
-                    entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task"))
+                let resolved = try resolveTask(entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task")
+                outcome.nodes += resolved.nodes
+                if let notice = resolved.notice { outcome.notices.append(notice) }
             } catch {
                 outcome.errors.append(NodeResolutionError(source: entry.source, location: "task \(entry.template.id.name)", error: error))
             }
@@ -138,9 +139,11 @@ public struct FlyteResolver: Sendable {
                     project: resolver.project(top.id), domain: resolver.domain(top.id), workflow: top.id.name, task: reference.name, node: path,
                     taskType: task.template.type, interruptible: nodeInterruptible)
                 do {
-                    outcome.nodes.append(try resolver.resolveTask(
+                    let resolved = try resolver.resolveTask(
                         task.template, overrides: overrides, identity: identity, source: source, nodeName: path,
-                        workflowName: top.id.name))
+                        workflowName: top.id.name)
+                    outcome.nodes += resolved.nodes
+                    if let notice = resolved.notice { outcome.notices.append("workflow \(top.id.name) node \(path): \(notice)") }
                 } catch {
                     outcome.errors.append(NodeResolutionError(source: source, location: location, error: error))
                 }
@@ -189,7 +192,7 @@ public struct FlyteResolver: Sendable {
     func resolveTask(
         _ task: TaskTemplate, overrides: TaskNodeOverrides, identity: FlyteIdentity, source: EntitySource, nodeName: String,
         workflowName: String? = nil
-    ) throws(ResolutionError) -> ResolvedNode {
+    ) throws(ResolutionError) -> (nodes: [ResolvedNode], notice: String?) {
         let at = workflowName.map { "node override at \($0) node \(nodeName)" } ?? "node override"
         let overrideResources = try overrides.resources.map { (resources) throws(ResolutionError) in
             try ContainerResources(flyte: resources, at: "\(at): overrides.resources")
@@ -199,9 +202,42 @@ public struct FlyteResolver: Sendable {
             task: task, overrides: overrides, overrideResources: overrideResources, interruptible: identity.interruptible ?? false,
             namespace: namespace, generatedName: Self.containerName(nodeName), taskLayer: "task \(task.id.name)", overrideLayer: at)
         execution.serviceAccount = context.serviceAccount
-        var pod = try builder.build(execution)
-        pod.metadata = labelled(pod.metadata, identity: identity)
-        return ResolvedNode(identity: identity, namespace: namespace, source: source, pod: pod)
+        let (workload, notice) = try plugin(for: task)
+        if workload == .noPod { return ([], notice) }
+        let pods = try PluginJobBuilder(builder: builder, execution: execution).build(workload)
+        let nodes = pods.map { replica in
+            var identity = identity
+            identity.role = replica.role
+            identity.replicas = replica.role == nil ? nil : replica.replicas
+            if let interruptible = replica.interruptible { identity.interruptible = interruptible }
+            var pod = replica.pod
+            if let role = replica.role {
+                pod.addMetadata(labels: JSONObject(OperatorRoleLabels.labels(for: role, taskType: task.type).map { ($0.0, .string($0.1)) }), annotations: [:])
+            }
+            pod.metadata = labelled(pod.metadata, identity: identity)
+            return ResolvedNode(identity: identity, namespace: namespace, source: source, pod: pod)
+        }
+        return (nodes, notice)
+    }
+
+    /// The plugin propeller hands the task to, and what a report should say about that choice.
+    private func plugin(for task: TaskTemplate) throws(ResolutionError) -> (TaskPlugin.Workload, String?) {
+        let dispatch = builder.config.dispatch
+        switch dispatch.decide(task.type) {
+        case .registered(let plugin):
+            let notice = plugin.workload == .noPod
+                ? "task \(task.id.name) (type '\(task.type)') runs no pod in the cluster: propeller's '\(plugin.rawValue)' plugin calls an outside service; no policy applies to it" : nil
+            return (plugin.workload, notice)
+        case .connector:
+            return (.noPod, "task \(task.id.name) (type '\(task.type)') runs no pod in the cluster: a connector runs it; no policy applies to it")
+        case .fallback(let plugin):
+            guard !task.type.isEmpty else { return (.pod, nil) }
+            let owner = TaskPlugin.allCases.first { $0.registeredTaskTypes.contains(task.type) }
+            let reason = owner.map { "its plugin '\($0.rawValue)' is not enabled in tasks.task-plugins" } ?? "no plugin registers that type"
+            return (.pod, "task \(task.id.name) (type '\(task.type)'): \(reason), so propeller runs it with its default plugin '\(plugin.rawValue)' as one pod, which is what was checked")
+        case .unsupported:
+            throw .noPlugin(task: task.id.name, type: task.type)
+        }
     }
 
     /// A stand-in for propeller's generated container name (`<execution>-<node>-<attempt>`),

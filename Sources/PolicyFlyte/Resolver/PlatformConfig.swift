@@ -37,6 +37,13 @@ public struct PlatformConfig: Sendable {
     public var defaultEnvFromSecrets: [String] = []
     /// flyteadmin's `task_resources`: `defaults` fill missing requests, `limits` cap them.
     public var taskResources = ContainerResources()
+    /// Which plugin runs each task type (`tasks.task-plugins`, `plugins.connector-service`).
+    package var dispatch = PluginDispatch.builtIn
+    /// `plugins.spark.spark-config-default`, in file order, and `plugins.spark.features`.
+    package var sparkDefaults: [(key: String, value: String)] = []
+    package var sparkFeatures: [(name: String, config: [(key: String, value: String)])] = []
+    /// `plugins.ray.serviceAccount`: replaces the execution's service account on Ray pods.
+    package var rayServiceAccount = ""
 
     public init() {}
 
@@ -65,16 +72,25 @@ public struct PlatformConfig: Sendable {
             root["task_resources"] = nil
             root["task-resources"] = nil
         }
+        let tasks = root["tasks"]
+        root["tasks"] = nil
+        var reader = Reader(source: source, prefix: prefix)
+        var config = PlatformConfig()
+        var warnings: [String] = []
+        var connectorTypes = PluginDispatch.knownConnectorTaskTypes
         if let plugins = root["plugins"]?.object {
+            try config.readPluginSections(plugins, connectorTypes: &connectorTypes, reader: &reader)
             guard let k8s = plugins["k8s"]?.object else {
+                if plugins.members.contains(where: { Self.pluginSections.contains($0.key) }) {
+                    root = [:]
+                    return try config.finish(tasks: tasks, connectorTypes: connectorTypes, reader: &reader, warnings: warnings)
+                }
                 throw PlatformConfigError(source: source, key: "plugins", reason: "no 'k8s' section under 'plugins'")
             }
             root = k8s
             prefix = "plugins.k8s."
+            reader.prefix = prefix
         }
-        var reader = Reader(source: source, prefix: prefix)
-        var config = PlatformConfig()
-        var warnings: [String] = []
         for (key, raw) in root {
             reader.key = key
             switch key {
@@ -134,6 +150,73 @@ public struct PlatformConfig: Sendable {
                 case "limits": config.taskResources.limits = map
                 default: throw PlatformConfigError(source: source, key: "task_resources.\(section)", reason: "expected 'defaults' or 'limits'")
                 }
+            }
+        }
+        return try config.finish(tasks: tasks, connectorTypes: connectorTypes, reader: &reader, warnings: warnings)
+    }
+
+    /// The plugin sections besides `k8s` that change what a plugin task's pods look like.
+    static let pluginSections: Set<String> = ["spark", "ray", "connector-service", "agent-service"]
+
+    private mutating func readPluginSections(_ plugins: JSONObject, connectorTypes: inout Set<String>, reader: inout Reader) throws(PlatformConfigError) {
+        reader.prefix = "plugins."
+        for service in ["connector-service", "agent-service"] {
+            if let section = plugins[service]?.object, let types = section["supportedTaskTypes"] {
+                reader.key = "\(service).supportedTaskTypes"
+                connectorTypes.formUnion(try reader.stringList(types))
+            }
+        }
+        if let spark = plugins["spark"]?.object {
+            if let defaults = spark["spark-config-default"] {
+                reader.key = "spark.spark-config-default"
+                sparkDefaults = try reader.stringMap(defaults).members.map { ($0.key, $0.value.string ?? "") }
+            }
+            if let features = spark["features"] {
+                reader.key = "spark.features"
+                for feature in try reader.objectList(features) {
+                    let name = feature["name"]?.string ?? ""
+                    reader.key = "spark.features.\(name).spark-config"
+                    let values = try reader.stringMap(feature["spark-config"] ?? .null).members.map { ($0.key, $0.value.string ?? "") }
+                    sparkFeatures.append((name, values))
+                }
+            }
+        }
+        if let ray = plugins["ray"]?.object, let account = ray["serviceAccount"] {
+            reader.key = "ray.serviceAccount"
+            rayServiceAccount = try reader.string(account)
+        }
+        reader.prefix = ""
+    }
+
+    /// Reads `tasks.task-plugins` and task-resource settings that apply whatever the layout.
+    private consuming func finish(tasks: JSONValue?, connectorTypes: Set<String>, reader: inout Reader, warnings: [String])
+        throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String])
+    {
+        var config = self
+        let settings = tasks?.object?["task-plugins"]?.object
+        reader.prefix = "tasks.task-plugins."
+        var enabled: [TaskPlugin] = []
+        if let names = settings?["enabled-plugins"] {
+            reader.key = "enabled-plugins"
+            for name in try reader.stringList(names) {
+                guard let plugin = TaskPlugin(rawValue: name.lowercased()) else { throw reader.fail(PluginDispatchError.unknownPlugin(name).description) }
+                enabled.append(plugin)
+            }
+        }
+        var defaults: [String: String] = [:]
+        if let choices = settings?["default-for-task-types"] {
+            reader.key = "default-for-task-types"
+            for (type, plugin) in try reader.stringMap(choices).members { defaults[type] = (plugin.string ?? "").lowercased() }
+        }
+        if settings != nil || connectorTypes != PluginDispatch.knownConnectorTaskTypes {
+            do {
+                config.dispatch = try PluginDispatch(
+                    enabled: settings == nil ? PluginDispatch.builtIn.enabled : enabled,
+                    defaultForTaskTypes: settings == nil ? ["container": "container", "sidecar": "sidecar", "container_array": "k8s-array"] : defaults,
+                    connectorTaskTypes: connectorTypes, configured: settings != nil)
+            } catch {
+                reader.key = ""
+                throw reader.fail(error.description)
             }
         }
         return (config, warnings)

@@ -56,7 +56,7 @@ public struct PodBuilder: Sendable {
                 for stage in stages {
                     let layer: String =
                         switch stage.stage {
-                        case .nodeOverride: execution.overrideLayer + " (resources)"
+                        case .nodeOverride: execution.overrideResourcesLayer ?? execution.overrideLayer + " (resources)"
                         case .podTemplate: baseLayer ?? "cluster PodTemplate"
                         case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
                         case .own: rawLayer

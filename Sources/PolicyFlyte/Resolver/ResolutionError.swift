@@ -12,6 +12,12 @@ public enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidResource(location: String, name: String, value: String, reason: String)
     case invalidSharedMemory(String)
     case recursion(String)
+    /// The task's `custom` (its plugin's configuration) cannot be read by the plugin.
+    case invalidCustom(task: String, pointer: String, reason: String)
+    /// The plugin refuses the task as written (`number of workers must be greater than 0`).
+    case pluginRefused(task: String, plugin: String, reason: String)
+    /// No enabled plugin runs the task type and no default plugin is enabled.
+    case noPlugin(task: String, type: String)
 
     public var description: String {
         switch self {
@@ -37,6 +43,12 @@ public enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible
             "shared memory cannot be applied: \(reason)"
         case .recursion(let name):
             "the workflow \(name) includes itself through sub-workflows"
+        case .invalidCustom(let task, let pointer, let reason):
+            "task \(task): its plugin configuration is invalid at \(pointer): \(reason) (Flyte fails this task the same way)"
+        case .pluginRefused(let task, let plugin, let reason):
+            "task \(task): the \(plugin) plugin refuses it: \(reason) (Flyte fails this task the same way)"
+        case .noPlugin(let task, let type):
+            "task \(task): no enabled plugin runs task type '\(type)' and no default plugin is enabled; enable one in tasks.task-plugins (Flyte fails this task the same way)"
         }
     }
 }

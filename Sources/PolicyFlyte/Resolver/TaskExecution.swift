@@ -19,6 +19,9 @@ public struct TaskExecution: Sendable {
     /// Human-readable layer names for provenance.
     public var taskLayer: String
     public var overrideLayer: String
+    /// The layer of `overrideResources` when a plugin put a replica group's resources there in
+    /// place of the node's (`flytek8s.WithResources`); `nil` means the node's override.
+    package var overrideResourcesLayer: String?
 
     public init(
         task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ContainerResources = ContainerResources(),
