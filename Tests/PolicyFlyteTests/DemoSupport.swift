@@ -7,8 +7,9 @@ import PolicyJSON
 /// The real flytekit fixture (examples/flyte/src/demo/workflows.py, flytekit 1.16.31) as
 /// protobuf JSON, and the PodTemplate its `infer` task names.
 enum Demo {
-    static func bundle() throws -> FlyteBundle {
-        let folder = Vectors.fixtures.appendingPathComponent("flytekit/json")
+    /// Every entity of a fixture folder of protobuf JSON (`flytekit/json` is the demo package).
+    static func bundle(folder name: String = "flytekit/json") throws -> FlyteBundle {
+        let folder = Vectors.fixtures.appendingPathComponent(name)
         var bundle = FlyteBundle()
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
         for name in names {

@@ -18,9 +18,20 @@ extension BuiltPod {
     /// marks it puts on them (`LayerMarks`). Container order is kept by every plugin step, so
     /// the pointers already recorded stay true.
     mutating func adjust(layer: String, _ step: (inout JSONObject) throws(ResolutionError) -> Void) throws(ResolutionError) {
-        let before = spec
+        var before = spec
         var changed = spec
         try step(&changed)
+        // ValueLayers follows containers by name; a renamed container is the same container.
+        for field in ["containers", "initContainers"] {
+            guard var old = before[field]?.array, let new = changed[field]?.array else { continue }
+            for index in old.indices where index < new.count {
+                if var container = old[index].object, let name = new[index]["name"] {
+                    container["name"] = name
+                    old[index] = .object(container)
+                }
+            }
+            before[field] = .array(old)
+        }
         var values = ValueLayers()
         values.record(before: before, after: changed, layer: layer)
         var marks: [String: String] = [:]

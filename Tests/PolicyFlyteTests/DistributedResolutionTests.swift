@@ -1,0 +1,171 @@
+import Foundation
+import PolicyCore
+import PolicyJSON
+import Testing
+
+@testable import PolicyFlyte
+
+/// Every node and replica group of the real flytekit 1.16.31 package of plugin tasks
+/// (examples/distributed/src/distributed/workflows.py), resolved with no platform configuration.
+@Suite("Resolving the real flytekit package of distributed and cluster tasks")
+struct DistributedResolutionTests {
+    struct Expected: Sendable, CustomStringConvertible {
+        var node: String
+        var role: String
+        var replicas: Int
+        var container: String
+        var image: String
+        var nodeSelector: [String: String] = [:]
+        var tolerations: [String] = []
+        var requests: [String: String]
+        var limits: [String: String]
+        var restartPolicy = "Never"
+        var interruptible = false
+        var description: String { "\(node) \(role)" }
+    }
+
+    static let image = "ghcr.io/acme/ml:1.0"
+    static let v100 = ["gpu-type": "nvidia-tesla-v100"]
+    static let defaults = ["cpu": "1", "memory": "1Gi"]
+
+    /// Worked out from the plugins at v1.16.8: group resources pass through
+    /// `ApplyK8sResourceOverrides` (cpu/memory from the limit or the 1 CPU / 1Gi default) and
+    /// replace the task's and the node's (`WithResources`), key by key for Kubeflow groups.
+    static let expected: [Expected] = [
+        Expected(node: "n0", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: v100, tolerations: ["gpu=true:NoSchedule"],
+                 requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
+        Expected(node: "n0", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3", nodeSelector: v100,
+                 tolerations: ["gpu=true:NoSchedule"], requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"],
+                 limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
+        // n1: the node's pod template replaces the task's for every group.
+        Expected(node: "n1", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: ["gpu-type": "nvidia-a100"],
+                 tolerations: ["gpu=preemptible:NoSchedule"], requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
+        Expected(node: "n1", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3",
+                 nodeSelector: ["gpu-type": "nvidia-a100"], tolerations: ["gpu=preemptible:NoSchedule"],
+                 requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"], limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
+        // n2: accelerator T4 and interruptible from with_overrides reach master and workers.
+        Expected(node: "n2", role: "master", replicas: 1, container: "pytorch", image: image,
+                 tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
+                 requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
+                 interruptible: true),
+        Expected(node: "n2", role: "worker", replicas: 3, container: "pytorch", image: image,
+                 tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
+                 requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
+                 interruptible: true),
+        // n3: with_overrides(requests cpu 6, limits cpu 12) never reaches groups that state resources.
+        Expected(node: "n3", role: "chief", replicas: 1, container: "tensorflow", image: image,
+                 requests: ["cpu": "4", "memory": "1Gi"], limits: ["cpu": "4", "memory": "1Gi"]),
+        Expected(node: "n3", role: "ps", replicas: 2, container: "tensorflow", image: image,
+                 requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"]),
+        Expected(node: "n3", role: "worker", replicas: 3, container: "tensorflow", image: image,
+                 requests: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"], limits: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"]),
+        // n4: the launcher's cpu-only resources bring the 1Gi default memory over the task's 4Gi.
+        Expected(node: "n4", role: "launcher", replicas: 1, container: "mpi", image: image,
+                 requests: ["cpu": "1", "memory": "1Gi"], limits: ["cpu": "1", "memory": "1Gi"]),
+        Expected(node: "n4", role: "worker", replicas: 4, container: "mpi", image: image,
+                 requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "48", "memory": "128Gi"]),
+    ]
+
+    static let analytics: [Expected] = [
+        Expected(node: "n0", role: "head", replicas: 1, container: "ray-head", image: image, nodeSelector: ["pool": "cpu-large"],
+                 requests: defaults, limits: defaults),
+        Expected(node: "n0", role: "worker-group:gpu-group", replicas: 2, container: "ray-worker", image: image, nodeSelector: v100,
+                 tolerations: ["gpu=true:NoSchedule"], requests: defaults, limits: defaults),
+        Expected(node: "n0", role: "worker-group:cpu-group", replicas: 6, container: "ray-worker", image: image,
+                 requests: ["cpu": "8", "memory": "32Gi"], limits: ["cpu": "8", "memory": "32Gi"]),
+        Expected(node: "n0", role: "submitter", replicas: 1, container: "n0-0", image: image, requests: defaults, limits: defaults),
+        Expected(node: "n2", role: "job-runner", replicas: 1, container: "job-runner", image: image, requests: defaults, limits: defaults),
+        Expected(node: "n2", role: "scheduler", replicas: 1, container: "scheduler", image: image,
+                 requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"], restartPolicy: "Always"),
+        // Dask replaces the worker's resources whole.
+        Expected(node: "n2", role: "worker", replicas: 5, container: "dask-worker", image: image,
+                 requests: ["cpu": "4", "memory": "16Gi"], limits: ["cpu": "8", "memory": "32Gi"], restartPolicy: "Always"),
+    ]
+
+    static func bundle() throws -> FlyteBundle { try Demo.bundle(folder: "flytekit-distributed/json") }
+
+    static let outcome: FlyteResolver.Outcome? = try? FlyteResolver(builder: PodBuilder()).resolve(try bundle())
+
+    static func pod(_ workflow: String, _ expected: Expected) throws -> ResolvedNode {
+        let outcome = try #require(Self.outcome)
+        return try #require(outcome.nodes.first {
+            $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == expected.node && $0.identity.role?.label == expected.role
+        })
+    }
+
+    static func verify(_ node: ResolvedNode, _ expected: Expected) throws {
+        let subject = try node.subject()
+        let spec = node.pod.spec
+        #expect(node.identity.replicas == expected.replicas)
+        #expect(node.identity.interruptible == expected.interruptible)
+        #expect(spec["restartPolicy"]?.string == expected.restartPolicy)
+        #expect((spec["nodeSelector"]?.object ?? [:]).members.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
+            == expected.nodeSelector.map { "\($0.key)=\($0.value)" }.sorted())
+        #expect(subject.pod.spec.tolerations.map { "\($0.key)=\($0.value):\($0.effect)" } == expected.tolerations)
+        let primary = try #require(subject.primaryContainer)
+        #expect(primary.name == expected.container)
+        #expect(primary.image == expected.image)
+        for (list, wanted) in [(primary.resources.requests, expected.requests), (primary.resources.limits, expected.limits)] {
+            #expect(Set(list.map(\.name)) == Set(wanted.keys), "\(expected)")
+            for (name, text) in wanted { #expect(list[name] == (try Quantity(parsing: text)), "\(expected) \(name)") }
+        }
+        // The operator's own label, which `serve` reads back as the same role.
+        #expect(OperatorRoleLabels.role(subject.pod.metadata.labels)?.label == (expected.role == "submitter" ? nil : expected.role))
+    }
+
+    @Test(arguments: expected) func trainingNode(_ expected: Expected) throws {
+        try Self.verify(try Self.pod("training_wf", expected), expected)
+    }
+
+    @Test(arguments: analytics) func analyticsNode(_ expected: Expected) throws {
+        try Self.verify(try Self.pod("analytics_wf", expected), expected)
+    }
+
+    @Test func everyGroupIsResolvedAndTheSparkNodeFailsAsInFlyte() throws {
+        let outcome = try #require(Self.outcome)
+        let training = outcome.nodes.filter { $0.identity.workflow == "distributed.workflows.training_wf" }
+        #expect(training.map { "\($0.identity.node ?? "") \($0.identity.role?.label ?? "-")" } == Self.expected.map(\.description))
+        // spark_etl has a container target and pod templates naming 'primary': the Spark plugin
+        // looks the container up by that name and fails (`GetContainer`, spark.go createDriverSpec).
+        let errors = outcome.errors.map(\.description)
+        #expect(errors.count == 1)
+        #expect(errors.first?.contains("workflow distributed.workflows.analytics_wf node n1") == true)
+        #expect(errors.first?.contains("'primary'") == true)
+    }
+
+    @Test func provenanceNamesTheGroup() throws {
+        let worker = try Self.pod("training_wf", Self.expected[1])
+        #expect(worker.pod.provenance["/spec/containers/0/image"] == "worker of pytorch task distributed.workflows.ddp")
+        #expect(worker.pod.provenance["/spec/containers/0/resources/limits/nvidia.com~1gpu"] == "worker of pytorch task distributed.workflows.ddp (resources)")
+        let gpu = try Self.pod("analytics_wf", Self.analytics[1])
+        #expect(gpu.pod.provenance["/spec/nodeSelector/gpu-type"] == "worker group 'gpu-group' of ray task distributed.workflows.ray_tune")
+        #expect(gpu.pod.provenance["/spec/tolerations/0"] == "worker group 'gpu-group' of ray task distributed.workflows.ray_tune")
+    }
+
+    /// The Spark task of the fixture with its pod templates naming no primary container, so
+    /// the plugin keeps the task's own: resources come from sparkConf (Spark 3.5 on Kubernetes).
+    @Test func sparkDriverAndExecutorsTakeTheirResourcesFromSparkConf() throws {
+        var bundle = try Self.bundle()
+        let index = try #require(bundle.tasks.firstIndex { $0.template.type == "spark" })
+        var custom = try #require(bundle.tasks[index].template.custom)
+        for key in ["driverPod", "executorPod"] {
+            var pod = try #require(custom[key]?.object)
+            pod["primaryContainerName"] = nil
+            custom[key] = .object(pod)
+        }
+        bundle.tasks[index].template.custom = custom
+        let outcome = FlyteResolver(builder: PodBuilder()).resolve(bundle)
+        #expect(outcome.errors.isEmpty, "\(outcome.errors)")
+        let nodes = outcome.nodes.filter { $0.identity.taskType == "spark" && $0.identity.workflow != nil && $0.identity.workflow != "" }
+        #expect(nodes.map { $0.identity.role?.label ?? "" } == ["driver", "executor"])
+        // driver: 4g + max(0.4 x 4096, 384) = 4096 + 1638 MiB; 1 core, no limit.
+        try Self.verify(nodes[0], Expected(node: "n1", role: "driver", replicas: 1, container: "spark-kubernetes-driver", image: Self.image,
+                                           nodeSelector: ["pool": "spark-driver"], requests: ["cpu": "1", "memory": "5734Mi"], limits: ["memory": "5734Mi"]))
+        // executor: 16g + 0.4 x 16384 = 16384 + 6553 MiB; cores 4 (limit filled from spark.executor.cores); 8 instances.
+        try Self.verify(nodes[1], Expected(node: "n1", role: "executor", replicas: 8, container: "spark-kubernetes-executor", image: Self.image,
+                                           nodeSelector: ["pool": "spark-exec"], tolerations: ["spot=:NoSchedule"],
+                                           requests: ["cpu": "4", "memory": "22937Mi"], limits: ["cpu": "4", "memory": "22937Mi"]))
+        #expect(nodes[0].pod.spec["serviceAccountName"]?.string == "spark")
+        #expect(nodes[1].pod.provenance["/spec/containers/0/resources/requests/memory"]?.contains("16384Mi (spark.executor.memory)") == true)
+    }
+}
