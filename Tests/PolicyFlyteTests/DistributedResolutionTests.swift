@@ -110,7 +110,9 @@ struct DistributedResolutionTests {
             for (name, text) in wanted { #expect(list[name] == (try Quantity(parsing: text)), "\(expected) \(name)") }
         }
         // The operator's own label, which `serve` reads back as the same role.
-        #expect(OperatorRoleLabels.role(subject.pod.metadata.labels)?.label == (expected.role == "submitter" ? nil : expected.role))
+        let admitted = FlyteLabels.identity(fromLabels: subject.pod.metadata.labels)
+        #expect(admitted?.role?.label == (expected.role == "submitter" ? nil : expected.role))
+        #expect(admitted?.node == expected.node)
     }
 
     @Test(arguments: expected) func trainingNode(_ expected: Expected) throws {
