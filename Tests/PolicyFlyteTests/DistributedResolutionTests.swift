@@ -84,7 +84,7 @@ struct DistributedResolutionTests {
 
     static func bundle() throws -> FlyteBundle { try Demo.bundle(folder: "flytekit-distributed/json") }
 
-    static let outcome: FlyteResolver.Outcome? = try? FlyteResolver(builder: PodBuilder()).resolve(try bundle())
+    static let outcome: FlyteResolver.Outcome? = (try? bundle()).map { FlyteResolver(builder: PodBuilder()).resolve($0) }
 
     static func pod(_ workflow: String, _ expected: Expected) throws -> ResolvedNode {
         let outcome = try #require(Self.outcome)
