@@ -75,6 +75,10 @@ struct PluginVectorTests {
         let v0 = try Self.resolve(Self.task(type: "pytorch", version: 0, custom: #"{"workers": 2, "elasticConfig": {"minReplicas": 1, "maxReplicas": 2}}"#)).nodes
         #expect(v0.map { $0.identity.role?.label ?? "" } == ["worker"])
         #expect(v0.first?.identity.replicas == 2)
+        // Elastic with no workers leaves the job without pods: said, not passed in silence.
+        let empty = try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 0}, "elasticConfig": {}}"#))
+        #expect(empty.nodes.isEmpty)
+        #expect(empty.notice?.contains("creates a job with no pods") == true)
     }
 
     /// tensorflow_test.go:347 TestBuildResourceTensorFlow (version 0: every group with replicas)
@@ -199,5 +203,13 @@ struct PluginVectorTests {
         #expect(throws: PlatformConfigError.self) {
             try PlatformConfig.decode(["tasks": ["task-plugins": ["enabled-plugins": ["container", "pytorch-v2"]]]], source: "p.yaml")
         }
+        // Other plugins' sections without plugins.k8s keep flyteadmin's task_resources; a misspelt
+        // task-plugins key is a warning, never silently the built-in choice.
+        let partial = try PlatformConfig.decode(
+            ["plugins": ["ray": ["serviceAccount": "ray-sa"]], "task_resources": ["limits": ["cpu": "4"]],
+             "tasks": ["task-plugins": ["enabled-plugins": ["container"], "default-for-task-type": ["container": "container"]]]], source: "p.yaml")
+        #expect(partial.config.rayServiceAccount == "ray-sa")
+        #expect(partial.config.taskResources.limits["cpu"] == (try Quantity(parsing: "4")))
+        #expect(partial.warnings == ["p.yaml: unknown key 'tasks.task-plugins.default-for-task-type' (did you mean 'default-for-task-types'?); flytepropeller ignores it too"])
     }
 }

@@ -68,33 +68,24 @@ public enum ReplicaRole: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Every word `roles` accepts, for the loader's messages.
-    public static let words = [
-        "master", "worker", "chief", "ps", "evaluator", "launcher", "head", "worker-group", "submitter", "driver", "executor",
-        "scheduler", "job-runner",
+    /// One of each role, in the order messages list them (a worker group stands for them all).
+    private static let every: [ReplicaRole] = [
+        .master, .worker, .chief, .ps, .evaluator, .launcher, .head, .workerGroup(""), .submitter, .driver, .executor, .scheduler, .jobRunner,
     ]
 
-    /// Reads a role as reports write it (`label`): `worker-group:gpu` or one of ``words``.
+    /// Every word `roles` accepts, for the loader's messages.
+    public static let words = every.map(\.word)
+
+    /// Reads a role as reports write it (`label`): `worker-group:gpu` or one of ``words``
+    /// (`worker-group` alone names no group and is not a label).
     public init?(label: String) {
-        if label.hasPrefix("worker-group:") {
-            self = .workerGroup(String(label.dropFirst("worker-group:".count)))
+        let groupPrefix = "worker-group:"
+        if label.hasPrefix(groupPrefix) {
+            self = .workerGroup(String(label.dropFirst(groupPrefix.count)))
             return
         }
-        switch label {
-        case "master": self = .master
-        case "worker": self = .worker
-        case "chief": self = .chief
-        case "ps": self = .ps
-        case "evaluator": self = .evaluator
-        case "launcher": self = .launcher
-        case "head": self = .head
-        case "submitter": self = .submitter
-        case "driver": self = .driver
-        case "executor": self = .executor
-        case "scheduler": self = .scheduler
-        case "job-runner": self = .jobRunner
-        default: return nil
-        }
+        guard let role = Self.every.first(where: { $0.matchWords.count == 1 && $0.word == label }) else { return nil }
+        self = role
     }
 }
 

@@ -202,9 +202,13 @@ public struct FlyteResolver: Sendable {
             task: task, overrides: overrides, overrideResources: overrideResources, interruptible: identity.interruptible ?? false,
             namespace: namespace, generatedName: Self.containerName(nodeName), taskLayer: "task \(task.id.name)", overrideLayer: at)
         execution.serviceAccount = context.serviceAccount
-        let (workload, notice) = try plugin(for: task)
+        var (workload, notice) = try plugin(for: task)
         if workload == .noPod { return ([], notice) }
         let pods = try PluginJobBuilder(builder: builder, execution: execution).build(workload)
+        if pods.isEmpty {
+            // An elastic PyTorch job with no workers: the plugin creates a job of no replicas.
+            notice = "task \(task.id.name) (type '\(task.type)'): the plugin creates a job with no pods (no replica group has replicas); nothing of it was checked"
+        }
         let nodes = pods.map { replica in
             var identity = identity
             identity.role = replica.role

@@ -80,16 +80,16 @@ public struct PlatformConfig: Sendable {
         var connectorTypes = PluginDispatch.knownConnectorTaskTypes
         if let plugins = root["plugins"]?.object {
             try config.readPluginSections(plugins, connectorTypes: &connectorTypes, reader: &reader)
-            guard let k8s = plugins["k8s"]?.object else {
-                if plugins.members.contains(where: { Self.pluginSections.contains($0.key) }) {
-                    root = [:]
-                    return try config.finish(tasks: tasks, connectorTypes: connectorTypes, reader: &reader, warnings: warnings)
-                }
+            if let k8s = plugins["k8s"]?.object {
+                root = k8s
+                prefix = "plugins.k8s."
+                reader.prefix = prefix
+            } else if plugins.members.contains(where: { Self.pluginSections.contains($0.key) }) {
+                // Other plugins' sections alone: no k8s keys, but task_resources still apply.
+                root = [:]
+            } else {
                 throw PlatformConfigError(source: source, key: "plugins", reason: "no 'k8s' section under 'plugins'")
             }
-            root = k8s
-            prefix = "plugins.k8s."
-            reader.prefix = prefix
         }
         for (key, raw) in root {
             reader.key = key
@@ -188,13 +188,21 @@ public struct PlatformConfig: Sendable {
         reader.prefix = ""
     }
 
-    /// Reads `tasks.task-plugins` and task-resource settings that apply whatever the layout.
+    /// Reads `tasks.task-plugins` (propeller's plugin choice; its other `tasks` keys do not shape
+    /// pods) and settles which plugin runs each task type.
     private consuming func finish(tasks: JSONValue?, connectorTypes: Set<String>, reader: inout Reader, warnings: [String])
         throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String])
     {
         var config = self
+        var warnings = warnings
         let settings = tasks?.object?["task-plugins"]?.object
         reader.prefix = "tasks.task-plugins."
+        let known = ["enabled-plugins", "default-for-task-types"]
+        for key in settings?.members.map(\.key) ?? [] where !known.contains(key) {
+            // A misspelt key would leave the built-in plugin choice in place without a word.
+            let suggestion = Suggest.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+            warnings.append("\(reader.source): unknown key 'tasks.task-plugins.\(key)'\(suggestion); flytepropeller ignores it too")
+        }
         var enabled: [TaskPlugin] = []
         if let names = settings?["enabled-plugins"] {
             reader.key = "enabled-plugins"
@@ -211,11 +219,11 @@ public struct PlatformConfig: Sendable {
         if settings != nil || connectorTypes != PluginDispatch.knownConnectorTaskTypes {
             do {
                 config.dispatch = try PluginDispatch(
-                    enabled: settings == nil ? PluginDispatch.builtIn.enabled : enabled,
-                    defaultForTaskTypes: settings == nil ? ["container": "container", "sidecar": "sidecar", "container_array": "k8s-array"] : defaults,
-                    connectorTaskTypes: connectorTypes, configured: settings != nil)
+                    enabled: settings == nil ? PluginDispatch.builtInPlugins : enabled,
+                    defaultForTaskTypes: settings == nil ? PluginDispatch.builtInDefaults : defaults, connectorTaskTypes: connectorTypes)
             } catch {
-                reader.key = ""
+                reader.prefix = "tasks."
+                reader.key = "task-plugins"
                 throw reader.fail(error.description)
             }
         }

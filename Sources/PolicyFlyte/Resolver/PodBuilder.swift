@@ -78,13 +78,10 @@ public struct PodBuilder: Sendable {
 
         var before = spec
         updatePod(&spec, interruptible: execution.interruptible, serviceAccount: execution.serviceAccount, resources: appResources)
-        if let context = config.defaultSecurityContext, var containers = spec["containers"]?.array,
-            let index = containers.firstIndex(where: { $0["name"]?.string == primary }), var container = containers[index].object,
-            container["securityContext"] == nil
-        {
-            container["securityContext"] = .object(context)
-            containers[index] = .object(container)
-            spec["containers"] = .array(containers)
+        if let context = config.defaultSecurityContext, let index = ContainerEdits.index(of: primary, in: spec) {
+            ContainerEdits.edit(&spec, at: index) { container in
+                if container["securityContext"] == nil { container["securityContext"] = .object(context) }
+            }
         }
         values.record(before: before, after: spec, layer: "platform config (plugins.k8s)")
         if execution.interruptible, !config.interruptibleNodeSelector.isEmpty {
@@ -406,12 +403,8 @@ public struct PodBuilder: Sendable {
 
     /// `ApplyContainerImageOverride`.
     public func applyContainerImageOverride(_ spec: inout JSONObject, image: String, primaryContainerName: String) {
-        guard var containers = spec["containers"]?.array,
-            let index = containers.firstIndex(where: { $0["name"]?.string == primaryContainerName }), var container = containers[index].object
-        else { return }
-        container["image"] = .string(image)
-        containers[index] = .object(container)
-        spec["containers"] = .array(containers)
+        guard let index = ContainerEdits.index(of: primaryContainerName, in: spec) else { return }
+        ContainerEdits.edit(&spec, at: index) { $0["image"] = .string(image) }
     }
 
     /// `AddTolerationsForExtendedResources`: `Exists`/`NoSchedule` for every configured resource

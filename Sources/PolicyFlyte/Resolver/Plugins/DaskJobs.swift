@@ -34,7 +34,8 @@ extension PluginJobBuilder {
         var nonInterruptible = execution
         nonInterruptible.interruptible = false
         let pod = try builder.build(execution)
-        let quietPod = try builder.build(nonInterruptible)
+        // The second build differs only for an interruptible node.
+        let quietPod = execution.interruptible ? try builder.build(nonInterruptible) : pod
         let primary = pod.primaryContainerName
 
         func replace(_ base: BuiltPod, role: ReplicaRole, name: String, group: Group?, restart: String, edit: @escaping (inout JSONObject, ContainerResources) -> Void)

@@ -56,11 +56,12 @@ extension PluginJobBuilder {
         }
     }
 
-    /// `ToReplicaSpec` for one group: the task's own pod, primary container renamed.
-    private func replicaSpec(_ kind: KubeflowJobKind, role: ReplicaRole, execution: TaskExecution, spec: KubeflowReplicaSpec?)
+    /// `ToReplicaSpec` for one group: the task's own pod (`base`, from `ToK8sPodSpec`), primary
+    /// container renamed.
+    private func replicaSpec(_ kind: KubeflowJobKind, role: ReplicaRole, base: BuiltPod, spec: KubeflowReplicaSpec?)
         throws(ResolutionError) -> BuiltPod
     {
-        var pod = try builder.build(execution)
+        var pod = base
         let primary = pod.primaryContainerName
         let name = kind.containerName
         try pod.adjust(layer: layer(role)) { (podSpec) throws(ResolutionError) in
@@ -99,7 +100,7 @@ extension PluginJobBuilder {
             let replicas = group.master ? 1 : spec.replicas
             if kind == .tensorflow, replicas <= 0 { continue }
             let execution = try execution(withGroupResources: spec.resources, role: group.role, at: spec.location)
-            var pod = try replicaSpec(kind, role: group.role, execution: execution, spec: spec)
+            var pod = try replicaSpec(kind, role: group.role, base: try builder.build(execution), spec: spec)
             if kind == .pytorch, group.role == .worker {
                 try pod.adjust(layer: layer(.worker)) { (podSpec) throws(ResolutionError) in
                     ContainerEdits.edit(&podSpec, at: 0) { ContainerEdits.append([ContainerEdits.env("FLYTE_INTERNAL_WORKER_NAME", fieldPath: "metadata.name")], to: "env", of: &$0) }
@@ -118,25 +119,27 @@ extension PluginJobBuilder {
         func count(_ key: String) throws(ResolutionError) -> Int {
             try reading { () throws(FlyteDecodingError) in try custom.int(key) ?? 0 }
         }
+        // Version 0 builds one replica spec and copies it to every group, as the plugin does.
+        let base = try builder.build(execution)
         var pods: [ReplicaPod] = []
         switch kind {
         case .pytorch:
             let elastic = try reading { () throws(FlyteDecodingError) in try custom.objectMember("elasticConfig") } != nil
             if !elastic {
-                pods.append(ReplicaPod(role: .master, replicas: 1, interruptible: nil, pod: try replicaSpec(kind, role: .master, execution: execution, spec: nil)))
+                pods.append(ReplicaPod(role: .master, replicas: 1, interruptible: nil, pod: try replicaSpec(kind, role: .master, base: base, spec: nil)))
             }
-            pods.append(ReplicaPod(role: .worker, replicas: try count("workers"), interruptible: nil, pod: try replicaSpec(kind, role: .worker, execution: execution, spec: nil)))
+            pods.append(ReplicaPod(role: .worker, replicas: try count("workers"), interruptible: nil, pod: try replicaSpec(kind, role: .worker, base: base, spec: nil)))
         case .tensorflow:
             for (role, key) in [(ReplicaRole.chief, "chiefReplicas"), (.ps, "psReplicas"), (.worker, "workers"), (.evaluator, "evaluatorReplicas")] {
                 let replicas = try count(key)
                 if replicas > 0 {
-                    pods.append(ReplicaPod(role: role, replicas: replicas, interruptible: nil, pod: try replicaSpec(kind, role: role, execution: execution, spec: nil)))
+                    pods.append(ReplicaPod(role: role, replicas: replicas, interruptible: nil, pod: try replicaSpec(kind, role: role, base: base, spec: nil)))
                 }
             }
         case .mpi:
             let launchers = max(1, try count("numLauncherReplicas"))
-            pods.append(ReplicaPod(role: .launcher, replicas: launchers, interruptible: nil, pod: try replicaSpec(kind, role: .launcher, execution: execution, spec: nil)))
-            var worker = try replicaSpec(kind, role: .worker, execution: execution, spec: nil)
+            pods.append(ReplicaPod(role: .launcher, replicas: launchers, interruptible: nil, pod: try replicaSpec(kind, role: .launcher, base: base, spec: nil)))
+            var worker = try replicaSpec(kind, role: .worker, base: base, spec: nil)
             // taskTypeVersion 0 passes the worker's command in the task config.
             let command = task.config["worker_spec_command"].map { $0.split(separator: " ", omittingEmptySubsequences: false).map(String.init) } ?? []
             try worker.adjust(layer: layer(.worker)) { (podSpec) throws(ResolutionError) in

@@ -16,8 +16,6 @@ package struct PluginDispatch: Sendable {
     /// Task types a connector (or the deprecated agent service) announces.
     package private(set) var connectorTaskTypes: Set<String> = []
     package private(set) var enabled: [TaskPlugin] = []
-    /// Whether the settings came from `--platform` (else they are the built-in deployment).
-    package private(set) var configured = false
 
     /// The task types of flytekit's connectors (flytekit 1.16 plugins): a deployment with the
     /// connector service runs these outside the cluster. Connectors announce their types at run
@@ -32,23 +30,23 @@ package struct PluginDispatch: Sendable {
     /// plugins of Flyte's Helm charts plus every plugin whose pods flyte-policy resolves, and the
     /// connector service.
     package static let builtIn: PluginDispatch = {
-        let enabled: [TaskPlugin] = [
-            .container, .sidecar, .k8sArray, .pytorch, .tensorflow, .mpi, .ray, .spark, .dask, .echo, .connectorService,
-        ]
-        let defaults = ["container": "container", "sidecar": "sidecar", "container_array": "k8s-array"]
         // These choices are consistent by construction (tested), so the error branch is unreachable.
-        let dispatch = try? PluginDispatch(enabled: enabled, defaultForTaskTypes: defaults, connectorTaskTypes: knownConnectorTaskTypes)
+        let dispatch = try? PluginDispatch(enabled: builtInPlugins, defaultForTaskTypes: builtInDefaults, connectorTaskTypes: knownConnectorTaskTypes)
         return dispatch ?? PluginDispatch()
     }()
+
+    /// The plugins and `default-for-task-types` of ``builtIn``; `--platform` settings that only
+    /// add connector task types keep them.
+    package static let builtInPlugins: [TaskPlugin] = [
+        .container, .sidecar, .k8sArray, .pytorch, .tensorflow, .mpi, .ray, .spark, .dask, .echo, .connectorService,
+    ]
+    package static let builtInDefaults = ["container": "container", "sidecar": "sidecar", "container_array": "k8s-array"]
 
     private init() {}
 
     /// Propeller's setup, with its refusals as errors.
-    package init(enabled: [TaskPlugin], defaultForTaskTypes: [String: String], connectorTaskTypes: Set<String>, configured: Bool = false)
-        throws(PluginDispatchError)
-    {
+    package init(enabled: [TaskPlugin], defaultForTaskTypes: [String: String], connectorTaskTypes: Set<String>) throws(PluginDispatchError) {
         self.enabled = enabled.isEmpty ? TaskPlugin.allCases : enabled
-        self.configured = configured
         var candidates: [String: [TaskPlugin]] = [:]
         var types: [String] = []
         for plugin in self.enabled {

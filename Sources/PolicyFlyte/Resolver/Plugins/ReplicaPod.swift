@@ -50,7 +50,7 @@ extension BuiltPod {
     }
 }
 
-/// Edits of a pod spec's containers that several plugins share.
+/// Edits of a pod spec's containers, by name or position, shared by `PodBuilder` and the plugins.
 enum ContainerEdits {
     /// The index of the first app container named `name`.
     static func index(of name: String, in spec: JSONObject) -> Int? {

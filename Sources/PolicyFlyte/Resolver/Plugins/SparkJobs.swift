@@ -29,8 +29,11 @@ extension PluginJobBuilder {
         }
         var nonInterruptible = execution
         nonInterruptible.interruptible = false
-        let driver = try sparkPod(.driver, base: try builder.build(nonInterruptible), k8sPod: driverPod, conf: conf)
-        let executor = try sparkPod(.executor, base: try builder.build(execution), k8sPod: executorPod, conf: conf)
+        let driverBase = try builder.build(nonInterruptible)
+        // The executors' pod differs from the driver's only for an interruptible node.
+        let executorBase = execution.interruptible ? try builder.build(execution) : driverBase
+        let driver = try sparkPod(.driver, base: driverBase, k8sPod: driverPod, conf: conf)
+        let executor = try sparkPod(.executor, base: executorBase, k8sPod: executorPod, conf: conf)
         return [
             ReplicaPod(role: .driver, replicas: 1, interruptible: false, pod: driver.pod),
             ReplicaPod(role: .executor, replicas: executor.replicas, interruptible: nil, pod: executor.pod),
