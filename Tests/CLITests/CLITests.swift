@@ -65,7 +65,7 @@ struct CLITests {
         #expect(result.code == 1)
         let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
         let summary = object?["summary"] as? [String: Int]
-        #expect(summary == ["subjects": 2, "findings": 2, "deny": 2, "warn": 0, "audit": 0, "excepted": 0])
+        #expect(summary == ["subjects": 2, "findings": 2, "deny": 2, "warn": 0, "audit": 0, "excepted": 0, "notes": 0])
         let first = (object?["findings"] as? [[String: Any]])?.first
         #expect(first?["policy"] as? String == "gpu-node-pools")
         #expect(first?["path"] as? String == "/spec/nodeSelector/gpu-type")

@@ -79,6 +79,46 @@ import Testing
         #expect(results.contains { $0["ruleId"] as? String == "gpu-node-pools/approved-gpu-types" && $0["level"] as? String == "error" })
     }
 
+    /// Notes (item 5 of the plugin-task issue) on the distributed example: node n3's
+    /// `with_overrides(requests cpu 6, limits cpu 12)` never reaches its TensorFlow groups, and
+    /// the MPI launcher's cpu-only resources replace the task's 4Gi memory request with the
+    /// platform default. They
+    /// show in every format without failing anything: text, JSON `notes`, SARIF `note` results
+    /// (still valid against the official schema) and GitHub `::notice` commands.
+    @Test func notesOfWhatFlyteIgnoresAreInEveryFormat() throws {
+        let distributed = [Paths.examples + "/distributed/distributed.tgz", "--policies", Paths.policies, "--project", "ml", "--domain", "production"]
+        let text = run(["check"] + distributed)
+        #expect(text.out.contains("  NOTE     container 'tensorflow': the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the chief of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead\n           asked by node override at distributed.workflows.training_wf node n3 (resources)\n"))
+        #expect(text.out.contains("  NOTE     container 'mpi': Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in\n           asked by task resources of distributed.workflows.mpi_sim\n"))
+        #expect(text.out.contains("excepted; 4 notes\n"))
+        #expect(!run(["check"] + distributed + ["--quiet"]).out.contains("NOTE"))
+
+        let json = run(["check"] + distributed + ["--format", "json"])
+        let report = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        let notes = report?["notes"] as? [[String: Any]] ?? []
+        #expect(notes.count == 4)
+        #expect((report?["summary"] as? [String: Int])?["notes"] == 4)
+        #expect(notes.map { (($0["subject"] as? [String: Any])?["flyte"] as? [String: Any])?["role"] as? String } == ["chief", "ps", "worker", "launcher"])
+        #expect(notes.first?["path"] as? String == "/spec/containers/0/resources")
+        #expect(notes.first?["layer"] as? String == "node override at distributed.workflows.training_wf node n3 (resources)")
+
+        let python = try #require(Self.python, "scripts/report-tools failed")
+        let sarif = try temporaryFile("report.sarif", "")
+        #expect(run(["check"] + distributed + ["--format", "sarif", "--output", sarif]).code == 2)
+        let validation = try Self.tool([python, try temporaryFile("validate.py", Self.validateSARIF), Paths.root + "/.build/report-tools/sarif-schema-2.1.0.json", sarif])
+        #expect(validation.status == 0, "\(validation.out)")
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
+        let results = ((document?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        let noteResults = results.filter { $0["ruleId"] as? String == "flyte-policy/flyte-adjustment" }
+        #expect(noteResults.count == 4)
+        #expect(noteResults.allSatisfy { $0["level"] as? String == "note" })
+        #expect(results.count == noteResults.count + ((report?["findings"] as? [Any])?.count ?? -1))
+
+        let github = run(["check"] + distributed + ["--format", "github"])
+        #expect(github.out.components(separatedBy: "::notice ").count - 1 >= 4)
+        #expect(github.out.contains("title=flyte-policy note::container 'tensorflow': the node's resource override"))
+    }
+
     @Test func sarifWithExceptionsAndABaselineIsValidToo() throws {
         let python = try #require(Self.python, "scripts/report-tools failed")
         let exceptions = try temporaryFile("exceptions.json", """

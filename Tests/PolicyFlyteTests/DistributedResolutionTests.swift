@@ -170,4 +170,59 @@ struct DistributedResolutionTests {
         #expect(nodes[0].pod.spec["serviceAccountName"]?.string == "spark")
         #expect(nodes[1].pod.provenance["/spec/containers/0/resources/requests/memory"]?.contains("16384Mi (spark.executor.memory)") == true)
     }
+
+    /// Item 5 of the plugin-task issue: the node override `with_overrides(requests cpu 6,
+    /// limits cpu 12)` of n3 never reaches the TensorFlow groups, which state their own
+    /// resources (`WithResources`); every group gets a note naming the override's layer.
+    @Test func aNodeOverrideTheGroupsHideIsNoted() throws {
+        for expected in Self.expected where expected.node == "n3" {
+            let node = try Self.pod("training_wf", expected)
+            let notes = try node.subject().notes
+            #expect(notes.count == 1, "\(expected)")
+            #expect(notes.first?.container == "tensorflow")
+            #expect(notes.first?.path == "/spec/containers/0/resources")
+            #expect(notes.first?.message == "the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the \(expected.role) of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead")
+            #expect(notes.first?.layer == "node override at distributed.workflows.training_wf node n3 (resources)")
+        }
+        // n0 has no override and nothing above a platform limit: no notes.
+        #expect(try Self.pod("training_wf", Self.expected[1]).subject().notes.isEmpty)
+        // n4: the launcher states only cpu; ApplyK8sResourceOverrides fills in the 1Gi default
+        // memory, which replaces the task's 4Gi request.
+        let launcher = try Self.pod("training_wf", try #require(Self.expected.first { $0.node == "n4" && $0.role == "launcher" }))
+        #expect(launcher.pod.notes.map(\.message) == [
+            "Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in",
+        ])
+        #expect(launcher.pod.notes.first?.layer == "task resources of distributed.workflows.mpi_sim")
+    }
+
+    /// With `task_resources.limits` of 4 CPUs and 1 GPU, a group's stated resources are lowered
+    /// by `ApplyK8sResourceOverrides`, Kubeflow's and Dask's alike; each lowered value is noted
+    /// with the group that asked for it.
+    @Test func valuesLoweredToThePlatformLimitsAreNoted() throws {
+        var config = PlatformConfig()
+        config.taskResources.limits = ResourceMap([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))])
+        let outcome = FlyteResolver(builder: PodBuilder(config: config)).resolve(try Self.bundle())
+        func notes(_ workflow: String, _ node: String, _ role: String) throws -> [String] {
+            let resolved = try #require(outcome.nodes.first {
+                $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == node && $0.identity.role?.label == role
+            })
+            #expect(resolved.pod.notes.allSatisfy { $0.container == resolved.pod.primaryContainerName })
+            return resolved.pod.notes.map { "\($0.path) \($0.message) | \($0.layer)" }
+        }
+        // The worker states requests (cpu 8, gpu 2) and a GPU limit; its cpu limit is derived,
+        // not asked for, so only the three asked values above the limits are noted.
+        let ddpWorker = "worker of pytorch task distributed.workflows.ddp (resources)"
+        #expect(try notes("training_wf", "n0", "worker") == [
+            "/spec/containers/0/resources/requests/cpu Flyte will lower requests.cpu from 8 to 4 (task_resources.limits) | \(ddpWorker)",
+            "/spec/containers/0/resources/requests/nvidia.com~1gpu Flyte will lower requests.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
+            "/spec/containers/0/resources/limits/nvidia.com~1gpu Flyte will lower limits.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
+        ])
+        // Dask: the group's resources replace the container's whole, then the limit is lowered.
+        #expect(try notes("analytics_wf", "n2", "worker") == [
+            "/spec/containers/0/resources/limits/cpu Flyte will lower limits.cpu from 8 to 4 (task_resources.limits) | worker of dask task distributed.workflows.dask_agg (resources)",
+        ])
+        // The pod holds the lowered values.
+        let worker = try #require(outcome.nodes.first { $0.identity.node == "n0" && $0.identity.role == .worker && $0.identity.taskType == "pytorch" })
+        #expect(try worker.subject().primaryContainer?.resources.limits["cpu"] == (try Quantity(parsing: "4")))
+    }
 }

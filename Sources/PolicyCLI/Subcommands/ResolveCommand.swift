@@ -83,9 +83,16 @@ enum ResolveCommand {
         if let role = node.identity.role { flyte["role"] = .string(role.label) }
         if let replicas = node.identity.replicas { flyte["replicas"] = .integer(Int64(replicas)) }
         let provenance = JSONObject(node.pod.provenance.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
-        return [
+        var object: JSONObject = [
             "source": .string(node.source.description), "flyte": .object(flyte), "namespace": .string(node.namespace),
-            "primaryContainer": .string(node.pod.primaryContainerName), "provenance": .object(provenance), "pod": node.podJSON,
+            "primaryContainer": .string(node.pod.primaryContainerName), "provenance": .object(provenance),
         ]
+        if !node.pod.notes.isEmpty {
+            object["notes"] = .array(node.pod.notes.map { note in
+                ["container": note.container.map(JSONValue.string) ?? .null, "path": .string(note.path), "message": .string(note.message), "layer": .string(note.layer)]
+            })
+        }
+        object["pod"] = node.podJSON
+        return .object(object)
     }
 }

@@ -27,12 +27,15 @@ public struct Report: Sendable {
         public var excepted = 0
         /// Failing findings recorded in the baseline (counted in the actions above too).
         public var baselined = 0
+        /// ``SubjectNote``s: what Flyte will change or ignore; they never fail a run.
+        public var notes = 0
     }
 
     /// Counts of failing findings per action; excepted ones counted apart.
     public var summary: Summary {
         var summary = Summary()
         summary.subjects = subjects.count
+        for subject in subjects { summary.notes += subject.notes.count }
         for finding in findings {
             guard finding.status == .fail else {
                 summary.excepted += 1
@@ -47,6 +50,11 @@ public struct Report: Sendable {
             }
         }
         return summary
+    }
+
+    /// Indices of the subjects with ``SubjectNote``s, in subject order.
+    public var notedSubjects: [Int] {
+        subjects.indices.filter { !subjects[$0].notes.isEmpty }
     }
 
     /// Whether a failing finding reaches `level`.

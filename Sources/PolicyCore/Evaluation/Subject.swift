@@ -24,6 +24,8 @@ public struct Subject: Sendable {
     public var primaryContainerName: String?
     /// Which configuration layer set each scheduling and resource value (Flyte subjects).
     public var provenance: Provenance
+    /// What Flyte will change or ignore in this pod (Flyte subjects), in container order.
+    public var notes: [SubjectNote] = []
 
     public init(
         pod: Pod, metadataNode: JSONNode? = nil, specNode: JSONNode? = nil, kind: String = "Pod", name: String? = nil,

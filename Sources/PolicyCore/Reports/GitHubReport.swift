@@ -27,6 +27,15 @@ public enum GitHubReport {
             if let provenance = finding.provenance { message += "\nset by \(provenance)" }
             out += "::\(command) \(properties.joined(separator: ","))::\(data(message))\n"
         }
+        for index in report.notedSubjects {
+            let subject = report.subjects[index]
+            var properties = ["file=\(property(subject.artifactPath))"]
+            if let line = subject.source.line { properties.append("line=\(line)") }
+            properties.append("title=\(property("flyte-policy note"))")
+            for note in subject.notes {
+                out += "::notice \(properties.joined(separator: ","))::\(data("\(note.text)\n\(TextReport.heading(subject))"))\n"
+            }
+        }
         for notice in report.notices { out += "::warning title=flyte-policy::\(data(notice))\n" }
         let summary = report.summary
         out += "flyte-policy: \(summary.subjects) pods checked: \(summary.findings) findings (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"

@@ -27,7 +27,7 @@ public enum JSONReport {
         var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
             "deny": .integer(Int64(summary.deny)), "warn": .integer(Int64(summary.warn)), "audit": .integer(Int64(summary.audit)),
-            "excepted": .integer(Int64(summary.excepted)),
+            "excepted": .integer(Int64(summary.excepted)), "notes": .integer(Int64(summary.notes)),
         ]
         if report.usedBaseline { counts["baselined"] = .integer(Int64(summary.baselined)) }
         var members: [(key: String, value: JSONMember)] = [("schemaVersion", .value(.string(schemaVersion))), ("summary", .value(.object(counts)))]
@@ -40,6 +40,9 @@ public enum JSONReport {
             return finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
         }))
         members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
+        members.append(("notes", .value(.array(report.notedSubjects.flatMap { index in
+            report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) }
+        }))))
         return .object(members)
     }
 
@@ -61,6 +64,11 @@ public enum JSONReport {
         if let subject { object["subject"] = Self.subject(subject, container: finding.container) }
         if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
         return .object(object)
+    }
+
+    static func note(note: SubjectNote, subject: Subject) -> JSONValue {
+        ["message": .string(note.message), "path": .string(note.path), "layer": .string(note.layer),
+         "subject": Self.subject(subject, container: note.container)]
     }
 
     public static func subject(_ subject: Subject, container: String?) -> JSONValue {

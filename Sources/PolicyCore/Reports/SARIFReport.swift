@@ -50,6 +50,13 @@ public enum SARIFReport {
             }
             findingRules.append(ruleIndex[id] ?? 0)
         }
+        // Notes follow the findings as `note`-level results of one rule of their own.
+        let notes = report.notedSubjects.flatMap { index in report.subjects[index].notes.map { ($0, report.subjects[index]) } }
+        var noteRule: Int?
+        if !notes.isEmpty {
+            noteRule = descriptors.count
+            descriptors.append(noteDescriptor)
+        }
         let fingerprints = report.fingerprints
         let driver: JSONObject = [
             "name": "flyte-policy", "semanticVersion": .string(context.toolVersion), "version": .string(context.toolVersion),
@@ -63,7 +70,11 @@ public enum SARIFReport {
             ("invocations", .value([["executionSuccessful": true, "toolExecutionNotifications": .array(report.notices.map { notice in
                 ["level": "warning", "message": ["text": .string(notice)]]
             })]])),
-            ("results", .elements(count: report.findings.count) { index in
+            ("results", .elements(count: report.findings.count + notes.count) { index in
+                guard index < report.findings.count else {
+                    let (note, subject) = notes[index - report.findings.count]
+                    return result(note, subject: subject, ruleIndex: noteRule ?? 0)
+                }
                 let finding = report.findings[index]
                 return result(finding, subject: report.subject(of: finding), ruleIndex: findingRules[index], fingerprint: fingerprints[index],
                               baseline: report.usedBaseline)
@@ -107,6 +118,46 @@ public enum SARIFReport {
         return .object(object)
     }
 
+    /// The id of the rule every ``SubjectNote`` result names.
+    static let noteRuleId = "flyte-policy/flyte-adjustment"
+
+    static let noteDescriptor: JSONValue = [
+        "id": .string(noteRuleId), "name": "flyte-policy-flyte-adjustment",
+        "shortDescription": ["text": "What Flyte will change or ignore in a resolved pod"],
+        "fullDescription": ["text": "A request or limit propeller lowers to a platform limit, or a node resource override that never reaches a replica group. Notes never fail a run."],
+        "help": ["text": "The pod Flyte creates differs from what this configuration layer asked for. Change the value where it is set, or the platform limit, so that the two agree."],
+        "defaultConfiguration": ["level": "note"],
+        "properties": ["tags": ["flyte-policy", "flyte"]],
+    ]
+
+    static func result(_ note: SubjectNote, subject: Subject, ruleIndex: Int) -> JSONValue {
+        var object: JSONObject = [
+            "ruleId": .string(noteRuleId), "ruleIndex": .integer(Int64(ruleIndex)), "level": "note",
+            "message": ["text": .string("\(note.text) (\(TextReport.heading(subject)))")],
+        ]
+        object["locations"] = [location(subject)]
+        var properties: JSONObject = ["path": .string(note.path), "layer": .string(note.layer)]
+        if let container = note.container { properties["container"] = .string(container) }
+        properties["subject"] = JSONReport.subject(subject, container: nil)
+        object["properties"] = .object(properties)
+        return .object(object)
+    }
+
+    /// The input file (and line) of a subject, with its Flyte workflow, node and role as a
+    /// logical location.
+    static func location(_ subject: Subject) -> JSONValue {
+        var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(subject.artifactPath)), "uriBaseId": "%SRCROOT%"]]
+        physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
+        var location: JSONObject = ["physicalLocation": .object(physical)]
+        if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
+            let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
+            var name = node.map { "\(workflow)/\($0)" } ?? workflow
+            if let role = flyte.role { name += "/\(role.label)" }
+            location["logicalLocations"] = [["fullyQualifiedName": .string(name), "kind": "function"]]
+        }
+        return .object(location)
+    }
+
     static func result(_ finding: Finding, subject: Subject?, ruleIndex: Int, fingerprint: String, baseline: Bool) -> JSONValue {
         var text = finding.locatedMessage
         if let subject { text += " (\(TextReport.heading(subject)))" }
@@ -116,18 +167,7 @@ public enum SARIFReport {
             "level": .string(level(finding.action)), "message": ["text": .string(text)],
             "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
         ]
-        if let subject {
-            var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(subject.artifactPath)), "uriBaseId": "%SRCROOT%"]]
-            physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
-            var location: JSONObject = ["physicalLocation": .object(physical)]
-            if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
-                let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
-                var name = node.map { "\(workflow)/\($0)" } ?? workflow
-                if let role = flyte.role { name += "/\(role.label)" }
-                location["logicalLocations"] = [["fullyQualifiedName": .string(name), "kind": "function"]]
-            }
-            object["locations"] = [.object(location)]
-        }
+        if let subject { object["locations"] = [location(subject)] }
         var properties: JSONObject = ["severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path)]
         if let container = finding.container { properties["container"] = .string(container) }
         if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }

@@ -16,10 +16,14 @@ public enum TextReport {
 
         var bySubject: [Int: [Finding]] = [:]
         for finding in report.findings { bySubject[finding.subjectIndex, default: []].append(finding) }
-        for index in bySubject.keys.sorted() {
-            guard let findings = bySubject[index], index < report.subjects.count else { continue }
+        // Notes are shown under their subject's heading, after its findings, unless `--quiet`.
+        var shown = Set(bySubject.keys)
+        if !style.quiet { shown.formUnion(report.notedSubjects) }
+        for index in shown.sorted() where index < report.subjects.count {
+            let findings = bySubject[index] ?? []
             let visible = style.quiet ? findings.filter { $0.status == .fail } : findings
-            guard !visible.isEmpty else { continue }
+            let notes = style.quiet ? [] : report.subjects[index].notes
+            guard !visible.isEmpty || !notes.isEmpty else { continue }
             out += paint(heading(report.subjects[index]), "1") + "\n"
             for finding in visible {
                 let label: String
@@ -41,12 +45,17 @@ public enum TextReport {
                 }
                 if let provenance = finding.provenance { out += "           set by \(provenance)\n" }
             }
+            for note in notes {
+                out += "  \(paint("NOTE    ", "36")) \(note.container.map { "container '\($0)': " } ?? "")\(note.message)\n"
+                out += "           asked by \(note.layer)\n"
+            }
         }
         for notice in report.notices { out += paint("warning: ", "33") + notice + "\n" }
         let summary = report.summary
         let subjects = summary.subjects == 1 ? "1 pod" : "\(summary.subjects) pods"
         let findings = summary.findings == 1 ? "1 finding" : "\(summary.findings) findings"
-        out += "\(subjects) checked: \(findings) (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
+        let notes = summary.notes == 0 || style.quiet ? "" : summary.notes == 1 ? "; 1 note" : "; \(summary.notes) notes"
+        out += "\(subjects) checked: \(findings) (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\(notes)\n"
         return out
     }
 

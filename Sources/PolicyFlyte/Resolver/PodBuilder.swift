@@ -35,6 +35,8 @@ public struct PodBuilder: Sendable {
         // Per container: init containers first, then app containers (ApplyFlytePodConfiguration).
         var appResources: [ContainerResources] = []
         var foundPrimary = false
+        var notes: [SubjectNote] = []
+        let platformResources = ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config)
         for field in ["initContainers", "containers"] {
             guard var containers = spec[field]?.array else { continue }
             for index in containers.indices {
@@ -50,19 +52,41 @@ public struct PodBuilder: Sendable {
                     }
                 var resources = try ContainerResources(json: container["resources"], at: "/spec/\(field)/\(index)/resources")
                 let stages = ResourceAdjustment.customizeInStages(
-                    resources, mode: mode, overrides: execution.overrideResources,
-                    platform: ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config),
+                    resources, mode: mode, overrides: execution.overrideResources, platform: platformResources,
                     podTemplate: templateResources, config: config)
+                let pointer = "/spec/\(field)/\(index)"
+                var asked = ResourceNotes()
                 for stage in stages {
                     let layer: String =
                         switch stage.stage {
-                        case .nodeOverride: execution.overrideResourcesLayer ?? execution.overrideLayer + " (resources)"
+                        case .nodeOverride: execution.overrideResourcesLayer
                         case .podTemplate: baseLayer ?? "cluster PodTemplate"
                         case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
                         case .own: rawLayer
                         }
+                    switch stage.stage {
+                    case .own: asked.record(stage.resources, layer: layer)
+                    case .nodeOverride:
+                        if let stated = execution.overrideResourcesAsked, let group = execution.replicaGroup {
+                            notes += asked.replaceByGroup(
+                                applied: execution.overrideResources, stated: stated, group: group, layer: layer, container: name, pointer: pointer)
+                        } else {
+                            asked.record(execution.overrideResources, layer: layer)
+                        }
+                    case .podTemplate: asked.record(stage.resources, layer: layer, since: resources)
+                    case .platform:
+                        notes += asked.lowered(
+                            in: stage.resources, platformLimits: platformResources.limits, gpuResourceName: config.gpuResourceName, container: name,
+                            pointer: pointer)
+                    }
                     values.recordResources(field, container: name, before: resources, after: stage.resources, layer: layer)
                     resources = stage.resources
+                }
+                if !isInit, name == primary, let hidden = execution.hiddenOverrideResources {
+                    notes.append(ResourceNotes.ignored(
+                        hidden, what: "the node's resource override",
+                        because: "the \(execution.replicaGroup ?? "replica group") states its own resources, which Flyte uses instead",
+                        container: name, pointer: pointer, layer: execution.overrideLayer + " (resources)"))
                 }
                 container["resources"] = resources.json
                 decorateEnvironment(&container)
@@ -122,7 +146,7 @@ public struct PodBuilder: Sendable {
         let cleanSpec = LayerMarks.stripSpec(spec, into: &layers)
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
         for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
-        return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers)
+        return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers, notes: notes)
     }
 
     /// The part of `DecorateEnvVars` that comes from the platform: `default-env-vars`, then

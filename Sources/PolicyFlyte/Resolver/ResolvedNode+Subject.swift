@@ -19,9 +19,11 @@ extension ResolvedNode {
         do { decoded = try Pod(metadata: root["metadata"], spec: root["spec"]) } catch {
             throw .invalidPodSpec(pointer: error.pointer, reason: error.reason)
         }
-        return Subject(
+        var subject = Subject(
             pod: decoded, metadataNode: root["metadata"], specNode: root["spec"], kind: "Pod", name: "", namespace: namespace,
             source: SubjectSource(file: source.file, member: source.member), flyte: identity, primaryContainerName: pod.primaryContainerName,
             provenance: Provenance(pod.provenance))
+        subject.notes = pod.notes
+        return subject
     }
 }

@@ -1,3 +1,4 @@
+import PolicyCore
 import PolicyJSON
 
 /// Everything propeller knows when it builds one node's pod: the task, the node's overrides, and
@@ -19,9 +20,17 @@ public struct TaskExecution: Sendable {
     /// Human-readable layer names for provenance.
     public var taskLayer: String
     public var overrideLayer: String
-    /// The layer of `overrideResources` when a plugin put a replica group's resources there in
-    /// place of the node's (`flytek8s.WithResources`); `nil` means the node's override.
-    package var overrideResourcesLayer: String?
+    /// The replica group whose resources a plugin put in `overrideResources` in place of the
+    /// node's (`flytek8s.WithResources`), e.g. `worker of pytorch task T`; `nil` means the
+    /// node's override.
+    package var replicaGroup: String?
+    /// The layer of `overrideResources`, for provenance.
+    package var overrideResourcesLayer: String { replicaGroup.map { "\($0) (resources)" } ?? overrideLayer + " (resources)" }
+    /// The replica group's resources as the task states them, before `ApplyK8sResourceOverrides`
+    /// clamped them into `overrideResources`: notes compare the pod with what was asked.
+    package var overrideResourcesAsked: ContainerResources?
+    /// The node's resource override when a replica group's own resources replaced it.
+    package var hiddenOverrideResources: ContainerResources?
 
     public init(
         task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ContainerResources = ContainerResources(),
@@ -47,4 +56,7 @@ public struct BuiltPod: Sendable {
     public var primaryContainerName: String
     /// JSON pointer (`/spec/tolerations/2`) -> the layer that set the value there.
     public var provenance: [String: String]
+    /// What propeller will change or ignore in this pod (values lowered to platform limits, a
+    /// node override a replica group hides).
+    public var notes: [SubjectNote] = []
 }

@@ -45,7 +45,22 @@ extension PluginJobBuilder {
             guard let index = ContainerEdits.index(of: primary, in: result.spec) else { throw .missingPrimaryContainer(name: primary) }
             var resources = try ContainerResources(json: result.spec["containers"]?.array?[index]["resources"], at: "/spec/containers/\(index)/resources")
             if let group, let stated = group.resources, !stated.isEmpty {
-                resources = try groupResources(stated, at: group.location)
+                let asked: ContainerResources
+                (asked, resources) = try groupResources(stated, at: group.location)
+                // The group's resources replace the container's whole, node override included.
+                let pointer = "/spec/containers/\(index)"
+                result.notes.removeAll { $0.path.hasPrefix(pointer + "/") }
+                var asks = ResourceNotes()
+                asks.record(asked, layer: "\(layer(role)) (resources)")
+                let platform = ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config)
+                result.notes += asks.lowered(
+                    in: resources, platformLimits: platform.limits, gpuResourceName: config.gpuResourceName, container: name, pointer: pointer)
+                if !execution.overrideResources.isEmpty {
+                    result.notes.append(ResourceNotes.ignored(
+                        execution.overrideResources, what: "the node's resource override",
+                        because: "the \(layer(role)) states its own resources, which replace the container's whole", container: name, pointer: pointer,
+                        layer: execution.overrideLayer + " (resources)"))
+                }
             }
             try result.adjust(layer: layer(role)) { (spec) throws(ResolutionError) in
                 ContainerEdits.edit(&spec, at: index) { container in

@@ -45,10 +45,13 @@ struct PluginJobBuilder {
     /// A replica group's `core.Resources` as the plugins apply them (`ToK8sResourceRequirements`
     /// then `ApplyK8sResourceOverrides`: cpu and memory assigned from the limit or the platform
     /// default when unset, everything clamped to the platform limits).
-    func groupResources(_ resources: FlyteResources, at location: String) throws(ResolutionError) -> ContainerResources {
+    /// - Returns: the resources as stated (`asked`) and as applied.
+    func groupResources(_ resources: FlyteResources, at location: String) throws(ResolutionError)
+        -> (asked: ContainerResources, applied: ContainerResources)
+    {
         let converted = try ContainerResources(flyte: resources, at: location)
         let platform = ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config)
-        return ResourceAdjustment.applyOverrides(converted, platform: platform, config: config, assignIfUnset: true)
+        return (converted, ResourceAdjustment.applyOverrides(converted, platform: platform, config: config, assignIfUnset: true))
     }
 
     /// The execution with a group's resources in place of the node's resource override
@@ -57,8 +60,9 @@ struct PluginJobBuilder {
     func execution(withGroupResources resources: FlyteResources?, role: ReplicaRole, at location: String) throws(ResolutionError) -> TaskExecution {
         var result = execution
         guard let resources, !resources.requests.isEmpty || !resources.limits.isEmpty else { return result }
-        result.overrideResources = try groupResources(resources, at: location)
-        result.overrideResourcesLayer = "\(layer(role)) (resources)"
+        (result.overrideResourcesAsked, result.overrideResources) = try groupResources(resources, at: location)
+        result.replicaGroup = layer(role)
+        if !execution.overrideResources.isEmpty { result.hiddenOverrideResources = execution.overrideResources }
         return result
     }
 }

@@ -82,6 +82,17 @@ extension PluginJobBuilder {
             for name in list.names { provenance["/spec/containers/0/resources/\(kind)/\(JSONPointer.escape(name))"] = confLayer }
         }
         var result = BuiltPod(metadata: pod.metadata, spec: spec, primaryContainerName: name, provenance: provenance)
+        let because = "Spark sizes the \(role) from the Spark configuration (spark.\(role).memory, spark.\(role).cores, ...)"
+        if let stated = task.container?.resources, !stated.isEmpty {
+            result.notes.append(ResourceNotes.ignored(
+                try ContainerResources(flyte: stated, at: "task \(task.id.name) resources"), what: "the task's resources", because: because,
+                container: name, pointer: "/spec/containers/0", layer: "\(execution.taskLayer) (resources)"))
+        }
+        if !execution.overrideResources.isEmpty {
+            result.notes.append(ResourceNotes.ignored(
+                execution.overrideResources, what: "the node's resource override", because: because, container: name, pointer: "/spec/containers/0",
+                layer: execution.overrideLayer + " (resources)"))
+        }
         result.addMetadata(labels: k8sPod?.labels ?? [:], annotations: k8sPod?.annotations ?? [:])
         return (result, shape.replicas)
     }
