@@ -76,20 +76,11 @@ enum InputLoading {
             let outcome = resolver.resolve(bundle)
             loaded.notices += outcome.notices
             loaded.errors += outcome.errors.map { InputError.resolution($0) }
-            for node in outcome.nodes {
-                do {
-                    loaded.subjects.append(try node.subject())
-                    loaded.resolved.append(node)
-                } catch {
-                    loaded.errors.append(.resolution(NodeResolutionError(source: node.source, location: location(node.identity), error: error)))
-                }
-            }
+            let (subjects, nodes, errors) = outcome.subjects()
+            loaded.subjects += subjects
+            loaded.resolved += nodes
+            loaded.errors += errors.map { InputError.resolution($0) }
         }
         return loaded
-    }
-
-    static func location(_ identity: FlyteIdentity) -> String {
-        if let workflow = identity.workflow, !workflow.isEmpty { return "workflow \(workflow) node \(identity.node ?? "")" }
-        return "task \(identity.task ?? "")"
     }
 }

@@ -135,7 +135,12 @@ guard outcome.errors.isEmpty else {
     exit(2)
 }
 var subjects: [Subject] = []
-let subjectTime = try seconds { subjects = try outcome.nodes.map { try $0.subject() } }
+var subjectErrors: [NodeResolutionError] = []
+let subjectTime = seconds { (subjects, _, subjectErrors) = outcome.subjects() }
+guard subjectErrors.isEmpty else {
+    FileHandle.standardError.write(Data("pods that do not decode: \(subjectErrors.prefix(3))\n".utf8))
+    exit(2)
+}
 let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970)))
 var report = Report(subjects: [], findings: [])
 let evaluateTime = seconds { report = evaluator.report(subjects) }

@@ -27,6 +27,15 @@ struct LoaderTests {
         (#"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "w"}, "spec": {"policies": ["p"], "expires": "2027-02-30"}}"#, "/spec/expires", "not a date"),
         (#"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "w"}, "spec": {"policies": ["p"]}}"#, "/spec/reason", "required"),
         (#"[1]"#, "/0", "expected a document"),
+        // Whole-job bounds: upper bounds only, maxPods only there, no condition that varies between groups.
+        (Fixtures.policy(rule: #""resources": {"scope": "job", "min": {"requests": {"cpu": "1"}}}"#), "/spec/rules/0/resources/min", "does not apply to scope \"job\""),
+        (Fixtures.policy(rule: #""resources": {"maxPods": 8}"#), "/spec/rules/0/resources/maxPods", "add \"scope\": \"job\""),
+        (Fixtures.policy(rule: #""resources": {"scope": "job", "maxPods": 0}"#), "/spec/rules/0/resources/maxPods", "at least 1"),
+        (Fixtures.policy(rule: #""resources": {"scope": "job", "maxPods": 2.5}"#), "/spec/rules/0/resources/maxPods", "whole number"),
+        (Fixtures.policy(rule: #""resources": {"scope": "jobs", "maxPods": 2}"#), "/spec/rules/0/resources/scope", "\"job\""),
+        (Fixtures.policy(rule: #""when": {"roles": ["worker"]}, "resources": {"scope": "job", "maxPods": 64}"#), "/spec/rules/0/when", "contributes most"),
+        (Fixtures.policy(rule: #""resources": {"scope": "job", "maxPods": 64}"#, extra: #""match": {"projects": ["ml"], "roles": ["worker"]},"#), "/spec/match/roles", "can differ between the groups"),
+        (Fixtures.policy(rule: #""resources": {"scope": "job", "maxPods": 64}"#, extra: #""exclude": {"interruptible": true},"#), "/spec/exclude/interruptible", "can differ between the groups"),
     ]
 
     @Test(arguments: cases)

@@ -225,4 +225,33 @@ struct DistributedResolutionTests {
         let worker = try #require(outcome.nodes.first { $0.identity.node == "n0" && $0.identity.role == .worker && $0.identity.taskType == "pytorch" })
         #expect(try worker.subject().primaryContainer?.resources.limits["cpu"] == (try Quantity(parsing: "4")))
     }
+
+    /// Item 4 of the plugin-task issue: whole-job bounds on the real package. n2 (PyTorch, 1
+    /// master + 3 workers of 4 GPUs) uses 16 GPUs; n4 (MPI) requests 1 + 4 x 32 CPUs; Ray's n0
+    /// runs 10 pods and Dask's n2 7. Each job over a bound gets one finding, on its largest
+    /// group, with the layer that set the value.
+    @Test func wholeJobBoundsAreReportedOnTheGroupThatContributesMost() throws {
+        let outcome = try #require(Self.outcome)
+        let (subjects, _, errors) = outcome.subjects()
+        #expect(errors.isEmpty)
+        let policy = """
+            {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "job-size"},
+             "spec": {"rules": [
+               {"name": "gpus", "resources": {"scope": "job", "max": {"limits": {"nvidia.com/gpu": 8}}}},
+               {"name": "cpus", "resources": {"scope": "job", "max": {"requests": {"cpu": "100"}}}},
+               {"name": "pods", "resources": {"scope": "job", "maxPods": 6}}]}}
+            """
+        let policies = try PolicyLoader.load(files: [("job.json", Array(policy.utf8))])
+        let report = Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects)
+        let found = report.findings.map { finding in
+            let flyte = report.subjects[finding.subjectIndex].flyte
+            return "\(flyte?.workflow?.split(separator: ".").last ?? "") \(flyte?.node ?? "") \(flyte?.role?.label ?? "") \(finding.rule): \(finding.message) | \(finding.provenance ?? "-")"
+        }
+        #expect(found == [
+            "training_wf n2 worker gpus: gpus: the job of node n2 limits nvidia.com/gpu to 16 in total (master 1 x 4, worker 3 x 4), above the maximum 8; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu | task pod template of distributed.workflows.pt_simple",
+            "training_wf n4 worker cpus: cpus: the job of node n4 requests cpu 129 in total (launcher 1 x 1, worker 4 x 32), above the maximum 100; worker contributes most at /spec/containers/0/resources/requests/cpu | worker of mpi task distributed.workflows.mpi_sim (resources)",
+            "analytics_wf n0 worker-group:cpu-group pods: pods: the job of node n0 runs 10 pods in total (head 1, worker-group:gpu-group 2, worker-group:cpu-group 6, submitter 1), above the maximum 6 pods; worker-group:cpu-group contributes most at /spec | -",
+            "analytics_wf n2 worker pods: pods: the job of node n2 runs 7 pods in total (job-runner 1, scheduler 1, worker 5), above the maximum 6 pods; worker contributes most at /spec | -",
+        ])
+    }
 }

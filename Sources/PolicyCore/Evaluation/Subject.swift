@@ -26,6 +26,8 @@ public struct Subject: Sendable {
     public var provenance: Provenance
     /// What Flyte will change or ignore in this pod (Flyte subjects), in container order.
     public var notes: [SubjectNote] = []
+    /// The job this pod is one group of (``JobShape/link(_:_:)``); `nil` for a pod on its own.
+    public var job: JobShape?
 
     public init(
         pod: Pod, metadataNode: JSONNode? = nil, specNode: JSONNode? = nil, kind: String = "Pod", name: String? = nil,

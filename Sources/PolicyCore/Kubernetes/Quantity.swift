@@ -49,6 +49,14 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
         return Quantity(nanos: value, format: lhs.nanos == 0 ? rhs.format : lhs.format)
     }
 
+    /// Exact product with a count (a group's replicas), saturating at the representable range;
+    /// keeps the quantity's format.
+    public static func * (lhs: Quantity, count: Int) -> Quantity {
+        let (product, overflow) = lhs.nanos.multipliedReportingOverflow(by: Int128(count))
+        let value = overflow ? ((lhs.nanos > 0) == (count > 0) ? Int128.max : Int128.min) : product
+        return Quantity(nanos: value, format: lhs.format)
+    }
+
     /// Whether `self <= ratio * other`, computed exactly (no floating point).
     public func isAtMost(_ ratio: Quantity, times other: Quantity) -> Bool {
         // Both sides scaled to nano^2 units: self * 1e9 <= ratio * other.

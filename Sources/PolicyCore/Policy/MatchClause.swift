@@ -40,6 +40,17 @@ public struct MatchClause: Sendable {
         "interruptible", "resources",
     ]
 
+    /// The fields this clause lists whose subject values can differ between the replica groups
+    /// of one job (operators label each group; Spark drivers run non-interruptible).
+    var fieldsVaryingWithinAJob: [String] {
+        let fields = storage.fields
+        let listed: [(String, Bool)] = [
+            ("roles", fields.roles != nil), ("labels", fields.labels != nil), ("annotations", fields.annotations != nil),
+            ("interruptible", fields.interruptible != nil), ("resources", fields.resources != nil),
+        ]
+        return listed.filter(\.1).map(\.0)
+    }
+
     public var isEmpty: Bool {
         let fields = storage.fields
         return fields.projects == nil && fields.domains == nil && fields.workflows == nil && fields.tasks == nil && fields.nodes == nil

@@ -152,6 +152,13 @@ public enum PolicyLoader {
                 var seen = Set<String>()
                 for (index, ruleNode) in rulesNode.elements.enumerated() {
                     guard let rule = readRule(ruleNode, at: rulesPath.child(index), context: &context) else { continue }
+                    if (rule.check as? ResourcesCheck)?.scope == .job {
+                        for (key, clause) in [("match", match), ("exclude", exclude)] {
+                            if let varying = clause?.fieldsVaryingWithinAJob.first {
+                                context.fail(spec.pointer.child(key).child(varying), Self.jobScopeConflict("'\(varying)' in the policy's \(key)", rule: rule.name))
+                            }
+                        }
+                    }
                     if !seen.insert(rule.name).inserted {
                         context.fail(rulesPath.child(index).child("name"), "the rule name '\(rule.name)' is used twice in this policy")
                     }
@@ -190,8 +197,18 @@ public enum PolicyLoader {
             return nil
         }
         let check = kind.init(reading: checkNode, at: checkPath, context: &context)
+        if (check as? ResourcesCheck)?.scope == .job, when != nil {
+            context.fail(pointer.child("when"), jobScopeConflict("a 'when' clause", rule: name ?? ""))
+        }
         guard context.errors.count == before, let name, let check else { return nil }
         return Rule(name: name, when: when, check: check, message: message)
+    }
+
+    /// Why a job-scope rule cannot have a condition that may differ between the groups of one
+    /// job: the total is reported on the group contributing most, and a condition false there
+    /// would hide it.
+    static func jobScopeConflict(_ what: String, rule: String) -> String {
+        "rule '\(rule)' bounds whole jobs (scope \"job\") and is reported on the group that contributes most; \(what) can differ between the groups of one job and would hide that finding. Scope it by project, domain, workflow, task, node, taskType or namespace, or use a pod scope"
     }
 
     /// A `match`, `exclude` or `when` clause.

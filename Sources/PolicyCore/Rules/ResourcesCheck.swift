@@ -3,9 +3,13 @@ import PolicyJSON
 /// `resources`: requests and limits per container or for the whole pod, compared exactly.
 public struct ResourcesCheck: RuleCheck {
     public static let key = "resources"
-    static let fields = ["scope", "containers", "initContainers", "max", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio"]
+    static let fields = ["scope", "containers", "initContainers", "max", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio", "maxPods"]
 
-    public enum Scope: String, Sendable { case container, pod }
+    public enum Scope: String, Sendable {
+        case container, pod
+        /// Everything one Flyte node launches: every replica group's pod times its replicas.
+        case job
+    }
 
     /// Which containers a container-scope check looks at.
     public enum Selection: Sendable {
@@ -30,6 +34,8 @@ public struct ResourcesCheck: RuleCheck {
     public var require: [(list: String, name: String)] = []
     public var requestsWithinLimits = false
     public var maxLimitRequestRatio: [(name: String, ratio: Quantity)] = []
+    /// The most pods a job may run (`scope: job` only).
+    public var maxPods: Int?
 
     /// Native resources Kubernetes lets a container use without a limit. A missing limit on any
     /// other resource (GPUs, hugepages, ...) means none may be used, not "unbounded".
@@ -44,7 +50,7 @@ public struct ResourcesCheck: RuleCheck {
         let before = context.errors.count
         if let scopeText = reader.string("scope", context: &context) {
             if let value = Scope(rawValue: scopeText) { scope = value } else {
-                context.fail(pointer.child("scope"), "'\(scopeText)' is not a scope; use \"container\" or \"pod\"")
+                context.fail(pointer.child("scope"), "'\(scopeText)' is not a scope; use \"container\", \"pod\" or \"job\"")
             }
         }
         if let (selection, path) = reader.child("containers") {
@@ -87,10 +93,25 @@ public struct ResourcesCheck: RuleCheck {
                 context.fail(path, "expected an object of resource name to number, found \(ratios.kind.phrase)")
             }
         }
+        if let (node, path) = reader.child("maxPods") {
+            if let count = node.integer, count >= 1, count <= Int64(Int32.max) {
+                maxPods = Int(count)
+            } else {
+                context.fail(path, "expected a whole number of pods of at least 1, found \(node.scalarText)")
+            }
+        }
+        if scope == .job {
+            // A job total is a sum over pods: only upper bounds on it mean something.
+            for key in ["containers", "initContainers", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio"] where reader.has(key) {
+                context.fail(pointer.child(key), "'\(key)' does not apply to scope \"job\", which bounds the job's totals; use max and maxPods, or a pod or container scope")
+            }
+        } else if reader.has("maxPods") {
+            context.fail(pointer.child("maxPods"), "maxPods bounds the pods of a whole job; add \"scope\": \"job\"")
+        }
         let hasCheck = !max.requests.isEmpty || !max.limits.isEmpty || !min.requests.isEmpty || !min.limits.isEmpty || !require.isEmpty
-            || requestsWithinLimits || !maxLimitRequestRatio.isEmpty
+            || requestsWithinLimits || !maxLimitRequestRatio.isEmpty || maxPods != nil
         if !hasCheck, context.errors.count == before {
-            context.fail(pointer, "a resources check needs at least one of: max, min, require, requestsWithinLimits, maxLimitRequestRatio")
+            context.fail(pointer, "a resources check needs at least one of: max, min, require, requestsWithinLimits, maxLimitRequestRatio, maxPods")
         }
         guard context.errors.count == before else { return nil }
     }
@@ -132,6 +153,77 @@ public struct ResourcesCheck: RuleCheck {
             }
         case .pod:
             check(Amounts(pod: subject.pod), path: "/spec", container: nil, into: &violations)
+        case .job:
+            checkJob(subject.jobShape, subject: subject, into: &violations)
+        }
+    }
+
+    /// Job totals: every group's pod amount times its replicas. A total above its bound is
+    /// reported once, on the group that contributes most (the first of equals), so each job
+    /// gets one finding however many groups it has.
+    private func checkJob(_ job: JobShape, subject: Subject, into violations: inout [Violation]) {
+        let who = subject.flyte?.node.flatMap { $0.isEmpty ? nil : "the job of node \($0)" } ?? "the job"
+        let labels = job.groups.map { $0.role?.label ?? "pod" }
+        /// Appends the violation when this subject's group is `largest`; `parts` are each
+        /// group's share as the message lists it (`worker 4 x 8`).
+        /// - Parameter resource: the list and name the bound is on; the finding then points at
+        ///   the value in this pod that contributes most to it (and its provenance names the
+        ///   layer that set it), else at the pod.
+        func report(largest: Int, parts: [String], what: String, total: String, bound: String, resource: (isRequest: Bool, name: String)? = nil) {
+            guard largest == job.member else { return }
+            var place = (pointer: "/spec", below: "", token: String?.none, container: String?.none)
+            if let resource {
+                var most = Quantity.zero
+                subject.pod.spec.forEachContainer(includeInit: true, includeEphemeral: false) { container in
+                    let explicit = resource.isRequest ? container.resources.requests[resource.name] : nil
+                    guard let value = explicit ?? container.resources.limits[resource.name], value > most else { return }
+                    most = value
+                    place = (container.pointer, explicit == nil ? "/resources/limits" : "/resources/requests", resource.name, container.name)
+                }
+            }
+            let context = (who: who, what: what, total: total, bound: bound, parts: parts.joined(separator: ", "), most: labels[largest])
+            violations.append(Violation(pointer: place.pointer, below: place.below, token: place.token, container: place.container, context: context) {
+                .init(
+                    "\($0.who) \($0.what) \($0.total) in total (\($0.parts)), above the maximum \($0.bound); \($0.most) contributes most",
+                    value: $0.total, allowed: "<= \($0.bound)")
+            })
+        }
+
+        for (isRequest, bounds) in [(true, max.requests), (false, max.limits)] {
+            for (name, bound) in bounds {
+                // `nil`: no limit on some container of the group's pod.
+                let amounts: [Quantity?] = job.groups.map { group in
+                    if isRequest { return group.totals.requests[name] ?? .zero }
+                    // A container without a GPU limit uses none; without a cpu limit, any.
+                    if Self.isOvercommittable(name), group.totals.unboundedLimits.contains(name) || group.totals.limits[name] == nil { return nil }
+                    return group.totals.limits[name] ?? .zero
+                }
+                let parts = job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas) x \(amounts[$0]?.description ?? "unbounded")" }
+                if !isRequest, Self.isOvercommittable(name), let first = amounts.firstIndex(where: { $0 == nil }) {
+                    report(
+                        largest: first, parts: parts, what: "has no \(name) limit on some pod, so its \(name) limit is", total: "unbounded",
+                        bound: bound.description)
+                    continue
+                }
+                var total = Quantity.zero
+                var largest = 0
+                var largestShare = Quantity.zero
+                for index in job.groups.indices {
+                    let share = (amounts[index] ?? .zero) * job.groups[index].replicas
+                    total = total + share
+                    if share > largestShare { (largest, largestShare) = (index, share) }
+                }
+                if total > bound {
+                    report(
+                        largest: largest, parts: parts, what: isRequest ? "requests \(name)" : "limits \(name) to", total: total.canonical,
+                        bound: bound.description, resource: (isRequest, name))
+                }
+            }
+        }
+        if let maxPods, job.pods > maxPods {
+            var largest = 0
+            for index in job.groups.indices where job.groups[index].replicas > job.groups[largest].replicas { largest = index }
+            report(largest: largest, parts: job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas)" }, what: "runs", total: "\(job.pods) pods", bound: "\(maxPods) pods")
         }
     }
 
@@ -142,15 +234,7 @@ public struct ResourcesCheck: RuleCheck {
     /// pod's are summed once.
     struct Amounts {
         private let container: Container?
-        private let pod: PodTotals?
-
-        /// The pod's sums, by resource name.
-        private struct PodTotals {
-            var requests: [String: Quantity] = [:]
-            var limits: [String: Quantity] = [:]
-            /// Names whose limit is missing on some counted container.
-            var unboundedLimits: Set<String> = []
-        }
+        private let pod: PodResourceTotals?
 
         init(_ container: borrowing Container) {
             self.container = copy container
@@ -162,8 +246,9 @@ public struct ResourcesCheck: RuleCheck {
             return container.resources.requests[name] ?? container.resources.limits[name]
         }
 
+        /// The limit; `nil` for a pod where some counted container sets none.
         func limit(_ name: String) -> Quantity? {
-            guard let container else { return pod?.limits[name] }
+            guard let container else { return pod.flatMap { $0.unboundedLimits.contains(name) ? nil : $0.limits[name] } }
             return container.resources.limits[name]
         }
 
@@ -175,7 +260,7 @@ public struct ResourcesCheck: RuleCheck {
         }
 
         func limitNanos(_ name: String) -> Int128? {
-            guard let container else { return pod?.limits[name]?.nanos }
+            guard let container else { return limit(name)?.nanos }
             return container.resources.limits.nanos(of: name)
         }
 
@@ -195,52 +280,10 @@ public struct ResourcesCheck: RuleCheck {
             return Set(container.resources.requests.names + container.resources.limits.names).sorted()
         }
 
-        /// Kubernetes' pod request: max(sum of app containers and sidecars, largest init
-        /// container plus the sidecars started before it) plus overhead. Limits add up the same
-        /// way, and a counted container without a limit leaves the pod unbounded.
+        /// The pod's amounts as Kubernetes counts them (``PodResourceTotals``).
         init(pod: Pod) {
             container = nil
-            var totals = PodTotals()
-            let spec = pod.spec
-            let parts = spec.containers.map(Amounts.init)
-            let initParts = spec.initContainers.map { ($0.isSidecar, Amounts($0)) }
-            var names = Set<String>()
-            for container in spec.initContainers + spec.containers {
-                names.formUnion(container.resources.requests.names)
-                names.formUnion(container.resources.limits.names)
-            }
-            for (name, _) in spec.overhead { names.insert(name) }
-            for name in names {
-                for (isRequest, pick) in [(true, { (a: Amounts) in a.request(name) }), (false, { (a: Amounts) in a.limit(name) })] {
-                    var sum = Quantity.zero
-                    var sidecars = Quantity.zero
-                    var initMax = Quantity.zero
-                    var missing = false
-                    for part in parts {
-                        if let value = pick(part) { sum = sum + value } else { missing = true }
-                    }
-                    for (isSidecar, part) in initParts {
-                        let value = pick(part)
-                        if value == nil { missing = true }
-                        if isSidecar {
-                            sum = sum + (value ?? .zero)
-                            sidecars = sidecars + (value ?? .zero)
-                            initMax = Swift.max(initMax, sidecars)
-                        } else {
-                            initMax = Swift.max(initMax, (value ?? .zero) + sidecars)
-                        }
-                    }
-                    let total = Swift.max(sum, initMax) + (spec.overhead[name] ?? .zero)
-                    if isRequest {
-                        totals.requests[name] = total
-                    } else if missing {
-                        totals.unboundedLimits.insert(name)
-                    } else {
-                        totals.limits[name] = total
-                    }
-                }
-            }
-            self.pod = totals
+            self.pod = PodResourceTotals(pod.spec)
         }
     }
 

@@ -24,6 +24,8 @@ public struct ResolvedNode: Sendable {
     public var namespace: String
     public var source: EntitySource
     public var pod: BuiltPod
+    /// Which job of the outcome the pod belongs to: the replica groups of one node share it.
+    public var job = 0
 }
 
 /// A node that could not be resolved, with where it is.
@@ -58,8 +60,20 @@ public struct FlyteResolver: Sendable {
         public var nodes: [ResolvedNode] = []
         public var errors: [NodeResolutionError] = []
         public var notices: [String] = []
+        /// Jobs appended so far.
+        private var jobs = 0
 
         public init() {}
+
+        /// Appends the pods one node launches, as one job.
+        mutating func append(job nodes: [ResolvedNode]) {
+            guard !nodes.isEmpty else { return }
+            for var node in nodes {
+                node.job = jobs
+                self.nodes.append(node)
+            }
+            jobs += 1
+        }
     }
 
     public func resolve(_ bundle: FlyteBundle) -> Outcome {
@@ -97,7 +111,7 @@ public struct FlyteResolver: Sendable {
                 taskType: entry.template.type, interruptible: entry.template.interruptible ?? false)
             do {
                 let resolved = try resolveTask(entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task")
-                outcome.nodes += resolved.nodes
+                outcome.append(job: resolved.nodes)
                 if let notice = resolved.notice { outcome.notices.append(notice) }
             } catch {
                 outcome.errors.append(NodeResolutionError(source: entry.source, location: "task \(entry.template.id.name)", error: error))
@@ -142,7 +156,7 @@ public struct FlyteResolver: Sendable {
                     let resolved = try resolver.resolveTask(
                         task.template, overrides: overrides, identity: identity, source: source, nodeName: path,
                         workflowName: top.id.name)
-                    outcome.nodes += resolved.nodes
+                    outcome.append(job: resolved.nodes)
                     if let notice = resolved.notice { outcome.notices.append("workflow \(top.id.name) node \(path): \(notice)") }
                 } catch {
                     outcome.errors.append(NodeResolutionError(source: source, location: location, error: error))

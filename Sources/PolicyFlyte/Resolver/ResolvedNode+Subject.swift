@@ -27,3 +27,38 @@ extension ResolvedNode {
         return subject
     }
 }
+
+extension FlyteResolver.Outcome {
+    /// The subject of every resolved node, the replica groups of each node linked as one job
+    /// (``JobShape``), with the nodes they came from; a node whose pod does not decode is an
+    /// error instead.
+    public func subjects() -> (subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError]) {
+        var subjects: [Subject] = []
+        var kept: [ResolvedNode] = []
+        var errors: [NodeResolutionError] = []
+        subjects.reserveCapacity(nodes.count)
+        var start = 0
+        for node in nodes {
+            if let last = kept.last, last.job != node.job {
+                JobShape.link(&subjects, start..<subjects.count)
+                start = subjects.count
+            }
+            do {
+                subjects.append(try node.subject())
+                kept.append(node)
+            } catch {
+                errors.append(NodeResolutionError(source: node.source, location: node.identity.location, error: error))
+            }
+        }
+        JobShape.link(&subjects, start..<subjects.count)
+        return (subjects, kept, errors)
+    }
+}
+
+extension FlyteIdentity {
+    /// `workflow W node N`, or `task T` for a task resolved on its own.
+    public var location: String {
+        if let workflow, !workflow.isEmpty { return "workflow \(workflow) node \(node ?? "")" }
+        return "task \(task ?? "")"
+    }
+}
