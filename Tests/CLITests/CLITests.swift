@@ -126,7 +126,7 @@ struct CLITests {
     func validate() {
         let result = run(["validate", Paths.policies])
         #expect(result.code == 0)
-        #expect(result.out == "ok: 10 policies (20 rules) and 0 exceptions loaded\n")
+        #expect(result.out == "ok: 11 policies (22 rules) and 0 exceptions loaded\n")
     }
 
     @Test("help screens list options and examples")
