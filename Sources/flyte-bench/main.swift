@@ -7,12 +7,15 @@ import PolicyJSON
 
 // flyte-bench: resolving and checking a synthetic Flyte package (see bench/flyte.sh).
 //
-//   flyte-bench [--workflows W] [--nodes N] [--policies DIR]
+//   flyte-bench [--workflows W] [--nodes N] [--policies DIR] [--mix distributed|plain]
 //
 // The package is generated as flyteidl protobuf JSON (one WorkflowSpec per workflow, one TaskSpec
 // per task), shaped like flytekit's output: container tasks and pod-template tasks, node
 // overrides of the pod template, of resources and of the accelerator, interruptible nodes,
-// branches. Phases, timed separately:
+// branches. The `distributed` mix (the default) makes 18 of the 60 tasks plugin tasks shaped
+// like flytekit's plugins write them (PyTorch master and workers, a Ray head with a GPU worker
+// group and the submitter, Dask job runner, scheduler and workers); `plain` keeps them
+// container tasks, the mix of earlier runs. Phases, timed separately:
 //   decode    jansson parse + flyteidl entity decoding of every document
 //   resolve   propeller's pod building for every node, with a platform config and PodTemplate
 //   subjects  resolved pods -> typed Pod + Subject (jansson tree for assert paths)
@@ -26,6 +29,11 @@ func option(_ name: String, _ fallback: String) -> String {
 let workflowCount = Int(option("--workflows", "1000")) ?? 1000
 let nodesPerWorkflow = Int(option("--nodes", "20")) ?? 20
 let policyPath = option("--policies", "policies")
+let mix = option("--mix", "distributed")
+guard mix == "distributed" || mix == "plain" else {
+    FileHandle.standardError.write(Data("--mix is distributed or plain, not '\(mix)'\n".utf8))
+    exit(2)
+}
 
 var random = Generator()
 let gpuTypes = ["nvidia-a100", "nvidia-h100-80gb", "nvidia-tesla-v100", "nvidia-t4"]
@@ -35,8 +43,26 @@ func args(_ name: String) -> String {
     #"["pyflyte-execute","--inputs","{{.input}}","--output-prefix","{{.outputPrefix}}","--resolver","flytekit.core.python_auto_container.default_task_resolver","--","task-module","bench.workflows","task-name","\#(name)"]"#
 }
 
+/// A plugin task in the shape flytekit's plugins write (flytekitplugins-kfpytorch, -ray, -dask
+/// 1.16), on a container target.
+func pluginTaskJSON(_ index: Int, name: String) -> String? {
+    let container = #""container":{"image":"ghcr.io/acme/ml:1.0","args":\#(args(name)),"resources":{"requests":[{"name":"CPU","value":"1"},{"name":"MEMORY","value":"2Gi"}]}}"#
+    let head = #"{"template":{"id":{"resourceType":"TASK","name":"\#(name)"},"metadata":{"runtime":{"type":"FLYTE_SDK","version":"1.16.31"},"retries":{}},"#
+    switch index % 10 {
+    case 2:
+        return head + #""type":"pytorch","taskTypeVersion":1,\#(container),"custom":{"masterReplicas":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"8Gi"}]},"replicas":1.0},"workerReplicas":{"resources":{"limits":[{"name":"GPU","value":"2"}],"requests":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"},{"name":"GPU","value":"2"}]},"image":"ghcr.io/acme/torch-worker:2.3","replicas":4.0}}}}"#
+    case 5:
+        return head + #""type":"ray",\#(container),"custom":{"rayCluster":{"workerGroupSpec":[{"groupName":"gpu-group","k8sPod":{"podSpec":{"containers":[{"name":"ray-worker","resources":{"limits":{"nvidia.com/gpu":"1"},"requests":{"nvidia.com/gpu":"1"}}}],"tolerations":[{"operator":"Equal","key":"gpu","effect":"NoSchedule","value":"true"}],"nodeSelector":{"gpu-type":"nvidia-a100"}},"metadata":{},"primaryContainerName":"primary"},"minReplicas":2.0,"replicas":2.0,"maxReplicas":8.0,"enableAutoscaling":true}],"headGroupSpec":{"k8sPod":{"podSpec":{"containers":[],"nodeSelector":{"pool":"cpu-large"}},"metadata":{},"primaryContainerName":"primary"}}}}}}"#
+    case 8:
+        return head + #""type":"dask",\#(container),"custom":{"workers":{"resources":{"limits":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"}],"requests":[{"name":"CPU","value":"4"},{"name":"MEMORY","value":"16Gi"}]},"numberOfWorkers":5.0},"scheduler":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"4Gi"}]}}}}}"#
+    default:
+        return nil
+    }
+}
+
 @MainActor func taskJSON(_ index: Int) -> String {
     let name = "bench.workflows.task_\(index)"
+    if mix == "distributed", let plugin = pluginTaskJSON(index, name: name) { return plugin }
     if index % 3 == 0 {
         let gpu = random.pick(gpuTypes)
         return """
@@ -147,9 +173,10 @@ let evaluateTime = seconds { report = evaluator.report(subjects) }
 
 let total = decodeTime + resolveTime + subjectTime + evaluateTime
 let pods = outcome.nodes.count
+let pluginPods = outcome.nodes.count { $0.identity.role != nil }
 func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
 print("package:   \(workflowCount) workflows x \(nodesPerWorkflow) nodes, \(taskCount) tasks, \(totalBytes / 1024) KiB of flyteidl JSON")
-print("pods:      \(pods) resolved, \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)")
+print("pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)")
 print("decode:    \(ms(decodeTime))")
 print("resolve:   \(ms(resolveTime))  (\(String(format: "%.1f", resolveTime / Double(max(pods, 1)) * 1e6)) us per pod)")
 print("subjects:  \(ms(subjectTime))")

@@ -26,8 +26,12 @@ public struct JobShape: Sendable {
 
     /// Gives every subject in `range` the shape of the job they form together (the replica
     /// groups of one node, in order).
+    ///
+    /// A job of one plain pod is left unlinked: ``Subject/jobShape`` works it out only when a
+    /// job-scope rule asks, so plain tasks pay nothing for it.
     public static func link(_ subjects: inout [Subject], _ range: Range<Int>) {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= subjects.count else { return }
+        if range.count == 1, subjects[range.lowerBound].flyte?.role == nil { return }
         let groups = range.map { index in
             Group(role: subjects[index].flyte?.role, replicas: subjects[index].replicaCount, totals: PodResourceTotals(subjects[index].pod.spec))
         }

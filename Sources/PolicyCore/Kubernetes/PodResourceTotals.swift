@@ -3,36 +3,40 @@
 /// plus overhead. Limits add up the same way; a counted container without a limit leaves the
 /// pod's limit of a cpu, memory or ephemeral storage unbounded, and uses none of anything else.
 struct PodResourceTotals: Sendable {
-    private(set) var requests: [String: Quantity] = [:]
+    // Lists, not dictionaries: a pod names a handful of resources, and every pod of a replica
+    // group is summed when its job is linked.
+    private(set) var requests = ResourceList()
     /// The sum of the limits that are set; see ``unboundedLimits`` for the names some counted
     /// container leaves without one.
-    private(set) var limits: [String: Quantity] = [:]
+    private(set) var limits = ResourceList()
     /// Names whose limit is missing on some counted container.
-    private(set) var unboundedLimits: Set<String> = []
+    private(set) var unboundedLimits: [String] = []
 
     init(_ spec: PodSpec) {
-        // A container's request defaults to its limit, as Kubernetes does.
-        func request(_ container: Container, _ name: String) -> Quantity? {
-            container.resources.requests[name] ?? container.resources.limits[name]
+        var names: [String] = []
+        func collect(_ list: ResourceList) {
+            for index in list.entries.indices where !names.contains(list.entries[index].name) { names.append(list.entries[index].name) }
         }
-        func limit(_ container: Container, _ name: String) -> Quantity? { container.resources.limits[name] }
-        var names = Set<String>()
-        for container in spec.initContainers + spec.containers {
-            names.formUnion(container.resources.requests.names)
-            names.formUnion(container.resources.limits.names)
+        spec.forEachContainer(includeInit: true, includeEphemeral: false) { container in
+            collect(container.resources.requests)
+            collect(container.resources.limits)
         }
-        for (name, _) in spec.overhead { names.insert(name) }
+        collect(spec.overhead)
         for name in names {
-            for (isRequest, pick) in [(true, request), (false, limit)] {
+            for isRequest in [true, false] {
+                // A container's request defaults to its limit, as Kubernetes does.
+                func pick(_ container: borrowing Container) -> Quantity? {
+                    isRequest ? container.resources.requests[name] ?? container.resources.limits[name] : container.resources.limits[name]
+                }
                 var sum = Quantity.zero
                 var sidecars = Quantity.zero
                 var initMax = Quantity.zero
                 var missing = false
                 for container in spec.containers {
-                    if let value = pick(container, name) { sum = sum + value } else { missing = true }
+                    if let value = pick(container) { sum = sum + value } else { missing = true }
                 }
                 for container in spec.initContainers {
-                    let value = pick(container, name)
+                    let value = pick(container)
                     if value == nil { missing = true }
                     if container.isSidecar {
                         sum = sum + (value ?? .zero)
@@ -47,9 +51,12 @@ struct PodResourceTotals: Sendable {
                     requests[name] = total
                 } else {
                     limits[name] = total
-                    if missing { unboundedLimits.insert(name) }
+                    if missing { unboundedLimits.append(name) }
                 }
             }
         }
     }
+
+    /// Every resource with a request, in name order.
+    var requestNames: [String] { requests.entries.map(\.name).sorted() }
 }

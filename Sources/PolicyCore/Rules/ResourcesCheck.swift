@@ -276,7 +276,7 @@ public struct ResourcesCheck: RuleCheck {
 
         /// Every resource with a request, in name order.
         var requestNames: [String] {
-            guard let container else { return pod?.requests.keys.sorted() ?? [] }
+            guard let container else { return pod?.requestNames ?? [] }
             return Set(container.resources.requests.names + container.resources.limits.names).sorted()
         }
 

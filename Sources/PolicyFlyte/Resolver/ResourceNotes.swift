@@ -10,44 +10,52 @@ struct ResourceNotes {
         var quantity: Quantity
     }
 
-    /// `requests/cpu` -> the value asked for and by whom, in the order first asked.
-    private(set) var asks: [(key: String, ask: Ask)] = []
+    /// One stage's values, as recorded; the asks are worked out from them only when some value
+    /// was lowered, which is rare: every container of every pod records its stages.
+    private struct Record {
+        var resources: ContainerResources
+        var layer: String
+        var previous: ContainerResources?
+    }
+
+    private var records: [Record] = []
+
+    init() {
+        // A container goes through at most four stages: one allocation, not one per growth.
+        records.reserveCapacity(4)
+    }
 
     /// Records every value of `resources` as asked by `layer`; with `previous`, only the values
     /// that differ from it (what a stage that fills gaps added).
     mutating func record(_ resources: ContainerResources, layer: String, since previous: ContainerResources? = nil) {
-        for (list, map, before) in [("requests", resources.requests, previous?.requests), ("limits", resources.limits, previous?.limits)] {
-            for (name, quantity) in map.pairs where before?[name]?.description != quantity.description || before == nil {
-                let key = "\(list)/\(name)"
-                let ask = Ask(layer: layer, quantity: quantity)
-                if let index = asks.firstIndex(where: { $0.key == key }) { asks[index].ask = ask } else { asks.append((key, ask)) }
-            }
-        }
+        records.append(Record(resources: resources, layer: layer, previous: previous))
     }
 
-    /// A replica group's resources replace the node's override and merge over the container's
-    /// own key by key (`WithResources`), after `ApplyK8sResourceOverrides` filled in the cpu and
-    /// memory the group does not state from the platform defaults. A note for every value asked
-    /// before that such a filled-in default replaces with a different one; then every applied
-    /// value counts as asked by `layer`, and the stated ones keep what was stated.
-    mutating func replaceByGroup(
-        applied: ContainerResources, stated: ContainerResources, group: String, layer: String, container: String, pointer: String
-    ) -> [SubjectNote] {
-        var notes: [SubjectNote] = []
-        for (list, map, statedMap) in [("requests", applied.requests, stated.requests), ("limits", applied.limits, stated.limits)] {
-            for (name, quantity) in map.pairs where !statedMap.contains(name) {
-                guard let previous = asks.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description else {
-                    continue
+    /// `requests/cpu` -> the value asked for and by whom, in the order first asked.
+    private var asks: [(key: String, ask: Ask)] {
+        var asks: [(key: String, ask: Ask)] = []
+        for record in records {
+            let previous = record.previous
+            for (list, map, before) in [("requests", record.resources.requests, previous?.requests), ("limits", record.resources.limits, previous?.limits)] {
+                for (name, quantity) in map.pairs where before?[name]?.description != quantity.description || before == nil {
+                    let key = "\(list)/\(name)"
+                    let ask = Ask(layer: record.layer, quantity: quantity)
+                    if let index = asks.firstIndex(where: { $0.key == key }) { asks[index].ask = ask } else { asks.append((key, ask)) }
                 }
-                notes.append(SubjectNote(
-                    container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
-                    message: "Flyte will replace \(list).\(name) \(previous.quantity) with \(quantity): the \(group) states resources without \(name), so the platform default fills it in",
-                    layer: previous.layer))
             }
         }
-        record(applied, layer: layer)
-        record(stated, layer: layer)
-        return notes
+        return asks
+    }
+
+    /// Whether some recorded value is above what `final` holds.
+    private func anyAbove(_ final: ContainerResources) -> Bool {
+        func above(_ map: ResourceMap, _ final: ResourceMap) -> Bool {
+            map.names.contains { name in
+                guard let asked = map[name], let now = final[name] else { return false }
+                return now < asked
+            }
+        }
+        return records.contains { above($0.resources.requests, final.requests) || above($0.resources.limits, final.limits) }
     }
 
     /// A note for every asked value that `final` holds lower: the platform limit
@@ -55,6 +63,7 @@ struct ResourceNotes {
     func lowered(in final: ContainerResources, platformLimits: ResourceMap, gpuResourceName: String, container: String, pointer: String)
         -> [SubjectNote]
     {
+        guard anyAbove(final) else { return [] }
         var notes: [SubjectNote] = []
         for (key, ask) in asks where ask.quantity.isPositive {
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
@@ -71,6 +80,32 @@ struct ResourceNotes {
                 container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
                 message: "Flyte will lower \(list).\(name) from \(ask.quantity) to \(now) (\(cause))", layer: ask.layer))
         }
+        return notes
+    }
+
+    /// A replica group's resources replace the node's override and merge over the container's
+    /// own key by key (`WithResources`), after `ApplyK8sResourceOverrides` filled in the cpu and
+    /// memory the group does not state from the platform defaults. A note for every value asked
+    /// before that such a filled-in default replaces with a different one; then every applied
+    /// value counts as asked by `layer`, and the stated ones keep what was stated.
+    mutating func replaceByGroup(
+        applied: ContainerResources, stated: ContainerResources, group: String, layer: String, container: String, pointer: String
+    ) -> [SubjectNote] {
+        var notes: [SubjectNote] = []
+        let asked = asks
+        for (list, map, statedMap) in [("requests", applied.requests, stated.requests), ("limits", applied.limits, stated.limits)] {
+            for (name, quantity) in map.pairs where !statedMap.contains(name) {
+                guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description else {
+                    continue
+                }
+                notes.append(SubjectNote(
+                    container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
+                    message: "Flyte will replace \(list).\(name) \(previous.quantity) with \(quantity): the \(group) states resources without \(name), so the platform default fills it in",
+                    layer: previous.layer))
+            }
+        }
+        record(applied, layer: layer)
+        record(stated, layer: layer)
         return notes
     }
 
