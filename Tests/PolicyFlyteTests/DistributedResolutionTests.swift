@@ -132,7 +132,7 @@ struct DistributedResolutionTests {
         let errors = outcome.errors.map(\.description)
         #expect(errors.count == 1)
         #expect(errors.first?.contains("workflow distributed.workflows.analytics_wf node n1") == true)
-        #expect(errors.first?.contains("'primary'") == true)
+        #expect(errors.first?.contains("its driverPod names the primary container 'primary', which the driver's pod does not have") == true)
     }
 
     @Test func provenanceNamesTheGroup() throws {

@@ -63,6 +63,11 @@ enum ContainerEdits {
         spec["containers"]?.array?.firstIndex { $0["name"]?.string == name }
     }
 
+    /// The app containers' names, quoted, for messages.
+    static func names(in spec: JSONObject) -> String {
+        (spec["containers"]?.array ?? []).map { "'\($0["name"]?.string ?? "")'" }.joined(separator: ", ")
+    }
+
     /// The indices of every app container named `name`.
     static func indices(of name: String, in spec: JSONObject) -> [Int] {
         (spec["containers"]?.array ?? []).indices.filter { spec["containers"]?.array?[$0]["name"]?.string == name }

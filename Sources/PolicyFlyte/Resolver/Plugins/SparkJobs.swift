@@ -48,7 +48,11 @@ extension PluginJobBuilder {
         }
         let primaryName = k8sPod.flatMap { $0.primaryContainerName.isEmpty ? nil : $0.primaryContainerName } ?? pod.primaryContainerName
         guard let index = ContainerEdits.index(of: primaryName, in: pod.spec), let primary = pod.spec["containers"]?.array?[index].object else {
-            throw .missingPrimaryContainer(name: primaryName)
+            let field = role == .driver ? "driverPod" : "executorPod"
+            let named = k8sPod.map { !$0.primaryContainerName.isEmpty } ?? false
+            guard named else { throw .missingPrimaryContainer(name: primaryName) }
+            throw refuse(
+                "its \(field) names the primary container '\(primaryName)', which the \(role)'s pod does not have (its containers: \(ContainerEdits.names(in: pod.spec))); Flyte reports 'primary container [\(primaryName)] not defined'")
         }
         let shape = try conf.shape(for: role, task: task.id.name)
         let name = role == .driver ? "spark-kubernetes-driver" : "spark-kubernetes-executor"
