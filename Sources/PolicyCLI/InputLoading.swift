@@ -24,21 +24,36 @@ enum InputLoading {
         OptionSpec(name: "--project", valueName: "NAME", help: "Flyte project of inputs that do not carry one (a pyflyte package)."),
         OptionSpec(name: "--domain", valueName: "NAME", help: "Flyte domain of inputs that do not carry one."),
         OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace of pods that do not name one; Flyte default <project>-<domain>."),
+        OptionSpec(name: "--max-input-size", valueName: "SIZE", help: "The largest input file read, as a quantity (default 1Gi); a larger one is an error."),
     ]
+
+    /// `--max-input-size` in bytes.
+    static func maxInputBytes(_ parsed: ParsedArguments) throws(InputError) -> Int {
+        guard let text = parsed.value("--max-input-size") else { return InputFiles.defaultMaxBytes }
+        guard let quantity = try? Quantity(parsing: text), quantity.isPositive, quantity.nanos % 1_000_000_000 == 0,
+            quantity.nanos / 1_000_000_000 <= Int128(Int.max / 2)
+        else {
+            throw .unsupported(source: "--max-input-size", reason: "'\(text)' is not a size; write a whole number of bytes or a quantity such as 512Mi or 4Gi")
+        }
+        return Int(quantity.nanos / 1_000_000_000)
+    }
 
     static func load(_ parsed: ParsedArguments, progress: (String) -> Void = { _ in }) -> LoadedInputs {
         var loaded = LoadedInputs()
         var store = PodTemplateStore(defaultNamespace: "flyte")
         var config = PlatformConfig()
+        let maxBytes: Int
         do {
+            maxBytes = try maxInputBytes(parsed)
             if let path = parsed.value("--platform") {
-                let platform = try FlyteInputs.platform(InputFile(name: path, bytes: try InputFiles.read(path)))
+                let platform = try FlyteInputs.platform(InputFile(name: path, bytes: try InputFiles.read(path, maxBytes: maxBytes)))
                 config = platform.config
                 loaded.warnings += platform.warnings
             }
             let templatePaths = parsed.all("--pod-templates")
             if !templatePaths.isEmpty {
-                try FlyteInputs.podTemplates(try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"]), into: &store)
+                try FlyteInputs.podTemplates(
+                    try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"], maxBytes: maxBytes, notices: &loaded.notices), into: &store)
             }
         } catch {
             loaded.errors.append(error)
@@ -50,7 +65,7 @@ enum InputLoading {
         var packages: [FlyteBundle] = []
         var loose = FlyteBundle()
         do {
-            let files = try InputFiles.collect(parsed.positionals)
+            let files = try InputFiles.collect(parsed.positionals, maxBytes: maxBytes, notices: &loaded.notices)
             for (index, file) in files.enumerated() {
                 if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
                 do {

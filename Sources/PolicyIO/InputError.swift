@@ -13,6 +13,7 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
     case invalidObject(source: String, pointer: String, reason: String)
     case unsupported(source: String, reason: String)
     case empty(path: String)
+    case tooLarge(path: String, limit: Int)
     case flyte(FlyteDecodingError)
     case protobuf(source: String, ProtoDecodingError)
     case platform(PlatformConfigError)
@@ -27,6 +28,8 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
         case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer.isEmpty ? "(document)" : pointer): \(reason)."
         case .unsupported(let source, let reason): "\(source): \(reason)."
         case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml, .yml, .pb or .tgz files)."
+        case .tooLarge(let path, let limit):
+            "\(path): larger than \(limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes"), the input size bound; raise it with --max-input-size if the input is real."
         case .flyte(let error): error.description
         case .protobuf(let source, let error): "\(source): \(error)."
         case .platform(let error): error.description

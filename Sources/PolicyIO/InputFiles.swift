@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One file's bytes and the name used for it in messages and reports.
 public struct InputFile: Sendable {
     public var name: String
@@ -18,61 +22,162 @@ public struct InputFile: Sendable {
 }
 
 /// Expands command-line paths into files: folders recursively (sorted, so runs are
-/// deterministic), `-` for standard input.
+/// deterministic), `-` for standard input. What a folder walk leaves out is said, never dropped
+/// quietly: hidden entries are listed in `notices`; symbolic links to folders are followed once.
 public enum InputFiles {
     /// Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
     public static let folderExtensions: Set<String> = ["json", "yaml", "yml", "pb", "tgz", "gz", "tar"]
 
-    public static func collect(_ paths: [String], extensions: Set<String> = folderExtensions, readStdin: () -> [UInt8] = readStandardInput) throws(InputError) -> [InputFile] {
+    /// The largest input read by default (`--max-input-size`): 1 GiB. A bound keeps a mistaken
+    /// input (`/dev/zero`, a disk image) from growing memory until the machine gives out.
+    public static let defaultMaxBytes = 1 << 30
+
+    public static func collect(
+        _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes,
+        readStdin: (() throws(InputError) -> [UInt8])? = nil
+    ) throws(InputError) -> [InputFile] {
+        var notices: [String] = []
+        return try collect(paths, extensions: extensions, maxBytes: maxBytes, notices: &notices, readStdin: readStdin)
+    }
+
+    /// - Parameter notices: receives what a folder walk skipped (hidden folders and files).
+    public static func collect(
+        _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes, notices: inout [String],
+        readStdin: (() throws(InputError) -> [UInt8])? = nil
+    ) throws(InputError) -> [InputFile] {
         var files: [InputFile] = []
         for path in paths {
             if path == "-" {
-                files.append(InputFile(name: "<stdin>", bytes: readStdin()))
+                let bytes: [UInt8]
+                if let readStdin { bytes = try readStdin() } else { bytes = try readStandardInput(maxBytes: maxBytes) }
+                guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+                    throw .unreadable(path: "<stdin>", reason: "standard input is empty; the command that should have produced it may have failed, so nothing was checked")
+                }
+                files.append(InputFile(name: "<stdin>", bytes: bytes))
                 continue
             }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .notFound(path: path) }
             if isDirectory.boolValue {
-                let found = try folderFiles(path, extensions: extensions)
-                guard !found.isEmpty else { throw .empty(path: path) }
-                for file in found { files.append(InputFile(name: file, bytes: try read(file))) }
+                let walk = try folderWalk(path, extensions: extensions)
+                notices += walk.notices
+                guard !walk.files.isEmpty else { throw .empty(path: path) }
+                for file in walk.files { files.append(InputFile(name: file, bytes: try read(file, maxBytes: maxBytes))) }
             } else {
-                files.append(InputFile(name: path, bytes: try read(path)))
+                files.append(InputFile(name: path, bytes: try read(path, maxBytes: maxBytes)))
             }
         }
         return files
     }
 
+    /// The files of a folder tree with one of `extensions`, sorted.
     public static func folderFiles(_ folder: String, extensions: Set<String>) throws(InputError) -> [String] {
-        let base = folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-        guard let enumerator = FileManager.default.enumerator(atPath: base) else { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
-        var result: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let name = (relative as NSString).lastPathComponent
-            if name.hasPrefix(".") {
-                if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
+        try folderWalk(folder, extensions: extensions).files
+    }
+
+    /// A folder tree's files with one of `extensions`, sorted, and a notice for what was left
+    /// out: hidden folders and files (`.git`, `.chainsaw-test/`), links that lead back into the
+    /// tree, entries that cannot be listed.
+    public static func folderWalk(_ folder: String, extensions: Set<String>) throws(InputError) -> (files: [String], notices: [String]) {
+        let base = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
+        let manager = FileManager.default
+        guard (try? manager.contentsOfDirectory(atPath: base)) != nil else { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
+        var files: [String] = []
+        var hidden: [String] = []
+        var loops: [String] = []
+        var unlisted: [String] = []
+        var visited = Set<String>()
+        var pending = [base]
+        while let directory = pending.popLast() {
+            // Symbolic links to folders are followed; the resolved path stops a loop.
+            let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+            guard visited.insert(resolved).inserted else {
+                loops.append(directory)
                 continue
             }
-            let ext = (name as NSString).pathExtension.lowercased()
-            guard extensions.contains(ext) else { continue }
-            let full = "\(base)/\(relative)"
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue { result.append(full) }
+            guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
+                unlisted.append(directory)
+                continue
+            }
+            for name in names.sorted() {
+                let full = "\(directory)/\(name)"
+                var isDirectory: ObjCBool = false
+                guard manager.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }
+                if name.hasPrefix(".") {
+                    if isDirectory.boolValue || extensions.contains((name as NSString).pathExtension.lowercased()) { hidden.append(full) }
+                    continue
+                }
+                if isDirectory.boolValue {
+                    pending.append(full)
+                } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
+                    files.append(full)
+                }
+            }
         }
-        return result.sorted()
+        var notices: [String] = []
+        if !hidden.isEmpty {
+            notices.append("\(folder): skipped \(hidden.count) hidden \(hidden.count == 1 ? "entry" : "entries") (\(Self.list(hidden.sorted()))); name \(hidden.count == 1 ? "it" : "them") on the command line to check \(hidden.count == 1 ? "it" : "them")")
+        }
+        if !loops.isEmpty {
+            notices.append("\(folder): \(Self.list(loops.sorted())) \(loops.count == 1 ? "leads" : "lead") back to a folder already read (a symbolic link loop); read once")
+        }
+        if !unlisted.isEmpty {
+            notices.append("\(folder): \(Self.list(unlisted.sorted())) cannot be listed (permission denied?); nothing in \(unlisted.count == 1 ? "it" : "them") was checked")
+        }
+        return (files.sorted(), notices)
     }
 
-    public static func read(_ path: String) throws(InputError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .unreadable(path: path, reason: "permission denied or not a regular file") }
-        defer { try? handle.close() }
-        do {
-            return [UInt8](try handle.readToEnd() ?? Data())
-        } catch {
-            throw .unreadable(path: path, reason: error.localizedDescription)
-        }
+    /// The first few of `items`, and how many more.
+    static func list(_ items: [String]) -> String {
+        items.count <= 5 ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
     }
 
-    public static func readStandardInput() -> [UInt8] {
-        [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    public static func read(_ path: String, maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
+        }
+        defer { close(descriptor) }
+        return try readAll(descriptor, name: path, maxBytes: maxBytes)
+    }
+
+    /// Standard input, to its end. A closed descriptor is an error, not a crash.
+    public static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
+        try readAll(STDIN_FILENO, name: "<stdin>", maxBytes: maxBytes)
+    }
+
+    /// Reads `descriptor` to its end in one buffer, sized up front for a regular file; past
+    /// `maxBytes` it stops with an error naming the bound.
+    static func readAll(_ descriptor: Int32, name: String, maxBytes: Int) throws(InputError) -> [UInt8] {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = errno == EBADF ? "it is closed" : String(cString: strerror(errno)).lowercased()
+            throw .unreadable(path: name, reason: reason)
+        }
+        if (status.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path: name, reason: "it is a folder") }
+        let tooLarge = InputError.tooLarge(path: name, limit: maxBytes)
+        let expected = (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        if expected > maxBytes { throw tooLarge }
+        var bytes = [UInt8](repeating: 0, count: max(expected + 1, 64 * 1024))
+        var count = 0
+        while true {
+            if count == bytes.count {
+                // Doubling, but never past one byte over the bound (which is how the bound is seen).
+                bytes.append(contentsOf: repeatElement(0, count: max(1, min(bytes.count, maxBytes + 1 - count))))
+            }
+            let got = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(descriptor, buffer.baseAddress.map { $0 + count }, buffer.count - count)
+            }
+            if got < 0 {
+                if errno == EINTR { continue }
+                let reason = errno == EBADF ? "it is closed" : String(cString: strerror(errno)).lowercased()
+                throw .unreadable(path: name, reason: reason)
+            }
+            if got == 0 { break }
+            count += got
+            if count > maxBytes { throw tooLarge }
+        }
+        bytes.removeSubrange(count...)
+        return bytes
     }
 }
