@@ -334,6 +334,10 @@ struct AssertCheckTests {
         (#"{"path": "metadata.labels['app.kubernetes.io/name']", "op": "glob", "value": "train*"}"#, []),
         (#"{"path": "spec.containers[*].securityContext.privileged", "op": "absent"}"#, ["/spec/containers/0/securityContext/privileged"]),
         (#"{"path": "flyte.project", "op": "exists"}"#, ["flyte.project"]),
+        // required over [*]: container b lacks securityContext.privileged (issue 17: it passed
+        // because container a has it); with quantifier any, one element is enough.
+        (#"{"path": "spec.containers[*].securityContext.privileged", "op": "equals", "value": true, "required": true}"#, ["/spec/containers/1/securityContext"]),
+        (#"{"path": "spec.containers[*].securityContext.privileged", "op": "equals", "value": true, "required": true, "quantifier": "any"}"#, []),
     ]
 
     @Test(arguments: cases)

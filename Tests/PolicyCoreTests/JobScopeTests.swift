@@ -69,3 +69,12 @@ struct JobScopeTests {
         #expect(found.map(\.message) == ["r: the job limits nvidia.com/gpu to 4 in total (pod 1 x 4), above the maximum 2; pod contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu"])
     }
 }
+
+@Suite("message placeholders") struct MessagePlaceholderTests {
+    /// Every Flyte field is a placeholder, the role and replica count of a replica group too.
+    @Test func flyteFieldsFillMessages() throws {
+        let subjects = try JobScopeTests.job(master: JobScopeTests.pod(cpu: "1"), worker: JobScopeTests.pod(cpu: "64"), workers: 3)
+        let rule = #""message": "{{flyte.taskType}} {{flyte.role}} x{{flyte.replicas}} of {{flyte.node}}: {{value}}", "resources": {"max": {"limits": {"cpu": "32"}}}"#
+        #expect(try JobScopeTests.findings(rule, subjects).map(\.message) == ["pytorch worker x3 of n0: 64"])
+    }
+}

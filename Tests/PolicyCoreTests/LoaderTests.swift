@@ -27,6 +27,13 @@ struct LoaderTests {
         (#"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "w"}, "spec": {"policies": ["p"], "expires": "2027-02-30"}}"#, "/spec/expires", "not a date"),
         (#"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "w"}, "spec": {"policies": ["p"]}}"#, "/spec/reason", "required"),
         (#"[1]"#, "/0", "expected a document"),
+        // Every Flyte field has one spelling; anything else is refused, never read as another field.
+        (Fixtures.policy(rule: #""assert": {"path": "flyte.tasktype", "op": "exists"}"#), "/spec/rules/0/assert/path", "taskType, interruptible, role, replicas"),
+        (Fixtures.policy(rule: #""message": "{{flyte.taskype}}", "images": {"requireDigest": true}"#), "/spec/rules/0/message", "unknown placeholder '{{flyte.taskype}}'"),
+        // An empty clause would hold for every pod: `"exclude": {}` switched a policy off.
+        (Fixtures.policy(rule: #""images": {"requireDigest": true}"#, extra: #""exclude": {},"#), "/spec/exclude", "an empty exclude switches the policy off"),
+        (Fixtures.policy(rule: #""images": {"requireDigest": true}"#, extra: #""match": {},"#), "/spec/match", "lists nothing"),
+        (Fixtures.policy(rule: #""when": {}, "images": {"requireDigest": true}"#), "/spec/rules/0/when", "lists nothing"),
         // Whole-job bounds: upper bounds only, maxPods only there, no condition that varies between groups.
         (Fixtures.policy(rule: #""resources": {"scope": "job", "min": {"requests": {"cpu": "1"}}}"#), "/spec/rules/0/resources/min", "does not apply to scope \"job\""),
         (Fixtures.policy(rule: #""resources": {"maxPods": 8}"#), "/spec/rules/0/resources/maxPods", "add \"scope\": \"job\""),

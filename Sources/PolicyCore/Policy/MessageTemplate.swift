@@ -1,15 +1,35 @@
 /// A rule's `message`, with `{{placeholders}}` checked at load time.
 public struct MessageTemplate: Sendable {
+    /// What a `{{...}}` may name.
+    enum Placeholder: Sendable, Equatable {
+        case value, allowed, path, container, policy, rule, podNamespace, podName
+        case flyte(FlyteField)
+
+        init?(_ name: String) {
+            switch name {
+            case "value": self = .value
+            case "allowed": self = .allowed
+            case "path": self = .path
+            case "container": self = .container
+            case "policy": self = .policy
+            case "rule": self = .rule
+            case "pod.namespace": self = .podNamespace
+            case "pod.name": self = .podName
+            default:
+                guard name.hasPrefix("flyte."), let field = FlyteField(rawValue: String(name.dropFirst(6))) else { return nil }
+                self = .flyte(field)
+            }
+        }
+    }
+
     enum Piece: Sendable {
         case text(String)
-        case placeholder(String)
+        case placeholder(Placeholder)
     }
 
     /// The placeholders a template may use.
-    public static let placeholders = [
-        "value", "allowed", "path", "container", "flyte.workflow", "flyte.task", "flyte.node", "flyte.project",
-        "flyte.domain", "pod.namespace", "pod.name", "policy", "rule",
-    ]
+    public static let placeholders = ["value", "allowed", "path", "container"] + FlyteField.names.map { "flyte.\($0)" }
+        + ["pod.namespace", "pod.name", "policy", "rule"]
 
     let pieces: [Piece]
 
@@ -22,8 +42,8 @@ public struct MessageTemplate: Sendable {
             let afterOpen = rest[open.upperBound...]
             guard let close = afterOpen.range(of: "}}") else { throw .unclosed }
             let name = afterOpen[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard MessageTemplate.placeholders.contains(name) else { throw .unknown(name) }
-            pieces.append(.placeholder(name))
+            guard let placeholder = Placeholder(name) else { throw .unknown(name) }
+            pieces.append(.placeholder(placeholder))
             rest = afterOpen[close.upperBound...]
         }
         if !rest.isEmpty { pieces.append(.text(String(rest))) }
@@ -49,28 +69,24 @@ public struct MessageTemplate: Sendable {
         for piece in pieces {
             switch piece {
             case .text(let text): result += text
-            case .placeholder(let name):
-                result += Self.value(of: name, violation, subject, policy, rule)
+            case .placeholder(let placeholder):
+                result += Self.value(of: placeholder, violation, subject, policy, rule)
             }
         }
         return result
     }
 
-    private static func value(of name: String, _ violation: Violation, _ subject: Subject, _ policy: String, _ rule: String) -> String {
-        switch name {
-        case "value": violation.value ?? ""
-        case "allowed": violation.allowed ?? ""
-        case "path": violation.path
-        case "container": violation.container ?? ""
-        case "flyte.workflow": subject.flyte?.workflow ?? ""
-        case "flyte.task": subject.flyte?.task ?? ""
-        case "flyte.node": subject.flyte?.node ?? ""
-        case "flyte.project": subject.flyte?.project ?? ""
-        case "flyte.domain": subject.flyte?.domain ?? ""
-        case "pod.namespace": subject.namespace ?? ""
-        case "pod.name": subject.name
-        case "policy": policy
-        default: rule
+    private static func value(of placeholder: Placeholder, _ violation: Violation, _ subject: Subject, _ policy: String, _ rule: String) -> String {
+        switch placeholder {
+        case .value: violation.value ?? ""
+        case .allowed: violation.allowed ?? ""
+        case .path: violation.path
+        case .container: violation.container ?? ""
+        case .flyte(let field): field.text(in: subject.flyte)
+        case .podNamespace: subject.namespace ?? ""
+        case .podName: subject.name
+        case .policy: policy
+        case .rule: rule
         }
     }
 }

@@ -246,7 +246,14 @@ public enum PolicyLoader {
             }
         }
         guard context.errors.count == before else { return nil }
-        return Condition(clause: MatchClause(clause), asserts: asserts)
+        let condition = Condition(clause: MatchClause(clause), asserts: asserts)
+        if condition.clause.isEmpty, asserts.isEmpty {
+            // `"namespaces": []` is refused; an empty clause must be too, or `"exclude": {}`
+            // would quietly switch a policy off.
+            context.fail(pointer, "\(what) lists nothing, so it would hold for every pod (an empty exclude switches the policy off); list what it selects, or remove it")
+            return nil
+        }
+        return condition
     }
 
     private static func readException(_ document: ObjectReader, context: inout LoadContext) -> PolicyException? {

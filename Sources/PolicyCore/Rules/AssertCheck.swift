@@ -127,7 +127,7 @@ public struct AssertCheck: RuleCheck {
             for (pointer, shown) in present { violations.append(Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown)) }
         default:
             var matched = 0
-            var firstMissing: String?
+            var missing: [String] = []
             var failures: [(pointer: String, shown: String, why: String)] = []
             path.visit(
                 in: subject,
@@ -135,10 +135,15 @@ public struct AssertCheck: RuleCheck {
                     matched += 1
                     if let why = test(value) { failures.append((location.pointer, Self.show(value), why)) }
                 },
-                missing: { location in if firstMissing == nil { firstMissing = location.pointer } })
+                missing: { location in missing.append(location.pointer) })
             if matched == 0 {
-                if required { violations.append(Violation(path: firstMissing ?? "", detail: "\(path) is required but matched nothing")) }
+                if required { violations.append(Violation(path: missing.first ?? "", detail: "\(path) is required but matched nothing")) }
                 return
+            }
+            // Required over `[*]` (quantifier all): every element must have the value, not
+            // just one of them.
+            if required, requireAll {
+                for pointer in missing { violations.append(Violation(path: pointer, detail: "\(path) is required but absent at \(pointer)")) }
             }
             guard !failures.isEmpty, requireAll || failures.count == matched else { return }
             let allowed = allowedText

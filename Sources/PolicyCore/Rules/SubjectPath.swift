@@ -6,15 +6,13 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     enum Root: Sendable, Equatable {
         case metadata
         case spec
-        case flyte(String)
+        case flyte(FlyteField)
     }
 
     public let text: String
     let root: Root
     /// The steps below the root, compiled for walking the pod's JSON.
     private let jsonPath: JSONPath
-
-    static let flyteFields = ["project", "domain", "workflow", "task", "node", "taskType", "interruptible", "role", "replicas"]
 
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -32,8 +30,8 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             root = .spec
             segments.removeFirst()
         case .member("flyte"):
-            guard segments.count == 2, case .member(let field) = segments[1], Self.flyteFields.contains(field) else {
-                throw ParseError(description: "a flyte path is flyte.FIELD with FIELD one of \(Self.flyteFields.joined(separator: ", "))")
+            guard segments.count == 2, case .member(let name) = segments[1], let field = FlyteField(rawValue: name) else {
+                throw ParseError(description: "a flyte path is flyte.FIELD with FIELD one of \(FlyteField.names.joined(separator: ", "))")
             }
             root = .flyte(field)
             segments = []
@@ -146,31 +144,13 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     func visit(in subject: Subject, match: (Value, Location) -> Void, missing: (Location) -> Void) {
         switch root {
         case .flyte(let field):
-            let location = Location(place: .fixed("flyte.\(field)"))
-            guard let value = Self.flyteValue(field, of: subject) else { return missing(location) }
+            let location = Location(place: .fixed("flyte.\(field.rawValue)"))
+            guard let value = field.value(in: subject.flyte) else { return missing(location) }
             match(.context(value), location)
         case .metadata:
             walk(from: subject.metadataNode, base: "/metadata", match: match, missing: missing)
         case .spec:
             walk(from: subject.specNode, base: "/spec", match: match, missing: missing)
-        }
-    }
-
-    /// The Flyte field, read in place (optional chaining) rather than through a copy of the
-    /// identity.
-    private static func flyteValue(_ field: String, of subject: Subject) -> JSONValue? {
-        switch field {
-        case "project": subject.flyte?.project.map(JSONValue.string)
-        case "domain": subject.flyte?.domain.map(JSONValue.string)
-        case "workflow": subject.flyte?.workflow.map(JSONValue.string)
-        case "task": subject.flyte?.task.map(JSONValue.string)
-        case "node": subject.flyte?.node.map(JSONValue.string)
-        case "taskType": subject.flyte?.taskType.map(JSONValue.string)
-        case "interruptible": subject.flyte?.interruptible.map(JSONValue.bool)
-        case "role": subject.flyte?.role.map { JSONValue.string($0.label) }
-        case "replicas": subject.flyte?.replicas.map { JSONValue.integer(Int64($0)) }
-        // The parser admits only `flyteFields`; a word outside them reads nothing.
-        default: nil
         }
     }
 
