@@ -55,6 +55,9 @@ import Testing
         ("\"policies\": [", "\"policies\": [\"/nonexistent/policy.json\", ", "/nonexistent/policy.json"),
         ("\"cases\": [", "\"cases\": [], \"more-cases\": [", "/spec/cases: expected a non-empty array of cases"),
         ("\"expect\": [", "\"expect\": {\"policy\": \"gpu-node-pools\"}, \"more\": [", "/spec/cases/0/expect: expected a non-empty array of expectations"),
+        // A pass qualified by a path reported ok for a rule that failed at another path.
+        ("\"result\": \"pass\"", "\"result\": \"pass\", \"path\": \"/spec/nodeSelector/gpu-typo\"", "/path: 'path' qualifies findings, and a pass expects none"),
+        ("\"messageContains\": \"", "\"messageContains\": \"\", \"unused\": \"", "/messageContains: an empty messageContains matches every message"),
     ])
     func brokenSuitesExitTwo(original: String, replacement: String, expected: String) throws {
         let suite = try Self.editedSuite { text in

@@ -140,10 +140,21 @@ public struct PolicyExpectation: Sendable, Equatable {
         if let (countNode, countPath) = reader.child("count") {
             if let value = countNode.integer, value >= 0, value <= 100_000 { count = Int(value) } else { context.fail(countPath, "expected a number of findings (0 or more)") }
         }
+        let path = reader.string("path", context: &context)
+        let messageContains = reader.string("messageContains", context: &context)
+        if messageContains == "" {
+            context.fail(pointer.child("messageContains"), "an empty messageContains matches every message; write part of the message you expect, or remove it")
+        }
+        if result == .pass {
+            // A pass means the rule finds nothing in the case: qualifying the findings would make
+            // a mistyped path or message pass although the rule fails.
+            for key in ["path", "messageContains", "action", "count", "exception"] where reader.has(key) {
+                context.fail(pointer.child(key), "'\(key)' qualifies findings, and a pass expects none; remove it, or expect fail")
+            }
+        }
         guard let policy, let rule, let result else { return nil }
-        return PolicyExpectation(policy: policy, rule: rule, result: result, action: action, path: reader.string("path", context: &context),
-                                 messageContains: reader.string("messageContains", context: &context), count: count,
-                                 exception: reader.string("exception", context: &context))
+        return PolicyExpectation(policy: policy, rule: rule, result: result, action: action, path: path, messageContains: messageContains,
+                                 count: count, exception: reader.string("exception", context: &context))
     }
 
     /// What was expected, in the words the runner prints.
