@@ -139,8 +139,12 @@ public struct ManifestReader: Sendable {
         subjectSource.podPointer = podPointer
         // Pods propeller made carry their Flyte identity in labels (kubectl get pods -o json, an
         // AdmissionReview): read it, so workflow and task clauses match as they do in the webhook.
-        outcome.subjects.append(Subject(
+        var subject = Subject(
             pod: pod, metadataNode: template["metadata"], specNode: template["spec"], kind: kind, name: name, namespace: namespace,
-            source: subjectSource, flyte: FlyteLabels.identity(fromLabels: pod.metadata.labels)))
+            source: subjectSource, flyte: FlyteLabels.identity(fromLabels: pod.metadata.labels))
+        // The operators label the pods they create with the replica group, so a `roles` clause
+        // decides the same at admission as in CI (replica counts are not on a pod).
+        subject.role = OperatorRoleLabels.role(pod.metadata.labels)
+        outcome.subjects.append(subject)
     }
 }

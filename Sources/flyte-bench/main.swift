@@ -173,7 +173,7 @@ let evaluateTime = seconds { report = evaluator.report(subjects) }
 
 let total = decodeTime + resolveTime + subjectTime + evaluateTime
 let pods = outcome.nodes.count
-let pluginPods = outcome.nodes.count { $0.identity.role != nil }
+let pluginPods = outcome.nodes.count { $0.role != nil }
 func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
 print("package:   \(workflowCount) workflows x \(nodesPerWorkflow) nodes, \(taskCount) tasks, \(totalBytes / 1024) KiB of flyteidl JSON")
 print("pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)")

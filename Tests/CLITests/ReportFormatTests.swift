@@ -98,7 +98,7 @@ import Testing
         let notes = report?["notes"] as? [[String: Any]] ?? []
         #expect(notes.count == 4)
         #expect((report?["summary"] as? [String: Int])?["notes"] == 4)
-        #expect(notes.map { (($0["subject"] as? [String: Any])?["flyte"] as? [String: Any])?["role"] as? String } == ["chief", "ps", "worker", "launcher"])
+        #expect(notes.map { ($0["subject"] as? [String: Any])?["role"] as? String } == ["chief", "ps", "worker", "launcher"])
         #expect(notes.first?["path"] as? String == "/spec/containers/0/resources")
         #expect(notes.first?["layer"] as? String == "node override at distributed.workflows.training_wf node n3 (resources)")
 

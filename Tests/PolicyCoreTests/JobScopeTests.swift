@@ -18,10 +18,10 @@ struct JobScopeTests {
     static func job(master: String, worker: String, workers: Int) throws -> [Subject] {
         var subjects: [Subject] = []
         for (role, json, replicas) in [(ReplicaRole.master, master, 1), (.worker, worker, workers)] {
-            var identity = FlyteIdentity(project: "ml", domain: "production", workflow: "wf", task: "t", node: "n0", taskType: "pytorch")
-            identity.role = role
-            identity.replicas = replicas
-            subjects.append(try Fixtures.subject(json, flyte: identity))
+            var subject = try Fixtures.subject(json, flyte: FlyteIdentity(project: "ml", domain: "production", workflow: "wf", task: "t", node: "n0", taskType: "pytorch"))
+            subject.role = role
+            subject.replicas = replicas
+            subjects.append(subject)
         }
         JobShape.link(&subjects, 0..<subjects.count)
         return subjects

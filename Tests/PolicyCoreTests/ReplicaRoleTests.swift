@@ -7,12 +7,6 @@ import Testing
 struct ReplicaRoleTests {
     static let rule = #""nodeSelector": {"required": ["gpu-pool"]}"#
 
-    static func identity(_ role: ReplicaRole?) -> FlyteIdentity {
-        var identity = FlyteIdentity(workflow: "wf", task: "train", node: "n0", taskType: "ray")
-        identity.role = role
-        identity.replicas = role == nil ? nil : 4
-        return identity
-    }
 
     @Test(arguments: [
         (#"["worker-group"]"#, ReplicaRole?.some(.workerGroup("gpu")), true),
@@ -25,7 +19,10 @@ struct ReplicaRoleTests {
     ])
     func rolesDecideWhetherAPolicyApplies(_ roles: String, _ role: ReplicaRole?, _ applies: Bool) throws {
         let policy = Fixtures.policy(rule: Self.rule, extra: #""match": {"roles": \#(roles)},"#)
-        let findings = try Fixtures.findings(policy: policy, pod: Fixtures.gpuPodV100, flyte: Self.identity(role))
+        var subject = try Fixtures.subject(Fixtures.gpuPodV100, flyte: FlyteIdentity(workflow: "wf", task: "train", node: "n0", taskType: "ray"))
+        subject.role = role
+        subject.replicas = role == nil ? nil : 4
+        let findings = Evaluator(policies: try Fixtures.policies(policy), today: CalendarDay(year: 2026, month: 12, day: 1)).evaluate(subject, index: 0)
         #expect(findings.isEmpty == !applies)
     }
 

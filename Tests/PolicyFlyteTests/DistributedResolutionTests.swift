@@ -89,14 +89,14 @@ struct DistributedResolutionTests {
     static func pod(_ workflow: String, _ expected: Expected) throws -> ResolvedNode {
         let outcome = try #require(Self.outcome)
         return try #require(outcome.nodes.first {
-            $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == expected.node && $0.identity.role?.label == expected.role
+            $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == expected.node && $0.role?.label == expected.role
         })
     }
 
     static func verify(_ node: ResolvedNode, _ expected: Expected) throws {
         let subject = try node.subject()
         let spec = node.pod.spec
-        #expect(node.identity.replicas == expected.replicas)
+        #expect(node.replicas == expected.replicas)
         #expect(node.identity.interruptible == expected.interruptible)
         #expect(spec["restartPolicy"]?.string == expected.restartPolicy)
         #expect((spec["nodeSelector"]?.object ?? [:]).members.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
@@ -111,7 +111,7 @@ struct DistributedResolutionTests {
         }
         // The operator's own label, which `serve` reads back as the same role.
         let admitted = FlyteLabels.identity(fromLabels: subject.pod.metadata.labels)
-        #expect(admitted?.role?.label == (expected.role == "submitter" ? nil : expected.role))
+        #expect(OperatorRoleLabels.role(subject.pod.metadata.labels)?.label == (expected.role == "submitter" ? nil : expected.role))
         #expect(admitted?.node == expected.node)
     }
 
@@ -126,7 +126,7 @@ struct DistributedResolutionTests {
     @Test func everyGroupIsResolvedAndTheSparkNodeFailsAsInFlyte() throws {
         let outcome = try #require(Self.outcome)
         let training = outcome.nodes.filter { $0.identity.workflow == "distributed.workflows.training_wf" }
-        #expect(training.map { "\($0.identity.node ?? "") \($0.identity.role?.label ?? "-")" } == Self.expected.map(\.description))
+        #expect(training.map { "\($0.identity.node ?? "") \($0.role?.label ?? "-")" } == Self.expected.map(\.description))
         // spark_etl has a container target and pod templates naming 'primary': the Spark plugin
         // looks the container up by that name and fails (`GetContainer`, spark.go createDriverSpec).
         let errors = outcome.errors.map(\.description)
@@ -159,7 +159,7 @@ struct DistributedResolutionTests {
         let outcome = FlyteResolver(builder: PodBuilder()).resolve(bundle)
         #expect(outcome.errors.isEmpty, "\(outcome.errors)")
         let nodes = outcome.nodes.filter { $0.identity.taskType == "spark" && $0.identity.workflow != nil && $0.identity.workflow != "" }
-        #expect(nodes.map { $0.identity.role?.label ?? "" } == ["driver", "executor"])
+        #expect(nodes.map { $0.role?.label ?? "" } == ["driver", "executor"])
         // driver: 4g + max(0.4 x 4096, 384) = 4096 + 1638 MiB; 1 core, no limit.
         try Self.verify(nodes[0], Expected(node: "n1", role: "driver", replicas: 1, container: "spark-kubernetes-driver", image: Self.image,
                                            nodeSelector: ["pool": "spark-driver"], requests: ["cpu": "1", "memory": "5734Mi"], limits: ["memory": "5734Mi"]))
@@ -204,7 +204,7 @@ struct DistributedResolutionTests {
         let outcome = FlyteResolver(builder: PodBuilder(config: config)).resolve(try Self.bundle())
         func notes(_ workflow: String, _ node: String, _ role: String) throws -> [String] {
             let resolved = try #require(outcome.nodes.first {
-                $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == node && $0.identity.role?.label == role
+                $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == node && $0.role?.label == role
             })
             #expect(resolved.pod.notes.allSatisfy { $0.container == resolved.pod.primaryContainerName })
             return resolved.pod.notes.map { "\($0.path) \($0.message) | \($0.layer)" }
@@ -222,7 +222,7 @@ struct DistributedResolutionTests {
             "/spec/containers/0/resources/limits/cpu Flyte will lower limits.cpu from 8 to 4 (task_resources.limits) | worker of dask task distributed.workflows.dask_agg (resources)",
         ])
         // The pod holds the lowered values.
-        let worker = try #require(outcome.nodes.first { $0.identity.node == "n0" && $0.identity.role == .worker && $0.identity.taskType == "pytorch" })
+        let worker = try #require(outcome.nodes.first { $0.identity.node == "n0" && $0.role == .worker && $0.identity.taskType == "pytorch" })
         #expect(try worker.subject().primaryContainer?.resources.limits["cpu"] == (try Quantity(parsing: "4")))
     }
 
@@ -245,7 +245,7 @@ struct DistributedResolutionTests {
         let report = Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects)
         let found = report.findings.map { finding in
             let flyte = report.subjects[finding.subjectIndex].flyte
-            return "\(flyte?.workflow?.split(separator: ".").last ?? "") \(flyte?.node ?? "") \(flyte?.role?.label ?? "") \(finding.rule): \(finding.message) | \(finding.provenance ?? "-")"
+            return "\(flyte?.workflow?.split(separator: ".").last ?? "") \(flyte?.node ?? "") \(report.subjects[finding.subjectIndex].role?.label ?? "") \(finding.rule): \(finding.message) | \(finding.provenance ?? "-")"
         }
         #expect(found == [
             "training_wf n2 worker gpus: gpus: the job of node n2 limits nvidia.com/gpu to 16 in total (master 1 x 4, worker 3 x 4), above the maximum 8; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu | task pod template of distributed.workflows.pt_simple",

@@ -55,8 +55,8 @@ struct PluginVectorTests {
         let override = FlyteResources(requests: [.init(name: "CPU", value: "1000m"), .init(name: "MEMORY", value: "1Gi")],
                                       limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2Gi")])
         let nodes = try Self.resolve(Self.task(type: "pytorch", custom: custom), overrides: override).nodes
-        #expect(nodes.map { $0.identity.role?.label ?? "" } == ["master", "worker"])
-        #expect(nodes.map { $0.identity.replicas ?? -1 } == [1, 100])
+        #expect(nodes.map { $0.role?.label ?? "" } == ["master", "worker"])
+        #expect(nodes.map { $0.replicas ?? -1 } == [1, 100])
         #expect(nodes[0].pod.spec["containers"]?.array?.first?["image"]?.string == "master:1")
         #expect(nodes[1].pod.spec["containers"]?.array?.first?["image"]?.string == "image://")
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "250m", "memory": "250Mi"]))
@@ -71,10 +71,10 @@ struct PluginVectorTests {
     /// elastic job has workers only.
     @Test func elasticPyTorchHasNoMaster() throws {
         let v1 = try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 2}, "elasticConfig": {"rdzvBackend": "c10d", "minReplicas": 1, "maxReplicas": 2, "nprocPerNode": 4, "maxRestarts": 3}}"#)).nodes
-        #expect(v1.map { $0.identity.role?.label ?? "" } == ["worker"])
+        #expect(v1.map { $0.role?.label ?? "" } == ["worker"])
         let v0 = try Self.resolve(Self.task(type: "pytorch", version: 0, custom: #"{"workers": 2, "elasticConfig": {"minReplicas": 1, "maxReplicas": 2}}"#)).nodes
-        #expect(v0.map { $0.identity.role?.label ?? "" } == ["worker"])
-        #expect(v0.first?.identity.replicas == 2)
+        #expect(v0.map { $0.role?.label ?? "" } == ["worker"])
+        #expect(v0.first?.replicas == 2)
         // Elastic with no workers leaves the job without pods: said, not passed in silence.
         let empty = try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 0}, "elasticConfig": {}}"#))
         #expect(empty.nodes.isEmpty)
@@ -85,7 +85,7 @@ struct PluginVectorTests {
     /// and tensorflow.go: "number of workers must be greater than 0".
     @Test func tensorflowGroupsAndTheWorkerRule() throws {
         let v0 = try Self.resolve(Self.task(type: "tensorflow", version: 0, custom: #"{"workers": 100, "psReplicas": 50, "chiefReplicas": 1, "evaluatorReplicas": 1}"#)).nodes
-        #expect(v0.map { "\($0.identity.role?.label ?? "") \($0.identity.replicas ?? 0)" } == ["chief 1", "ps 50", "worker 100", "evaluator 1"])
+        #expect(v0.map { "\($0.role?.label ?? "") \($0.replicas ?? 0)" } == ["chief 1", "ps 50", "worker 100", "evaluator 1"])
         #expect(v0.allSatisfy { $0.pod.spec["containers"]?.array?.first?["name"]?.string == "tensorflow" })
         #expect(throws: ResolutionError.pluginRefused(task: "t", plugin: "tensorflow", reason: "number of workers must be greater than 0")) {
             try Self.resolve(Self.task(type: "tensorflow", custom: #"{"chiefReplicas": {"replicas": 1}, "workerReplicas": {"replicas": 0}}"#))
@@ -98,7 +98,7 @@ struct PluginVectorTests {
         var json = Self.task(type: "mpi", version: 0, custom: #"{"numWorkers": 100, "numLauncherReplicas": 0, "slots": 1}"#)
         json = json.replacingOccurrences(of: #""custom""#, with: #""config": {"worker_spec_command": "/usr/sbin/sshd -De -f /home/mpiuser/.sshd_config"}, "custom""#)
         let nodes = try Self.resolve(json).nodes
-        #expect(nodes.map { "\($0.identity.role?.label ?? "") \($0.identity.replicas ?? 0)" } == ["launcher 1", "worker 100"])
+        #expect(nodes.map { "\($0.role?.label ?? "") \($0.replicas ?? 0)" } == ["launcher 1", "worker 100"])
         #expect(nodes[1].pod.spec["containers"]?.array?.first?["args"] == ["/usr/sbin/sshd", "-De", "-f", "/home/mpiuser/.sshd_config"])
         #expect(nodes[0].pod.spec["containers"]?.array?.first?["args"] == ["pyflyte-execute"])
     }
@@ -116,7 +116,7 @@ struct PluginVectorTests {
             requests: ResourceMap([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))]),
             limits: ResourceMap([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))]))
         let nodes = try Self.resolve(Self.task(type: "dask", version: 0, custom: custom), overrides: node, platform: platform).nodes
-        #expect(nodes.map { $0.identity.role?.label ?? "" } == ["job-runner", "scheduler", "worker"])
+        #expect(nodes.map { $0.role?.label ?? "" } == ["job-runner", "scheduler", "worker"])
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "1", "memory": "2G"]))
         #expect(try Self.quantities(Self.resources(nodes[0]).limits) == Self.quantities(["cpu": "2", "memory": "2G"]))
         for group in nodes.dropFirst() {
@@ -124,7 +124,7 @@ struct PluginVectorTests {
             #expect(try Self.quantities(Self.resources(group).limits) == Self.quantities(["cpu": "10", "memory": "15G"]))
         }
         #expect(nodes[2].pod.spec["containers"]?.array?.first?["args"] == ["dask-worker", "--name", "$(DASK_WORKER_NAME)", "--nthreads", "10", "--memory-limit", "15G"])
-        #expect(nodes[2].identity.replicas == 10)
+        #expect(nodes[2].replicas == 10)
     }
 
     /// ray_test.go:172 TestBuildResourceRay: head and worker containers renamed, the worker
@@ -132,9 +132,9 @@ struct PluginVectorTests {
     @Test func rayGroups() throws {
         let custom = #"{"rayCluster": {"headGroupSpec": {"rayStartParams": {"num-cpus": "1"}}, "workerGroupSpec": [{"groupName": "test-group", "replicas": 3, "minReplicas": 3, "maxReplicas": 5}], "enableAutoscaling": true}}"#
         let nodes = try Self.resolve(Self.task(type: "ray", custom: custom)).nodes
-        #expect(nodes.map { $0.identity.role?.label ?? "" } == ["head", "worker-group:test-group", "submitter"])
+        #expect(nodes.map { $0.role?.label ?? "" } == ["head", "worker-group:test-group", "submitter"])
         #expect(nodes.map { $0.pod.primaryContainerName } == ["ray-head", "ray-worker", "n0-0"])
-        #expect(nodes[1].identity.replicas == 5)
+        #expect(nodes[1].replicas == 5)
         #expect(nodes[0].pod.spec["containers"]?.array?.first?["args"] == nil)
     }
 
@@ -165,7 +165,7 @@ struct PluginVectorTests {
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "1", "memory": "2432Mi"]))
         #expect(try Self.quantities(Self.resources(nodes[1]).requests) == Self.quantities(["cpu": "500m", "memory": "9216Mi"]))
         #expect(try Self.quantities(Self.resources(nodes[1]).limits) == Self.quantities(["cpu": "500m", "memory": "9216Mi", "nvidia.com/gpu": "1"]))
-        #expect(nodes[1].identity.replicas == 3)
+        #expect(nodes[1].replicas == 3)
     }
 
     @Test func dispatchFollowsPropeller() throws {
@@ -195,7 +195,7 @@ struct PluginVectorTests {
         ]
         let config = try PlatformConfig.decode(file, source: "propeller.yaml").config
         let (nodes, notice) = try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 4}}"#), config: config)
-        #expect(nodes.count == 1 && nodes.first?.identity.role == nil)
+        #expect(nodes.count == 1 && nodes.first?.role == nil)
         #expect(notice?.contains("its plugin 'pytorch' is not enabled") == true)
         let bigquery = try Self.resolve(#"{"id": {"resourceType": "TASK", "name": "q"}, "type": "bigquery_query_job_task"}"#)
         #expect(bigquery.nodes.isEmpty)

@@ -80,8 +80,8 @@ enum ResolveCommand {
         flyte["task"] = .string(node.identity.task ?? "")
         flyte["taskType"] = .string(node.identity.taskType ?? "")
         flyte["interruptible"] = .bool(node.identity.interruptible ?? false)
-        if let role = node.identity.role { flyte["role"] = .string(role.label) }
-        if let replicas = node.identity.replicas { flyte["replicas"] = .integer(Int64(replicas)) }
+        if let role = node.role { flyte["role"] = .string(role.label) }
+        if let replicas = node.replicas { flyte["replicas"] = .integer(Int64(replicas)) }
         let provenance = JSONObject(node.pod.provenance.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
         var object: JSONObject = [
             "source": .string(node.source.description), "flyte": .object(flyte), "namespace": .string(node.namespace),

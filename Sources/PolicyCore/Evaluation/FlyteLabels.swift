@@ -55,9 +55,6 @@ public enum FlyteLabels {
             project: labels[project], domain: labels[domain], workflow: labels[workflowName], task: labels[taskName],
             node: labels[nodeID], interruptible: labels[interruptible].map { $0 == "true" })
         identity.namesAreLabelValues = true
-        // The operators label the pods they create with the replica group, so a `roles` clause
-        // decides the same at admission as in CI (replica counts are not on a pod).
-        identity.role = OperatorRoleLabels.role(labels)
         return identity
     }
 

@@ -31,9 +31,9 @@ public struct JobShape: Sendable {
     /// job-scope rule asks, so plain tasks pay nothing for it.
     public static func link(_ subjects: inout [Subject], _ range: Range<Int>) {
         guard !range.isEmpty, range.lowerBound >= 0, range.upperBound <= subjects.count else { return }
-        if range.count == 1, subjects[range.lowerBound].flyte?.role == nil { return }
+        if range.count == 1, subjects[range.lowerBound].role == nil { return }
         let groups = range.map { index in
-            Group(role: subjects[index].flyte?.role, replicas: subjects[index].replicaCount, totals: PodResourceTotals(subjects[index].pod.spec))
+            Group(role: subjects[index].role, replicas: subjects[index].replicaCount, totals: PodResourceTotals(subjects[index].pod.spec))
         }
         for (offset, index) in range.enumerated() {
             subjects[index].job = JobShape(groups: groups, member: offset)
@@ -51,8 +51,8 @@ public struct JobShape: Sendable {
 
 extension Subject {
     /// How many pods like this one its job runs: the replica count of its group, else 1.
-    var replicaCount: Int { max(0, flyte?.replicas ?? 1) }
+    var replicaCount: Int { max(0, replicas ?? 1) }
 
     /// The job this subject belongs to; a subject with no linked job is a job of itself.
-    var jobShape: JobShape { job ?? JobShape(single: pod, role: flyte?.role, replicas: replicaCount) }
+    var jobShape: JobShape { job ?? JobShape(single: pod, role: role, replicas: replicaCount) }
 }

@@ -20,6 +20,13 @@ public struct Subject: Sendable {
     public var source: SubjectSource
     /// Flyte identity; `nil` for plain Kubernetes objects.
     public var flyte: FlyteIdentity?
+    /// The replica group the pod belongs to: a distributed or cluster task's group as Flyte's
+    /// plugin builds it, a group template of a PyTorchJob, RayCluster, SparkApplication, ...,
+    /// or what an operator's labels say at admission; `nil` for a pod of its own.
+    public var role: ReplicaRole?
+    /// How many pods of this group the job runs (a group's most, when it autoscales), when
+    /// known; `nil` with no role.
+    public var replicas: Int?
     /// The primary container's name; `nil` means the first app container.
     public var primaryContainerName: String?
     /// Which configuration layer set each scheduling and resource value (Flyte subjects).
@@ -124,12 +131,6 @@ public struct FlyteIdentity: Sendable, Hashable {
     public var node: String?
     public var taskType: String?
     public var interruptible: Bool?
-    /// The replica group of a distributed or cluster task (PyTorch worker, Ray worker group,
-    /// Spark executor, ...); `nil` for a task that runs one plain pod.
-    public var role: ReplicaRole?
-    /// How many pods of this group the job runs (a group's most, when it autoscales); `nil`
-    /// with no role.
-    public var replicas: Int?
     /// `true` when workflow, task and node came from pod labels (webhook mode), where propeller
     /// stored them sanitized; match clauses then compare sanitized patterns.
     public var namesAreLabelValues = false

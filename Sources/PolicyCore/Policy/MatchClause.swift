@@ -70,7 +70,7 @@ public struct MatchClause: Sendable {
         if !Self.field(storage.fields.taskTypes, subject.flyte?.taskType) { return false }
         if let roles = storage.fields.roles {
             // A subject without a role (a plain pod) never matches a `roles` clause.
-            guard let role = subject.flyte?.role, role.matchWords.contains(where: roles.matches) else { return false }
+            guard let role = subject.role, role.matchWords.contains(where: roles.matches) else { return false }
         }
         if !Self.field(storage.fields.namespaces, subject.namespace) { return false }
         if let labels = storage.fields.labels, !Self.map(labels, subject.pod.metadata.labels) { return false }

@@ -82,7 +82,7 @@ public struct MessageTemplate: Sendable {
         case .allowed: violation.allowed ?? ""
         case .path: violation.path
         case .container: violation.container ?? ""
-        case .flyte(let field): field.text(in: subject.flyte)
+        case .flyte(let field): field.text(of: subject)
         case .podNamespace: subject.namespace ?? ""
         case .podName: subject.name
         case .policy: policy

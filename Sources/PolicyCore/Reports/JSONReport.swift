@@ -87,10 +87,10 @@ public enum JSONReport {
             context["node"] = .string(flyte.node ?? "")
             if let taskType = flyte.taskType { context["taskType"] = .string(taskType) }
             if let interruptible = flyte.interruptible { context["interruptible"] = .bool(interruptible) }
-            if let role = flyte.role { context["role"] = .string(role.label) }
-            if let replicas = flyte.replicas { context["replicas"] = .integer(Int64(replicas)) }
             object["flyte"] = .object(context)
         }
+        if let role = subject.role { object["role"] = .string(role.label) }
+        if let replicas = subject.replicas { object["replicas"] = .integer(Int64(replicas)) }
         return .object(object)
     }
 }

@@ -128,9 +128,9 @@ public enum PolicyReportFormat {
                 for (key, value) in [("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node)] {
                     if let value, !value.isEmpty { properties["flyte.\(key)"] = .string(value) }
                 }
-                if let role = flyte.role { properties["flyte.role"] = .string(role.label) }
-                if let replicas = flyte.replicas { properties["flyte.replicas"] = .string(String(replicas)) }
             }
+            if let role = subject.role { properties["role"] = .string(role.label) }
+            if let replicas = subject.replicas { properties["replicas"] = .string(String(replicas)) }
         }
         if !properties.isEmpty { object["properties"] = .object(properties) }
         return .object(object)

@@ -152,7 +152,7 @@ public enum SARIFReport {
         if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
             let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
             var name = node.map { "\(workflow)/\($0)" } ?? workflow
-            if let role = flyte.role { name += "/\(role.label)" }
+            if let role = subject.role { name += "/\(role.label)" }
             location["logicalLocations"] = [["fullyQualifiedName": .string(name), "kind": "function"]]
         }
         return .object(location)

@@ -59,6 +59,11 @@ public enum TextReport {
         return out
     }
 
+    /// `role worker (4 replicas)`.
+    private static func roleText(_ subject: Subject, _ role: ReplicaRole) -> String {
+        "role \(role.label)" + (subject.replicas.map { " (\($0) \($0 == 1 ? "replica" : "replicas"))" } ?? "")
+    }
+
     /// `examples/pods.yaml:12 Deployment ml-production/trainer` plus the Flyte identity.
     static func heading(_ subject: Subject) -> String {
         var text = "\(subject.source) \(subject.kind)"
@@ -72,8 +77,10 @@ public enum TextReport {
             if let workflow = flyte.workflow, !workflow.isEmpty { parts.append("workflow \(workflow)") }
             if let node = flyte.node, !node.isEmpty { parts.append("node \(node)") }
             if let task = flyte.task, !task.isEmpty { parts.append("task \(task)") }
-            if let role = flyte.role { parts.append("role \(role.label)" + (flyte.replicas.map { " (\($0) \($0 == 1 ? "replica" : "replicas"))" } ?? "")) }
+            if let role = subject.role { parts.append(roleText(subject, role)) }
             if !parts.isEmpty { text += " (" + parts.joined(separator: ", ") + ")" }
+        } else if let role = subject.role {
+            text += " (\(roleText(subject, role)))"
         }
         return text
     }

@@ -145,7 +145,7 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
         switch root {
         case .flyte(let field):
             let location = Location(place: .fixed("flyte.\(field.rawValue)"))
-            guard let value = field.value(in: subject.flyte) else { return missing(location) }
+            guard let value = field.value(of: subject) else { return missing(location) }
             match(.context(value), location)
         case .metadata:
             walk(from: subject.metadataNode, base: "/metadata", match: match, missing: missing)

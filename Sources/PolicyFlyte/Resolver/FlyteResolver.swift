@@ -24,6 +24,12 @@ public struct ResolvedNode: Sendable {
     public var namespace: String
     public var source: EntitySource
     public var pod: BuiltPod
+    /// The replica group of a distributed or cluster task (PyTorch worker, Ray worker group,
+    /// Spark executor, ...); `nil` for a task that runs one plain pod.
+    public var role: ReplicaRole?
+    /// How many pods of this group the job runs (a group's most, when it autoscales); `nil`
+    /// with no role.
+    public var replicas: Int?
     /// Which job of the outcome the pod belongs to: the replica groups of one node share it.
     public var job = 0
 }
@@ -225,15 +231,15 @@ public struct FlyteResolver: Sendable {
         }
         let nodes = pods.map { replica in
             var identity = identity
-            identity.role = replica.role
-            identity.replicas = replica.role == nil ? nil : replica.replicas
             if let interruptible = replica.interruptible { identity.interruptible = interruptible }
             var pod = replica.pod
             if let role = replica.role {
                 pod.addMetadata(labels: JSONObject(OperatorRoleLabels.labels(for: role, taskType: task.type).map { ($0.0, .string($0.1)) }), annotations: [:])
             }
             pod.metadata = labelled(pod.metadata, identity: identity)
-            return ResolvedNode(identity: identity, namespace: namespace, source: source, pod: pod)
+            return ResolvedNode(
+                identity: identity, namespace: namespace, source: source, pod: pod, role: replica.role,
+                replicas: replica.role == nil ? nil : replica.replicas)
         }
         return (nodes, notice)
     }

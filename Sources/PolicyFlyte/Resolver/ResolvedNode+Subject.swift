@@ -24,6 +24,8 @@ extension ResolvedNode {
             source: SubjectSource(file: source.file, member: source.member), flyte: identity, primaryContainerName: pod.primaryContainerName,
             provenance: Provenance(pod.provenance))
         subject.notes = pod.notes
+        subject.role = role
+        subject.replicas = replicas
         return subject
     }
 }
