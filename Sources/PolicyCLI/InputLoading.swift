@@ -25,6 +25,9 @@ enum InputLoading {
         OptionSpec(name: "--domain", valueName: "NAME", help: "Flyte domain of inputs that do not carry one."),
         OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace of pods that do not name one; Flyte default <project>-<domain>."),
         OptionSpec(name: "--max-input-size", valueName: "SIZE", help: "The largest input file read, as a quantity (default 1Gi); a larger one is an error."),
+        OptionSpec(
+            name: "--workload", valueName: "GROUP/KIND=POINTER", repeatable: true,
+            help: "Also read pods from this kind of object, at POINTER (* for every element or member; several pointers comma-separated), e.g. example.com/Trainer=/spec/replicas/*/template."),
     ]
 
     /// `--max-input-size` in bytes.
@@ -61,7 +64,15 @@ enum InputLoading {
             return loaded
         }
 
-        let manifests = ManifestReader(defaultNamespace: parsed.value("--namespace"))
+        var workloads = WorkloadKinds.builtIn
+        for text in parsed.all("--workload") {
+            do { workloads.add(try WorkloadKinds.parse(text)) } catch {
+                loaded.errors.append(error)
+                loaded.fatal = true
+                return loaded
+            }
+        }
+        let manifests = ManifestReader(defaultNamespace: parsed.value("--namespace"), workloads: workloads)
         var packages: [FlyteBundle] = []
         var loose = FlyteBundle()
         do {
@@ -73,6 +84,7 @@ enum InputLoading {
                     case .manifests(let outcome):
                         loaded.subjects += outcome.subjects
                         loaded.skippedKinds += outcome.skippedKinds
+                        loaded.notices += outcome.unreadPods
                     case .package(let bundle): packages.append(bundle)
                     case .entities(let bundle): loose.append(bundle)
                     }

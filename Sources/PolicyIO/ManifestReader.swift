@@ -7,9 +7,12 @@ import PolicyYAML
 public struct ManifestReader: Sendable {
     /// Namespace for objects that do not name one.
     public var defaultNamespace: String?
+    /// The kinds read for pods (``WorkloadKinds/builtIn`` plus `--workload`).
+    public var workloads: WorkloadKinds
 
-    public init(defaultNamespace: String? = nil) {
+    public init(defaultNamespace: String? = nil, workloads: WorkloadKinds = .builtIn) {
         self.defaultNamespace = defaultNamespace
+        self.workloads = workloads
     }
 
     /// What a file held besides pods, so a run can say what it did not look at.
@@ -17,20 +20,10 @@ public struct ManifestReader: Sendable {
         public var subjects: [Subject] = []
         /// `kind` of every document without a pod (Service, ConfigMap, ...).
         public var skippedKinds: [String] = []
+        /// Objects of a kind not known to carry pods that hold containers all the same (a
+        /// custom resource with a pod template): said, with the flag that reads them.
+        public var unreadPods: [String] = []
     }
-
-    /// Where the pod template sits in each workload kind.
-    static let podTemplatePointers: [String: [String]] = [
-        "Pod": [],
-        "PodTemplate": ["template"],
-        "Deployment": ["spec", "template"],
-        "StatefulSet": ["spec", "template"],
-        "DaemonSet": ["spec", "template"],
-        "ReplicaSet": ["spec", "template"],
-        "ReplicationController": ["spec", "template"],
-        "Job": ["spec", "template"],
-        "CronJob": ["spec", "jobTemplate", "spec", "template"],
-    ]
 
     /// Reads every document of one file.
     public func read(_ file: InputFile) throws(InputError) -> Outcome {
@@ -56,9 +49,10 @@ public struct ManifestReader: Sendable {
         return outcome
     }
 
-    /// Whether `kind` carries a pod or a pod template this reader understands.
-    public static func carriesPod(_ kind: String) -> Bool {
-        podTemplatePointers[kind] != nil
+    /// Whether an object of this `apiVersion` and `kind` carries a pod or a pod template this
+    /// reader understands.
+    public func carriesPod(apiVersion: String, kind: String) -> Bool {
+        workloads.kind(apiVersion: apiVersion, kind: kind) != nil
     }
 
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
@@ -116,35 +110,80 @@ public struct ManifestReader: Sendable {
             try collect(object, source: source, pointer: "\(pointer)/request/object", outcome: &outcome)
             return
         }
-        guard let tokens = Self.podTemplatePointers[kind] else {
-            outcome.skippedKinds.append(kind)
+        let written = node["apiVersion"]?.string ?? ""
+        var apiVersion = written
+        if written.isEmpty, let group = WorkloadKinds.kubernetesGroup(ofKind: kind) {
+            // Without an apiVersion only Kubernetes' own kinds are read (as the API server
+            // would not take the object, custom kinds are not guessed).
+            apiVersion = group.isEmpty ? "v1" : "\(group)/v1"
+        }
+        guard let workload = workloads.kind(apiVersion: apiVersion, kind: kind) else {
+            if let found = Self.embeddedPodTemplate(node, pointer: pointer) {
+                let name = node["metadata"]?["name"]?.string.map { " \($0)" } ?? ""
+                let group = WorkloadKind.group(ofAPIVersion: apiVersion)
+                let shown = group.isEmpty ? kind : "\(group)/\(kind)"
+                outcome.unreadPods.append(
+                    "\(here): \(shown)\(name) holds containers at \(found) that were not checked: flyte-policy does not know this kind; add --workload \(shown)=\(found.hasSuffix("/spec") ? String(found.dropLast(5)) : found) to read them")
+            } else {
+                outcome.skippedKinds.append(kind)
+            }
             return
         }
-        var template: JSONNode? = node
-        for token in tokens { template = template?[token] }
-        let podPointer = pointer + tokens.map { "/\($0)" }.joined()
-        guard let template, template.isObject else {
-            throw .invalidObject(source: here, pointer: podPointer, reason: "a \(kind) needs a pod template here")
+        var found: [FoundPod] = []
+        if let synthesize = workload.synthesize {
+            do { found = try synthesize(node, pointer) } catch {
+                guard case .invalidObject(_, let at, let reason) = error else { throw error }
+                throw .invalidObject(source: here, pointer: at, reason: reason)
+            }
+        } else {
+            for location in workload.templates { found += location.find(in: node, base: pointer) }
+            guard !found.isEmpty else {
+                let expected = workload.templates.map { "/" + $0.steps.joined(separator: "/") }.joined(separator: " or ")
+                throw .invalidObject(source: here, pointer: pointer + expected, reason: "a \(workload.name) needs a pod template here")
+            }
         }
         let objectMeta = node["metadata"]
-        let pod: Pod
-        do {
-            pod = try Pod(metadata: template["metadata"], spec: template["spec"])
-        } catch {
-            throw .invalidObject(source: here, pointer: podPointer + error.pointer, reason: error.reason)
+        for template in found {
+            let pod: Pod
+            do {
+                pod = try Pod(metadata: template.metadata, spec: template.spec)
+            } catch {
+                throw .invalidObject(source: here, pointer: template.pointer + error.pointer, reason: error.reason)
+            }
+            let name = objectMeta?["name"]?.string ?? pod.metadata.name
+            let namespace = objectMeta?["namespace"]?.string ?? pod.metadata.namespace ?? defaultNamespace
+            var subjectSource = source
+            subjectSource.podPointer = template.pointer
+            // Pods propeller made carry their Flyte identity in labels (kubectl get pods -o json, an
+            // AdmissionReview): read it, so workflow and task clauses match as they do in the webhook.
+            var subject = Subject(
+                pod: pod, metadataNode: template.metadata, specNode: template.spec, kind: kind, name: name, namespace: namespace,
+                source: subjectSource, flyte: FlyteLabels.identity(fromLabels: pod.metadata.labels))
+            subject.apiVersion = apiVersion
+            // A group template names its role; the operators label the pods they create with it,
+            // so a `roles` clause decides the same at admission as in CI.
+            subject.role = template.role ?? OperatorRoleLabels.role(pod.metadata.labels)
+            subject.replicas = template.role == nil ? nil : template.replicas
+            outcome.subjects.append(subject)
         }
-        let name = objectMeta?["name"]?.string ?? pod.metadata.name
-        let namespace = objectMeta?["namespace"]?.string ?? pod.metadata.namespace ?? defaultNamespace
-        var subjectSource = source
-        subjectSource.podPointer = podPointer
-        // Pods propeller made carry their Flyte identity in labels (kubectl get pods -o json, an
-        // AdmissionReview): read it, so workflow and task clauses match as they do in the webhook.
-        var subject = Subject(
-            pod: pod, metadataNode: template["metadata"], specNode: template["spec"], kind: kind, name: name, namespace: namespace,
-            source: subjectSource, flyte: FlyteLabels.identity(fromLabels: pod.metadata.labels))
-        // The operators label the pods they create with the replica group, so a `roles` clause
-        // decides the same at admission as in CI (replica counts are not on a pod).
-        subject.role = OperatorRoleLabels.role(pod.metadata.labels)
-        outcome.subjects.append(subject)
+    }
+
+    /// The pointer of the first object below `node` that looks like a pod spec (a `containers`
+    /// list whose entries have an `image`), a few levels deep; `nil` when there is none.
+    static func embeddedPodTemplate(_ node: JSONNode, pointer: String, depth: Int = 0) -> String? {
+        guard depth <= 6 else { return nil }
+        if node.isObject {
+            if let containers = node["containers"], containers.isArray, containers.elements.contains(where: { $0["image"] != nil }) {
+                return pointer
+            }
+            for (key, value) in node.members where value.isObject || value.isArray {
+                if let found = embeddedPodTemplate(value, pointer: "\(pointer)/\(JSONPointer.escape(key))", depth: depth + 1) { return found }
+            }
+        } else if node.isArray {
+            for (index, element) in node.elements.enumerated() {
+                if let found = embeddedPodTemplate(element, pointer: "\(pointer)/\(index)", depth: depth + 1) { return found }
+            }
+        }
+        return nil
     }
 }

@@ -76,22 +76,27 @@ struct ManifestTests {
         try ManifestReader(defaultNamespace: namespace).read(InputFile(name: name, bytes: Array(text.utf8)))
     }
 
-    static let workloads: [(String, String, String)] = [
-        ("Pod", "spec: {containers: [{name: c, image: x}]}", ""),
-        ("PodTemplate", "template: {spec: {containers: [{name: c, image: x}]}}", "/template"),
-        ("Deployment", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("StatefulSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("DaemonSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("ReplicaSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("Job", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("CronJob", "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: x}]}}}}}", "/spec/jobTemplate/spec/template"),
+    /// Kinds are keyed by API group too (a Volcano `batch.volcano.sh` Job is not a `batch` Job).
+    static let workloads: [(String, String, String, String)] = [
+        ("v1", "Pod", "spec: {containers: [{name: c, image: x}]}", ""),
+        ("v1", "PodTemplate", "template: {spec: {containers: [{name: c, image: x}]}}", "/template"),
+        ("apps/v1", "Deployment", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("apps/v1", "StatefulSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("apps/v1", "DaemonSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("apps/v1", "ReplicaSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("batch/v1", "Job", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("batch/v1", "CronJob", "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: x}]}}}}}", "/spec/jobTemplate/spec/template"),
+        ("kubeflow.org/v1", "Notebook", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("argoproj.io/v1alpha1", "Rollout", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
+        ("apps.openshift.io/v1", "DeploymentConfig", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
     ]
 
     @Test("every workload kind yields its pod template", arguments: workloads)
-    func workload(kind: String, body: String, pointer: String) throws {
-        let outcome = try read("apiVersion: v1\nkind: \(kind)\nmetadata: {name: w, namespace: ns}\n\(body)\n")
+    func workload(apiVersion: String, kind: String, body: String, pointer: String) throws {
+        let outcome = try read("apiVersion: \(apiVersion)\nkind: \(kind)\nmetadata: {name: w, namespace: ns}\n\(body)\n")
         #expect(outcome.subjects.count == 1)
         #expect(outcome.subjects.first?.kind == kind)
+        #expect(outcome.subjects.first?.apiVersion == apiVersion)
         #expect(outcome.subjects.first?.namespace == "ns")
         #expect(outcome.subjects.first?.source.podPointer == pointer)
         #expect(outcome.subjects.first?.pod.spec.containers.first?.image == "x")
@@ -113,8 +118,10 @@ struct ManifestTests {
     static let bad: [(String, String)] = [
         ("kind: Pod\nspec: {containers: [{name: c, resources: {limits: {memory: 1GB}}}]}\n", "/spec/containers/0/resources/limits/memory"),
         ("kind: Pod\nspec: {nodeSelector: {gpu: [a]}}\n", "/spec/nodeSelector/gpu"),
-        ("kind: Deployment\nspec: {template: {spec: {tolerations: {key: a}}}}\n", "/spec/template/spec/tolerations"),
-        ("kind: Deployment\nspec: {}\n", "/spec/template"),
+        ("apiVersion: apps/v1\nkind: Deployment\nspec: {template: {spec: {tolerations: {key: a}}}}\n", "/spec/template/spec/tolerations"),
+        ("apiVersion: apps/v1\nkind: Deployment\nspec: {}\n", "/spec/template"),
+        // Without an apiVersion a Job is read as batch's: a Volcano Job is then refused, not passed.
+        ("kind: Job\nspec: {tasks: [{template: {spec: {containers: [{name: c, image: x}]}}}]}\n", "/spec/template"),
         ("metadata: {name: x}\n", "no 'kind'"),
         ("{\"apiVersion\": \"flyte-policy/v1\", \"kind\": \"Policy\"}", "--policies"),
         ("{\"kind\": \"Pod\",}", "invalid JSON"),
@@ -150,5 +157,77 @@ struct ManifestTests {
         let files = try InputFiles.collect([root.path])
         #expect(files.map { String($0.name.dropFirst(root.path.count + 1)) } == ["a.json", "b/c/z.yaml", "b/y.yml"])
         #expect(throws: InputError.self) { try InputFiles.collect([root.appendingPathComponent("missing").path]) }
+    }
+}
+
+/// Custom resources that embed pods, by API group and kind (issue 17): each pod template is a
+/// subject with its role and replica count, and a kind nobody knows that holds containers is
+/// said, with the flag that reads it.
+@Suite("pods inside custom resources")
+struct CustomResourceTests {
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/custom-resources/operators.yaml").path
+
+    static func read(_ workloads: WorkloadKinds = .builtIn) throws -> ManifestReader.Outcome {
+        try ManifestReader(workloads: workloads).read(InputFile(name: "operators.yaml", bytes: try InputFiles.read(file)))
+    }
+
+    @Test func everyTemplateIsASubjectWithItsGroup() throws {
+        let outcome = try Self.read()
+        let shown = outcome.subjects.map { subject in
+            "\(subject.apiVersion) \(subject.kind) \(subject.role?.label ?? "-") \(subject.replicas.map(String.init) ?? "-") \(subject.source.podPointer) "
+                + subject.pod.spec.containers.map { $0.image ?? "" }.joined(separator: ",")
+        }
+        #expect(shown == [
+            "kubeflow.org/v1 PyTorchJob master 1 /spec/pytorchReplicaSpecs/Master/template ghcr.io/acme/torch:2.3",
+            "kubeflow.org/v1 PyTorchJob worker 4 /spec/pytorchReplicaSpecs/Worker/template ghcr.io/acme/torch:2.3",
+            "ray.io/v1 RayCluster head - /spec/headGroupSpec/template rayproject/ray:2.9.0",
+            "ray.io/v1 RayCluster worker-group:gpu 6 /spec/workerGroupSpecs/0/template rayproject/ray:2.9.0-gpu",
+            "ray.io/v1 RayJob head - /spec/rayClusterSpec/headGroupSpec/template rayproject/ray:2.9.0",
+            "ray.io/v1 RayJob worker-group:cpu 3 /spec/rayClusterSpec/workerGroupSpecs/0/template rayproject/ray:2.9.0",
+            "ray.io/v1 RayJob submitter - /spec/submitterPodTemplate rayproject/ray:2.9.0",
+            "sparkoperator.k8s.io/v1beta2 SparkApplication driver 1 /spec/driver ghcr.io/acme/spark:3.5",
+            "sparkoperator.k8s.io/v1beta2 SparkApplication executor 8 /spec/executor ghcr.io/acme/spark:3.5",
+            "argoproj.io/v1alpha1 Workflow - - /spec/templates/1 golang:1.22",
+            "argoproj.io/v1alpha1 Workflow - - /spec/templates/2 python:3.12",
+            "serving.knative.dev/v1 Service - - /spec/template nginx:latest",
+            "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/0/template ghcr.io/acme/mpi:1",
+            "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/1/template ghcr.io/acme/mpi:1",
+        ])
+        #expect(outcome.skippedKinds == ["Service"])
+        #expect(outcome.unreadPods.first?.hasSuffix("acme.io/Trainer custom holds containers at /spec/runner/template/spec that were not checked: flyte-policy does not know this kind; add --workload acme.io/Trainer=/spec/runner/template to read them") == true)
+    }
+
+    /// The Spark operator's pods: scheduling from the SparkPodSpec over the application's,
+    /// resources from cores and memory with Spark 3.5's overhead (Python: 0.4, or the factor set).
+    @Test func sparkPodsAreBuiltAsTheOperatorBuildsThem() throws {
+        let spark = try Self.read().subjects.filter { $0.kind == "SparkApplication" }
+        let driver = try #require(spark.first?.pod.spec)
+        let executor = try #require(spark.last?.pod.spec)
+        #expect(driver.nodeSelector.map(\.value) == ["spark"])
+        #expect(spark.first?.specNode?["serviceAccountName"]?.string == "spark")
+        // 4g + max(0.4 x 4096, 384) = 5734Mi; 1 core.
+        #expect(driver.containers.first?.resources.requests["memory"] == (try Quantity(parsing: "5734Mi")))
+        #expect(driver.containers.first?.resources.requests["cpu"] == (try Quantity(parsing: "1")))
+        // 16g + 0.2 x 16384 = 19660Mi; 4 cores; the GPU as a limit; the executor's toleration.
+        #expect(executor.containers.first?.resources.limits["memory"] == (try Quantity(parsing: "19660Mi")))
+        #expect(executor.containers.first?.resources.limits["nvidia.com/gpu"] == (try Quantity(parsing: "1")))
+        #expect(executor.tolerations.map(\.key) == ["spot"])
+    }
+
+    @Test func argoStepsTakeTheWorkflowsSettingsUnderTheirOwn() throws {
+        let argo = try Self.read().subjects.filter { $0.kind == "Workflow" }
+        #expect(argo.map { $0.pod.spec.nodeSelector.map(\.value) } == [["ci"], ["reports"]])
+        #expect(argo.first?.specNode?["containers"]?[0]?["securityContext"]?["privileged"]?.bool == true)
+    }
+
+    @Test func aUserNamedKindIsRead() throws {
+        var workloads = WorkloadKinds.builtIn
+        workloads.add(try WorkloadKinds.parse("acme.io/Trainer=/spec/runner/template"))
+        let outcome = try Self.read(workloads)
+        #expect(outcome.unreadPods.isEmpty)
+        #expect(outcome.subjects.last.map { "\($0.kind) \($0.source.podPointer)" } == "Trainer /spec/runner/template")
+        #expect(throws: InputError.self) { try WorkloadKinds.parse("acme.io/Trainer") }
+        #expect(throws: InputError.self) { try WorkloadKinds.parse("acme.io/trainer=/spec/template") }
     }
 }

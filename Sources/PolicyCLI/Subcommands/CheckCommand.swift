@@ -75,7 +75,7 @@ enum CheckCommand {
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
             for error in loaded.errors { console.err("error: \(error)\n") }
-            console.err("flyte-policy check: the platform configuration or PodTemplates do not load; nothing was checked\n")
+            console.err("flyte-policy check: the platform configuration, the PodTemplates or an option cannot be used; nothing was checked\n")
             return .failure
         }
         let inputErrors = loaded.errors

@@ -12,6 +12,8 @@ public struct Subject: Sendable {
     public var specNode: JSONNode?
     /// The manifest kind it came from (`Pod`, `Deployment`, ...; `Pod` for Flyte nodes).
     public var kind: String
+    /// The object's `apiVersion` (`apps/v1`, `kubeflow.org/v1`; `v1` for Flyte nodes).
+    public var apiVersion = "v1"
     /// The object's own name (for a Deployment, the Deployment's).
     public var name: String
     /// The namespace the pod runs in, when known.

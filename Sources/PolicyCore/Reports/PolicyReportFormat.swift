@@ -118,8 +118,7 @@ public enum PolicyReportFormat {
             "timestamp": ["seconds": .integer(context.timestamp), "nanos": 0],
         ]
         if let subject {
-            var resource: JSONObject = ["apiVersion": .string(subject.kind == "Pod" || subject.kind == "PodTemplate" ? "v1" : "apps/v1"),
-                                        "kind": .string(subject.kind)]
+            var resource: JSONObject = ["apiVersion": .string(subject.apiVersion), "kind": .string(subject.kind)]
             if !subject.name.isEmpty { resource["name"] = .string(subject.name) }
             if let namespace = subject.namespace, !namespace.isEmpty { resource["namespace"] = .string(namespace) }
             object["resources"] = [.object(resource)]

@@ -83,7 +83,9 @@ public struct AdmissionHandler: Sendable {
             return
         }
         let kind = decision.kind ?? ""
-        guard ManifestReader.carriesPod(kind) else { return }
+        // The object's own apiVersion and kind, else the request's: a Volcano Job is not a batch Job.
+        let apiVersion = object["apiVersion"]?.string ?? request.resourceAPIVersion ?? ""
+        guard ManifestReader().carriesPod(apiVersion: apiVersion, kind: kind) else { return }
 
         let subjects: [Subject]
         do {

@@ -10,6 +10,8 @@ struct AdmissionRequest {
     var name: String?
     /// `request.kind.kind` (`Pod`), the kind the API server says it is sending.
     var kind: String?
+    /// `request.kind.group` and `.version` as an apiVersion (`apps/v1`, `v1`).
+    var resourceAPIVersion: String?
     var dryRun: Bool
     var object: JSONNode?
     var oldObject: JSONNode?
@@ -40,6 +42,10 @@ struct AdmissionRequest {
         namespace = request["namespace"]?.string
         name = request["name"]?.string
         kind = request["kind"]?["kind"]?.string
+        if let version = request["kind"]?["version"]?.string {
+            let group = request["kind"]?["group"]?.string ?? ""
+            resourceAPIVersion = group.isEmpty ? version : "\(group)/\(version)"
+        }
         dryRun = request["dryRun"]?.bool ?? false
         object = request["object"].flatMap { $0.isNull ? nil : $0 }
         oldObject = request["oldObject"].flatMap { $0.isNull ? nil : $0 }

@@ -5,17 +5,17 @@ import PolicyJSON
 /// and the pod resources Spark on Kubernetes derives from it for the driver and the executors
 /// (Spark 3.5 `BasicDriverFeatureStep`, `BasicExecutorFeatureStep`, `ResourceProfile`,
 /// `KubernetesUtils.buildResourcesQuantities`; docs/flyte-resolution.md writes the formula out).
-struct SparkConf {
+package struct SparkConf {
     private(set) var values: [String: String] = [:]
     /// Where each key the task set sits in its `custom`, for messages.
     private var pointers: [String: String] = [:]
     /// A Python or R application (`applicationType`), whose overhead factor defaults to 0.4.
-    var nonJVM = true
+    package var nonJVM = true
 
     /// `getSparkConfig`: the platform's `spark-config-default`, the executor path, the task's
     /// `sparkConf` (a `spark.flyte.<feature>.enabled: true` key brings that feature's settings),
     /// then limit cores filled from request cores or `spark.{driver,executor}.cores`.
-    init(defaults: [(key: String, value: String)], features: [(name: String, config: [(key: String, value: String)])],
+    package init(defaults: [(key: String, value: String)], features: [(name: String, config: [(key: String, value: String)])],
          task: [(key: String, value: String)], executorPath: String, pointer: JSONPointer)
     {
         for (key, value) in defaults { values[key] = value }
@@ -61,14 +61,14 @@ struct SparkConf {
     }
 
     /// The pod a Spark role runs in: container resources and how many pods.
-    struct PodShape {
-        var resources = ContainerResources()
-        var replicas = 1
+    package struct PodShape {
+        package var resources = ContainerResources()
+        package var replicas = 1
         /// How memory was made up, for provenance (`4096Mi (spark.driver.memory 4g) + 1638Mi overhead`).
-        var memoryExplanation = ""
+        package var memoryExplanation = ""
     }
 
-    func shape(for role: ReplicaRole, task: String) throws(ResolutionError) -> PodShape {
+    package func shape(for role: ReplicaRole, task: String) throws(ResolutionError) -> PodShape {
         let name = role == .driver ? "driver" : "executor"
         var shape = PodShape()
         let memory = try mebibytes("spark.\(name).memory", default: 1024, task: task)

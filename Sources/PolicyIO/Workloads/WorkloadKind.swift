@@ -1,0 +1,116 @@
+import PolicyCore
+import PolicyJSON
+
+/// A kind of Kubernetes object that carries pods, keyed by API group and kind (a Volcano
+/// `batch.volcano.sh` Job is not a `batch` Job), and where its pod templates sit.
+public struct WorkloadKind: Sendable {
+    /// The API group (`apps`, `kubeflow.org`); empty for the core group.
+    public var group: String
+    public var kind: String
+    /// Every place a pod template sits, each with how its role and replica count are read.
+    public var templates: [TemplateLocation]
+    /// For kinds whose pods are not stored as pod templates (Argo workflow steps, Spark drivers
+    /// and executors): builds each pod as the operator would, from the object.
+    var synthesize: (@Sendable (JSONNode, String) throws(InputError) -> [FoundPod])?
+
+    public init(group: String, kind: String, templates: [TemplateLocation]) {
+        self.group = group
+        self.kind = kind
+        self.templates = templates
+        self.synthesize = nil
+    }
+
+    init(group: String, kind: String, synthesize: @escaping @Sendable (JSONNode, String) throws(InputError) -> [FoundPod]) {
+        self.group = group
+        self.kind = kind
+        self.templates = []
+        self.synthesize = synthesize
+    }
+
+    /// `apps/Deployment`, `Pod` for the core group.
+    public var name: String { group.isEmpty ? kind : "\(group)/\(kind)" }
+
+    /// The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group).
+    public static func group(ofAPIVersion apiVersion: String) -> String {
+        guard let slash = apiVersion.lastIndex(of: "/") else { return "" }
+        return String(apiVersion[..<slash])
+    }
+}
+
+/// One pod a workload holds: its metadata and spec, where it sits, and its replica group.
+struct FoundPod {
+    var metadata: JSONNode?
+    var spec: JSONNode?
+    /// JSON pointer of the pod template (or of what the pod was built from) in the object.
+    var pointer: String
+    var role: ReplicaRole?
+    var replicas: Int?
+}
+
+/// Where one pod template sits: steps from the object, `*` for every element of an array or
+/// member of an object.
+public struct TemplateLocation: Sendable {
+    public var steps: [String]
+    /// How the template's group is named.
+    public var role: RoleSource
+    /// A member, beside the template, holding the group's replica count (`replicas`).
+    public var replicasKey: String?
+
+    public enum RoleSource: Sendable {
+        case none
+        case fixed(ReplicaRole)
+        /// The object key the `*` step matched: Kubeflow's replica types (`Master`, `Worker`, ...).
+        case replicaTypeKey
+        /// A Ray worker group, named by its `groupName` beside the template.
+        case rayWorkerGroup
+    }
+
+    public init(_ pointer: String, role: RoleSource = .none, replicasKey: String? = nil) {
+        steps = pointer.isEmpty ? [] : JSONPointer(pointer.hasPrefix("/") ? pointer : "/" + pointer).tokens
+        self.role = role
+        self.replicasKey = replicasKey
+    }
+
+    /// Every template this location reaches in `object`.
+    func find(in object: JSONNode, base: String) -> [FoundPod] {
+        var found: [FoundPod] = []
+        func walk(_ node: JSONNode, _ index: Int, _ pointer: String, parent: JSONNode?, key: String?) {
+            guard index < steps.count else {
+                guard node.isObject else { return }
+                found.append(FoundPod(
+                    metadata: node["metadata"], spec: node["spec"], pointer: pointer, role: role(parent: parent, key: key),
+                    replicas: replicas(parent: parent)))
+                return
+            }
+            let step = steps[index]
+            if step == "*" {
+                if node.isArray {
+                    for (position, element) in node.elements.enumerated() { walk(element, index + 1, "\(pointer)/\(position)", parent: element, key: nil) }
+                } else if node.isObject {
+                    for (name, member) in node.members { walk(member, index + 1, "\(pointer)/\(JSONPointer.escape(name))", parent: member, key: name) }
+                }
+            } else if let child = node[step] {
+                // The parent of the template is the node one step above it.
+                walk(child, index + 1, "\(pointer)/\(JSONPointer.escape(step))", parent: index + 1 == steps.count ? node : parent, key: key)
+            }
+        }
+        walk(object, 0, base, parent: nil, key: nil)
+        return found
+    }
+
+    private func role(parent: JSONNode?, key: String?) -> ReplicaRole? {
+        switch role {
+        case .none: nil
+        case .fixed(let role): role
+        case .replicaTypeKey: key.flatMap { ReplicaRole(label: $0.lowercased()) }
+        case .rayWorkerGroup: parent?["groupName"]?.string.map(ReplicaRole.workerGroup)
+        }
+    }
+
+    private func replicas(parent: JSONNode?) -> Int? {
+        guard let replicasKey, let parent else { return nil }
+        // An autoscaling Ray group runs up to maxReplicas.
+        if case .rayWorkerGroup = role, let most = parent["maxReplicas"]?.integer { return Int(clamping: most) }
+        return parent[replicasKey]?.integer.map { Int(clamping: $0) } ?? 1
+    }
+}

@@ -1,0 +1,106 @@
+import PolicyCore
+import PolicyJSON
+
+/// The kinds `check` reads pods from, by API group and kind: Kubernetes' own workloads and the
+/// custom resources of the operators distributed and batch work runs on, with the pointers
+/// their controllers read.
+public struct WorkloadKinds: Sendable {
+    private var byName: [String: WorkloadKind] = [:]
+
+    public init(_ kinds: [WorkloadKind]) {
+        for kind in kinds { byName[kind.name] = kind }
+    }
+
+    /// The kind of an object with this `apiVersion` and `kind`, if it carries pods.
+    public func kind(apiVersion: String, kind: String) -> WorkloadKind? {
+        byName[WorkloadKind(group: WorkloadKind.group(ofAPIVersion: apiVersion), kind: kind, templates: []).name]
+    }
+
+    /// The group of one of Kubernetes' own workload kinds (`Deployment` -> `apps`).
+    public static func kubernetesGroup(ofKind kind: String) -> String? {
+        kubernetes.first { $0.kind == kind }?.group
+    }
+
+    /// Adds (or replaces) a kind, as `--workload GROUP/KIND=POINTER` does.
+    public mutating func add(_ kind: WorkloadKind) {
+        byName[kind.name] = kind
+    }
+
+    /// Every kind known, by name.
+    public var names: [String] { byName.keys.sorted() }
+
+    public static let builtIn = WorkloadKinds(kubernetes + operators)
+
+    static let kubernetes: [WorkloadKind] = [
+        WorkloadKind(group: "", kind: "Pod", templates: [TemplateLocation("")]),
+        WorkloadKind(group: "", kind: "PodTemplate", templates: [TemplateLocation("/template")]),
+        WorkloadKind(group: "", kind: "ReplicationController", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "apps", kind: "Deployment", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "apps", kind: "StatefulSet", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "apps", kind: "DaemonSet", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "apps", kind: "ReplicaSet", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "batch", kind: "Job", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "batch", kind: "CronJob", templates: [TemplateLocation("/spec/jobTemplate/spec/template")]),
+    ]
+
+    /// Ray clusters keep their groups the same way in RayCluster, RayJob and RayService.
+    static func ray(_ prefix: String) -> [TemplateLocation] {
+        [
+            TemplateLocation("\(prefix)/headGroupSpec/template", role: .fixed(.head)),
+            TemplateLocation("\(prefix)/workerGroupSpecs/*/template", role: .rayWorkerGroup, replicasKey: "replicas"),
+        ]
+    }
+
+    static let operators: [WorkloadKind] = [
+        // Kubeflow training operator: replica specs keyed by replica type.
+        WorkloadKind(group: "kubeflow.org", kind: "PyTorchJob", templates: [TemplateLocation("/spec/pytorchReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(group: "kubeflow.org", kind: "TFJob", templates: [TemplateLocation("/spec/tfReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(group: "kubeflow.org", kind: "MPIJob", templates: [TemplateLocation("/spec/mpiReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(group: "kubeflow.org", kind: "XGBoostJob", templates: [TemplateLocation("/spec/xgbReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(group: "kubeflow.org", kind: "PaddleJob", templates: [TemplateLocation("/spec/paddleReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(group: "kubeflow.org", kind: "Notebook", templates: [TemplateLocation("/spec/template")]),
+        // KubeRay.
+        WorkloadKind(group: "ray.io", kind: "RayCluster", templates: ray("/spec")),
+        WorkloadKind(group: "ray.io", kind: "RayJob", templates: ray("/spec/rayClusterSpec") + [TemplateLocation("/spec/submitterPodTemplate", role: .fixed(.submitter))]),
+        WorkloadKind(group: "ray.io", kind: "RayService", templates: ray("/spec/rayClusterConfig")),
+        // Argo.
+        WorkloadKind(group: "argoproj.io", kind: "Rollout", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "argoproj.io", kind: "Workflow", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(group: "argoproj.io", kind: "WorkflowTemplate", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(group: "argoproj.io", kind: "ClusterWorkflowTemplate", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(group: "argoproj.io", kind: "CronWorkflow", synthesize: { object, base throws(InputError) in
+            try ArgoPods.pods(object["spec"]?["workflowSpec"], at: base + "/spec/workflowSpec")
+        }),
+        // Spark operator: drivers and executors are built from SparkPodSpecs.
+        WorkloadKind(group: "sparkoperator.k8s.io", kind: "SparkApplication", synthesize: { object, base throws(InputError) in
+            try SparkApplicationPods.pods(object["spec"], at: base + "/spec")
+        }),
+        WorkloadKind(group: "sparkoperator.k8s.io", kind: "ScheduledSparkApplication", synthesize: { object, base throws(InputError) in
+            try SparkApplicationPods.pods(object["spec"]?["template"], at: base + "/spec/template")
+        }),
+        // Knative: a revision template is a pod template.
+        WorkloadKind(group: "serving.knative.dev", kind: "Service", templates: [TemplateLocation("/spec/template")]),
+        WorkloadKind(group: "serving.knative.dev", kind: "Configuration", templates: [TemplateLocation("/spec/template")]),
+        // Volcano batch jobs: one template per task.
+        WorkloadKind(group: "batch.volcano.sh", kind: "Job", templates: [TemplateLocation("/spec/tasks/*/template", replicasKey: "replicas")]),
+        // OpenShift.
+        WorkloadKind(group: "apps.openshift.io", kind: "DeploymentConfig", templates: [TemplateLocation("/spec/template")]),
+    ]
+
+    /// Reads `--workload GROUP/KIND=POINTER` (`*` for every element or member), e.g.
+    /// `example.com/Trainer=/spec/replicas/*/template`.
+    public static func parse(_ text: String) throws(InputError) -> WorkloadKind {
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        let form = "write GROUP/KIND=POINTER, e.g. example.com/Trainer=/spec/replicas/*/template (the core group: Pod=...)"
+        guard parts.count == 2, parts[1].hasPrefix("/") || parts[1].isEmpty else {
+            throw .unsupported(source: "--workload \(text)", reason: form)
+        }
+        let name = parts[0]
+        let slash = name.lastIndex(of: "/")
+        let group = slash.map { String(name[..<$0]) } ?? ""
+        let kind = slash.map { String(name[name.index(after: $0)...]) } ?? name
+        guard !kind.isEmpty, kind.first?.isUppercase == true else { throw .unsupported(source: "--workload \(text)", reason: "'\(kind)' is not a kind; \(form)") }
+        let pointers = parts[1].split(separator: ",").map(String.init)
+        return WorkloadKind(group: group, kind: kind, templates: (pointers.isEmpty ? [""] : pointers).map { TemplateLocation($0) })
+    }
+}
