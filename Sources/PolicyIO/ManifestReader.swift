@@ -143,6 +143,11 @@ public struct ManifestReader: Sendable {
             }
         }
         let objectMeta = node["metadata"]
+        let first = outcome.subjects.count
+        defer {
+            // The groups of one object are one job, for `scope: job` bounds.
+            JobShape.link(&outcome.subjects, first..<outcome.subjects.count)
+        }
         for template in found {
             let pod: Pod
             do {

@@ -221,6 +221,17 @@ struct CustomResourceTests {
         #expect(argo.first?.specNode?["containers"]?[0]?["securityContext"]?["privileged"]?.bool == true)
     }
 
+    /// A custom resource's groups form one job for `scope: job` bounds: the PyTorchJob's master
+    /// and 4 workers of 8 GPUs use 40.
+    @Test func theGroupsOfOneObjectAreOneJob() throws {
+        let subjects = try Self.read().subjects.filter { $0.kind == "PyTorchJob" }
+        let policy = #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "job-size"}, "spec": {"rules": [{"name": "gpus", "resources": {"scope": "job", "max": {"limits": {"nvidia.com/gpu": 32}}}}]}}"#
+        let report = Evaluator(policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects)
+        #expect(report.findings.map { "\(report.subjects[$0.subjectIndex].role?.label ?? "") \($0.message)" } == [
+            "worker gpus: the PyTorchJob ddp limits nvidia.com/gpu to 40 in total (master 1 x 8, worker 4 x 8), above the maximum 32; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu",
+        ])
+    }
+
     @Test func aUserNamedKindIsRead() throws {
         var workloads = WorkloadKinds.builtIn
         workloads.add(try WorkloadKinds.parse("acme.io/Trainer=/spec/runner/template"))

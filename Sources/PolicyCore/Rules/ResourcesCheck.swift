@@ -162,7 +162,9 @@ public struct ResourcesCheck: RuleCheck {
     /// reported once, on the group that contributes most (the first of equals), so each job
     /// gets one finding however many groups it has.
     private func checkJob(_ job: JobShape, subject: Subject, into violations: inout [Violation]) {
-        let who = subject.flyte?.node.flatMap { $0.isEmpty ? nil : "the job of node \($0)" } ?? "the job"
+        let who =
+            subject.flyte?.node.flatMap { $0.isEmpty ? nil : "the job of node \($0)" }
+            ?? (job.groups.count > 1 && !subject.name.isEmpty ? "the \(subject.kind) \(subject.name)" : "the job")
         let labels = job.groups.map { $0.role?.label ?? "pod" }
         /// Appends the violation when this subject's group is `largest`; `parts` are each
         /// group's share as the message lists it (`worker 4 x 8`).
