@@ -119,6 +119,27 @@ import Testing
         #expect(github.out.contains("title=flyte-policy note::container 'tensorflow': the node's resource override"))
     }
 
+    /// `--quiet` prints what fails the run and is new: baselined findings stay out.
+    @Test func quietLeavesBaselinedFindingsOut() throws {
+        let baseline = try temporaryFile("baseline.json", "")
+        #expect(run(["check"] + Self.package + ["--write-baseline", baseline]).code == 0)
+        let quiet = run(["check"] + Self.package + ["--baseline", baseline, "--quiet"])
+        #expect(quiet.code == 0)
+        #expect(!quiet.out.contains("DENY"), "\(quiet.out)")
+        #expect(run(["check"] + Self.package + ["--baseline", baseline]).out.contains("(in the baseline)"))
+    }
+
+    /// An expired exception covers nothing; `validate` says so as `check` does.
+    @Test func validateWarnsOfExpiredExceptions() throws {
+        let exceptions = try temporaryFile("exceptions.json", """
+            {"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "old-waiver"},
+             "spec": {"policies": ["gpu-node-pools"], "expires": "2020-01-01", "reason": "ML-1"}}
+            """)
+        let result = run(["validate", Paths.policies, exceptions])
+        #expect(result.code == 0)
+        #expect(result.err.contains("warning: exception 'old-waiver' (\(exceptions)) expired on 2020-01-01 and no longer covers anything"), "\(result.err)")
+    }
+
     @Test func sarifWithExceptionsAndABaselineIsValidToo() throws {
         let python = try #require(Self.python, "scripts/report-tools failed")
         let exceptions = try temporaryFile("exceptions.json", """

@@ -48,6 +48,15 @@ import Testing
         #expect(log.contains { $0.contains("\"decision\":\"deny\"") && $0.contains("\"workflow\":\"demo-workflows-training-wf\"") && $0.contains("\"dryRun\":true") })
     }
 
+    /// An expired exception is logged when the policies load: a waiver that stops working
+    /// must not do so silently.
+    @Test func logsExpiredExceptionsWhenPoliciesLoad() throws {
+        let server = try TestServer(exceptions: AdmissionFixtures.exceptionJSON.replacingOccurrences(of: "2027-01-31", with: "2020-01-31"))
+        defer { server.stop() }
+        #expect(server.logs.contains { $0.contains("exception 'legacy-trainer'") && $0.contains("expired on 2020-01-31") && $0.contains("\"warn\"") },
+                "\(server.logs)")
+    }
+
     @Test func refusesWhatIsNotAnAdmissionReview() throws {
         let server = try TestServer()
         defer { server.stop() }

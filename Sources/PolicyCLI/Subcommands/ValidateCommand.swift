@@ -1,3 +1,4 @@
+import Foundation
 import PolicyCore
 import PolicyIO
 
@@ -27,6 +28,8 @@ enum ValidateCommand {
             let policies = set.policies.count == 1 ? "1 policy" : "\(set.policies.count) policies"
             let exceptions = set.exceptions.count == 1 ? "1 exception" : "\(set.exceptions.count) exceptions"
             console.out("ok: \(policies) (\(set.ruleCount) rules) and \(exceptions) loaded\n")
+            let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
+            for notice in Evaluator(policies: set, today: today).notices { console.err("warning: \(notice)\n") }
             return .success
         } catch {
             for problem in error.errors { console.err("error: \(problem)\n") }

@@ -21,7 +21,8 @@ public enum TextReport {
         if !style.quiet { shown.formUnion(report.notedSubjects) }
         for index in shown.sorted() where index < report.subjects.count {
             let findings = bySubject[index] ?? []
-            let visible = style.quiet ? findings.filter { $0.status == .fail } : findings
+            // Quiet: what fails the run and is new; baselined findings are known already.
+            let visible = style.quiet ? findings.filter { $0.status == .fail && !$0.baselined } : findings
             let notes = style.quiet ? [] : report.subjects[index].notes
             guard !visible.isEmpty || !notes.isEmpty else { continue }
             out += paint(heading(report.subjects[index]), "1") + "\n"

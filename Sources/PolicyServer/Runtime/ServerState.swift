@@ -61,6 +61,9 @@ final class ServerState: Sendable {
             logger.info(initial ? "policies loaded" : "policies reloaded", [
                 "policies": .integer(Int64(set.policies.count)), "exceptions": .integer(Int64(set.exceptions.count)),
             ])
+            // An expired exception covers nothing: say so, or a waiver silently stops working.
+            let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
+            for notice in Evaluator(policies: set, today: today).notices { logger.warn(notice) }
             return true
         } catch {
             if initial { throw error }
