@@ -119,6 +119,17 @@ import Testing
         #expect(github.out.contains("title=flyte-policy note::container 'tensorflow': the node's resource override"))
     }
 
+    /// Control characters in a manifest (ESC, BEL, NUL) never reach the terminal or a CI log raw.
+    @Test func controlCharactersFromInputsAreEscaped() throws {
+        let manifest = try temporaryFile("evil.json", #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\u001b[2J\u0007"}, "spec": {"containers": [{"name": "c\u001b]0;owned\u0007", "image": "nginx:latest\u0000"}]}}"#)
+        for format in ["text", "github"] {
+            let result = run(["check", manifest, "--policies", Paths.policies, "--format", format, "--color", "never"])
+            #expect(result.code == 1)
+            #expect(!result.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(format): \(result.out.debugDescription)")
+            #expect(result.out.contains("\\u{1B}"), "\(format)")
+        }
+    }
+
     /// `--quiet` prints what fails the run and is new: baselined findings stay out.
     @Test func quietLeavesBaselinedFindingsOut() throws {
         let baseline = try temporaryFile("baseline.json", "")

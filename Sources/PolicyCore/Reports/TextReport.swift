@@ -25,7 +25,7 @@ public enum TextReport {
             let visible = style.quiet ? findings.filter { $0.status == .fail && !$0.baselined } : findings
             let notes = style.quiet ? [] : report.subjects[index].notes
             guard !visible.isEmpty || !notes.isEmpty else { continue }
-            out += paint(heading(report.subjects[index]), "1") + "\n"
+            out += paint(PrintableText.escape(heading(report.subjects[index])), "1") + "\n"
             for finding in visible {
                 let label: String
                 if finding.status == .excepted {
@@ -40,18 +40,18 @@ public enum TextReport {
                 // The line already names policy/rule; a default message starts with the rule again.
                 let prefix = "\(finding.rule): "
                 let message = finding.message.hasPrefix(prefix) ? String(finding.message.dropFirst(prefix.count)) : finding.message
-                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(message)\(finding.baselined ? " (in the baseline)" : "")\n"
+                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(PrintableText.escape(message))\(finding.baselined ? " (in the baseline)" : "")\n"
                 if finding.status == .excepted, let exception = finding.exception {
-                    out += "           excepted by \(exception): \(finding.exceptionReason ?? "")\n"
+                    out += "           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n"
                 }
-                if let provenance = finding.provenance { out += "           set by \(provenance)\n" }
+                if let provenance = finding.provenance { out += "           set by \(PrintableText.escape(provenance))\n" }
             }
             for note in notes {
-                out += "  \(paint("NOTE    ", "36")) \(note.container.map { "container '\($0)': " } ?? "")\(note.message)\n"
-                out += "           asked by \(note.layer)\n"
+                out += "  \(paint("NOTE    ", "36")) \(PrintableText.escape((note.container.map { "container '\($0)': " } ?? "") + note.message))\n"
+                out += "           asked by \(PrintableText.escape(note.layer))\n"
             }
         }
-        for notice in report.notices { out += paint("warning: ", "33") + notice + "\n" }
+        for notice in report.notices { out += paint("warning: ", "33") + PrintableText.escape(notice) + "\n" }
         let summary = report.summary
         let subjects = summary.subjects == 1 ? "1 pod" : "\(summary.subjects) pods"
         let findings = summary.findings == 1 ? "1 finding" : "\(summary.findings) findings"
