@@ -245,6 +245,9 @@ struct TreeBuilder {
         default: break
         }
         if let flag = boolean(text) { return .bool(flag) }
+        // go-yaml, which Kubernetes reads YAML with, picks a plain scalar's type by its first
+        // character: `_1` is a string there (and then not a quantity), not the number 1.
+        guard text.first != "_" else { return .string(text) }
         if let number = integer(text) { return .integer(number) }
         if let number = real(text), number.isFinite { return .real(number) }
         return .string(text)

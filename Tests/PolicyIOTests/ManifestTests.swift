@@ -242,3 +242,33 @@ struct CustomResourceTests {
         #expect(throws: InputError.self) { try WorkloadKinds.parse("acme.io/trainer=/spec/template") }
     }
 }
+
+/// Quantities in manifests read as Kubernetes reads them (issue 17; `Quantity.UnmarshalJSON`
+/// and go-yaml's plain-scalar resolution).
+@Suite("quantities in manifests")
+struct ManifestQuantityTests {
+    static func requests(_ yamlOrJSON: String) throws -> [String] {
+        let outcome = try ManifestReader().read(InputFile(name: "q", bytes: Array(yamlOrJSON.utf8)))
+        let list = try #require(outcome.subjects.first?.pod.spec.containers.first?.resources.requests)
+        return list.entries.map { "\($0.name)=\($0.quantity.canonical)" }
+    }
+
+    @Test func spacesAreTrimmedAndNullIsZero() throws {
+        #expect(try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: ' 500m ', memory: ~, ephemeral-storage: }}}]}\n")
+            == ["cpu=500m", "memory=0", "ephemeral-storage=0"])
+    }
+
+    /// `_1` is a string to go-yaml (a plain scalar's type follows its first character), so
+    /// Kubernetes refuses it as a quantity; reading it as 1 was the one fail-open case.
+    @Test func anUnderscoreFirstIsNotANumber() throws {
+        #expect(throws: InputError.self) {
+            try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: _1}}}]}\n")
+        }
+        #expect(try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: 1_000}}}]}\n") == ["cpu=1k"])
+    }
+
+    @Test func integersAbove2To53AreExact() throws {
+        #expect(try Self.requests(#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"memory": 9007199254740993}}}]}}"#)
+            == ["memory=9007199254740993"])
+    }
+}

@@ -196,14 +196,10 @@ enum Decode {
         var entries: [(name: String, quantity: Quantity)] = []
         entries.reserveCapacity(node.count)
         try node.forEachMember(keys: words) { (name, value) throws(PodDecodingError) in
-            let text = value.string
-            guard text != nil || value.number != nil else {
-                throw PodDecodingError(
-                    pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: "expected a quantity (string or number), found \(value.kind.phrase)")
-            }
             let quantity: Quantity
             do throws(QuantityError) {
-                if let text { quantity = try Quantity(parsing: text) } else { quantity = try Quantity(jsonNumber: value.number ?? 0) }
+                // Kubernetes reads `null` (YAML `~` or nothing) as a zero quantity.
+                quantity = value.isNull ? .zero : try Quantity(json: value)
             } catch {
                 throw PodDecodingError(pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: error.description)
             }

@@ -1,3 +1,6 @@
+import Foundation
+import PolicyJSON
+
 /// Why a quantity string was refused. The grammar and the accepted oddities (`1.`, `.5`, `+1`,
 /// `1.G`, `0.1e-3`) are those of Kubernetes' `ParseQuantity`.
 public enum QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -7,6 +10,8 @@ public enum QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(text: String, offset: Int)
     /// A suffix that is neither decimal (`m`, `k`, `M`, ...), binary (`Ki`, `Mi`, ...) nor an exponent.
     case unknownSuffix(text: String, suffix: String)
+    /// A JSON value that is neither a string nor a number (the kind's phrase: `an object`).
+    case notAQuantity(kind: String)
 
     public var description: String {
         switch self {
@@ -20,6 +25,8 @@ public enum QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownSuffix(let text, let suffix):
             "'\(text)' has the unknown suffix '\(suffix)'; use n, u, m, k, M, G, T, P, E, "
                 + "Ki, Mi, Gi, Ti, Pi, Ei or an exponent like e3"
+        case .notAQuantity(let kind):
+            "expected a quantity (a string such as \"500m\" or a number), found \(kind)"
         }
     }
 }
@@ -33,7 +40,34 @@ extension Quantity {
         self = try QuantityParser.parse(text)
     }
 
-    /// The quantity of a JSON value: Kubernetes accepts strings and plain numbers.
+    /// The quantity of a JSON value as Kubernetes' `Quantity.UnmarshalJSON` reads it: a string
+    /// with surrounding white space trimmed, an integer exactly (above 2^53 too), any other
+    /// number through its shortest decimal form. (`null` is a zero quantity there; callers that
+    /// accept it decide so.)
+    public init(json value: JSONValue) throws(QuantityError) {
+        switch value {
+        case .string(let text): try self.init(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .integer(let number): self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
+        case .real(let number): try self.init(jsonNumber: number)
+        default: throw .notAQuantity(kind: value.kind.phrase)
+        }
+    }
+
+    /// ``init(json:)`` for a value in a parsed document, read in place.
+    public init(json node: JSONNode) throws(QuantityError) {
+        if let text = node.string {
+            try self.init(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        } else if let number = node.integer {
+            self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
+        } else if let number = node.number {
+            try self.init(jsonNumber: number)
+        } else {
+            throw .notAQuantity(kind: node.kind.phrase)
+        }
+    }
+
+    /// A JSON number that is not an integer: Kubernetes parses its text; this parses the
+    /// shortest decimal form of the double jansson read.
     public init(jsonNumber value: Double) throws(QuantityError) {
         let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
         try self.init(parsing: text)

@@ -133,11 +133,7 @@ public struct ObjectReader {
 
     /// A quantity written as a string or a number.
     public static func quantity(_ value: JSONNode, at path: JSONPointerText, context: inout LoadContext) -> Quantity? {
-        do {
-            if let text = value.string { return try Quantity(parsing: text) }
-            if let number = value.number { return try Quantity(jsonNumber: number) }
-            context.fail(path, "expected a Kubernetes quantity (e.g. \"500m\", \"16Gi\", 4), found \(value.kind.phrase)")
-        } catch {
+        do { return try Quantity(json: value) } catch {
             context.fail(path, error.description)
         }
         return nil

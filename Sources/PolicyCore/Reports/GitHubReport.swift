@@ -46,18 +46,14 @@ public enum GitHubReport {
     /// Control characters other than the line breaks the runner decodes are shown as escapes
     /// (``PrintableText``), so a manifest cannot forge log lines or colour.
     public static func data(_ text: String) -> String {
-        escape(printable(text), delimiters: false)
+        escape(PrintableText.escape(text, keepingLineBreaks: true), delimiters: false)
     }
 
     /// Escaping of a property value (also `:` and `,`, which delimit properties).
     public static func property(_ text: String) -> String {
-        escape(printable(text), delimiters: true)
+        escape(PrintableText.escape(text, keepingLineBreaks: true), delimiters: true)
     }
 
-    /// ``PrintableText/escape(_:)`` for every line of `text`, keeping its line breaks.
-    private static func printable(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { PrintableText.escape(String($0)) }.joined(separator: "\n")
-    }
 
     /// One pass over the UTF-8 bytes (every escaped character is ASCII): a run with hundreds of
     /// thousands of findings escapes several strings for each.

@@ -2,12 +2,16 @@
 /// ..., and the C1 range) are shown as `\u{1B}`-style escapes, so a manifest cannot move the
 /// cursor, recolour, or forge lines of a report.
 public enum PrintableText {
-    public static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+    /// - Parameter keepingLineBreaks: leaves `\n` and `\r` alone (for outputs that encode them).
+    public static func escape(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        func escaped(_ scalar: Unicode.Scalar) -> Bool {
+            isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
+        }
+        guard text.unicodeScalars.contains(where: escaped) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {
-            if isControl(scalar) {
+            if escaped(scalar) {
                 out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 out.unicodeScalars.append(scalar)

@@ -173,12 +173,9 @@ public struct AssertCheck: RuleCheck {
         case (.lessOrEqual, .quantity(let bound)), (.greaterOrEqual, .quantity(let bound)):
             let quantity: Quantity
             do {
-                if case .string = value.kind, let text = value.text {
-                    quantity = try Quantity(parsing: text)
-                } else if let number = value.json.number {
-                    quantity = try Quantity(jsonNumber: number)
-                } else {
-                    return "not a quantity or number to compare with \(bound)"
+                switch value.kind {
+                case .string, .integer, .real: quantity = try Quantity(json: value.json)
+                default: return "not a quantity or number to compare with \(bound)"
                 }
             } catch {
                 return "not a valid quantity (\(error))"

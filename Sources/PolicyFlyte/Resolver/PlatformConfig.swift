@@ -265,20 +265,7 @@ public struct PlatformConfig: Sendable {
         }
 
         func quantity(_ value: JSONValue) throws(PlatformConfigError) -> Quantity {
-            do {
-                switch value {
-                case .string(let text): return try Quantity(parsing: text)
-                case .integer(let number): return try Quantity(parsing: String(number))
-                case .real(let number): return try Quantity(jsonNumber: number)
-                default: throw fail("expected a quantity such as 500m or 2Gi, found \(value.kind.phrase)")
-                }
-            } catch let error as QuantityError {
-                throw fail(error.description)
-            } catch let error as PlatformConfigError {
-                throw error
-            } catch {
-                throw fail("\(error)")
-            }
+            do throws(QuantityError) { return try Quantity(json: value) } catch { throw fail(error.description) }
         }
 
         func object(_ value: JSONValue) throws(PlatformConfigError) -> JSONObject? {

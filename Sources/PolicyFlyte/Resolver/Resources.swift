@@ -71,19 +71,11 @@ public struct ContainerResources: Sendable, Equatable {
         guard let object = value.object else { throw .invalidPodSpec(pointer: pointer, reason: "a resource list must be an object") }
         for (name, raw) in object {
             let here = "\(pointer)/\(JSONPointer.escape(name))"
-            do {
-                switch raw {
-                case .string(let text): result[name] = try Quantity(parsing: text)
-                case .integer(let number): result[name] = try Quantity(jsonNumber: Double(number))
-                case .real(let number): result[name] = try Quantity(jsonNumber: number)
-                default: throw ResolutionError.invalidPodSpec(pointer: here, reason: "a quantity must be a string or a number, found \(raw.kind.phrase)")
-                }
-            } catch let error as QuantityError {
-                throw .invalidPodSpec(pointer: here, reason: error.description)
-            } catch let error as ResolutionError {
-                throw error
+            do throws(QuantityError) {
+                // Kubernetes reads `null` as a zero quantity.
+                result[name] = raw == .null ? .zero : try Quantity(json: raw)
             } catch {
-                throw .invalidPodSpec(pointer: here, reason: "\(error)")
+                throw .invalidPodSpec(pointer: here, reason: error.description)
             }
         }
         return result
