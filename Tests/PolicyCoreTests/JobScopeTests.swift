@@ -77,4 +77,12 @@ struct JobScopeTests {
         let rule = #""message": "{{flyte.taskType}} {{flyte.role}} x{{flyte.replicas}} of {{flyte.node}}: {{value}}", "resources": {"max": {"limits": {"cpu": "32"}}}"#
         #expect(try JobScopeTests.findings(rule, subjects).map(\.message) == ["pytorch worker x3 of n0: 64"])
     }
+
+    /// A required label that is not selected has no value: the message says so instead of
+    /// leaving a gap ("GPU type  is not approved").
+    @Test func anAbsentValueIsSaid() throws {
+        let rule = #""message": "GPU type {{value}} is not approved", "nodeSelector": {"required": ["gpu-type"]}"#
+        let pod = #"{"metadata": {}, "spec": {"containers": [{"name": "c", "image": "x"}]}}"#
+        #expect(try Fixtures.findings(policy: Fixtures.policy(rule: rule), pod: pod).map(\.message) == ["GPU type (none) is not approved"])
+    }
 }

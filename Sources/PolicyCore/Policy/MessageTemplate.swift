@@ -78,8 +78,9 @@ public struct MessageTemplate: Sendable {
 
     private static func value(of placeholder: Placeholder, _ violation: Violation, _ subject: Subject, _ policy: String, _ rule: String) -> String {
         switch placeholder {
-        case .value: violation.value ?? ""
-        case .allowed: violation.allowed ?? ""
+        // An absent value (a required label not selected at all) is said, not left as a gap.
+        case .value: violation.value.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"
+        case .allowed: violation.allowed.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"
         case .path: violation.path
         case .container: violation.container ?? ""
         case .flyte(let field): field.text(of: subject)
