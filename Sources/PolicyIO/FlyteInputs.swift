@@ -16,26 +16,42 @@ public enum FlyteInputs {
     }
 
     /// Reads one input, whatever it holds.
+    ///
+    /// The name decides before the bytes: a `.yaml`, `.yml` or `.json` file is text (never taken
+    /// for protobuf), a `.pb` file is protobuf; other names and standard input are sniffed.
     public static func read(_ file: InputFile, manifests: ManifestReader) throws(InputError) -> Content {
         if Gzip.isGzip(file.bytes) {
             let tar = try Gzip.decompress(file.bytes, source: file.name)
             return .package(try archive(tar, source: file.name))
         }
         if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name)) }
-        if file.looksLikeJSON {
-            let document: JSONDocument
-            do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch { throw .json(error) }
-            let root = document.rootNode
+        if file.fileExtension == "pb" { return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name))) }
+        let text = file.normalizedText()
+        if text.isNamedText, let problem = text.textProblem() { throw .unsupported(source: file.name, reason: problem) }
+        if text.looksLikeJSON {
+            let documents: [(document: JSONDocument, line: Int)]
+            do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw templateError(text) ?? .json(error) }
             // Only Flyte entities need a Swift copy of the tree; manifests are read from jansson's.
-            if FlyteEntityDecoder.looksLikeFlyte(root) {
+            if documents.count == 1, let root = documents.first?.document.rootNode, FlyteEntityDecoder.looksLikeFlyte(root) {
                 do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch { throw .flyte(error) }
             }
-            return .manifests(try manifests.read(file, documents: ManifestReader.jsonDocuments(root)))
+            return .manifests(try manifests.read(text, documents: ManifestReader.jsonDocuments(documents)))
         }
-        if looksBinary(file.bytes) {
-            return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name)))
+        if !text.isNamedText, looksBinary(text.bytes) {
+            return .entities(try protobuf(text.bytes, source: EntitySource(file: file.name)))
         }
-        return .manifests(try manifests.read(file))
+        do { return .manifests(try manifests.read(text)) } catch {
+            throw templateError(text) ?? error
+        }
+    }
+
+    /// A Helm template (or any Go template) is not a manifest until it is rendered: say so
+    /// rather than report the parse error its `{{ ... }}` causes.
+    static func templateError(_ file: InputFile) -> InputError? {
+        guard let line = file.templateLine else { return nil }
+        return .unsupported(
+            source: "\(file.name):\(line)",
+            reason: "looks like a Helm or Go template ({{ ... }}), not a manifest: render it first, e.g. helm template ./chart | flyte-policy check -")
     }
 
     /// Text is UTF-8 without control bytes; protobuf almost never is.

@@ -60,10 +60,9 @@ public struct ManifestReader: Sendable {
         if Gzip.isGzip(file.bytes) {
             throw .unsupported(source: file.name, reason: "is a gzip archive; Kubernetes manifests in JSON or YAML are expected here")
         }
+        let file = file.normalizedText()
         if file.looksLikeJSON {
-            let document: JSONDocument
-            do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch { throw .json(error) }
-            return jsonDocuments(document.rootNode)
+            do { return jsonDocuments(try JSONDocument.parseSequence(file.bytes, source: file.name)) } catch { throw .json(error) }
         }
         let yamlDocuments: [YAMLDocument]
         do { yamlDocuments = try YAMLReader.documents(file.bytes, source: file.name) } catch { throw .yaml(error) }
@@ -78,9 +77,12 @@ public struct ManifestReader: Sendable {
         return result
     }
 
-    /// A top-level array holds one document per element.
-    static func jsonDocuments(_ root: JSONNode) -> [(node: JSONNode, line: Int?)] {
-        root.isArray ? root.elements.map { ($0, nil) } : [(root, nil)]
+    /// Each JSON text is a document, and a top-level array holds one document per element.
+    static func jsonDocuments(_ texts: [(document: JSONDocument, line: Int)]) -> [(node: JSONNode, line: Int?)] {
+        texts.flatMap { text -> [(node: JSONNode, line: Int?)] in
+            let root = text.document.rootNode
+            return root.isArray ? root.elements.map { ($0, nil) } : [(root, texts.count > 1 ? text.line : nil)]
+        }
     }
 
     private func collect(_ node: JSONNode, source: SubjectSource, pointer: String, outcome: inout Outcome) throws(InputError) {

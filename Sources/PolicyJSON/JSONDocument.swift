@@ -43,6 +43,44 @@ public final class JSONDocument: @unchecked Sendable {
         return JSONDocument(takingOwnership: root)
     }
 
+    /// Parses JSON texts written one after the other (`{...}{...}`, or two `kubectl -o json`
+    /// outputs appended), as kubectl reads them: each with the 1-based line it starts on.
+    ///
+    /// - Throws: ``JSONParseError`` at the first text that does not parse, positioned in the
+    ///   whole input.
+    public static func parseSequence(_ bytes: [UInt8], source: String) throws(JSONParseError) -> [(document: JSONDocument, line: Int)] {
+        var documents: [(document: JSONDocument, line: Int)] = []
+        let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK)
+        var offset = 0
+        var line = 1
+        func skipSpace() {
+            while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
+                if bytes[offset] == 0x0A { line += 1 }
+                offset += 1
+            }
+        }
+        skipSpace()
+        repeat {
+            var error = json_error_t()
+            let start = offset
+            let parsed = bytes.withUnsafeBufferPointer { buffer in
+                withCChars(UnsafeBufferPointer(rebasing: buffer[start...])) { json_loadb($0, $1, flags, &error) }
+            }
+            guard let root = parsed else {
+                var failure = JSONParseError(source: source, jansson: error)
+                failure.offset += start
+                failure.line += line - 1
+                throw failure
+            }
+            documents.append((JSONDocument(takingOwnership: root), line))
+            let consumed = max(1, Int(error.position))
+            for index in start..<min(bytes.count, start + consumed) where bytes[index] == 0x0A { line += 1 }
+            offset = start + consumed
+            skipSpace()
+        } while offset < bytes.count
+        return documents
+    }
+
     /// Parses a string of JSON text.
     public static func parse(_ text: String, source: String) throws(JSONParseError) -> JSONDocument {
         try parse(Array(text.utf8), source: source)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PolicyIO
+import PolicyCore
 
 /// What reaching the inputs can go wrong with, said rather than passed over (issue 17).
 @Suite("reading inputs: bounds, standard input and folder walks")
@@ -70,5 +71,61 @@ struct InputFilesTests {
         #expect(notices.count == 2, "\(notices)")
         #expect(notices.first == "\(root.path): skipped 2 hidden entries (\(root.path)/.chainsaw-test, \(root.path)/.hidden.yaml); name them on the command line to check them")
         #expect(notices.last == "\(root.path): \(root.path)/a/loop leads back to a folder already read (a symbolic link loop); read once")
+    }
+}
+
+/// What a file is, by its name first and its bytes second, and what it looks like when it is
+/// not what was expected (issue 17).
+@Suite("input detection")
+struct InputDetectionTests {
+    static let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n"
+
+    static func read(_ name: String, _ bytes: [UInt8]) throws -> [Subject] {
+        guard case .manifests(let outcome) = try FlyteInputs.read(InputFile(name: name, bytes: bytes), manifests: ManifestReader()) else {
+            Issue.record("\(name) was not read as manifests")
+            return []
+        }
+        return outcome.subjects
+    }
+
+    static func error(_ name: String, _ bytes: [UInt8]) -> String {
+        do {
+            _ = try FlyteInputs.read(InputFile(name: name, bytes: bytes), manifests: ManifestReader())
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// PowerShell's `kubectl get pod -o yaml > pod.yaml` writes UTF-16 with a byte order mark;
+    /// kubectl reads it, and so does check.
+    @Test func utf16WithAByteOrderMarkIsRead() throws {
+        for littleEndian in [true, false] {
+            var bytes: [UInt8] = littleEndian ? [0xFF, 0xFE] : [0xFE, 0xFF]
+            for unit in Self.pod.utf16 { bytes += littleEndian ? [UInt8(unit & 0xFF), UInt8(unit >> 8)] : [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+            #expect(try Self.read("pod.yaml", bytes).map(\.name) == ["p"])
+        }
+        #expect(try Self.read("pod.yaml", [0xEF, 0xBB, 0xBF] + Array(Self.pod.utf8)).map(\.name) == ["p"])
+    }
+
+    @Test func concatenatedJSONDocumentsAreEachRead() throws {
+        let one = #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "x"}]}}"#
+        let two = one.replacingOccurrences(of: "\"a\"", with: "\"b\"")
+        #expect(try Self.read("pods.json", Array((one + "\n" + two + "\n").utf8)).map(\.name) == ["a", "b"])
+        #expect(try Self.read("-", Array((one + two).utf8)).map(\.name) == ["a", "b"])
+        #expect(try Self.read("pods.json", Array((one + "\n" + two + "\n").utf8)).map { $0.source.line } == [1, 2])
+    }
+
+    @Test func aHelmTemplateIsNamedAsOne() {
+        let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n"
+        #expect(Self.error("deployment.yaml", Array(template.utf8)).contains("looks like a Helm or Go template ({{ ... }}), not a manifest: render it first"))
+        #expect(Self.error("deployment.yaml", Array("{{- if .Values.enabled }}\n{\"a\": 1}\n".utf8)).contains("render it first"))
+    }
+
+    /// A text name is never taken for protobuf: the message says what is wrong with the text.
+    @Test func aTextNameWithBytesThatAreNotTextSaysSo() {
+        #expect(Self.error("pod.yaml", [0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A]) == "pod.yaml: is not UTF-8 text (an invalid byte at offset 3); save it as UTF-8.")
+        #expect(Self.error("pod.json", [0x7B, 0x00, 0x7D]) == "pod.json: is not text: byte 1 is NUL (a binary file with a text name?).")
+        #expect(!Self.error("pod.yaml", Array("a: b\n\u{0C}c: d\n".utf8)).contains("protobuf"))
     }
 }
