@@ -9,6 +9,8 @@ struct LoadedInputs {
     var subjects: [Subject] = []
     var resolved: [ResolvedNode] = []
     var skippedKinds: [String] = []
+    /// Files of a folder walk that are not Kubernetes manifests.
+    var skippedInputs: [SkippedInput] = []
     var notices: [String] = []
     var warnings: [String] = []
     var errors: [InputError] = []
@@ -24,6 +26,8 @@ enum InputLoading {
         OptionSpec(name: "--project", valueName: "NAME", help: "Flyte project of inputs that do not carry one (a pyflyte package)."),
         OptionSpec(name: "--domain", valueName: "NAME", help: "Flyte domain of inputs that do not carry one."),
         OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace of pods that do not name one; Flyte default <project>-<domain>."),
+        OptionSpec(name: "--exclude", valueName: "GLOB", repeatable: true, help: "Leave out files of a folder walk whose path below the folder or whose name matches (e.g. 'charts/*', values.yaml)."),
+        OptionSpec(name: "--strict", valueName: nil, help: "A file of a folder walk that is not a Kubernetes manifest is an error (exit 2), not a skipped file."),
         OptionSpec(name: "--max-input-size", valueName: "SIZE", help: "The largest input file read, as a quantity (default 1Gi); a larger one is an error."),
         OptionSpec(
             name: "--workload", valueName: "GROUP/KIND=POINTER", repeatable: true,
@@ -75,8 +79,17 @@ enum InputLoading {
         let manifests = ManifestReader(defaultNamespace: parsed.value("--namespace"), workloads: workloads)
         var packages: [FlyteBundle] = []
         var loose = FlyteBundle()
+        var exclude: [Glob] = []
+        for pattern in parsed.all("--exclude") {
+            guard let glob = Glob(pattern) else {
+                loaded.errors.append(.unsupported(source: "--exclude \(pattern)", reason: "not a glob; use \(Glob.expectedForm)"))
+                loaded.fatal = true
+                return loaded
+            }
+            exclude.append(glob)
+        }
         do {
-            let files = try InputFiles.collect(parsed.positionals, maxBytes: maxBytes, notices: &loaded.notices)
+            let files = try InputFiles.collect(parsed.positionals, maxBytes: maxBytes, exclude: exclude, notices: &loaded.notices)
             for (index, file) in files.enumerated() {
                 if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
                 do {
@@ -89,7 +102,13 @@ enum InputLoading {
                     case .entities(let bundle): loose.append(bundle)
                     }
                 } catch {
-                    loaded.errors.append(error)
+                    // A repository holds application configs, Helm values and templates beside
+                    // its manifests: a walk lists them; a named file must be what it says.
+                    if file.fromFolder, !parsed.flags.contains("--strict"), case .notAManifest(_, let reason) = error {
+                        loaded.skippedInputs.append(SkippedInput(file: file.name, reason: reason))
+                    } else {
+                        loaded.errors.append(error)
+                    }
                 }
             }
         } catch {

@@ -49,7 +49,7 @@ public enum FlyteInputs {
     /// rather than report the parse error its `{{ ... }}` causes.
     static func templateError(_ file: InputFile) -> InputError? {
         guard let line = file.templateLine else { return nil }
-        return .unsupported(
+        return .notAManifest(
             source: "\(file.name):\(line)",
             reason: "looks like a Helm or Go template ({{ ... }}), not a manifest: render it first, e.g. helm template ./chart | flyte-policy check -")
     }

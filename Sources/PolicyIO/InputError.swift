@@ -14,6 +14,9 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
     case unsupported(source: String, reason: String)
     case empty(path: String)
     case tooLarge(path: String, limit: Int)
+    /// YAML or JSON that is not a Kubernetes object (an application config, Helm values, a
+    /// template): skipped in a folder walk, an error for a file named on the command line.
+    case notAManifest(source: String, reason: String)
     case flyte(FlyteDecodingError)
     case protobuf(source: String, ProtoDecodingError)
     case platform(PlatformConfigError)
@@ -27,6 +30,7 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
         case .yaml(let error): "\(error.source):\(error.line):\(error.column): invalid YAML: \(error.reason)."
         case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer.isEmpty ? "(document)" : pointer): \(reason)."
         case .unsupported(let source, let reason): "\(source): \(reason)."
+        case .notAManifest(let source, let reason): "\(source): \(reason)."
         case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml, .yml, .pb or .tgz files)."
         case .tooLarge(let path, let limit):
             "\(path): larger than \(limit >= 1 << 20 ? "\(limit >> 20) MiB" : "\(limit) bytes"), the input size bound; raise it with --max-input-size if the input is real."

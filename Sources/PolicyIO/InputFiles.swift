@@ -1,4 +1,5 @@
 import Foundation
+import PolicyCore
 
 #if canImport(Glibc)
 import Glibc
@@ -8,6 +9,9 @@ import Glibc
 public struct InputFile: Sendable {
     public var name: String
     public var bytes: [UInt8]
+    /// Found by walking a folder rather than named: a file that is not a manifest is then
+    /// skipped with a notice instead of failing the run.
+    public var fromFolder = false
 
     public init(name: String, bytes: [UInt8]) {
         self.name = name
@@ -41,9 +45,11 @@ public enum InputFiles {
     }
 
     /// - Parameter notices: receives what a folder walk skipped (hidden folders and files).
+    /// - Parameter exclude: globs over a walked file's path below its folder (`charts/*`,
+    ///   `*/values.yaml`) or its name (`kustomization.yaml`); named files are always read.
     public static func collect(
-        _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes, notices: inout [String],
-        readStdin: (() throws(InputError) -> [UInt8])? = nil
+        _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes, exclude: [Glob] = [],
+        notices: inout [String], readStdin: (() throws(InputError) -> [UInt8])? = nil
     ) throws(InputError) -> [InputFile] {
         var files: [InputFile] = []
         for path in paths {
@@ -62,12 +68,25 @@ public enum InputFiles {
                 let walk = try folderWalk(path, extensions: extensions)
                 notices += walk.notices
                 guard !walk.files.isEmpty else { throw .empty(path: path) }
-                for file in walk.files { files.append(InputFile(name: file, bytes: try read(file, maxBytes: maxBytes))) }
+                for file in walk.files where !excluded(file, in: path, by: exclude) {
+                    var input = InputFile(name: file, bytes: try read(file, maxBytes: maxBytes))
+                    input.fromFolder = true
+                    files.append(input)
+                }
             } else {
                 files.append(InputFile(name: path, bytes: try read(path, maxBytes: maxBytes)))
             }
         }
         return files
+    }
+
+    /// Whether `--exclude` leaves out `file`, found below `folder`.
+    static func excluded(_ file: String, in folder: String, by globs: [Glob]) -> Bool {
+        guard !globs.isEmpty else { return false }
+        let base = folder.hasSuffix("/") ? folder : folder + "/"
+        let relative = file.hasPrefix(base) ? String(file.dropFirst(base.count)) : file
+        let name = (file as NSString).lastPathComponent
+        return globs.contains { $0.matches(relative) || $0.matches(name) || $0.matchesPathOrParent(relative) }
     }
 
     /// The files of a folder tree with one of `extensions`, sorted.

@@ -88,12 +88,14 @@ public struct ManifestReader: Sendable {
     private func collect(_ node: JSONNode, source: SubjectSource, pointer: String, outcome: inout Outcome) throws(InputError) {
         let here = source.description
         guard node.isObject else {
+            if pointer.isEmpty { throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the document is \(node.kind.phrase), not an object)") }
             throw .invalidObject(source: here, pointer: pointer, reason: "expected a Kubernetes object, found \(node.kind.phrase)")
         }
         guard let kind = node["kind"]?.string else {
             if node["template"] != nil || node["closure"] != nil || node["workflow"] != nil || node["tasks"] != nil {
                 throw .unsupported(source: here, reason: "looks like a flyteidl entity; this version reads Kubernetes manifests only")
             }
+            if pointer.isEmpty { throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the object has no 'kind')") }
             throw .invalidObject(source: here, pointer: pointer, reason: "the object has no 'kind', so it is not a Kubernetes manifest")
         }
         if node["apiVersion"]?.string == PolicyLoader.apiVersion {

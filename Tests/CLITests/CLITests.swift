@@ -279,4 +279,36 @@ struct DamagedFlyteInputTests {
         #expect(result.err.contains("'plugins.k8s.default-cpus': expected a quantity"))
         #expect(result.out.isEmpty)
     }
+
+    /// A repository holds application configs, Helm charts and templates beside its manifests
+    /// (issue 17: kubernetes/examples exited 2 on 12 configs). A walk lists them as skipped; a
+    /// named file, `--strict`, and anything that looks like Kubernetes but cannot be read stay
+    /// exit 2; `--exclude` leaves files out.
+    @Test func aRepositoryWalkSkipsWhatIsNotAManifest() throws {
+        let pod = try temporaryFile("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: ghcr.io/acme/ml:1.0}]}\n")
+        let folder = (pod as NSString).deletingLastPathComponent
+        func write(_ name: String, _ text: String) throws {
+            let path = folder + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write("cassandra.yaml", "cluster_name: 'Test Cluster'\nnum_tokens: 256\n")
+        try write("chart/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n")
+        try write("chart/templates/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n")
+        let result = run(["check", folder, "--policies", Paths.policies, "--format", "json"])
+        #expect(result.code != 2, "\(result.err)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        let skipped = (report?["skippedInputs"] as? [[String: String]] ?? []).map { ($0["file"] ?? "").replacingOccurrences(of: folder + "/", with: "") }
+        #expect(skipped == ["cassandra.yaml", "chart/Chart.yaml", "chart/templates/deployment.yaml"])
+        #expect((report?["summary"] as? [String: Int])?["subjects"] == 1)
+        #expect(run(["check", folder, "--policies", Paths.policies]).out.contains("skipped 3 files of a folder walk that are not Kubernetes manifests"))
+
+        #expect(run(["check", folder, "--policies", Paths.policies, "--strict"]).code == 2)
+        #expect(run(["check", folder + "/cassandra.yaml", "--policies", Paths.policies]).code == 2)
+        let excluded = run(["check", folder, "--policies", Paths.policies, "--exclude", "chart", "--exclude", "cassandra.yaml", "--format", "json"])
+        #expect(((try JSONSerialization.jsonObject(with: Data(excluded.out.utf8)) as? [String: Any])?["skippedInputs"] as? [Any])?.isEmpty == true)
+        // Looks like Kubernetes but cannot be read: exit 2 in a walk too.
+        try write("broken.yaml", "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n")
+        #expect(run(["check", folder, "--policies", Paths.policies]).code == 2)
+    }
 }

@@ -94,6 +94,13 @@ enum CheckCommand {
         let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
         var report = Evaluator(policies: policies, today: today).report(consume subjects)
         report.notices += loaded.notices
+        report.skippedInputs = loaded.skippedInputs
+        if !loaded.skippedInputs.isEmpty {
+            let count = loaded.skippedInputs.count
+            let shown = loaded.skippedInputs.prefix(5).map { "\($0.file): \($0.reason)" }.joined(separator: "; ")
+            report.notices.append(
+                "skipped \(count) file\(count == 1 ? "" : "s") of a folder walk that \(count == 1 ? "is" : "are") not Kubernetes manifests (\(shown)\(count > 5 ? "; and \(count - 5) more" : "")); --strict makes them errors, --exclude leaves them out")
+        }
         if !skipped.isEmpty {
             let kinds = Set(skipped).sorted().joined(separator: ", ")
             report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")

@@ -4,6 +4,9 @@ public struct Report: Sendable {
     public var findings: [Finding]
     /// Run-level warnings (expired exceptions, parts that could not be resolved statically).
     public var notices: [String]
+    /// Files a folder walk found that are not Kubernetes manifests (application configs, Helm
+    /// values and templates): listed, never checked.
+    public var skippedInputs: [SkippedInput] = []
     /// Whether a `--baseline` was applied (``apply(_:)``).
     public var usedBaseline = false
     /// Baseline entries no longer found: fixed since the baseline was written.

@@ -40,6 +40,7 @@ public enum JSONReport {
             return finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
         }))
         members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
+        members.append(("skippedInputs", .value(.array(report.skippedInputs.map { ["file": .string($0.file), "reason": .string($0.reason)] }))))
         members.append(("notes", .value(.array(report.notedSubjects.flatMap { index in
             report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) }
         }))))
