@@ -21,12 +21,13 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct YAMLLimits: Sendable {
     /// Deepest nesting of sequences and mappings.
     public var maxDepth: Int
-    /// Values in the stream, counting every expansion of an alias.
-    public var maxNodes: Int
+    /// Values that aliases repeat, over the whole stream (an alias of a mapping of 10 values
+    /// repeats 11). Values written out are bounded by the input size instead.
+    public var maxAliasValues: Int
 
-    public init(maxDepth: Int = 256, maxNodes: Int = 2_000_000) {
+    public init(maxDepth: Int = 256, maxAliasValues: Int = 1_000_000) {
         self.maxDepth = maxDepth
-        self.maxNodes = maxNodes
+        self.maxAliasValues = maxAliasValues
     }
 }
 

@@ -107,10 +107,21 @@ final class EventParser {
 }
 
 /// Builds JSON values from events, with anchors and the limits.
+///
+/// Linear in the input: the open collections live in a stack of frames that are changed in
+/// place (`stack[top].items.append`), never copied out and back, which made a mapping of n keys
+/// cost n^2. Only values that aliases repeat count against the alias limit, so a large stream
+/// without anchors is read whatever its size (the input size bound keeps that finite).
 struct TreeBuilder {
-    private enum Frame {
-        case sequence([JSONValue], anchor: String?, size: Int)
-        case mapping(JSONObject, pendingKey: String?, anchor: String?, size: Int, merged: Set<String>)
+    private struct Frame {
+        var isMapping: Bool
+        var items: [JSONValue] = []
+        var object = JSONObject()
+        var pendingKey: String?
+        var anchor: String?
+        /// Values below this collection, for the alias limit when an alias repeats it.
+        var size = 1
+        var merged: Set<String> = []
     }
 
     let source: String
@@ -118,7 +129,8 @@ struct TreeBuilder {
     private(set) var documents: [YAMLDocument] = []
     private var stack: [Frame] = []
     private var anchors: [String: (value: JSONValue, size: Int)] = [:]
-    private var nodes = 0
+    /// Values repeated by aliases so far in the stream.
+    private var aliasValues = 0
     private var documentLine = 0
     private var awaitingRoot = false
 
@@ -127,8 +139,14 @@ struct TreeBuilder {
         self.limits = limits
     }
 
-    private func fail(_ event: Event, _ reason: String) -> YAMLError {
+    func fail(_ event: Event, _ reason: String) -> YAMLError {
         YAMLError(source: source, line: event.line, column: event.column, offset: event.offset, reason: reason)
+    }
+
+    /// Whether the innermost open collection is a mapping waiting for a key.
+    private var expectsKey: Bool {
+        guard let top = stack.indices.last else { return false }
+        return stack[top].isMapping && stack[top].pendingKey == nil
     }
 
     mutating func handle(_ event: Event) throws(YAMLError) {
@@ -149,74 +167,72 @@ struct TreeBuilder {
             awaitingRoot = true
         case .alias(let name):
             guard let (value, size) = anchors[name] else { throw fail(event, "the alias *\(name) names no anchor defined before it") }
+            aliasValues += size
+            guard aliasValues <= limits.maxAliasValues else {
+                throw fail(event, "aliases repeat more than \(limits.maxAliasValues) values; refusing a possible alias bomb")
+            }
             try emit(value, size: size, anchor: nil, event: event)
         case .scalar(let text, let tag, let plain, let anchor):
             // A mapping key is kept as written; values get YAML 1.1 resolution.
-            if case .mapping(_, nil, _, _, _)? = stack.last {
+            if expectsKey {
                 try emit(.string(text), size: 1, anchor: anchor, event: event)
             } else {
                 try emit(try Self.resolve(text, tag: tag, plain: plain, event: event, builder: self), size: 1, anchor: anchor, event: event)
             }
         case .sequenceStart(let anchor):
             guard stack.count < limits.maxDepth else { throw fail(event, "nesting deeper than \(limits.maxDepth) levels") }
-            if case .mapping(_, nil, _, _, _)? = stack.last { throw fail(event, "a mapping key must be a scalar, not a sequence") }
-            stack.append(.sequence([], anchor: anchor, size: 1))
+            if expectsKey { throw fail(event, "a mapping key must be a scalar, not a sequence") }
+            stack.append(Frame(isMapping: false, anchor: anchor))
         case .mappingStart(let anchor):
             guard stack.count < limits.maxDepth else { throw fail(event, "nesting deeper than \(limits.maxDepth) levels") }
-            if case .mapping(_, nil, _, _, _)? = stack.last { throw fail(event, "a mapping key must be a scalar, not a mapping") }
-            stack.append(.mapping(JSONObject(), pendingKey: nil, anchor: anchor, size: 1, merged: []))
+            if expectsKey { throw fail(event, "a mapping key must be a scalar, not a mapping") }
+            stack.append(Frame(isMapping: true, anchor: anchor))
         case .sequenceEnd:
-            guard case .sequence(let items, let anchor, let size)? = stack.popLast() else { throw fail(event, "unbalanced sequence end") }
-            try emit(.array(items), size: size, anchor: anchor, event: event, counted: true)
+            guard let frame = stack.popLast(), !frame.isMapping else { throw fail(event, "unbalanced sequence end") }
+            try emit(.array(frame.items), size: frame.size, anchor: frame.anchor, event: event)
         case .mappingEnd:
-            guard case .mapping(let object, _, let anchor, let size, _)? = stack.popLast() else { throw fail(event, "unbalanced mapping end") }
-            try emit(.object(object), size: size, anchor: anchor, event: event, counted: true)
+            guard let frame = stack.popLast(), frame.isMapping else { throw fail(event, "unbalanced mapping end") }
+            try emit(.object(frame.object), size: frame.size, anchor: frame.anchor, event: event)
         }
     }
 
     /// Places a finished value into its parent (or ends a document).
-    private mutating func emit(_ value: JSONValue, size: Int, anchor: String?, event: Event, counted: Bool = false) throws(YAMLError) {
-        if !counted {
-            nodes += size
-            guard nodes <= limits.maxNodes else {
-                throw fail(event, "more than \(limits.maxNodes) values (counting alias expansions); refusing a possible alias bomb")
-            }
-        }
+    private mutating func emit(_ value: JSONValue, size: Int, anchor: String?, event: Event) throws(YAMLError) {
         if let anchor { anchors[anchor] = (value, size) }
-        guard let top = stack.popLast() else {
+        guard let top = stack.indices.last else {
             documents.append(YAMLDocument(value: value, line: documentLine))
             return
         }
-        switch top {
-        case .sequence(var items, let seqAnchor, let total):
-            items.append(value)
-            stack.append(.sequence(items, anchor: seqAnchor, size: total + size))
-        case .mapping(var object, let pendingKey, let mapAnchor, let total, var merged):
-            if let key = pendingKey {
-                if key == "<<" {
-                    try merge(value, into: &object, merged: &merged, event: event)
-                } else {
-                    if object[key] != nil, !merged.contains(key) { throw fail(event, "the key '\(key)' appears twice in one mapping") }
-                    merged.remove(key)
-                    object[key] = value
-                }
-                stack.append(.mapping(object, pendingKey: nil, anchor: mapAnchor, size: total + size, merged: merged))
-            } else {
-                guard case .string(let key) = value else { throw fail(event, "a mapping key must be a scalar") }
-                stack.append(.mapping(object, pendingKey: key, anchor: mapAnchor, size: total, merged: merged))
-            }
+        guard stack[top].isMapping else {
+            stack[top].items.append(value)
+            stack[top].size += size
+            return
+        }
+        guard let key = stack[top].pendingKey else {
+            guard case .string(let key) = value else { throw fail(event, "a mapping key must be a scalar") }
+            stack[top].pendingKey = key
+            return
+        }
+        stack[top].pendingKey = nil
+        stack[top].size += size
+        if key == "<<" {
+            try merge(value, into: &stack[top], event: event)
+        } else {
+            if stack[top].object[key] != nil, !stack[top].merged.contains(key) { throw fail(event, "the key '\(key)' appears twice in one mapping") }
+            stack[top].merged.remove(key)
+            stack[top].object[key] = value
         }
     }
 
     /// `<<: *base` or `<<: [*a, *b]`: keys not already present are copied in.
-    private func merge(_ value: JSONValue, into object: inout JSONObject, merged: inout Set<String>, event: Event) throws(YAMLError) {
+    private func merge(_ value: JSONValue, into frame: inout Frame, event: Event) throws(YAMLError) {
         let sources: [JSONValue]
         if case .array(let items) = value { sources = items } else { sources = [value] }
         for source in sources {
             guard case .object(let members) = source else { throw fail(event, "a '<<' merge key needs a mapping or a list of mappings") }
-            for (key, member) in members where object[key] == nil {
-                object[key] = member
-                merged.insert(key)
+            for (key, member) in members.members where frame.object[key] == nil {
+                frame.object[key] = member
+                frame.merged.insert(key)
             }
         }
     }
