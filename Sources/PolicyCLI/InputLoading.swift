@@ -11,6 +11,8 @@ struct LoadedInputs {
     var skippedKinds: [String] = []
     /// Files of a folder walk that are not Kubernetes manifests.
     var skippedInputs: [SkippedInput] = []
+    /// Standard input as read, to place findings on its lines afterwards.
+    var standardInput: [UInt8]?
     var notices: [String] = []
     var warnings: [String] = []
     var errors: [InputError] = []
@@ -90,6 +92,7 @@ enum InputLoading {
         }
         do {
             let files = try InputFiles.collect(parsed.positionals, maxBytes: maxBytes, exclude: exclude, notices: &loaded.notices)
+            loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
             for (index, file) in files.enumerated() {
                 if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
                 do {

@@ -130,6 +130,21 @@ import Testing
         }
     }
 
+    /// SARIF regions, GitHub annotations, text and JSON point at the offending value's line.
+    @Test func manifestFindingsPointAtTheOffendingLine() throws {
+        let manifest = [Paths.manifests + "/training-pods.yaml", "--policies", Paths.policies]
+        let github = run(["check"] + manifest + ["--format", "github"]).out
+        #expect(github.contains("line=18,col=15,title=gpu-node-pools/approved-gpu-types"), "\(github)")
+        let json = try JSONSerialization.jsonObject(with: Data(run(["check"] + manifest + ["--format", "json"]).out.utf8)) as? [String: Any]
+        let first = (json?["findings"] as? [[String: Any]])?.first
+        #expect(first?["line"] as? Int == 18 && first?["column"] as? Int == 15)
+        let sarif = try JSONSerialization.jsonObject(with: Data(run(["check"] + manifest + ["--format", "sarif"]).out.utf8)) as? [String: Any]
+        let result = (((sarif?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])?.first)
+        let region = (((result?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["region"] as? [String: Int])
+        #expect(region == ["startLine": 18, "startColumn": 15])
+        #expect(run(["check"] + manifest).out.contains("           at \(Paths.manifests)/training-pods.yaml:18:15\n"))
+    }
+
     /// `--quiet` prints what fails the run and is new: baselined findings stay out.
     @Test func quietLeavesBaselinedFindingsOut() throws {
         let baseline = try temporaryFile("baseline.json", "")

@@ -296,3 +296,64 @@ struct ManifestQuantityTests {
             == ["memory=9007199254740993"])
     }
 }
+
+/// Findings carry the line and column of the offending value (issue 17: they pointed at the
+/// document's first line, 14-23 lines away in samples).
+@Suite("finding positions")
+struct FindingPositionTests {
+    static let yaml = """
+        # a comment
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: trainer
+        spec:
+          template:
+            spec:
+              nodeSelector:
+                gpu-type: nvidia-tesla-v100
+              containers:
+                - name: main
+                  image: "nginx:latest"
+        """
+
+    @Test func yamlValuesAreLocated() {
+        let found = YAMLLocator.positions(in: Array(Self.yaml.utf8), wanted: [2: ["/spec/template/spec/nodeSelector/gpu-type", "/spec/template/spec/containers/0/image", "/nope"]])
+        #expect(found[2]?["/spec/template/spec/nodeSelector/gpu-type"].map { "\($0.line):\($0.column)" } == "14:19")
+        #expect(found[2]?["/spec/template/spec/containers/0/image"].map { "\($0.line):\($0.column)" } == "17:18")
+        #expect(found[2]?["/nope"] == nil)
+    }
+
+    @Test func jsonValuesAreLocatedInListsAndSequences() {
+        let json = """
+            [{"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}},
+             {"kind": "Pod", "spec": {"containers": [{"name": "b\\u00e9", "image": "y"},
+                                                     {"name": "c", "image": "z"}]}}]
+            {"kind": "Pod", "spec": {"nodeSelector": {"k~/": "v"}}}
+            """
+        let found = JSONLocator.positions(in: Array(json.utf8), wanted: [
+            2: ["/spec/containers/1/image", "/spec/containers/0/name"], 3: ["/spec/nodeSelector/k~0~1"],
+        ])
+        #expect(found[2]?["/spec/containers/1/image"].map { "\($0.line):\($0.column)" } == "3:65")
+        #expect(found[2]?["/spec/containers/0/name"].map { "\($0.line):\($0.column)" } == "2:51")
+        #expect(found[3]?["/spec/nodeSelector/k~0~1"].map { "\($0.line):\($0.column)" } == "4:50")
+    }
+
+    /// A missing value is placed at its nearest written parent.
+    @Test func reportsCarryThePosition() throws {
+        let file = InputFile(name: "deploy.yaml", bytes: Array(Self.yaml.utf8))
+        let outcome = try ManifestReader().read(file)
+        let policy = #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "p"}, "spec": {"rules": [{"name": "pools", "nodeSelector": {"allowed": {"gpu-type": ["nvidia-a100"]}}}, {"name": "limits", "resources": {"require": ["limits.cpu"]}}]}}"#
+        var report = Evaluator(policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1))
+            .report(outcome.subjects)
+        FindingLocator.locate(&report) { $0 == "deploy.yaml" ? file.bytes : nil }
+        #expect(report.findings.map { "\($0.path) \($0.position?.description ?? "-")" } == [
+            "/spec/nodeSelector/gpu-type 14:19",
+            "/spec/containers/0/resources/limits 16:11",
+        ])
+    }
+}

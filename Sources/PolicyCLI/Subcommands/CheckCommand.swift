@@ -93,6 +93,8 @@ enum CheckCommand {
 
         let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
         var report = Evaluator(policies: policies, today: today).report(consume subjects)
+        let standardInput = loaded.standardInput
+        FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
         report.notices += loaded.notices
         report.skippedInputs = loaded.skippedInputs
         if !loaded.skippedInputs.isEmpty {

@@ -35,6 +35,9 @@ public struct Finding: Sendable {
     public let status: Status
     /// Recorded in the `--baseline` file: reported, but does not fail the run.
     public var baselined = false
+    /// Where the offending value (or its nearest written parent) sits in the input file, when
+    /// the input is YAML or JSON text that was located after the run.
+    public var position: SourcePosition?
 
     public var policy: String { origin.fields.policy }
     public var rule: String { origin.fields.rule }

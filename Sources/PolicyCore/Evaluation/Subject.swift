@@ -106,6 +106,9 @@ public struct SubjectSource: Sendable, Hashable, CustomStringConvertible {
     public var line: Int?
     /// Where the pod template sits inside the object (`/spec/template` for a Deployment).
     public var podPointer: String
+    /// The pod was resolved from Flyte entities (as propeller would build it), not read as
+    /// written: its pointers do not lead into the file.
+    public var isResolved = false
 
     public init(file: String, member: String? = nil, document: Int? = nil, line: Int? = nil, podPointer: String = "") {
         self.file = file

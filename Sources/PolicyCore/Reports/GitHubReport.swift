@@ -17,7 +17,12 @@ public enum GitHubReport {
             let subject = report.subject(of: finding)
             if let subject {
                 properties.append("file=\(property(subject.artifactPath))")
-                if let line = subject.source.line { properties.append("line=\(line)") }
+                if let position = finding.position {
+                    properties.append("line=\(position.line)")
+                    properties.append("col=\(position.column)")
+                } else if let line = subject.source.line {
+                    properties.append("line=\(line)")
+                }
             }
             var title = "\(finding.policy)/\(finding.rule)"
             if finding.status == .excepted { title += " (excepted by \(finding.exception ?? "an exception"))" } else if finding.baselined { title += " (baselined)" }

@@ -62,6 +62,10 @@ public enum JSONReport {
         }
         object["message"] = .string(finding.message)
         object["path"] = .string(finding.path)
+        if let position = finding.position {
+            object["line"] = .integer(Int64(position.line))
+            object["column"] = .integer(Int64(position.column))
+        }
         if let subject { object["subject"] = Self.subject(subject, container: finding.container) }
         if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
         return .object(object)

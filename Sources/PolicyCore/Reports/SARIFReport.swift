@@ -145,9 +145,13 @@ public enum SARIFReport {
 
     /// The input file (and line) of a subject, with its Flyte workflow, node and role as a
     /// logical location.
-    static func location(_ subject: Subject) -> JSONValue {
+    static func location(_ subject: Subject, at position: SourcePosition? = nil) -> JSONValue {
         var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(subject.artifactPath)), "uriBaseId": "%SRCROOT%"]]
-        physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
+        if let position {
+            physical["region"] = ["startLine": .integer(Int64(position.line)), "startColumn": .integer(Int64(position.column))]
+        } else {
+            physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
+        }
         var location: JSONObject = ["physicalLocation": .object(physical)]
         if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
             let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
@@ -167,7 +171,7 @@ public enum SARIFReport {
             "level": .string(level(finding.action)), "message": ["text": .string(text)],
             "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
         ]
-        if let subject { object["locations"] = [location(subject)] }
+        if let subject { object["locations"] = [location(subject, at: finding.position)] }
         var properties: JSONObject = ["severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path)]
         if let container = finding.container { properties["container"] = .string(container) }
         if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }

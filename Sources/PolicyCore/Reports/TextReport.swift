@@ -44,6 +44,9 @@ public enum TextReport {
                 if finding.status == .excepted, let exception = finding.exception {
                     out += "           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n"
                 }
+                if let position = finding.position {
+                    out += "           at \(PrintableText.escape(report.subjects[index].source.file)):\(position)\n"
+                }
                 if let provenance = finding.provenance { out += "           set by \(PrintableText.escape(provenance))\n" }
             }
             for note in notes {

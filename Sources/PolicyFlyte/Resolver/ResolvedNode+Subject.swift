@@ -23,6 +23,7 @@ extension ResolvedNode {
             pod: decoded, metadataNode: root["metadata"], specNode: root["spec"], kind: "Pod", name: "", namespace: namespace,
             source: SubjectSource(file: source.file, member: source.member), flyte: identity, primaryContainerName: pod.primaryContainerName,
             provenance: Provenance(pod.provenance))
+        subject.source.isResolved = true
         subject.notes = pod.notes
         subject.role = role
         subject.replicas = replicas
