@@ -4,7 +4,7 @@
 # crashes; a crashing input is kept in fuzz/crashes/ (turn it into a regression test).
 #
 # Usage: fuzz/run.sh [--seconds N] [TARGET...]
-#   targets: json quantity yaml tgz pb admission http (default: all); N defaults to 60 per target.
+#   targets: json quantity yaml tgz pb admission http detect walk (default: all); N defaults to 60 per target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=60
@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(json quantity yaml tgz pb admission http)
+[ ${#targets[@]} -gt 0 ] || targets=(json quantity yaml tgz pb admission http detect walk)
 
 scripts/install-deps
 FLYTE_POLICY_FUZZ=1 swift build -c release --product flyte-policy-fuzz --scratch-path .build/fuzz \
@@ -44,6 +44,9 @@ seed() {  # target -> seeds its corpus folder once
       printf 'POST /validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}' >"$dir/post"
       printf 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\n\r\n' >"$dir/pipelined"
       printf 'POST /validate HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello' >"$dir/continue" ;;
+    detect) cp Tests/Fixtures/custom-resources/*.yaml examples/admission/*.json "$dir/"; find examples/manifests -name '*.yaml' -exec cp {} "$dir/" \;
+      printf '\xff\xfea\x00:\x00 \x00b\x00\n\x00' >"$dir/utf16"; printf 'a: {{ .Values.x }}\n' >"$dir/helm"; printf '{"a":1}{"b":2}' >"$dir/concatenated" ;;
+    walk) printf '\x00\x00\x00\x01\x01\x02\x02\x01\x00\x00\x01\x01\x01\x02\x04' >"$dir/tree" ;;
   esac
 }
 

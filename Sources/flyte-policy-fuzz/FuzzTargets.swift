@@ -12,7 +12,7 @@ import PolicyServer
 import PolicyYAML
 
 enum FuzzTarget: String, CaseIterable {
-    case json, quantity, yaml, tgz, pb, admission, http
+    case json, quantity, yaml, tgz, pb, admission, http, detect, walk
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -31,6 +31,17 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? FlyteInputs.read(InputFile(name: "fuzz.pb", bytes: bytes), manifests: ManifestReader())
         case .admission:
             _ = Fuzz.handler.handle(body: bytes, policies: Fuzz.policies, today: CalendarDay(year: 2026, month: 11, day: 25))
+        case .detect:
+            // Document detection as standard input and under text names, then the locators
+            // that place findings, over the same bytes.
+            for name in ["<stdin>", "fuzz.yaml", "fuzz.json"] {
+                _ = try? FlyteInputs.read(InputFile(name: name, bytes: bytes), manifests: ManifestReader())
+            }
+            let wanted: [Int: Set<String>] = [1: ["/spec", "/spec/containers/0/image", "/metadata/name"], 2: ["/spec"]]
+            _ = JSONLocator.positions(in: bytes, wanted: wanted)
+            _ = YAMLLocator.positions(in: bytes, wanted: wanted)
+        case .walk:
+            Fuzz.walk(bytes)
         case .http:
             // Fed in two pieces, to reach the paths that wait for more data.
             var parser = HTTPRequestParser(limits: HTTPLimits(maxHeaderBytes: 4096, maxHeaderCount: 32, maxBodyBytes: 64 * 1024))
@@ -47,6 +58,34 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 enum Fuzz {
+    /// Builds a small folder tree from the bytes (each 3-byte entry: kind, parent, name) and
+    /// walks it: folders, hidden entries, files with input extensions, links to folders
+    /// (loops included).
+    static func walk(_ bytes: [UInt8]) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-walk-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: root)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var folders = [root]
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let names = ["a", ".hidden", "b.yaml", "c.json", ".d.yaml", "e.tgz", "f", "g.yml"]
+        var index = 0
+        while index + 2 < bytes.count, folders.count < 64 {
+            let parent = folders[Int(bytes[index + 1]) % folders.count]
+            let path = parent + "/" + names[Int(bytes[index + 2]) % names.count] + String(index)
+            switch bytes[index] % 4 {
+            case 0:
+                try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                folders.append(path)
+            case 1: FileManager.default.createFile(atPath: path, contents: Data("apiVersion: v1\nkind: Pod\n".utf8))
+            case 2: try? FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: folders[Int(bytes[index + 2]) % folders.count])
+            default: FileManager.default.createFile(atPath: path, contents: Data(bytes[index...].prefix(64)))
+            }
+            index += 3
+        }
+        var notices: [String] = []
+        _ = try? InputFiles.collect([root], maxBytes: 1 << 16, notices: &notices)
+    }
+
     static let target: FuzzTarget = {
         let name = ProcessInfo.processInfo.environment["FLYTE_POLICY_FUZZ_TARGET"] ?? ""
         guard let target = FuzzTarget(rawValue: name) else {
