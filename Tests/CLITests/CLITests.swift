@@ -311,4 +311,15 @@ struct DamagedFlyteInputTests {
         try write("broken.yaml", "apiVersion: apps/v1\nkind: Deployment\nspec: {}\n")
         #expect(run(["check", folder, "--policies", Paths.policies]).code == 2)
     }
+
+    /// A policy whose match leaves out every pod checked nothing: a notice, not a quiet pass.
+    @Test func aPolicyThatAppliesToNothingIsSaid() throws {
+        let policy = try temporaryFile("typo.json", """
+            {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "typo"},
+             "spec": {"match": {"namespaces": ["ml-prod"]}, "rules": [{"name": "r", "images": {"requireDigest": true}}]}}
+            """)
+        let result = run(["check", Paths.manifests + "/training-pods.yaml", "--policies", policy])
+        #expect(result.code == 0)
+        #expect(result.out.contains("warning: policy 'typo' (\(policy)) applied to none of the 2 pods checked: its match / exclude leaves every one out"), "\(result.out)")
+    }
 }

@@ -30,8 +30,26 @@ public struct ReportBuilder: Sendable {
 
     /// The report over every subject added, with the evaluator's notices.
     public func finish() -> Report {
-        var report = Report(subjects: subjects, findings: findings, notices: evaluator.notices)
+        var report = Report(subjects: subjects, findings: findings, notices: evaluator.notices + unappliedPolicies)
         report.ruleOutcomes = outcomes
         return report
+    }
+
+    /// A policy whose `match` / `exclude` left out every pod of the run checked nothing: said,
+    /// since a glob with a typo (`projects: ["ml-prod"]` for `ml-production`) would otherwise
+    /// pass every run quietly.
+    private var unappliedPolicies: [String] {
+        guard !subjects.isEmpty else { return [] }
+        var notices: [String] = []
+        for (index, policy) in evaluator.policies.policies.enumerated() where policy.match != nil || policy.exclude != nil {
+            let applied = subjects.indices.contains { subject in
+                outcomes.outcome(subject: subject, policy: index, rule: 0).map { $0 != .notApplicable } ?? true
+            }
+            if !applied {
+                let pods = subjects.count == 1 ? "not even the 1 pod" : "none of the \(subjects.count) pods"
+                notices.append("policy '\(policy.name)' (\(policy.file)) applied to \(pods) checked: its match / exclude leaves every one out; check its globs if that is not intended")
+            }
+        }
+        return notices
     }
 }
