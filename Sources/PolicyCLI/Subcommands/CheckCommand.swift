@@ -31,8 +31,15 @@ enum CheckCommand {
               - flyteidl entities as protobuf JSON (TaskSpec, WorkflowSpec, WorkflowClosure,
                 LaunchPlan, flytectl get ... -o json);
               - Kubernetes manifests in JSON or YAML, many documents per file (Pod, PodTemplate,
-                Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List) and
-                AdmissionReview objects.
+                Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, List),
+                AdmissionReview objects, and the pods inside custom resources by API group
+                (Kubeflow PyTorchJob/TFJob/MPIJob/Notebook, Ray RayCluster/RayJob/RayService,
+                SparkApplication, Argo Rollout/Workflow/CronWorkflow, Knative Service, Volcano
+                Job, OpenShift DeploymentConfig; --workload adds more).
+            A .yaml, .yml or .json name is read as text and a .pb name as protobuf; other
+            names and standard input by content. In a folder walk, hidden entries and files
+            that are not Kubernetes manifests (app configs, Helm values and templates) are
+            listed as skipped, never dropped silently (--strict makes them errors).
 
             Exit codes: 0 nothing reached --fail-on; 1 a finding reached it; 2 an input or the policy
             set could not be read (nothing is skipped silently).
