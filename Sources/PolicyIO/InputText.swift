@@ -47,7 +47,15 @@ extension InputFile {
     /// The line of the first `{{` when the text looks like a Go template (a Helm chart's
     /// template), which must be rendered before it is a manifest.
     var templateLine: Int? {
-        guard let range = bytes.firstRange(of: Array("{{".utf8)) else { return nil }
-        return bytes[..<range.lowerBound].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            var line = 1
+            var previous: UInt8 = 0
+            for byte in buffer {
+                if byte == 0x7B, previous == 0x7B { return line }
+                if byte == 0x0A { line += 1 }
+                previous = byte
+            }
+            return nil
+        }
     }
 }

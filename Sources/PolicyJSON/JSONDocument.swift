@@ -31,6 +31,7 @@ public final class JSONDocument: @unchecked Sendable {
     ///   - source: the name used in error messages (a file path, `<stdin>`, a package member).
     /// - Throws: ``JSONParseError`` with the line, column and byte offset of the problem.
     public static func parse(_ bytes: some Collection<UInt8>, source: String) throws(JSONParseError) -> JSONDocument {
+        try refuseOversizedTree(bytes, source: source)
         var error = json_error_t()
         let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL)
         let load = { (buffer: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<json_t>? in
@@ -49,6 +50,7 @@ public final class JSONDocument: @unchecked Sendable {
     /// - Throws: ``JSONParseError`` at the first text that does not parse, positioned in the
     ///   whole input.
     public static func parseSequence(_ bytes: [UInt8], source: String) throws(JSONParseError) -> [(document: JSONDocument, line: Int)] {
+        try refuseOversizedTree(bytes, source: source)
         var documents: [(document: JSONDocument, line: Int)] = []
         let flags = Int(JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DISABLE_EOF_CHECK)
         var offset = 0
@@ -79,6 +81,45 @@ public final class JSONDocument: @unchecked Sendable {
             skipSpace()
         } while offset < bytes.count
         return documents
+    }
+
+    /// The most values a parsed input may hold: a jansson value takes 50 to 100 bytes, so text
+    /// of tiny values (`[[],[],...]`) grows about fifty-fold in memory, and 200 MB of it needed
+    /// 9.6 GB. Real manifests hold about one value per 25 bytes: this bound is met by inputs
+    /// near 400 MB, past what real ones are.
+    public static let maxValues = 16_000_000
+
+    /// Refuses, before parsing, text whose tree would exceed ``maxValues``: a count of the
+    /// values' separators outside strings, done only for inputs large enough to matter.
+    static func refuseOversizedTree(_ bytes: some Collection<UInt8>, source: String, limit: Int = maxValues) throws(JSONParseError) {
+        guard bytes.count > limit else { return }
+        let scan = { (buffer: UnsafeBufferPointer<UInt8>) in firstValue(over: limit, in: buffer) }
+        if let offset = bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan) {
+            throw JSONParseError(
+                source: source, line: 0, column: 0, offset: offset,
+                reason: "the text holds more than \(limit) values, which would take several GB to hold; split the input")
+        }
+    }
+
+    /// The offset where the count of values passes `maxValues`, or `nil`.
+    private static func firstValue(over maxValues: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var values = 0
+        var inString = false
+        var escaped = false
+        for offset in bytes.indices {
+            let byte = bytes[offset]
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            if byte == 0x22 {
+                inString = true
+            } else if byte == 0x5B || byte == 0x7B || byte == 0x2C {
+                values += 1
+                if values > maxValues { return offset }
+            }
+        }
+        return nil
     }
 
     /// Parses a string of JSON text.

@@ -65,3 +65,15 @@ struct JSONTests {
         #expect(JSONPointer(text).tokens == tokens)
     }
 }
+
+/// Text of tiny values grows about fifty-fold as a jansson tree (200 MB of `[[],[],...]` needed
+/// 9.6 GB): past a bound it is refused before parsing (issue 17).
+@Suite("oversized JSON trees") struct OversizedTreeTests {
+    @Test func textWithTooManyValuesIsRefusedBeforeParsing() {
+        let many = Array(("[" + Array(repeating: "[]", count: 200).joined(separator: ",") + "]").utf8)
+        #expect(throws: JSONParseError.self) { try JSONDocument.refuseOversizedTree(many, source: "big.json", limit: 100) }
+        // Commas and brackets inside strings are not values.
+        let strings = Array(("[\"" + String(repeating: "[,{", count: 200) + "\"]").utf8)
+        #expect(throws: Never.self) { try JSONDocument.refuseOversizedTree(strings, source: "s.json", limit: 100) }
+    }
+}
