@@ -89,35 +89,57 @@ public final class JSONDocument: @unchecked Sendable {
     /// near 400 MB, past what real ones are.
     public static let maxValues = 16_000_000
 
-    /// Refuses, before parsing, text whose tree would exceed ``maxValues``: a count of the
-    /// values' separators outside strings, done only for inputs large enough to matter.
+    /// Refuses, before parsing, text jansson would read wrongly or ruinously: a tree of more
+    /// than ``maxValues`` values, and a number that is not zero but underflows a double to
+    /// zero (`1e-400`; Kubernetes reads that quantity as `1n`, jansson as 0).
     static func refuseOversizedTree(_ bytes: some Collection<UInt8>, source: String, limit: Int = maxValues) throws(JSONParseError) {
-        guard bytes.count > limit else { return }
-        let scan = { (buffer: UnsafeBufferPointer<UInt8>) in firstValue(over: limit, in: buffer) }
-        if let offset = bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan) {
-            throw JSONParseError(
-                source: source, line: 0, column: 0, offset: offset,
-                reason: "the text holds more than \(limit) values, which would take several GB to hold; split the input")
-        }
+        let scan = { (buffer: UnsafeBufferPointer<UInt8>) in audit(buffer, limit: limit) }
+        guard let problem = bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan) else { return }
+        throw JSONParseError(source: source, line: 0, column: 0, offset: problem.offset, reason: problem.reason)
     }
 
-    /// The offset where the count of values passes `maxValues`, or `nil`.
-    private static func firstValue(over maxValues: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// The first problem of ``refuseOversizedTree(_:source:limit:)``, with its offset.
+    private static func audit(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> (offset: Int, reason: String)? {
         var values = 0
         var inString = false
         var escaped = false
-        for offset in bytes.indices {
+        var offset = 0
+        while offset < bytes.count {
             let byte = bytes[offset]
             if inString {
                 if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                offset += 1
                 continue
             }
-            if byte == 0x22 {
+            switch byte {
+            case 0x22:
                 inString = true
-            } else if byte == 0x5B || byte == 0x7B || byte == 0x2C {
+            case 0x5B, 0x7B, 0x2C:
                 values += 1
-                if values > maxValues { return offset }
+                if values > limit {
+                    return (offset, "the text holds more than \(limit) values, which would take several GB to hold; split the input")
+                }
+            case 0x2D, 0x30...0x39:
+                // A number: scan it whole; only one with an exponent can underflow.
+                let start = offset
+                var nonZeroDigit = false
+                var exponent = false
+                while offset < bytes.count, (0x2B...0x2E).contains(bytes[offset]) || (0x30...0x39).contains(bytes[offset]) || bytes[offset] | 0x20 == 0x65 {
+                    if bytes[offset] | 0x20 == 0x65 { exponent = true }
+                    if !exponent, (0x31...0x39).contains(bytes[offset]) { nonZeroDigit = true }
+                    offset += 1
+                }
+                if exponent, nonZeroDigit {
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                    if let value = Double(text), value == 0 {
+                        return (start, "the number \(text) is too small for a double and would read as 0; write it as a string (\"\(text)\")")
+                    }
+                }
+                continue
+            default:
+                break
             }
+            offset += 1
         }
         return nil
     }

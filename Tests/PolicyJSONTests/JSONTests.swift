@@ -76,4 +76,14 @@ struct JSONTests {
         let strings = Array(("[\"" + String(repeating: "[,{", count: 200) + "\"]").utf8)
         #expect(throws: Never.self) { try JSONDocument.refuseOversizedTree(strings, source: "s.json", limit: 100) }
     }
+
+    /// Kubernetes reads the quantity `1e-400` as 1n; a double holds 0. Refused rather than read as 0.
+    @Test func aNumberThatUnderflowsToZeroIsRefused() {
+        #expect {
+            try JSONDocument.parse(#"{"cpu": 1e-400}"#, source: "q.json")
+        } throws: { error in
+            "\(error)".contains("the number 1e-400 is too small for a double and would read as 0")
+        }
+        #expect((try? JSONDocument.parse(#"{"a": 0e-400, "b": 1.5e-3, "c": "1e-400", "d": -2E+3}"#, source: "ok.json")) != nil)
+    }
 }
