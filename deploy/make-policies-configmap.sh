@@ -10,7 +10,17 @@ output="${2:-deploy/policies-configmap.yaml}"
 python3 - "$source_dir" "$output" <<'PY'
 import os, sys
 source, output = sys.argv[1], sys.argv[2]
-names = sorted(n for n in os.listdir(source) if n.endswith(".json"))
+# Every policy file below the folder (policies/pod-security/... included), test suites left
+# out; ConfigMap keys are flat, so each file is keyed by its name.
+paths = {}
+for folder, dirs, files in os.walk(source):
+    dirs[:] = sorted(d for d in dirs if d != "tests" and not d.startswith("."))
+    for name in files:
+        if name.endswith(".json"):
+            if name in paths:
+                sys.exit(f"two policy files are named {name}; ConfigMap keys must be unique")
+            paths[name] = os.path.join(folder, name)
+names = sorted(paths)
 if not names:
     sys.exit(f"no .json policy files in {source}")
 lines = [
@@ -27,7 +37,7 @@ lines = [
     "data:",
 ]
 for name in names:
-    text = open(os.path.join(source, name), encoding="utf-8").read()
+    text = open(paths[name], encoding="utf-8").read()
     if not text.endswith("\n"):
         text += "\n"
     lines.append(f"  {name}: |")

@@ -55,7 +55,7 @@ struct CLITests {
         #expect(result.code == 1, "\(result.err)")
         #expect(result.err.isEmpty)
         #expect(result.out.contains("DENY     [high] gpu-node-pools/approved-gpu-types: GPU type nvidia-tesla-v100 is not approved"))
-        #expect(result.out.contains("17 pods checked: 17 findings (17 deny, 0 warn, 0 audit), 0 excepted"))
+        #expect(result.out.contains("17 pods checked: 97 findings (17 deny, 0 warn, 80 audit), 0 excepted"))
         #expect(result.out.contains("without a pod template not checked (Service)"))
     }
 
@@ -65,7 +65,8 @@ struct CLITests {
         #expect(result.code == 1)
         let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
         let summary = object?["summary"] as? [String: Int]
-        #expect(summary == ["subjects": 2, "findings": 2, "deny": 2, "warn": 0, "audit": 0, "excepted": 0, "notes": 0])
+        // Deny from the starter policies; audit from the Pod Security Standards' restricted level.
+        #expect(summary == ["subjects": 2, "findings": 10, "deny": 2, "warn": 0, "audit": 8, "excepted": 0, "notes": 0])
         let first = (object?["findings"] as? [[String: Any]])?.first
         #expect(first?["policy"] as? String == "gpu-node-pools")
         #expect(first?["path"] as? String == "/spec/nodeSelector/gpu-type")
@@ -126,7 +127,7 @@ struct CLITests {
     func validate() {
         let result = run(["validate", Paths.policies])
         #expect(result.code == 0)
-        #expect(result.out == "ok: 11 policies (22 rules) and 0 exceptions loaded\n")
+        #expect(result.out == "ok: 13 policies (43 rules) and 0 exceptions loaded\n")
     }
 
     @Test("help screens list options and examples")

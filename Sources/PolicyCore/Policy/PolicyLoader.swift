@@ -33,7 +33,7 @@ public enum PolicyLoader {
 
     /// Every check kind; a rule must have exactly one of their keys.
     public static let checkKinds: [any RuleCheck.Type] = [
-        NodeSelectorCheck.self, TolerationsCheck.self, ResourcesCheck.self, ImagesCheck.self, AssertCheck.self,
+        NodeSelectorCheck.self, TolerationsCheck.self, ResourcesCheck.self, ImagesCheck.self, AssertCheck.self, PodSecurityCheck.self,
     ]
 
     static let ruleFields = ["name", "when", "message"] + checkKinds.map { $0.key }
