@@ -3,6 +3,7 @@ import PolicyCore
 import PolicyJSON
 import Testing
 
+import PolicyFlyte
 @testable import PolicyIO
 import PolicyYAML
 
@@ -82,5 +83,26 @@ struct PodSecurityFixtureTests {
             let text = String(decoding: try object.serialized(), as: UTF8.self)
             #expect(Set(try Self.findings(level, text, name: "\(kind).json").map(\.rule)) == podRules, "\(kind) of \(path)")
         }
+    }
+
+    /// A Flyte task whose pod template runs a privileged init container: the resolved pod is
+    /// flagged by the baseline level like any pod, with the layer that set the value.
+    @Test func resolvedFlytePodsAreCheckedToo() throws {
+        let task = #"""
+            {"template": {"id": {"resourceType": "TASK", "name": "demo.setup"}, "type": "python-task",
+             "metadata": {"runtime": {"type": "FLYTE_SDK", "version": "1.16.31"}},
+             "config": {"primary_container_name": "primary"},
+             "k8sPod": {"podSpec": {"initContainers": [{"name": "tune", "image": "busybox:1.36", "securityContext": {"privileged": true}}],
+                                    "containers": [{"name": "primary", "image": "ghcr.io/acme/ml:1.0"}]}}}}
+            """#
+        guard case .entities(let bundle) = try FlyteInputs.read(InputFile(name: "task.json", bytes: Array(task.utf8)), manifests: ManifestReader()) else {
+            Issue.record("not read as a Flyte entity")
+            return
+        }
+        let (subjects, _, errors) = FlyteResolver(builder: PodBuilder()).resolve(bundle).subjects()
+        #expect(errors.isEmpty)
+        let policies = try PolicyFiles.load([Self.root.appendingPathComponent("policies/pod-security/baseline").path])
+        let findings = Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects).findings
+        #expect(findings.map { "\($0.rule) \($0.path) \($0.provenance ?? "-")" } == ["privileged /spec/initContainers/0/securityContext/privileged task pod template of demo.setup"])
     }
 }

@@ -1,4 +1,5 @@
 import PolicyCore
+import PolicyIO
 import PolicyJSON
 import Testing
 
@@ -162,5 +163,20 @@ import Testing
         #expect(shown[0].hasSuffix("..."))
         #expect(shown[2] == "flyte-policy: 3 more warnings not shown")
         #expect(handler.shortened(["a", "b", "c"]) == ["a", "b", "c"])
+    }
+
+    /// The Pod Security Standards decide at admission as in CI: a pod with a privileged init
+    /// container is refused by the baseline level.
+    @Test func podSecurityStandardsApplyAtAdmission() throws {
+        let folder = AdmissionFixtures.root.appendingPathComponent("policies/pod-security/baseline").path
+        let policies = try PolicyFiles.load([folder])
+        let pod: JSONValue = [
+            "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p", "namespace": "ml-production"],
+            "spec": ["initContainers": [["name": "tune", "image": "busybox", "securityContext": ["privileged": true]]], "containers": [["name": "main", "image": "x"]]],
+        ]
+        let decision = AdmissionHandler().handle(body: F.review(pod), policies: policies, today: F.today)
+        #expect(decision.verdict == .deny)
+        let message = try F.response(decision).object?["status"]?["message"]?.string ?? ""
+        #expect(message.contains("[pod-security-baseline/privileged]"), "\(message)")
     }
 }
