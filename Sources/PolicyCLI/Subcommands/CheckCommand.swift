@@ -55,6 +55,12 @@ enum CheckCommand {
             "flyte-policy check flyte-package.tgz --policies policies/ --baseline .flyte-policy-baseline.json --format github",
         ])
 
+    /// The time of the run: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention,
+    /// so reports can be compared byte for byte), else the clock.
+    static var now: Int64 {
+        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0) } ?? Int64(Date().timeIntervalSince1970)
+    }
+
     static func run(_ arguments: [String], _ console: Console) -> ExitCode {
         let parsed: ParsedArguments
         switch ArgumentParser.start(arguments, options: options, command: "check", help: help, console: console) {
@@ -98,7 +104,8 @@ enum CheckCommand {
         let subjects = loaded.subjects
         loaded.subjects = []
 
-        let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
+        let now = Self.now
+        let today = CalendarDay(secondsSince1970: now)
         var report = Evaluator(policies: policies, today: today).report(consume subjects)
         let standardInput = loaded.standardInput
         FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
@@ -136,8 +143,7 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version,
-                                    timestamp: Int64(Date().timeIntervalSince1970))
+        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
         let output = parsed.value("--output")
         let emitted: Bool
         switch parsed.value("--format") ?? "text" {

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@testable import PolicyCLI
+
+/// The reports of the README's main command (`scripts/example`) in every format, byte for
+/// byte, against Tests/Fixtures/golden: a refactoring that changes what users read shows up
+/// here as a diff. Run with `UPDATE_GOLDEN=1` to write them again after an intended change.
+@Suite("golden reports of the example") struct GoldenReportTests {
+    static let formats: [(format: String, file: String)] = [
+        ("text", "example.txt"), ("json", "example.json"), ("sarif", "example.sarif"), ("junit", "example.junit.xml"),
+        ("github", "example.github.txt"), ("policyreport", "example.policyreport.json"),
+    ]
+
+    @Test(arguments: formats)
+    func reportIsUnchanged(format: String, file: String) throws {
+        // Relative paths, as the README's command gives them: they are part of the reports and
+        // of the findings' fingerprints. The tests run from the repository's root.
+        try #require(FileManager.default.currentDirectoryPath == Paths.root, "run the tests from the repository's root")
+        let arguments = [
+            "check", "examples/manifests", "examples/flyte", "--policies", "policies/", "--platform", "examples/platform/propeller.yaml",
+            "--pod-templates", "examples/platform/pod-templates.yaml", "--project", "ml", "--domain", "production", "--format", format, "--color", "never",
+        ]
+        let result = run(arguments)
+        #expect(result.code == 1, "\(result.err)")
+        // PolicyReport results carry the time of the run (SOURCE_DATE_EPOCH fixes it for a
+        // reproducible report); the comparison leaves it out.
+        let output = Self.withoutTimestamps(result.out)
+        let golden = URL(fileURLWithPath: Paths.root + "/Tests/Fixtures/golden/" + file)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            try Data(output.utf8).write(to: golden)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(output == expected, "the \(format) report of the example changed; if intended, run the tests with UPDATE_GOLDEN=1 and commit Tests/Fixtures/golden")
+    }
+
+    /// `"seconds": 1796083200` -> `"seconds": 0`.
+    static func withoutTimestamps(_ text: String) -> String {
+        text.replacing(/"seconds": [0-9]+/, with: "\"seconds\": 0")
+    }
+}
