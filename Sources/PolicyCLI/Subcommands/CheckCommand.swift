@@ -8,7 +8,7 @@ enum CheckCommand {
     static let options: [OptionSpec] = [
         OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required)."),
         OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable)."),
-        OptionSpec(name: "--format", valueName: "FORMAT", choices: ["text", "json", "sarif", "junit", "github", "policyreport"],
+        OptionSpec(name: "--format", valueName: "FORMAT", choices: ReportFormat.allCases.map(\.rawValue),
                    help: "Report format; default text. sarif for code scanning, junit for CI test views, github for PR annotations, policyreport for wgpolicyk8s.io dashboards."),
         OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
         OptionSpec(name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
@@ -143,32 +143,19 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
         let output = parsed.value("--output")
-        let emitted: Bool
-        switch parsed.value("--format") ?? "text" {
-        // The JSON and JUnit formats are written as they are made: they can be hundreds of megabytes.
-        case "json":
-            emitted = console.emit(to: output, command: "check") { JSONReport.render(report, to: $0) }
-        case "sarif":
-            emitted = console.emit(to: output, command: "check") { SARIFReport.render(report, context: context, to: $0) }
-        case "policyreport":
-            emitted = console.emit(to: output, command: "check") { PolicyReportFormat.render(report, context: context, to: $0) }
-        case "junit":
-            emitted = console.emit(to: output, command: "check") { JUnitReport.render(report, context: context, to: $0) }
-        case "github":
-            emitted = console.emit(GitHubReport.render(report, context: context), to: output, command: "check")
-        default:
-            let color: Bool
-            switch parsed.value("--color") ?? "auto" {
-            case "always": color = true
-            case "never": color = false
-            default: color = output == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
-            }
-            let text = TextReport.render(report, style: .init(color: color, quiet: parsed.flags.contains("--quiet")))
-            emitted = console.emit(Array(text.utf8), to: output, command: "check")
+        let color: Bool
+        switch parsed.value("--color") ?? "auto" {
+        case "always": color = true
+        case "never": color = false
+        default: color = output == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
         }
-        guard emitted else { return .failure }
+        context.textStyle = TextReport.Style(color: color, quiet: parsed.flags.contains("--quiet"))
+        // The argument parser admits only the formats' names.
+        let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
+        // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
+        guard console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) }) else { return .failure }
 
         if incomplete("the result") { return .failure }
         if report.usedBaseline {

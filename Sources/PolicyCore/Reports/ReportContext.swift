@@ -7,6 +7,8 @@ public struct ReportContext: Sendable {
     public var toolVersion: String
     /// Seconds since 1970, UTC.
     public var timestamp: Int64
+    /// Colour and quietness of the text format.
+    public var textStyle = TextReport.Style()
 
     public init(policies: PolicySet? = nil, failOn: FailLevel = .deny, toolVersion: String = "0.0.0", timestamp: Int64 = 0) {
         self.policies = policies

@@ -1,0 +1,48 @@
+/// Writes a report in one format, in chunks, to `sink` (a report can be hundreds of megabytes,
+/// so none of them has to be held whole); `false` when the sink refused the bytes.
+public protocol ReportRenderer {
+    static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool
+}
+
+/// The formats `check --format` writes, each with its renderer.
+public enum ReportFormat: String, Sendable, CaseIterable {
+    case text, json, sarif, junit, github, policyreport
+
+    public var renderer: any ReportRenderer.Type {
+        switch self {
+        case .text: TextReport.self
+        case .json: JSONReport.self
+        case .sarif: SARIFReport.self
+        case .junit: JUnitReport.self
+        case .github: GitHubReport.self
+        case .policyreport: PolicyReportFormat.self
+        }
+    }
+
+    /// Renders `report` in this format to `sink`.
+    public func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        renderer.render(report, context: context, to: sink)
+    }
+}
+
+extension TextReport: ReportRenderer {
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        sink(Array(render(report, style: context.textStyle).utf8))
+    }
+}
+
+extension JSONReport: ReportRenderer {
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        render(report, to: sink)
+    }
+}
+
+extension GitHubReport: ReportRenderer {
+    public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        sink(render(report, context: context))
+    }
+}
+
+extension SARIFReport: ReportRenderer {}
+extension JUnitReport: ReportRenderer {}
+extension PolicyReportFormat: ReportRenderer {}
