@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "PolicyJSONTests", dependencies: ["PolicyJSON"]),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "PolicyJSON"]),
         .testTarget(name: "PolicyFlyteTests", dependencies: ["PolicyFlyte", "PolicyCore", "PolicyJSON"]),
+        .testTarget(name: "PolicyYAMLTests", dependencies: ["PolicyYAML", "PolicyJSON"]),
         .testTarget(name: "PolicyIOTests", dependencies: ["PolicyIO", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
         .testTarget(name: "PolicyServerTests", dependencies: ["PolicyServer", "PolicyCore", "PolicyIO", "PolicyJSON", "PolicyYAML"]),
         .testTarget(name: "CLITests", dependencies: ["PolicyCLI"]),
