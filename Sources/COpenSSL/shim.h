@@ -17,7 +17,8 @@ static inline uint64_t copenssl_ctx_harden(SSL_CTX *ctx) {
     return SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
 }
 
-static inline long copenssl_ctx_disable_session_cache(SSL_CTX *ctx) {
+/* Server-side session caching on, so returning clients (the API server) resume sessions. */
+static inline long copenssl_ctx_enable_server_session_cache(SSL_CTX *ctx) {
     return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
 }
 

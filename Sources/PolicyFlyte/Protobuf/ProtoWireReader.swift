@@ -8,20 +8,19 @@ struct ProtoWireReader {
     }
 
     let bytes: [UInt8]
-    /// Absolute offset of `bytes[start]` in the whole input, for messages.
-    let base: Int
     private(set) var position: Int
     let end: Int
 
-    init(bytes: [UInt8], range: Range<Int>, base: Int = 0) {
+    /// Reads `range` of `bytes`; positions and offsets are in the whole input.
+    init(bytes: [UInt8], range: Range<Int>) {
         self.bytes = bytes
         self.position = range.lowerBound
         self.end = range.upperBound
-        self.base = base
     }
 
     var isAtEnd: Bool { position >= end }
-    var offset: Int { base + position }
+    /// The byte offset in the whole input, for messages.
+    var offset: Int { position }
 
     mutating func varint() throws(ProtoDecodingError) -> UInt64 {
         var result: UInt64 = 0

@@ -8,7 +8,6 @@ public struct PodBuilder: Sendable {
     public var config: PlatformConfig
     public var templates: PodTemplateStore
 
-    static let affinityPath = ["nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]
 
     public init(config: PlatformConfig = PlatformConfig(), templates: PodTemplateStore = PodTemplateStore()) {
         self.config = config

@@ -15,7 +15,6 @@ struct AdmissionRequest {
     var dryRun: Bool
     var object: JSONNode?
     var oldObject: JSONNode?
-    var username: String?
 
     static let supportedVersions = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"]
 
@@ -49,7 +48,6 @@ struct AdmissionRequest {
         dryRun = request["dryRun"]?.bool ?? false
         object = request["object"].flatMap { $0.isNull ? nil : $0 }
         oldObject = request["oldObject"].flatMap { $0.isNull ? nil : $0 }
-        username = request["userInfo"]?["username"]?.string
     }
 
     private static func quoted(_ node: JSONNode?) -> String {

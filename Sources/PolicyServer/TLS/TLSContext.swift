@@ -23,7 +23,7 @@ public final class TLSContext: @unchecked Sendable {
         guard copenssl_ctx_set_min_tls12(context) == 1 else { throw .drain("setting TLS 1.2 as the minimum version") }
         _ = copenssl_ctx_harden(context)
         _ = copenssl_ctx_set_nonblocking_modes(context)
-        _ = copenssl_ctx_disable_session_cache(context)
+        _ = copenssl_ctx_enable_server_session_cache(context)
         guard SSL_CTX_use_certificate_chain_file(context, certificatePath) == 1 else {
             throw .drain("loading the certificate chain from \(certificatePath)")
         }

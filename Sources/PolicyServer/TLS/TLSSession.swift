@@ -50,11 +50,6 @@ final class TLSSession {
         ERR_clear_error()
     }
 
-    /// The negotiated protocol version (`TLSv1.3`), for logs.
-    var protocolVersion: String {
-        String(cString: SSL_get_version(ssl))
-    }
-
     private func classify(_ result: Int32, operation: String) -> TLSResult {
         switch SSL_get_error(ssl, result) {
         case SSL_ERROR_WANT_READ: return .wantRead
