@@ -1,7 +1,7 @@
 import Foundation
 
 /// Entry point of the `flyte-policy` executable.
-public enum PolicyCLIMain {
+package enum PolicyCLIMain {
     /// A subcommand: its name, one line for the overview, and how to run it.
     struct Subcommand: Sendable {
         var name: String
@@ -41,7 +41,7 @@ public enum PolicyCLIMain {
         """
 
     /// Runs with the process arguments and exits.
-    public static func run() -> Never {
+    package static func run() -> Never {
         signal(SIGPIPE, SIG_IGN)
         let code = run(Array(CommandLine.arguments.dropFirst()), console: .standard)
         exit(code.rawValue)

@@ -8,10 +8,10 @@ import PolicyYAML
 /// Runs after the checks, over the files that have findings only; a value the pod does not
 /// have (a missing limit) is placed at its nearest written parent, and a pod built from other
 /// fields (an Argo step, a Spark driver) at what it was built from.
-public enum FindingLocator {
+package enum FindingLocator {
     /// - Parameter contents: the bytes of an input file by name (`<stdin>` included), or `nil`
     ///   when they can no longer be had.
-    public static func locate(_ report: inout Report, contents: (String) -> [UInt8]?) {
+    package static func locate(_ report: inout Report, contents: (String) -> [UInt8]?) {
         // Per file, per document, the pointers whose position is wanted.
         var wanted: [String: [Int: Set<String>]] = [:]
         var candidates: [(finding: Int, file: String, document: Int, pointers: [String])] = []

@@ -5,9 +5,9 @@ import PolicyYAML
 
 /// Flyte inputs, detected by content: `pyflyte package` archives (gzip + tar of `.pb` files),
 /// loose flyteidl protobuf files, and flyteidl entities as protobuf JSON.
-public enum FlyteInputs {
+package enum FlyteInputs {
     /// What one input file holds.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         case manifests(ManifestReader.Outcome)
         /// A package archive: resolved on its own, since two packages may both define a task.
         case package(FlyteBundle)
@@ -19,7 +19,7 @@ public enum FlyteInputs {
     ///
     /// The name decides before the bytes: a `.yaml`, `.yml` or `.json` file is text (never taken
     /// for protobuf), a `.pb` file is protobuf; other names and standard input are sniffed.
-    public static func read(_ file: InputFile, manifests: ManifestReader) throws(InputError) -> Content {
+    package static func read(_ file: InputFile, manifests: ManifestReader) throws(InputError) -> Content {
         if Gzip.isGzip(file.bytes) {
             let tar = try Gzip.decompress(file.bytes, source: file.name)
             return .package(try archive(tar, source: file.name))
@@ -105,7 +105,7 @@ public enum FlyteInputs {
     }
 
     /// `--platform`: propeller's config (YAML or JSON), keys under `plugins.k8s` or bare.
-    public static func platform(_ file: InputFile) throws(InputError) -> (config: PlatformConfig, warnings: [String]) {
+    package static func platform(_ file: InputFile) throws(InputError) -> (config: PlatformConfig, warnings: [String]) {
         var merged = JSONValue.null
         for document in try ManifestReader.documents(file) {
             let value = document.node.value
@@ -120,7 +120,7 @@ public enum FlyteInputs {
     }
 
     /// `--pod-templates`: every PodTemplate object in the files (other kinds are ignored).
-    public static func podTemplates(_ files: [InputFile], into store: inout PodTemplateStore) throws(InputError) {
+    package static func podTemplates(_ files: [InputFile], into store: inout PodTemplateStore) throws(InputError) {
         for file in files {
             for (index, document) in try ManifestReader.documents(file).enumerated() {
                 let value = document.node.value

@@ -5,7 +5,7 @@ import PolicyYAML
 
 /// An input that could not be read faithfully. Every case is a complete sentence naming the
 /// file and, where it applies, the document and JSON pointer.
-public enum InputError: Error, Sendable, CustomStringConvertible {
+package enum InputError: Error, Sendable, CustomStringConvertible {
     case notFound(path: String)
     case unreadable(path: String, reason: String)
     case json(JSONParseError)
@@ -22,7 +22,7 @@ public enum InputError: Error, Sendable, CustomStringConvertible {
     case platform(PlatformConfigError)
     case resolution(NodeResolutionError)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let path): "\(path): no such file or folder."
         case .unreadable(let path, let reason): "\(path): cannot be read: \(reason)."

@@ -6,14 +6,14 @@ import Glibc
 #endif
 
 /// One file's bytes and the name used for it in messages and reports.
-public struct InputFile: Sendable {
-    public var name: String
-    public var bytes: [UInt8]
+package struct InputFile: Sendable {
+    package var name: String
+    package var bytes: [UInt8]
     /// Found by walking a folder rather than named: a file that is not a manifest is then
     /// skipped with a notice instead of failing the run.
-    public var fromFolder = false
+    package var fromFolder = false
 
-    public init(name: String, bytes: [UInt8]) {
+    package init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
     }
@@ -28,15 +28,15 @@ public struct InputFile: Sendable {
 /// Expands command-line paths into files: folders recursively (sorted, so runs are
 /// deterministic), `-` for standard input. What a folder walk leaves out is said, never dropped
 /// quietly: hidden entries are listed in `notices`; symbolic links to folders are followed once.
-public enum InputFiles {
+package enum InputFiles {
     /// Extensions picked up when walking a folder; a file named explicitly is read whatever its name.
-    public static let folderExtensions: Set<String> = ["json", "yaml", "yml", "pb", "tgz", "gz", "tar"]
+    package static let folderExtensions: Set<String> = ["json", "yaml", "yml", "pb", "tgz", "gz", "tar"]
 
     /// The largest input read by default (`--max-input-size`): 1 GiB. A bound keeps a mistaken
     /// input (`/dev/zero`, a disk image) from growing memory until the machine gives out.
-    public static let defaultMaxBytes = 1 << 30
+    package static let defaultMaxBytes = 1 << 30
 
-    public static func collect(
+    package static func collect(
         _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes,
         readStdin: (() throws(InputError) -> [UInt8])? = nil
     ) throws(InputError) -> [InputFile] {
@@ -47,7 +47,7 @@ public enum InputFiles {
     /// - Parameter notices: receives what a folder walk skipped (hidden folders and files).
     /// - Parameter exclude: globs over a walked file's path below its folder (`charts/*`,
     ///   `*/values.yaml`) or its name (`kustomization.yaml`); named files are always read.
-    public static func collect(
+    package static func collect(
         _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes, exclude: [Glob] = [],
         notices: inout [String], readStdin: (() throws(InputError) -> [UInt8])? = nil
     ) throws(InputError) -> [InputFile] {
@@ -90,14 +90,14 @@ public enum InputFiles {
     }
 
     /// The files of a folder tree with one of `extensions`, sorted.
-    public static func folderFiles(_ folder: String, extensions: Set<String>) throws(InputError) -> [String] {
+    package static func folderFiles(_ folder: String, extensions: Set<String>) throws(InputError) -> [String] {
         try folderWalk(folder, extensions: extensions).files
     }
 
     /// A folder tree's files with one of `extensions`, sorted, and a notice for what was left
     /// out: hidden folders and files (`.git`, `.chainsaw-test/`), links that lead back into the
     /// tree, entries that cannot be listed.
-    public static func folderWalk(_ folder: String, extensions: Set<String>) throws(InputError) -> (files: [String], notices: [String]) {
+    package static func folderWalk(_ folder: String, extensions: Set<String>) throws(InputError) -> (files: [String], notices: [String]) {
         let base = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         let manager = FileManager.default
         guard (try? manager.contentsOfDirectory(atPath: base)) != nil else { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
@@ -151,7 +151,7 @@ public enum InputFiles {
         items.count <= 5 ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
     }
 
-    public static func read(_ path: String, maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
+    package static func read(_ path: String, maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
@@ -161,7 +161,7 @@ public enum InputFiles {
     }
 
     /// Standard input, to its end. A closed descriptor is an error, not a crash.
-    public static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
+    package static func readStandardInput(maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
         try readAll(STDIN_FILENO, name: "<stdin>", maxBytes: maxBytes)
     }
 

@@ -4,29 +4,29 @@ import PolicyYAML
 
 /// Turns Kubernetes manifests (JSON or YAML, many documents per file) into subjects: one per
 /// pod or pod template they hold.
-public struct ManifestReader: Sendable {
+package struct ManifestReader: Sendable {
     /// Namespace for objects that do not name one.
-    public var defaultNamespace: String?
+    package var defaultNamespace: String?
     /// The kinds read for pods (``WorkloadKinds/builtIn`` plus `--workload`).
-    public var workloads: WorkloadKinds
+    package var workloads: WorkloadKinds
 
-    public init(defaultNamespace: String? = nil, workloads: WorkloadKinds = .builtIn) {
+    package init(defaultNamespace: String? = nil, workloads: WorkloadKinds = .builtIn) {
         self.defaultNamespace = defaultNamespace
         self.workloads = workloads
     }
 
     /// What a file held besides pods, so a run can say what it did not look at.
-    public struct Outcome: Sendable {
-        public var subjects: [Subject] = []
+    package struct Outcome: Sendable {
+        package var subjects: [Subject] = []
         /// `kind` of every document without a pod (Service, ConfigMap, ...).
-        public var skippedKinds: [String] = []
+        package var skippedKinds: [String] = []
         /// Objects of a kind not known to carry pods that hold containers all the same (a
         /// custom resource with a pod template): said, with the flag that reads them.
-        public var unreadPods: [String] = []
+        package var unreadPods: [String] = []
     }
 
     /// Reads every document of one file.
-    public func read(_ file: InputFile) throws(InputError) -> Outcome {
+    package func read(_ file: InputFile) throws(InputError) -> Outcome {
         try read(file, documents: try Self.documents(file))
     }
 
@@ -43,7 +43,7 @@ public struct ManifestReader: Sendable {
 
     /// Reads the pods one object holds (a Pod, a workload's template, a List's items): the
     /// webhook's entry point, where the object arrives inside an AdmissionReview.
-    public func read(object: JSONNode, source: SubjectSource) throws(InputError) -> Outcome {
+    package func read(object: JSONNode, source: SubjectSource) throws(InputError) -> Outcome {
         var outcome = Outcome()
         try collect(object, source: source, pointer: "", outcome: &outcome)
         return outcome
@@ -51,12 +51,12 @@ public struct ManifestReader: Sendable {
 
     /// Whether an object of this `apiVersion` and `kind` carries a pod or a pod template this
     /// reader understands.
-    public func carriesPod(apiVersion: String, kind: String) -> Bool {
+    package func carriesPod(apiVersion: String, kind: String) -> Bool {
         workloads.kind(apiVersion: apiVersion, kind: kind) != nil
     }
 
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
-    public static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
+    package static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
         if Gzip.isGzip(file.bytes) {
             throw .unsupported(source: file.name, reason: "is a gzip archive; Kubernetes manifests in JSON or YAML are expected here")
         }

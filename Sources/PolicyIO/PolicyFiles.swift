@@ -1,11 +1,11 @@
 import PolicyCore
 
 /// Loads policy and exception files from paths (files or folders of `.json`).
-public enum PolicyFiles {
+package enum PolicyFiles {
     /// Reads every `.json` file under the paths and loads them as one set.
     ///
     /// - Throws: ``PolicyLoadFailure`` for files that do not load, including unreadable ones.
-    public static func load(_ paths: [String]) throws(PolicyLoadFailure) -> PolicySet {
+    package static func load(_ paths: [String]) throws(PolicyLoadFailure) -> PolicySet {
         var files: [(name: String, contents: [UInt8])] = []
         for path in paths {
             do {

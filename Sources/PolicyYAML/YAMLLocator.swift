@@ -5,11 +5,11 @@ import PolicyJSON
 /// Run after the checks, over the files that have findings only, so reading inputs keeps no
 /// position of every value. Documents are numbered as ``YAMLReader`` returns them to the
 /// manifest reader: 1-based, empty documents (`---` with nothing, or `null`) not counted.
-public enum YAMLLocator {
+package enum YAMLLocator {
     /// - Parameter wanted: per 1-based document, the JSON pointers to locate.
     /// - Returns: per document, each found pointer's 1-based line and column. A stream that
     ///   does not parse returns what was found before the error.
-    public static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
+    package static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
         var found: [Int: [String: (line: Int, column: Int)]] = [:]
         guard !wanted.isEmpty else { return found }
         let parser = EventParser(bytes)

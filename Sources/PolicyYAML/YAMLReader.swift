@@ -4,8 +4,8 @@ import PolicyJSON
 /// Reads a YAML stream (many documents) into JSON values, the way `kubectl` sees manifests:
 /// YAML 1.1 scalars (`yes`/`no`/`on`/`off` are booleans, `0755` is octal), anchors, aliases and
 /// `<<` merge keys.
-public enum YAMLReader {
-    public static func documents(_ bytes: [UInt8], source: String, limits: YAMLLimits = YAMLLimits()) throws(YAMLError) -> [YAMLDocument] {
+package enum YAMLReader {
+    package static func documents(_ bytes: [UInt8], source: String, limits: YAMLLimits = YAMLLimits()) throws(YAMLError) -> [YAMLDocument] {
         let parser = EventParser(bytes)
         var builder = TreeBuilder(source: source, limits: limits)
         while true {
@@ -344,5 +344,5 @@ extension String {
 
 extension YAMLReader {
     /// The libyaml version in use, for `flyte-policy version`.
-    public static var libraryVersion: String { String(cString: yaml_get_version_string()) }
+    package static var libraryVersion: String { String(cString: yaml_get_version_string()) }
 }

@@ -2,9 +2,9 @@ internal import CYAML
 import PolicyJSON
 
 /// Emits JSON values as block-style YAML through libyaml's emitter.
-public enum YAMLWriter {
+package enum YAMLWriter {
     /// One YAML document per value, separated by `---`.
-    public static func emit(_ documents: [JSONValue]) throws(YAMLError) -> [UInt8] {
+    package static func emit(_ documents: [JSONValue]) throws(YAMLError) -> [UInt8] {
         let emitter = Emitter()
         try emitter.event { yaml_stream_start_event_initialize(&$0, YAML_UTF8_ENCODING) }
         for document in documents {

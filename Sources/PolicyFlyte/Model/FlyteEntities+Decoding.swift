@@ -1,19 +1,19 @@
 import PolicyJSON
 
 /// Every flyteidl entity read from one input: what the resolver works from.
-public struct FlyteBundle: Sendable {
-    public var tasks: [(template: TaskTemplate, source: EntitySource)] = []
+package struct FlyteBundle: Sendable {
+    package var tasks: [(template: TaskTemplate, source: EntitySource)] = []
     /// Top-level workflows (a `WorkflowSpec` template or a compiled closure's primary).
-    public var workflows: [(template: WorkflowTemplate, source: EntitySource)] = []
+    package var workflows: [(template: WorkflowTemplate, source: EntitySource)] = []
     /// Workflows that travel with another one (`subWorkflows`) and are only referenced.
-    public var subWorkflows: [(template: WorkflowTemplate, source: EntitySource)] = []
-    public var launchPlans: [(plan: LaunchPlan, source: EntitySource)] = []
+    package var subWorkflows: [(template: WorkflowTemplate, source: EntitySource)] = []
+    package var launchPlans: [(plan: LaunchPlan, source: EntitySource)] = []
 
-    public init() {}
+    package init() {}
 
-    public var isEmpty: Bool { tasks.isEmpty && workflows.isEmpty && subWorkflows.isEmpty && launchPlans.isEmpty }
+    package var isEmpty: Bool { tasks.isEmpty && workflows.isEmpty && subWorkflows.isEmpty && launchPlans.isEmpty }
 
-    public mutating func append(_ other: FlyteBundle) {
+    package mutating func append(_ other: FlyteBundle) {
         tasks += other.tasks
         workflows += other.workflows
         subWorkflows += other.subWorkflows
@@ -25,10 +25,10 @@ public struct FlyteBundle: Sendable {
 /// `admin.Task`, `admin.WorkflowSpec`, `core.WorkflowTemplate`, `admin.Workflow`,
 /// `core.CompiledWorkflowClosure`, `admin.LaunchPlan` / `LaunchPlanSpec`, and arrays of them
 /// (`flytectl get ... -o json`).
-public enum FlyteEntityDecoder {
+package enum FlyteEntityDecoder {
     /// Whether a JSON value looks like a flyteidl entity rather than a Kubernetes object.
     /// Reads the parsed tree in place, so a Kubernetes manifest is never copied to decide.
-    public static func looksLikeFlyte(_ node: JSONNode) -> Bool {
+    package static func looksLikeFlyte(_ node: JSONNode) -> Bool {
         guard node.isObject else {
             if node.isArray, let first = node[0] { return looksLikeFlyte(first) }
             return false
@@ -38,7 +38,7 @@ public enum FlyteEntityDecoder {
         return keys.contains { node[$0] != nil } || (node["id"] != nil && (node["type"] != nil || node["nodes"] != nil))
     }
 
-    public static func decode(_ value: JSONValue, source: EntitySource) throws(FlyteDecodingError) -> FlyteBundle {
+    package static func decode(_ value: JSONValue, source: EntitySource) throws(FlyteDecodingError) -> FlyteBundle {
         var bundle = FlyteBundle()
         let root = FlyteJSONReader(value, source: source.description)
         if let elements = value.array {

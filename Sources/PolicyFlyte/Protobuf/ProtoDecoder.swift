@@ -2,26 +2,26 @@ import PolicyJSON
 
 /// Decodes binary flyteidl messages into the protobuf JSON form (`MessageToJson`, lowerCamelCase),
 /// so that binary and JSON inputs go through one entity decoder.
-public enum ProtoDecoder {
+package enum ProtoDecoder {
     /// protobuf's own default recursion limit.
     static let maxDepth = 100
 
     /// The top-level messages a `pyflyte package` archive holds.
-    public enum EntityKind: String, Sendable {
+    package enum EntityKind: String, Sendable {
         case taskSpec = "admin.TaskSpec"
         case workflowSpec = "admin.WorkflowSpec"
         case launchPlan = "admin.LaunchPlan"
     }
 
     /// Decodes one message of a known kind.
-    public static func decode(_ bytes: [UInt8], as kind: EntityKind) throws(ProtoDecodingError) -> JSONValue {
+    package static func decode(_ bytes: [UInt8], as kind: EntityKind) throws(ProtoDecodingError) -> JSONValue {
         try message(bytes, range: 0..<bytes.count, type: kind.rawValue, path: kind.rawValue.split(separator: ".").last.map(String.init) ?? "", depth: 0)
     }
 
     /// Decides, from the bytes alone, which entity a pyflyte `.pb` file holds: a LaunchPlan starts
     /// with its own identifier (resource type LAUNCH_PLAN); a TaskSpec or WorkflowSpec with a
     /// template whose identifier says TASK or WORKFLOW.
-    public static func classify(_ bytes: [UInt8]) throws(ProtoDecodingError) -> EntityKind {
+    package static func classify(_ bytes: [UInt8]) throws(ProtoDecodingError) -> EntityKind {
         var reader = ProtoWireReader(bytes: bytes, range: 0..<bytes.count)
         var first: Range<Int>?
         while let (field, wire) = try reader.tag() {

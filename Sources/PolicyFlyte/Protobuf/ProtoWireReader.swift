@@ -97,19 +97,19 @@ struct ProtoWireReader {
 }
 
 /// Malformed protobuf: where, and what was wrong.
-public struct ProtoDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var offset: Int
-    public var reason: String
+package struct ProtoDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var offset: Int
+    package var reason: String
     /// The message path, `TaskSpec.template.k8sPod.podSpec`.
-    public var path: String = ""
+    package var path: String = ""
 
-    public init(offset: Int, reason: String, path: String = "") {
+    package init(offset: Int, reason: String, path: String = "") {
         self.offset = offset
         self.reason = reason
         self.path = path
     }
 
-    public var description: String {
+    package var description: String {
         path.isEmpty ? "invalid protobuf at byte \(offset): \(reason)" : "invalid protobuf in \(path) at byte \(offset): \(reason)"
     }
 }

@@ -3,14 +3,14 @@ import PolicyJSON
 
 /// Execution context for Flyte inputs that do not carry it themselves (a `pyflyte package` has
 /// no project or domain).
-public struct FlyteContext: Sendable {
-    public var project: String
-    public var domain: String
+package struct FlyteContext: Sendable {
+    package var project: String
+    package var domain: String
     /// Defaults to `<project>-<domain>`, Flyte's default namespace mapping.
-    public var namespace: String?
-    public var serviceAccount: String
+    package var namespace: String?
+    package var serviceAccount: String
 
-    public init(project: String = "", domain: String = "", namespace: String? = nil, serviceAccount: String = "") {
+    package init(project: String = "", domain: String = "", namespace: String? = nil, serviceAccount: String = "") {
         self.project = project
         self.domain = domain
         self.namespace = namespace
@@ -19,57 +19,57 @@ public struct FlyteContext: Sendable {
 }
 
 /// One node's pod, resolved, with who it is.
-public struct ResolvedNode: Sendable {
-    public var identity: FlyteIdentity
-    public var namespace: String
-    public var source: EntitySource
-    public var pod: BuiltPod
+package struct ResolvedNode: Sendable {
+    package var identity: FlyteIdentity
+    package var namespace: String
+    package var source: EntitySource
+    package var pod: BuiltPod
     /// The replica group of a distributed or cluster task (PyTorch worker, Ray worker group,
     /// Spark executor, ...); `nil` for a task that runs one plain pod.
-    public var role: ReplicaRole?
+    package var role: ReplicaRole?
     /// How many pods of this group the job runs (a group's most, when it autoscales); `nil`
     /// with no role.
-    public var replicas: Int?
+    package var replicas: Int?
     /// Which job of the outcome the pod belongs to: the replica groups of one node share it.
-    public var job = 0
+    package var job = 0
 }
 
 /// A node that could not be resolved, with where it is.
-public struct NodeResolutionError: Error, Sendable, CustomStringConvertible {
-    public var source: EntitySource
+package struct NodeResolutionError: Error, Sendable, CustomStringConvertible {
+    package var source: EntitySource
     /// `workflow demo.training_wf node n3` or `task demo.infer`.
-    public var location: String
-    public var error: ResolutionError
+    package var location: String
+    package var error: ResolutionError
 
-    public init(source: EntitySource, location: String, error: ResolutionError) {
+    package init(source: EntitySource, location: String, error: ResolutionError) {
         self.source = source
         self.location = location
         self.error = error
     }
 
-    public var description: String { "\(source): \(location): \(error)." }
+    package var description: String { "\(source): \(location): \(error)." }
 }
 
 /// Walks workflows the way propeller schedules them and builds the pod of every node that runs
 /// one: task nodes, nodes inside branches (every case), sub-workflows and array nodes. Tasks that
 /// no workflow in the inputs uses are resolved on their own (empty node id).
-public struct FlyteResolver: Sendable {
-    public var builder: PodBuilder
-    public var context: FlyteContext
+package struct FlyteResolver: Sendable {
+    package var builder: PodBuilder
+    package var context: FlyteContext
 
-    public init(builder: PodBuilder, context: FlyteContext = FlyteContext()) {
+    package init(builder: PodBuilder, context: FlyteContext = FlyteContext()) {
         self.builder = builder
         self.context = context
     }
 
-    public struct Outcome: Sendable {
-        public var nodes: [ResolvedNode] = []
-        public var errors: [NodeResolutionError] = []
-        public var notices: [String] = []
+    package struct Outcome: Sendable {
+        package var nodes: [ResolvedNode] = []
+        package var errors: [NodeResolutionError] = []
+        package var notices: [String] = []
         /// Jobs appended so far.
         private var jobs = 0
 
-        public init() {}
+        package init() {}
 
         /// Appends the pods one node launches, as one job.
         mutating func append(job nodes: [ResolvedNode]) {
@@ -82,7 +82,7 @@ public struct FlyteResolver: Sendable {
         }
     }
 
-    public func resolve(_ bundle: FlyteBundle) -> Outcome {
+    package func resolve(_ bundle: FlyteBundle) -> Outcome {
         var tasks: [String: (template: TaskTemplate, source: EntitySource)] = [:]
         for entry in bundle.tasks where tasks[entry.template.id.name] == nil { tasks[entry.template.id.name] = entry }
         var workflows: [String: WorkflowTemplate] = [:]

@@ -5,38 +5,38 @@ import PolicyJSON
 /// that shape a task's pod, plus flyteadmin's task-resource defaults and limits.
 ///
 /// Values start at propeller's defaults, so an empty file is the out-of-the-box platform.
-public struct PlatformConfig: Sendable {
-    public var defaultCPUs = Quantity(nanos: 1_000_000_000, text: "1000m")
-    public var defaultMemory = Quantity(nanos: 1024 * 1024 * 1024 * 1_000_000_000, format: .binarySI, text: "1024Mi")
-    public var defaultTolerations: [JSONValue] = []
-    public var defaultNodeSelector = JSONObject()
-    public var defaultAffinity: JSONObject?
-    public var schedulerName = ""
-    public var interruptibleTolerations: [JSONValue] = []
-    public var interruptibleNodeSelector = JSONObject()
-    public var interruptibleNodeSelectorRequirement: JSONObject?
-    public var nonInterruptibleNodeSelectorRequirement: JSONObject?
+package struct PlatformConfig: Sendable {
+    package var defaultCPUs = Quantity(nanos: 1_000_000_000, text: "1000m")
+    package var defaultMemory = Quantity(nanos: 1024 * 1024 * 1024 * 1_000_000_000, format: .binarySI, text: "1024Mi")
+    package var defaultTolerations: [JSONValue] = []
+    package var defaultNodeSelector = JSONObject()
+    package var defaultAffinity: JSONObject?
+    package var schedulerName = ""
+    package var interruptibleTolerations: [JSONValue] = []
+    package var interruptibleNodeSelector = JSONObject()
+    package var interruptibleNodeSelectorRequirement: JSONObject?
+    package var nonInterruptibleNodeSelectorRequirement: JSONObject?
     /// `resource-tolerations`: resource name -> tolerations, in file order.
-    public var resourceTolerations: [(resource: String, tolerations: [JSONValue])] = []
-    public var imagePullPolicy = ""
-    public var gpuDeviceNodeLabel = "k8s.amazonaws.com/accelerator"
-    public var gpuPartitionSizeNodeLabel = "k8s.amazonaws.com/gpu-partition-size"
-    public var gpuUnpartitionedNodeSelectorRequirement: JSONObject?
-    public var gpuUnpartitionedToleration: JSONObject?
-    public var gpuResourceName = "nvidia.com/gpu"
-    public var defaultPodSecurityContext: JSONObject?
-    public var defaultSecurityContext: JSONObject?
-    public var enableHostNetworkingPod: Bool?
-    public var defaultPodDNSConfig: JSONObject?
-    public var defaultPodTemplateName = ""
-    public var addTolerationsForExtendedResources: [String] = []
-    public var defaultLabels = JSONObject()
-    public var defaultAnnotations: JSONObject = ["cluster-autoscaler.kubernetes.io/safe-to-evict": "false"]
-    public var defaultEnvVars = JSONObject()
-    public var defaultEnvFromConfigMaps: [String] = []
-    public var defaultEnvFromSecrets: [String] = []
+    package var resourceTolerations: [(resource: String, tolerations: [JSONValue])] = []
+    package var imagePullPolicy = ""
+    package var gpuDeviceNodeLabel = "k8s.amazonaws.com/accelerator"
+    package var gpuPartitionSizeNodeLabel = "k8s.amazonaws.com/gpu-partition-size"
+    package var gpuUnpartitionedNodeSelectorRequirement: JSONObject?
+    package var gpuUnpartitionedToleration: JSONObject?
+    package var gpuResourceName = "nvidia.com/gpu"
+    package var defaultPodSecurityContext: JSONObject?
+    package var defaultSecurityContext: JSONObject?
+    package var enableHostNetworkingPod: Bool?
+    package var defaultPodDNSConfig: JSONObject?
+    package var defaultPodTemplateName = ""
+    package var addTolerationsForExtendedResources: [String] = []
+    package var defaultLabels = JSONObject()
+    package var defaultAnnotations: JSONObject = ["cluster-autoscaler.kubernetes.io/safe-to-evict": "false"]
+    package var defaultEnvVars = JSONObject()
+    package var defaultEnvFromConfigMaps: [String] = []
+    package var defaultEnvFromSecrets: [String] = []
     /// flyteadmin's `task_resources`: `defaults` fill missing requests, `limits` cap them.
-    public var taskResources = ContainerResources()
+    package var taskResources = ContainerResources()
     /// Which plugin runs each task type (`tasks.task-plugins`, `plugins.connector-service`).
     package var dispatch = PluginDispatch.builtIn
     /// `plugins.spark.spark-config-default`, in file order, and `plugins.spark.features`.
@@ -45,7 +45,7 @@ public struct PlatformConfig: Sendable {
     /// `plugins.ray.serviceAccount`: replaces the execution's service account on Ray pods.
     package var rayServiceAccount = ""
 
-    public init() {}
+    package init() {}
 
     /// Keys propeller reads that do not change the pod spec; accepted without a warning.
     static let ignoredKeys: Set<String> = [
@@ -60,7 +60,7 @@ public struct PlatformConfig: Sendable {
     ///
     /// - Returns: the configuration and one warning per unknown key.
     /// - Throws: a ``PlatformConfigError`` naming the key when a value has the wrong type.
-    public static func decode(_ value: JSONValue, source: String) throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String]) {
+    package static func decode(_ value: JSONValue, source: String) throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String]) {
         guard var root = value.object else {
             if value == .null { return (PlatformConfig(), []) }
             throw PlatformConfigError(source: source, key: "", reason: "the platform configuration must be a mapping, found \(value.kind.phrase)")
@@ -327,12 +327,12 @@ public struct PlatformConfig: Sendable {
 }
 
 /// A platform configuration value of the wrong type.
-public struct PlatformConfigError: Error, Sendable, CustomStringConvertible {
-    public var source: String
-    public var key: String
-    public var reason: String
+package struct PlatformConfigError: Error, Sendable, CustomStringConvertible {
+    package var source: String
+    package var key: String
+    package var reason: String
 
-    public var description: String {
+    package var description: String {
         key.isEmpty ? "\(source): \(reason)." : "\(source): '\(key)': \(reason)."
     }
 }

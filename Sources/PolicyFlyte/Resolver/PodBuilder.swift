@@ -4,12 +4,12 @@ import PolicyJSON
 /// Builds a node's pod the way flytepropeller's `ToK8sPodSpec` does (flyteplugins `flytek8s`,
 /// Flyte 1 at v1.16.8). Each step is its own function, named after the Go function it follows,
 /// so the vectors transcribed from Flyte's tests can drive them one by one.
-public struct PodBuilder: Sendable {
-    public var config: PlatformConfig
-    public var templates: PodTemplateStore
+package struct PodBuilder: Sendable {
+    package var config: PlatformConfig
+    package var templates: PodTemplateStore
 
 
-    public init(config: PlatformConfig = PlatformConfig(), templates: PodTemplateStore = PodTemplateStore()) {
+    package init(config: PlatformConfig = PlatformConfig(), templates: PodTemplateStore = PodTemplateStore()) {
         self.config = config
         self.templates = templates
     }
@@ -18,7 +18,7 @@ public struct PodBuilder: Sendable {
 
     /// `ToK8sPodSpec`: the raw pod, per-container customization, `UpdatePod`, the base
     /// PodTemplate merge, extended resources, the image override, extended-resource tolerations.
-    public func build(_ execution: TaskExecution) throws(ResolutionError) -> BuiltPod {
+    package func build(_ execution: TaskExecution) throws(ResolutionError) -> BuiltPod {
         var values = ValueLayers()
         var (spec, metadata, primary, rawLayer) = try buildRawPod(execution)
         values.record(before: [:], after: spec, layer: rawLayer)
@@ -171,7 +171,7 @@ public struct PodBuilder: Sendable {
 
     /// `BuildRawPod`: the task's container or pod spec, replaced by the node's pod-template
     /// override when that has a pod spec.
-    public func buildRawPod(_ execution: TaskExecution) throws(ResolutionError)
+    package func buildRawPod(_ execution: TaskExecution) throws(ResolutionError)
         -> (spec: JSONObject, metadata: JSONObject, primary: String, layer: String)
     {
         let task = execution.task
@@ -224,7 +224,7 @@ public struct PodBuilder: Sendable {
 
     /// `GetPodTolerations`: resource tolerations (by resource name, sorted here where Go's order
     /// is undefined), then interruptible, then default tolerations.
-    public func podTolerations(interruptible: Bool, resources: [ContainerResources]) -> [JSONValue] {
+    package func podTolerations(interruptible: Bool, resources: [ContainerResources]) -> [JSONValue] {
         var names = Set<String>()
         for requirement in resources {
             for name in requirement.limits.names { names.insert(name) }
@@ -240,7 +240,7 @@ public struct PodBuilder: Sendable {
     }
 
     /// `UpdatePod`.
-    public func updatePod(_ spec: inout JSONObject, interruptible: Bool, serviceAccount: String, resources: [ContainerResources]) {
+    package func updatePod(_ spec: inout JSONObject, interruptible: Bool, serviceAccount: String, resources: [ContainerResources]) {
         if (spec["restartPolicy"]?.string ?? "").isEmpty { spec["restartPolicy"] = "Never" }
         let tolerations = podTolerations(interruptible: interruptible, resources: resources) + (spec["tolerations"]?.array ?? [])
         spec["tolerations"] = tolerations.isEmpty ? nil : .array(tolerations)
@@ -263,7 +263,7 @@ public struct PodBuilder: Sendable {
 
     /// `ApplyInterruptibleNodeAffinity`: the pod always gets an affinity; the configured
     /// (non-)interruptible requirement goes into every required term.
-    public func applyInterruptibleNodeAffinity(_ spec: inout JSONObject, interruptible: Bool) {
+    package func applyInterruptibleNodeAffinity(_ spec: inout JSONObject, interruptible: Bool) {
         var affinity = spec["affinity"]?.object ?? [:]
         let requirement = interruptible ? config.interruptibleNodeSelectorRequirement : config.nonInterruptibleNodeSelectorRequirement
         if let requirement {
@@ -276,7 +276,7 @@ public struct PodBuilder: Sendable {
     }
 
     /// `AddRequiredNodeSelectorRequirements`: appended to every required term, or one new term.
-    public static func addRequiredNodeSelectorRequirements(_ affinity: inout JSONObject, _ requirements: [JSONValue]) {
+    package static func addRequiredNodeSelectorRequirements(_ affinity: inout JSONObject, _ requirements: [JSONValue]) {
         var nodeAffinity = affinity["nodeAffinity"]?.object ?? [:]
         var required = nodeAffinity["requiredDuringSchedulingIgnoredDuringExecution"]?.object ?? [:]
         var terms = required["nodeSelectorTerms"]?.array ?? []
@@ -297,7 +297,7 @@ public struct PodBuilder: Sendable {
     // MARK: - Base PodTemplate
 
     /// `getBasePodTemplate`: the task's `podTemplateName` must exist; the default may not.
-    public func basePodTemplate(namespace: String, task: TaskTemplate) throws(ResolutionError) -> PodTemplateStore.PodTemplate? {
+    package func basePodTemplate(namespace: String, task: TaskTemplate) throws(ResolutionError) -> PodTemplateStore.PodTemplate? {
         if !task.podTemplateName.isEmpty {
             guard let template = templates.load(namespace: namespace, name: task.podTemplateName) else {
                 throw .missingPodTemplate(name: task.podTemplateName, namespace: namespace)
@@ -310,7 +310,7 @@ public struct PodBuilder: Sendable {
     /// `MergeBasePodSpecOntoTemplate`: the built spec merged over the template's; one container
     /// per built container, started from the template's `default`, then `primary` (primary only)
     /// or a same-name template container (the others), then the built container itself.
-    public func mergeBasePodSpecOntoTemplate(
+    package func mergeBasePodSpecOntoTemplate(
         template: JSONObject, base: JSONObject, primaryContainerName: String, primaryInitContainerName: String
     ) throws(ResolutionError) -> JSONObject {
         var merged = Mergo.merge(template, base)
@@ -342,7 +342,7 @@ public struct PodBuilder: Sendable {
 
     /// `MergeOverlayPodSpecOntoBase`: the overlay merged over the base; containers matched by name,
     /// overlay containers without a base container dropped.
-    public func mergeOverlayPodSpecOntoBase(base: JSONObject, overlay: JSONObject) -> JSONObject {
+    package func mergeOverlayPodSpecOntoBase(base: JSONObject, overlay: JSONObject) -> JSONObject {
         var merged = Mergo.merge(base, overlay)
         for field in ["containers", "initContainers"] {
             let overlays = overlay[field]?.array ?? []
@@ -358,7 +358,7 @@ public struct PodBuilder: Sendable {
 
     /// `applyExtendedResourcesOverrides`: the override's accelerator and shared memory replace
     /// the task's as a whole.
-    public func applyExtendedResourcesOverrides(base: ExtendedResources?, overrides: ExtendedResources?) -> ExtendedResources {
+    package func applyExtendedResourcesOverrides(base: ExtendedResources?, overrides: ExtendedResources?) -> ExtendedResources {
         var result = base ?? ExtendedResources()
         if let accelerator = overrides?.gpuAccelerator { result.gpuAccelerator = accelerator }
         if let memory = overrides?.sharedMemory { result.sharedMemory = memory }
@@ -366,7 +366,7 @@ public struct PodBuilder: Sendable {
     }
 
     /// `ApplyGPUNodeSelectors`: only when an app container limits the GPU resource.
-    public func applyGPUNodeSelectors(_ spec: inout JSONObject, accelerator: GPUAccelerator, layer: String? = nil) {
+    package func applyGPUNodeSelectors(_ spec: inout JSONObject, accelerator: GPUAccelerator, layer: String? = nil) {
         let limitsGPU = (spec["containers"]?.array ?? []).contains { $0["resources"]?["limits"]?[config.gpuResourceName] != nil }
         guard limitsGPU else { return }
         var affinity = spec["affinity"]?.object ?? [:]
@@ -394,7 +394,7 @@ public struct PodBuilder: Sendable {
     }
 
     /// `ApplySharedMemory`: a memory-backed `emptyDir` volume mounted into the primary container.
-    public func applySharedMemory(_ spec: inout JSONObject, primaryContainerName: String, sharedMemory: SharedMemory) throws(ResolutionError) {
+    package func applySharedMemory(_ spec: inout JSONObject, primaryContainerName: String, sharedMemory: SharedMemory) throws(ResolutionError) {
         guard !sharedMemory.mountName.isEmpty else { throw .invalidSharedMemory("mount name is not set") }
         guard !sharedMemory.mountPath.isEmpty else { throw .invalidSharedMemory("mount path is not set") }
         var containers = spec["containers"]?.array ?? []
@@ -425,14 +425,14 @@ public struct PodBuilder: Sendable {
     }
 
     /// `ApplyContainerImageOverride`.
-    public func applyContainerImageOverride(_ spec: inout JSONObject, image: String, primaryContainerName: String) {
+    package func applyContainerImageOverride(_ spec: inout JSONObject, image: String, primaryContainerName: String) {
         guard let index = ContainerEdits.index(of: primaryContainerName, in: spec) else { return }
         ContainerEdits.edit(&spec, at: index) { $0["image"] = .string(image) }
     }
 
     /// `AddTolerationsForExtendedResources`: `Exists`/`NoSchedule` for every configured resource
     /// some container or init container requests, sorted, unless an equal toleration is there.
-    public func addTolerationsForExtendedResources(_ spec: inout JSONObject) {
+    package func addTolerationsForExtendedResources(_ spec: inout JSONObject) {
         guard !config.addTolerationsForExtendedResources.isEmpty else { return }
         var names = Set<String>()
         for field in ["containers", "initContainers"] {

@@ -1,19 +1,19 @@
 import PolicyJSON
 
 /// The cluster's PodTemplate objects, as propeller's informer holds them: by namespace and name.
-public struct PodTemplateStore: Sendable {
+package struct PodTemplateStore: Sendable {
     /// propeller's own namespace: templates there apply to every execution namespace.
-    public var defaultNamespace: String
+    package var defaultNamespace: String
     private var templates: [String: [String: PodTemplate]] = [:]
 
-    public struct PodTemplate: Sendable, Equatable {
-        public var name: String
-        public var namespace: String
+    package struct PodTemplate: Sendable, Equatable {
+        package var name: String
+        package var namespace: String
         /// `template.metadata` and `template.spec` of the PodTemplate object.
-        public var metadata: JSONObject
-        public var spec: JSONObject
+        package var metadata: JSONObject
+        package var spec: JSONObject
 
-        public init(name: String, namespace: String, metadata: JSONObject, spec: JSONObject) {
+        package init(name: String, namespace: String, metadata: JSONObject, spec: JSONObject) {
             self.name = name
             self.namespace = namespace
             self.metadata = metadata
@@ -21,14 +21,14 @@ public struct PodTemplateStore: Sendable {
         }
     }
 
-    public init(defaultNamespace: String = "flyte") {
+    package init(defaultNamespace: String = "flyte") {
         self.defaultNamespace = defaultNamespace
     }
 
-    public var isEmpty: Bool { templates.isEmpty }
+    package var isEmpty: Bool { templates.isEmpty }
 
     /// Adds a template; one without a namespace counts as propeller's namespace.
-    public mutating func add(_ template: PodTemplate) {
+    package mutating func add(_ template: PodTemplate) {
         let namespace = template.namespace.isEmpty ? defaultNamespace : template.namespace
         var stored = template
         stored.namespace = namespace
@@ -36,7 +36,7 @@ public struct PodTemplateStore: Sendable {
     }
 
     /// `LoadOrDefault`: the execution namespace first, then propeller's.
-    public func load(namespace: String, name: String) -> PodTemplate? {
+    package func load(namespace: String, name: String) -> PodTemplate? {
         guard !name.isEmpty else { return nil }
         return templates[namespace]?[name] ?? templates[defaultNamespace]?[name]
     }
@@ -44,7 +44,7 @@ public struct PodTemplateStore: Sendable {
 
 extension PodTemplateStore.PodTemplate {
     /// Reads a Kubernetes `PodTemplate` object (`metadata.name`, `template.metadata`, `template.spec`).
-    public init(manifest: JSONObject) throws(ResolutionError) {
+    package init(manifest: JSONObject) throws(ResolutionError) {
         guard let name = manifest["metadata"]?["name"]?.string, !name.isEmpty else {
             throw .invalidPodSpec(pointer: "/metadata/name", reason: "a PodTemplate needs metadata.name")
         }

@@ -1,6 +1,6 @@
 /// Why a node's pod cannot be built. Flyte itself would fail these nodes at run time, so the
 /// check cannot say anything faithful about them either: they are errors, not findings.
-public enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingPodTemplate(name: String, namespace: String)
     case missingPrimaryContainer(name: String)
     case missingPrimaryContainerName
@@ -19,7 +19,7 @@ public enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible
     /// No enabled plugin runs the task type and no default plugin is enabled.
     case noPlugin(task: String, type: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingPodTemplate(let name, let namespace):
             "PodTemplate '\(name)' does not exist in namespace '\(namespace)' or in propeller's namespace; pass the cluster's PodTemplates with --pod-templates (Flyte fails this task the same way)"

@@ -3,13 +3,13 @@ import PolicyJSON
 
 extension ResolvedNode {
     /// The resolved pod as a JSON value (`metadata` and `spec`), as `flyte-policy resolve` prints it.
-    public var podJSON: JSONValue {
+    package var podJSON: JSONValue {
         ["apiVersion": "v1", "kind": "Pod", "metadata": .object(pod.metadata), "spec": .object(pod.spec)]
     }
 
     /// The subject the evaluator checks: the typed pod, its JSON for `assert` paths, the Flyte
     /// identity and the provenance of every scheduling and resource value.
-    public func subject() throws(ResolutionError) -> Subject {
+    package func subject() throws(ResolutionError) -> Subject {
         let document: JSONDocument
         do { document = try JSONDocument(podJSON) } catch {
             throw .invalidPodSpec(pointer: error.pointer.description, reason: error.reason)
@@ -35,7 +35,7 @@ extension FlyteResolver.Outcome {
     /// The subject of every resolved node, the replica groups of each node linked as one job
     /// (``JobShape``), with the nodes they came from; a node whose pod does not decode is an
     /// error instead.
-    public func subjects() -> (subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError]) {
+    package func subjects() -> (subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError]) {
         var subjects: [Subject] = []
         var kept: [ResolvedNode] = []
         var errors: [NodeResolutionError] = []
@@ -60,7 +60,7 @@ extension FlyteResolver.Outcome {
 
 extension FlyteIdentity {
     /// `workflow W node N`, or `task T` for a task resolved on its own.
-    public var location: String {
+    package var location: String {
         if let workflow, !workflow.isEmpty { return "workflow \(workflow) node \(node ?? "")" }
         return "task \(task ?? "")"
     }

@@ -3,23 +3,23 @@ import PolicyJSON
 
 /// A Kubernetes `ResourceList` that remembers which names are present (Go's `_, ok := m[k]`),
 /// in insertion order so the emitted pod is deterministic.
-public struct ResourceMap: Sendable, Equatable {
-    public private(set) var names: [String] = []
+package struct ResourceMap: Sendable, Equatable {
+    package private(set) var names: [String] = []
     private var values: [String: Quantity] = [:]
 
-    public init() {}
+    package init() {}
 
-    public init(_ pairs: [(String, Quantity)]) {
+    package init(_ pairs: [(String, Quantity)]) {
         for (name, quantity) in pairs { self[name] = quantity }
     }
 
-    public var isEmpty: Bool { names.isEmpty }
+    package var isEmpty: Bool { names.isEmpty }
 
-    public func contains(_ name: String) -> Bool { values[name] != nil }
+    package func contains(_ name: String) -> Bool { values[name] != nil }
 
     /// The quantity, or nil when absent. Reading an absent name in Go yields zero; callers use
     /// `value(_:)` for that.
-    public subscript(name: String) -> Quantity? {
+    package subscript(name: String) -> Quantity? {
         get { values[name] }
         set {
             if let newValue {
@@ -32,11 +32,11 @@ public struct ResourceMap: Sendable, Equatable {
     }
 
     /// Go's map read: absent is the zero quantity.
-    public func value(_ name: String) -> Quantity { values[name] ?? .zero }
+    package func value(_ name: String) -> Quantity { values[name] ?? .zero }
 
-    public var pairs: [(name: String, quantity: Quantity)] { names.compactMap { name in values[name].map { (name, $0) } } }
+    package var pairs: [(name: String, quantity: Quantity)] { names.compactMap { name in values[name].map { (name, $0) } } }
 
-    public static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
+    package static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
         lhs.values == rhs.values
     }
 
@@ -46,19 +46,19 @@ public struct ResourceMap: Sendable, Equatable {
 }
 
 /// A container's Kubernetes `ResourceRequirements` (requests and limits) as Flyte's container helpers see them.
-public struct ContainerResources: Sendable, Equatable {
-    public var requests = ResourceMap()
-    public var limits = ResourceMap()
+package struct ContainerResources: Sendable, Equatable {
+    package var requests = ResourceMap()
+    package var limits = ResourceMap()
 
-    public init(requests: ResourceMap = ResourceMap(), limits: ResourceMap = ResourceMap()) {
+    package init(requests: ResourceMap = ResourceMap(), limits: ResourceMap = ResourceMap()) {
         self.requests = requests
         self.limits = limits
     }
 
-    public var isEmpty: Bool { requests.isEmpty && limits.isEmpty }
+    package var isEmpty: Bool { requests.isEmpty && limits.isEmpty }
 
     /// Reads `{requests: {...}, limits: {...}}`; quantities must parse as Kubernetes would.
-    public init(json: JSONValue?, at pointer: String) throws(ResolutionError) {
+    package init(json: JSONValue?, at pointer: String) throws(ResolutionError) {
         guard let json, json != .null else { return }
         guard let object = json.object else { throw .invalidPodSpec(pointer: pointer, reason: "resources must be an object") }
         requests = try Self.map(object["requests"], "\(pointer)/requests")
@@ -82,7 +82,7 @@ public struct ContainerResources: Sendable, Equatable {
     }
 
     /// `{requests, limits}` with empty lists left out, as Kubernetes JSON writes it.
-    public var json: JSONValue {
+    package var json: JSONValue {
         var object = JSONObject()
         if !limits.isEmpty { object["limits"] = limits.json }
         if !requests.isEmpty { object["requests"] = requests.json }
@@ -92,7 +92,7 @@ public struct ContainerResources: Sendable, Equatable {
     /// flyteidl `Resources` entries to Kubernetes lists (`ToK8sResourceList`): GPU becomes
     /// `nvidia.com/gpu` whatever the configured GPU resource name, zero values and STORAGE are
     /// dropped, and a value that does not parse is an error.
-    public init(flyte: FlyteResources, at location: String) throws(ResolutionError) {
+    package init(flyte: FlyteResources, at location: String) throws(ResolutionError) {
         requests = try Self.convert(flyte.requests, "\(location).requests")
         limits = try Self.convert(flyte.limits, "\(location).limits")
     }
@@ -120,9 +120,9 @@ public struct ContainerResources: Sendable, Equatable {
 
 /// Flyte's resource arithmetic (`container_helper.go`), one function per Go function so each
 /// can be checked against the vectors transcribed from Flyte's tests.
-public enum ResourceAdjustment {
+package enum ResourceAdjustment {
     /// `AdjustOrDefaultResource`: request <- limit <- platform default; limit <- request; then clamp.
-    public static func adjustOrDefault(request: Quantity, limit: Quantity, platformDefault: Quantity, platformLimit: Quantity)
+    package static func adjustOrDefault(request: Quantity, limit: Quantity, platformDefault: Quantity, platformLimit: Quantity)
         -> (request: Quantity, limit: Quantity)
     {
         var request = request
@@ -133,7 +133,7 @@ public enum ResourceAdjustment {
     }
 
     /// `ensureResourceRange`: both clamped down to the platform limit, the request to the limit.
-    public static func ensureRange(request: Quantity, limit: Quantity, platformLimit: Quantity) -> (request: Quantity, limit: Quantity) {
+    package static func ensureRange(request: Quantity, limit: Quantity, platformLimit: Quantity) -> (request: Quantity, limit: Quantity) {
         let request = clamp(clamp(request, platformLimit), clamp(limit, platformLimit))
         return (request, clamp(limit, platformLimit))
     }
@@ -145,7 +145,7 @@ public enum ResourceAdjustment {
     }
 
     /// `SanitizeGPUResourceRequirements`: the generic `gpu` name becomes the GPU resource name.
-    public static func sanitizeGPU(_ resources: inout ContainerResources, gpuResourceName: String) {
+    package static func sanitizeGPU(_ resources: inout ContainerResources, gpuResourceName: String) {
         if let value = resources.requests["gpu"] {
             resources.requests[gpuResourceName] = value
             resources.requests["gpu"] = nil
@@ -157,20 +157,20 @@ public enum ResourceAdjustment {
     }
 
     /// `MergeResources`: every key of `overlay` replaces the same key of `target`.
-    public static func merge(_ overlay: ContainerResources, into target: inout ContainerResources) {
+    package static func merge(_ overlay: ContainerResources, into target: inout ContainerResources) {
         for (name, quantity) in overlay.limits.pairs { target.limits[name] = quantity }
         for (name, quantity) in overlay.requests.pairs { target.requests[name] = quantity }
     }
 
     /// `MergeResourcesIfMissing`: keys of `source` fill only what `target` lacks.
-    public static func mergeIfMissing(_ source: ContainerResources, into target: inout ContainerResources) {
+    package static func mergeIfMissing(_ source: ContainerResources, into target: inout ContainerResources) {
         for (name, quantity) in source.limits.pairs where !target.limits.contains(name) { target.limits[name] = quantity }
         for (name, quantity) in source.requests.pairs where !target.requests.contains(name) { target.requests[name] = quantity }
     }
 
     /// `ApplyResourceOverrides`: cpu and memory always; ephemeral storage and the GPU only when
     /// present. With `assignIfUnset` missing values are assigned, otherwise only clamped.
-    public static func applyOverrides(
+    package static func applyOverrides(
         _ resources: ContainerResources, platform: ContainerResources, config: PlatformConfig, assignIfUnset: Bool
     ) -> ContainerResources {
         var resources = resources
@@ -198,7 +198,7 @@ public enum ResourceAdjustment {
     }
 
     /// How a container's resources are customized (`ResourceCustomizationMode`).
-    public enum Mode: String, Sendable {
+    package enum Mode: String, Sendable {
         /// Primary and init containers: override > own > pod template > platform default.
         case mergeExistingResources
         /// Other app containers: template fills gaps, then clamped, never assigned.
@@ -207,7 +207,7 @@ public enum ResourceAdjustment {
     }
 
     /// Which configuration layer a customization stage applies.
-    public enum Stage: Sendable {
+    package enum Stage: Sendable {
         /// The container's own resources, with `gpu` renamed.
         case own
         case nodeOverride
@@ -216,7 +216,7 @@ public enum ResourceAdjustment {
     }
 
     /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate`.
-    public static func customize(
+    package static func customize(
         _ container: ContainerResources, mode: Mode, overrides: ContainerResources, platform: ContainerResources,
         podTemplate: ContainerResources?, config: PlatformConfig
     ) -> ContainerResources {
@@ -226,7 +226,7 @@ public enum ResourceAdjustment {
 
     /// The same customization, with the resources after each stage, so that the resolver can
     /// attribute every value to the layer that set it.
-    public static func customizeInStages(
+    package static func customizeInStages(
         _ container: ContainerResources, mode: Mode, overrides: ContainerResources, platform: ContainerResources,
         podTemplate: ContainerResources?, config: PlatformConfig
     ) -> [(stage: Stage, resources: ContainerResources)] {
@@ -253,7 +253,7 @@ public enum ResourceAdjustment {
 
     /// `ExtractContainerResourcesFromPodTemplate`: same name, else `primary`, else `default`
     /// (`primary-init` / `default-init` for init containers).
-    public static func fromPodTemplate(_ templateSpec: JSONObject?, containerName: String, initContainers: Bool) throws(ResolutionError)
+    package static func fromPodTemplate(_ templateSpec: JSONObject?, containerName: String, initContainers: Bool) throws(ResolutionError)
         -> ContainerResources
     {
         guard let templateSpec else { return ContainerResources() }

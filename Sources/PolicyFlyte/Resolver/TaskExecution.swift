@@ -3,23 +3,23 @@ import PolicyJSON
 
 /// Everything propeller knows when it builds one node's pod: the task, the node's overrides, and
 /// the execution context. Field names follow Flyte's `TaskExecutionMetadata`.
-public struct TaskExecution: Sendable {
-    public var task: TaskTemplate
-    public var overrides: TaskNodeOverrides
+package struct TaskExecution: Sendable {
+    package var task: TaskTemplate
+    package var overrides: TaskNodeOverrides
     /// The node's resource override, converted to Kubernetes lists (`NodeSpec.Resources`).
-    public var overrideResources: ContainerResources
+    package var overrideResources: ContainerResources
     /// The node's `metadata.interruptible` when set, else the execution's.
-    public var interruptible: Bool
-    public var namespace: String
-    public var serviceAccount: String = ""
+    package var interruptible: Bool
+    package var namespace: String
+    package var serviceAccount: String = ""
     /// The container name of a container task (propeller's generated name).
-    public var generatedName: String
+    package var generatedName: String
     /// flyteadmin's task-resource defaults (requests) and limits.
-    public var platformResources: ContainerResources
+    package var platformResources: ContainerResources
 
     /// Human-readable layer names for provenance.
-    public var taskLayer: String
-    public var overrideLayer: String
+    package var taskLayer: String
+    package var overrideLayer: String
     /// The replica group whose resources a plugin put in `overrideResources` in place of the
     /// node's (`flytek8s.WithResources`), e.g. `worker of pytorch task T`; `nil` means the
     /// node's override.
@@ -32,7 +32,7 @@ public struct TaskExecution: Sendable {
     /// The node's resource override when a replica group's own resources replaced it.
     package var hiddenOverrideResources: ContainerResources?
 
-    public init(
+    package init(
         task: TaskTemplate, overrides: TaskNodeOverrides = TaskNodeOverrides(), overrideResources: ContainerResources = ContainerResources(),
         interruptible: Bool = false, namespace: String = "", generatedName: String = "primary",
         platformResources: ContainerResources = ContainerResources(), taskLayer: String? = nil, overrideLayer: String? = nil
@@ -50,13 +50,13 @@ public struct TaskExecution: Sendable {
 }
 
 /// A pod as propeller would create it for one node.
-public struct BuiltPod: Sendable {
-    public var metadata: JSONObject
-    public var spec: JSONObject
-    public var primaryContainerName: String
+package struct BuiltPod: Sendable {
+    package var metadata: JSONObject
+    package var spec: JSONObject
+    package var primaryContainerName: String
     /// JSON pointer (`/spec/tolerations/2`) -> the layer that set the value there.
-    public var provenance: [String: String]
+    package var provenance: [String: String]
     /// What propeller will change or ignore in this pod (values lowered to platform limits, a
     /// node override a replica group hides).
-    public var notes: [SubjectNote] = []
+    package var notes: [SubjectNote] = []
 }

@@ -3,17 +3,17 @@ import PolicyJSON
 
 /// A kind of Kubernetes object that carries pods, keyed by API group and kind (a Volcano
 /// `batch.volcano.sh` Job is not a `batch` Job), and where its pod templates sit.
-public struct WorkloadKind: Sendable {
+package struct WorkloadKind: Sendable {
     /// The API group (`apps`, `kubeflow.org`); empty for the core group.
-    public var group: String
-    public var kind: String
+    package var group: String
+    package var kind: String
     /// Every place a pod template sits, each with how its role and replica count are read.
-    public var templates: [TemplateLocation]
+    package var templates: [TemplateLocation]
     /// For kinds whose pods are not stored as pod templates (Argo workflow steps, Spark drivers
     /// and executors): builds each pod as the operator would, from the object.
     var synthesize: (@Sendable (JSONNode, String) throws(InputError) -> [FoundPod])?
 
-    public init(group: String, kind: String, templates: [TemplateLocation]) {
+    package init(group: String, kind: String, templates: [TemplateLocation]) {
         self.group = group
         self.kind = kind
         self.templates = templates
@@ -28,10 +28,10 @@ public struct WorkloadKind: Sendable {
     }
 
     /// `apps/Deployment`, `Pod` for the core group.
-    public var name: String { group.isEmpty ? kind : "\(group)/\(kind)" }
+    package var name: String { group.isEmpty ? kind : "\(group)/\(kind)" }
 
     /// The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group).
-    public static func group(ofAPIVersion apiVersion: String) -> String {
+    package static func group(ofAPIVersion apiVersion: String) -> String {
         guard let slash = apiVersion.lastIndex(of: "/") else { return "" }
         return String(apiVersion[..<slash])
     }
@@ -49,14 +49,14 @@ struct FoundPod {
 
 /// Where one pod template sits: steps from the object, `*` for every element of an array or
 /// member of an object.
-public struct TemplateLocation: Sendable {
-    public var steps: [String]
+package struct TemplateLocation: Sendable {
+    package var steps: [String]
     /// How the template's group is named.
-    public var role: RoleSource
+    package var role: RoleSource
     /// A member, beside the template, holding the group's replica count (`replicas`).
-    public var replicasKey: String?
+    package var replicasKey: String?
 
-    public enum RoleSource: Sendable {
+    package enum RoleSource: Sendable {
         case none
         case fixed(ReplicaRole)
         /// The object key the `*` step matched: Kubeflow's replica types (`Master`, `Worker`, ...).
@@ -65,7 +65,7 @@ public struct TemplateLocation: Sendable {
         case rayWorkerGroup
     }
 
-    public init(_ pointer: String, role: RoleSource = .none, replicasKey: String? = nil) {
+    package init(_ pointer: String, role: RoleSource = .none, replicasKey: String? = nil) {
         steps = pointer.isEmpty ? [] : JSONPointer(pointer.hasPrefix("/") ? pointer : "/" + pointer).tokens
         self.role = role
         self.replicasKey = replicasKey

@@ -4,32 +4,32 @@ import PolicyJSON
 /// The kinds `check` reads pods from, by API group and kind: Kubernetes' own workloads and the
 /// custom resources of the operators distributed and batch work runs on, with the pointers
 /// their controllers read.
-public struct WorkloadKinds: Sendable {
+package struct WorkloadKinds: Sendable {
     private var byName: [String: WorkloadKind] = [:]
 
-    public init(_ kinds: [WorkloadKind]) {
+    package init(_ kinds: [WorkloadKind]) {
         for kind in kinds { byName[kind.name] = kind }
     }
 
     /// The kind of an object with this `apiVersion` and `kind`, if it carries pods.
-    public func kind(apiVersion: String, kind: String) -> WorkloadKind? {
+    package func kind(apiVersion: String, kind: String) -> WorkloadKind? {
         byName[WorkloadKind(group: WorkloadKind.group(ofAPIVersion: apiVersion), kind: kind, templates: []).name]
     }
 
     /// The group of one of Kubernetes' own workload kinds (`Deployment` -> `apps`).
-    public static func kubernetesGroup(ofKind kind: String) -> String? {
+    package static func kubernetesGroup(ofKind kind: String) -> String? {
         kubernetes.first { $0.kind == kind }?.group
     }
 
     /// Adds (or replaces) a kind, as `--workload GROUP/KIND=POINTER` does.
-    public mutating func add(_ kind: WorkloadKind) {
+    package mutating func add(_ kind: WorkloadKind) {
         byName[kind.name] = kind
     }
 
     /// Every kind known, by name.
-    public var names: [String] { byName.keys.sorted() }
+    package var names: [String] { byName.keys.sorted() }
 
-    public static let builtIn = WorkloadKinds(kubernetes + operators)
+    package static let builtIn = WorkloadKinds(kubernetes + operators)
 
     static let kubernetes: [WorkloadKind] = [
         WorkloadKind(group: "", kind: "Pod", templates: [TemplateLocation("")]),
@@ -89,7 +89,7 @@ public struct WorkloadKinds: Sendable {
 
     /// Reads `--workload GROUP/KIND=POINTER` (`*` for every element or member), e.g.
     /// `example.com/Trainer=/spec/replicas/*/template`.
-    public static func parse(_ text: String) throws(InputError) -> WorkloadKind {
+    package static func parse(_ text: String) throws(InputError) -> WorkloadKind {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         let form = "write GROUP/KIND=POINTER, e.g. example.com/Trainer=/spec/replicas/*/template (the core group: Pod=...)"
         guard parts.count == 2, parts[1].hasPrefix("/") || parts[1].isEmpty else {

@@ -3,7 +3,7 @@ import PolicyIO
 import PolicyJSON
 
 /// What the webhook does with an object it cannot evaluate (`--on-error`).
-public enum OnError: String, Sendable, CaseIterable {
+package enum OnError: String, Sendable, CaseIterable {
     /// Fail closed: deny, saying why. The default: a policy engine must not say yes because
     /// an input was odd.
     case deny
@@ -13,42 +13,42 @@ public enum OnError: String, Sendable, CaseIterable {
 
 /// The outcome of one admission request: the HTTP response and what the decision log and the
 /// metrics record.
-public struct AdmissionDecision: Sendable {
+package struct AdmissionDecision: Sendable {
     /// `allow`, `deny`, or `invalid` for a body that is not an AdmissionReview (HTTP 400).
-    public enum Verdict: String, Sendable {
+    package enum Verdict: String, Sendable {
         case allow, deny, invalid
     }
 
-    public var verdict: Verdict
-    public var response: HTTPResponse
-    public var uid: String?
-    public var kind: String?
-    public var operation: String?
-    public var namespace: String?
-    public var name: String?
-    public var dryRun = false
-    public var flyte: FlyteIdentity?
+    package var verdict: Verdict
+    package var response: HTTPResponse
+    package var uid: String?
+    package var kind: String?
+    package var operation: String?
+    package var namespace: String?
+    package var name: String?
+    package var dryRun = false
+    package var flyte: FlyteIdentity?
     /// Failing findings (`policy/rule` and message), excepted ones apart.
-    public var findings: [Finding] = []
+    package var findings: [Finding] = []
     /// Why the object could not be evaluated or the request was refused.
-    public var error: String?
+    package var error: String?
     /// Warnings sent back to the client.
-    public var warnings: [String] = []
+    package var warnings: [String] = []
 }
 
 /// Applies a policy set to one AdmissionReview body. Pure: no sockets, no clock (the day comes
 /// in), so every behaviour of webhook mode is unit-testable.
-public struct AdmissionHandler: Sendable {
-    public var onError: OnError
+package struct AdmissionHandler: Sendable {
+    package var onError: OnError
     /// The API server shows at most a few dozen warnings and truncates long ones.
-    public var maxWarnings = 30
-    public static let maxWarningLength = 120
+    package var maxWarnings = 30
+    package static let maxWarningLength = 120
 
-    public init(onError: OnError = .deny) {
+    package init(onError: OnError = .deny) {
         self.onError = onError
     }
 
-    public func handle(body: [UInt8], policies: PolicySet, today: CalendarDay) -> AdmissionDecision {
+    package func handle(body: [UInt8], policies: PolicySet, today: CalendarDay) -> AdmissionDecision {
         let document: JSONDocument
         do { document = try JSONDocument.parse(body, source: "request body") } catch {
             return invalid("the request body is not valid JSON: line \(error.line), column \(error.column): \(error.reason)")

@@ -1,6 +1,6 @@
 /// Why the bytes a client sent are not an HTTP/1.1 request this server will read. Every case
 /// maps to the status code the server answers with before it closes the connection.
-public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformedRequestLine(offset: Int)
     case malformedHeader(offset: Int)
     case unsupportedVersion(String)
@@ -12,7 +12,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
     case unsupportedTransferEncoding(String)
 
     /// The status code the server answers with.
-    public var status: HTTPStatus {
+    package var status: HTTPStatus {
         switch self {
         case .malformedRequestLine, .malformedHeader, .invalidContentLength: .badRequest
         case .unsupportedVersion: .httpVersionNotSupported
@@ -23,7 +23,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .malformedRequestLine(let offset): "the request line at byte \(offset) is not 'METHOD /path HTTP/1.1'"
         case .malformedHeader(let offset): "the header field at byte \(offset) is not 'Name: value'"

@@ -1,19 +1,19 @@
 import Foundation
 
 /// One HTTP/1.1 request, head and body, as the parser hands it over.
-public struct HTTPRequest: Sendable, Equatable {
-    public var method: String
+package struct HTTPRequest: Sendable, Equatable {
+    package var method: String
     /// The request target without its query string (`/validate`).
-    public var path: String
+    package var path: String
     /// The query string after `?`, when there is one (`timeout=10s`).
-    public var query: String?
+    package var query: String?
     /// `HTTP/1.1` or `HTTP/1.0`.
-    public var version: String
+    package var version: String
     /// Header fields in arrival order; names lower-cased (HTTP names are case-insensitive).
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
-    public init(method: String, path: String, query: String? = nil, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    package init(method: String, path: String, query: String? = nil, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.method = method
         self.path = path
         self.query = query
@@ -23,25 +23,25 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// The first value of a header, by lower-case name.
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name == name }?.value
     }
 
     /// Whether the client asked to keep the connection open: HTTP/1.1 unless `Connection:
     /// close`; HTTP/1.0 only with `Connection: keep-alive`.
-    public var keepAlive: Bool {
+    package var keepAlive: Bool {
         let tokens = (header("connection") ?? "").lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if version == "HTTP/1.0" { return tokens.contains("keep-alive") }
         return !tokens.contains("close")
     }
 
     /// The media type of `Content-Type` without parameters, lower-cased (`application/json`).
-    public var mediaType: String? {
+    package var mediaType: String? {
         header("content-type").map { $0.split(separator: ";", maxSplits: 1).first.map(String.init) ?? "" }
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
-    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+    package static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.path == rhs.path && lhs.query == rhs.query && lhs.version == rhs.version
             && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
             && lhs.body == rhs.body

@@ -1,12 +1,12 @@
 /// Size limits on what a client may send, in one place (see docs/architecture.md).
-public struct HTTPLimits: Sendable, Equatable {
+package struct HTTPLimits: Sendable, Equatable {
     /// Request line plus header fields, including the blank line that ends them.
-    public var maxHeaderBytes = 16 * 1024
-    public var maxHeaderCount = 64
+    package var maxHeaderBytes = 16 * 1024
+    package var maxHeaderCount = 64
     /// The AdmissionReview body; the API server's own request limit is 3 MiB.
-    public var maxBodyBytes = 3 * 1024 * 1024
+    package var maxBodyBytes = 3 * 1024 * 1024
 
-    public init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 64, maxBodyBytes: Int = 3 * 1024 * 1024) {
+    package init(maxHeaderBytes: Int = 16 * 1024, maxHeaderCount: Int = 64, maxBodyBytes: Int = 3 * 1024 * 1024) {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxHeaderCount = maxHeaderCount
         self.maxBodyBytes = maxBodyBytes
@@ -19,9 +19,9 @@ public struct HTTPLimits: Sendable, Equatable {
 ///
 /// Bodies need `Content-Length`: the Kubernetes API server always sends it, and refusing
 /// `Transfer-Encoding` removes the request-smuggling ambiguity between the two.
-public struct HTTPRequestParser: Sendable {
+package struct HTTPRequestParser: Sendable {
     /// What the bytes so far amount to.
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         /// Not a whole request yet.
         case needMoreData
         /// The head asked for `Expect: 100-continue` and its body is acceptable: answer `100
@@ -30,7 +30,7 @@ public struct HTTPRequestParser: Sendable {
         case request(HTTPRequest)
     }
 
-    public let limits: HTTPLimits
+    package let limits: HTTPLimits
     private var buffer: [UInt8] = []
     /// Where the search for the end of the head resumes.
     private var scanned = 0
@@ -40,20 +40,20 @@ public struct HTTPRequestParser: Sendable {
     /// Bytes consumed by earlier requests on this connection, for error offsets.
     private var consumed = 0
 
-    public init(limits: HTTPLimits = HTTPLimits()) {
+    package init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
     }
 
     /// Whether part of a request has arrived (the read timeout runs) or the connection is idle
     /// between requests (the idle timeout runs).
-    public var isMidRequest: Bool { !buffer.isEmpty || pending != nil }
+    package var isMidRequest: Bool { !buffer.isEmpty || pending != nil }
 
-    public mutating func append(_ bytes: some Collection<UInt8>) {
+    package mutating func append(_ bytes: some Collection<UInt8>) {
         buffer.append(contentsOf: bytes)
     }
 
     /// The next request in the buffered bytes, if it is complete.
-    public mutating func next() throws(HTTPParseError) -> Event {
+    package mutating func next() throws(HTTPParseError) -> Event {
         if pending == nil {
             skipLeadingBlankLines()
             guard let end = headEnd() else {

@@ -1,12 +1,12 @@
 /// A response the server writes: status, a few headers, a body.
-public struct HTTPResponse: Sendable {
-    public var status: HTTPStatus
-    public var contentType: String
-    public var body: [UInt8]
+package struct HTTPResponse: Sendable {
+    package var status: HTTPStatus
+    package var contentType: String
+    package var body: [UInt8]
     /// Extra header fields (`Retry-After`, ...).
-    public var headers: [(name: String, value: String)]
+    package var headers: [(name: String, value: String)]
 
-    public init(status: HTTPStatus, contentType: String = "application/json", body: [UInt8], headers: [(name: String, value: String)] = []) {
+    package init(status: HTTPStatus, contentType: String = "application/json", body: [UInt8], headers: [(name: String, value: String)] = []) {
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -14,7 +14,7 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The bytes on the wire; `close` adds `Connection: close`.
-    public func serialized(close: Bool) -> [UInt8] {
+    package func serialized(close: Bool) -> [UInt8] {
         var head = "HTTP/1.1 \(status.rawValue) \(status.reasonPhrase)\r\n"
         head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
@@ -23,5 +23,5 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The interim response to `Expect: 100-continue`.
-    public static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    package static let continueBytes: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 }

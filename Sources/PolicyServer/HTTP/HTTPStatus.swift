@@ -1,5 +1,5 @@
 /// The status codes this server answers with.
-public enum HTTPStatus: Int, Sendable {
+package enum HTTPStatus: Int, Sendable {
     case `continue` = 100
     case ok = 200
     case badRequest = 400
@@ -15,7 +15,7 @@ public enum HTTPStatus: Int, Sendable {
     case serviceUnavailable = 503
     case httpVersionNotSupported = 505
 
-    public var reasonPhrase: String {
+    package var reasonPhrase: String {
         switch self {
         case .continue: "Continue"
         case .ok: "OK"

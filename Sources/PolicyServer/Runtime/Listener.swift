@@ -2,10 +2,10 @@ import CLinux
 import Foundation
 
 /// Why the listening socket could not be opened.
-public struct ListenError: Error, Sendable, CustomStringConvertible {
-    public var address: String
-    public var reason: String
-    public var description: String { "cannot listen on \(address): \(reason)" }
+package struct ListenError: Error, Sendable, CustomStringConvertible {
+    package var address: String
+    package var reason: String
+    package var description: String { "cannot listen on \(address): \(reason)" }
 }
 
 /// The non-blocking listening socket every event loop accepts from.

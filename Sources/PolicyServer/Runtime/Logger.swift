@@ -4,25 +4,25 @@ import PolicyJSON
 import Synchronization
 
 /// Log severities, lowest first.
-public enum LogLevel: String, Sendable, CaseIterable, Comparable {
+package enum LogLevel: String, Sendable, CaseIterable, Comparable {
     case debug, info, warn, error
 
     private var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
-    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rank < rhs.rank }
+    package static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// Structured JSON logs, one object per line on standard error (or any sink, for tests).
-public final class Logger: Sendable {
-    public let level: LogLevel
+package final class Logger: Sendable {
+    package let level: LogLevel
     private let sink: @Sendable ([UInt8]) -> Void
     private let lock = Mutex(())
 
-    public init(level: LogLevel, sink: @escaping @Sendable ([UInt8]) -> Void = Logger.standardError) {
+    package init(level: LogLevel, sink: @escaping @Sendable ([UInt8]) -> Void = Logger.standardError) {
         self.level = level
         self.sink = sink
     }
 
-    public static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
+    package static let standardError: @Sendable ([UInt8]) -> Void = { bytes in
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -36,7 +36,7 @@ public final class Logger: Sendable {
         }
     }
 
-    public func log(_ level: LogLevel, _ message: String, _ fields: JSONObject = JSONObject()) {
+    package func log(_ level: LogLevel, _ message: String, _ fields: JSONObject = JSONObject()) {
         guard level >= self.level else { return }
         var line = JSONObject()
         line["time"] = .string(Self.timestamp())
@@ -47,10 +47,10 @@ public final class Logger: Sendable {
         lock.withLock { _ in sink(bytes) }
     }
 
-    public func debug(_ message: String, _ fields: JSONObject = JSONObject()) { log(.debug, message, fields) }
-    public func info(_ message: String, _ fields: JSONObject = JSONObject()) { log(.info, message, fields) }
-    public func warn(_ message: String, _ fields: JSONObject = JSONObject()) { log(.warn, message, fields) }
-    public func error(_ message: String, _ fields: JSONObject = JSONObject()) { log(.error, message, fields) }
+    package func debug(_ message: String, _ fields: JSONObject = JSONObject()) { log(.debug, message, fields) }
+    package func info(_ message: String, _ fields: JSONObject = JSONObject()) { log(.info, message, fields) }
+    package func warn(_ message: String, _ fields: JSONObject = JSONObject()) { log(.warn, message, fields) }
+    package func error(_ message: String, _ fields: JSONObject = JSONObject()) { log(.error, message, fields) }
 
     /// RFC 3339 UTC with milliseconds.
     static func timestamp() -> String {

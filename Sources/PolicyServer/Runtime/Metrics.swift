@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// One mutex over plain values: two event loops update a few counters per request, far below
 /// the point where contention shows, and a scrape sees one consistent snapshot.
-public final class Metrics: Sendable {
+package final class Metrics: Sendable {
     /// Upper bounds of the evaluation-latency buckets, in seconds.
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
@@ -32,7 +32,7 @@ public final class Metrics: Sendable {
 
     private let values = Mutex(Values())
 
-    public init() {}
+    package init() {}
 
     func update(_ body: (inout Values) -> Void) {
         values.withLock { body(&$0) }
@@ -53,7 +53,7 @@ public final class Metrics: Sendable {
     }
 
     /// The exposition text.
-    public func render() -> String {
+    package func render() -> String {
         let v = snapshot()
         var out = ""
         func family(_ name: String, _ type: String, _ help: String) {

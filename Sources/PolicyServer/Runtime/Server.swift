@@ -5,13 +5,13 @@ import PolicyJSON
 import Synchronization
 
 /// Why `serve` could not start. Once started, nothing a client sends stops it.
-public enum ServerError: Error, Sendable, CustomStringConvertible {
+package enum ServerError: Error, Sendable, CustomStringConvertible {
     case policies(PolicyLoadFailure)
     case tls(OpenSSLError)
     case listen(ListenError)
     case configuration(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .policies(let failure):
             (failure.errors.map { "error: \($0)" } + ["the policy set does not load; the webhook does not start without one"]).joined(separator: "\n")
@@ -29,16 +29,16 @@ public enum ServerError: Error, Sendable, CustomStringConvertible {
 /// connections it accepted, with evaluation inline on the loop. Requests cost tens of
 /// microseconds and never block, so a thread per connection would only add memory and context
 /// switches, and a worker pool would add a hand-off per request.
-public final class Server: Sendable {
-    public let configuration: ServerConfiguration
-    public let metrics = Metrics()
+package final class Server: Sendable {
+    package let configuration: ServerConfiguration
+    package let metrics = Metrics()
     let logger: Logger
     private let state: ServerState
     private let control: ServerControl
     private let started = Mutex<(listener: Listener?, loops: [EventLoop])>((nil, []))
     private let finished = DispatchGroup()
 
-    public init(configuration: ServerConfiguration, logger: Logger) {
+    package init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
         self.state = ServerState(configuration: configuration, logger: logger, metrics: metrics)
@@ -46,10 +46,10 @@ public final class Server: Sendable {
     }
 
     /// The port being listened on (useful when 0 was asked for).
-    public var port: UInt16? { started.withLock { $0.listener?.port } }
+    package var port: UInt16? { started.withLock { $0.listener?.port } }
 
     /// Loads policies and the certificate, binds, and starts the event loops.
-    public func start() throws(ServerError) {
+    package func start() throws(ServerError) {
         guard configuration.eventLoops >= 1 else { throw .configuration("--event-loops must be at least 1") }
         if !configuration.insecureHTTP, configuration.certificatePath == nil || configuration.keyPath == nil {
             throw .configuration("--tls-cert and --tls-key are required (or --insecure-http, for local testing only)")
@@ -99,7 +99,7 @@ public final class Server: Sendable {
 
     /// Begins a graceful shutdown: stop accepting, finish requests in flight (up to the grace
     /// period), close the rest.
-    public func shutdown() {
+    package func shutdown() {
         guard !control.isDraining else { return }
         logger.info("draining", ["open": .integer(Int64(control.openConnections))])
         control.startDraining()
@@ -108,7 +108,7 @@ public final class Server: Sendable {
     }
 
     /// Blocks until every event loop has finished after ``shutdown()``.
-    public func wait() {
+    package func wait() {
         finished.wait()
         let listener = started.withLock { $0.listener }
         if let listener { close(listener.fd) }
@@ -117,7 +117,7 @@ public final class Server: Sendable {
     }
 
     /// Starts, serves until SIGTERM or SIGINT, drains, and returns.
-    public func run() throws(ServerError) {
+    package func run() throws(ServerError) {
         try start()
         let queue = DispatchQueue(label: "flyte-policy.signals")
         var sources: [DispatchSourceSignal] = []

@@ -2,13 +2,13 @@ internal import COpenSSL
 
 /// A failure reported by OpenSSL, with the library's own error queue kept (code, library,
 /// reason, file and line), so a log says which certificate or key was wrong and why.
-public struct OpenSSLError: Error, Sendable, CustomStringConvertible {
+package struct OpenSSLError: Error, Sendable, CustomStringConvertible {
     /// What flyte-policy was doing (`loading the certificate chain from tls.crt`).
-    public var operation: String
+    package var operation: String
     /// OpenSSL's error queue, oldest first.
-    public var stack: [String]
+    package var stack: [String]
 
-    public var description: String {
+    package var description: String {
         stack.isEmpty ? "\(operation) failed" : "\(operation) failed: \(stack.joined(separator: "; "))"
     }
 

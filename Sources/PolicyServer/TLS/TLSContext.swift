@@ -5,16 +5,16 @@ internal import COpenSSL
 ///
 /// Rotation builds a new context and swaps it in for new connections; connections already open
 /// keep the context they started with, because each `SSL` holds a reference to its `SSL_CTX`.
-public final class TLSContext: @unchecked Sendable {
+package final class TLSContext: @unchecked Sendable {
     // @unchecked Sendable: the SSL_CTX is fully configured in init and never mutated after;
     // OpenSSL documents SSL_new on a shared, unchanging SSL_CTX as thread-safe.
     let pointer: OpaquePointer
     /// Where the certificate and key were read, for logs.
-    public let certificatePath: String
-    public let keyPath: String
+    package let certificatePath: String
+    package let keyPath: String
 
     /// Loads a PEM certificate chain and private key; TLS 1.2 is the minimum version.
-    public init(certificatePath: String, keyPath: String) throws(OpenSSLError) {
+    package init(certificatePath: String, keyPath: String) throws(OpenSSLError) {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw .drain("creating a TLS context") }
         pointer = context
