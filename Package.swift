@@ -58,7 +58,8 @@ let package = Package(
 // libFuzzer targets (fuzz/run.sh): only with FLYTE_POLICY_FUZZ=1, because the target has no main
 // of its own (libFuzzer supplies it) and would not link in an ordinary build.
 if Context.environment["FLYTE_POLICY_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(
-        name: "flyte-policy-fuzz", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"],
-        swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.targets.append(
+        .executableTarget(
+            name: "flyte-policy-fuzz", dependencies: ["PolicyCore", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
 }

@@ -79,7 +79,8 @@ enum ArgumentParser {
                 index += 1
             }
             if let choices = spec.choices, !choices.contains(value) {
-                throw UsageError(message: "'\(value)' is not a valid value for \(name); use one of: \(choices.joined(separator: ", "))", command: command)
+                throw UsageError(
+                    message: "'\(value)' is not a valid value for \(name); use one of: \(choices.joined(separator: ", "))", command: command)
             }
             if !spec.repeatable, parsed.values[name] != nil {
                 throw UsageError(message: "'\(name)' is given twice", command: command)
@@ -99,13 +100,14 @@ enum ArgumentParser {
         if !details.isEmpty { text += "\n\(details)\n" }
         if !options.isEmpty {
             text += "\nOPTIONS:\n"
-            let rows = options.map { option -> (String, String) in
-                var left = option.name + (option.valueName.map { " \($0)" } ?? "")
-                if option.repeatable { left += " ..." }
-                var right = option.help
-                if let choices = option.choices { right += " (\(choices.joined(separator: "|")))" }
-                return (left, right)
-            } + [("-h, --help", "Show this help.")]
+            let rows =
+                options.map { option -> (String, String) in
+                    var left = option.name + (option.valueName.map { " \($0)" } ?? "")
+                    if option.repeatable { left += " ..." }
+                    var right = option.help
+                    if let choices = option.choices { right += " (\(choices.joined(separator: "|")))" }
+                    return (left, right)
+                } + [("-h, --help", "Show this help.")]
             let width = (rows.map(\.0.count).max() ?? 0) + 2
             for (left, right) in rows { text += "  " + left + String(repeating: " ", count: width - left.count) + right + "\n" }
         }

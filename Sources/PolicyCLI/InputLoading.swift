@@ -23,17 +23,27 @@ struct LoadedInputs {
 
 enum InputLoading {
     static let options: [OptionSpec] = [
-        OptionSpec(name: "--platform", valueName: "FILE", help: "flytepropeller's k8s plugin configuration (YAML or JSON; keys under plugins.k8s, or bare)."),
-        OptionSpec(name: "--pod-templates", valueName: "PATH", repeatable: true, help: "Cluster PodTemplate manifests (file or folder, repeatable) for pod_template_name and the default template."),
+        OptionSpec(
+            name: "--platform", valueName: "FILE", help: "flytepropeller's k8s plugin configuration (YAML or JSON; keys under plugins.k8s, or bare)."),
+        OptionSpec(
+            name: "--pod-templates", valueName: "PATH", repeatable: true,
+            help: "Cluster PodTemplate manifests (file or folder, repeatable) for pod_template_name and the default template."),
         OptionSpec(name: "--project", valueName: "NAME", help: "Flyte project of inputs that do not carry one (a pyflyte package)."),
         OptionSpec(name: "--domain", valueName: "NAME", help: "Flyte domain of inputs that do not carry one."),
         OptionSpec(name: "--namespace", valueName: "NAME", help: "Namespace of pods that do not name one; Flyte default <project>-<domain>."),
-        OptionSpec(name: "--exclude", valueName: "GLOB", repeatable: true, help: "Leave out files of a folder walk whose path below the folder or whose name matches (e.g. 'charts/*', values.yaml)."),
-        OptionSpec(name: "--strict", valueName: nil, help: "A file of a folder walk that is not a Kubernetes manifest is an error (exit 2), not a skipped file."),
-        OptionSpec(name: "--max-input-size", valueName: "SIZE", help: "The largest input file read, as a quantity (default 1Gi); a larger one is an error."),
+        OptionSpec(
+            name: "--exclude", valueName: "GLOB", repeatable: true,
+            help: "Leave out files of a folder walk whose path below the folder or whose name matches (e.g. 'charts/*', values.yaml)."),
+        OptionSpec(
+            name: "--strict", valueName: nil,
+            help: "A file of a folder walk that is not a Kubernetes manifest is an error (exit 2), not a skipped file."),
+        OptionSpec(
+            name: "--max-input-size", valueName: "SIZE", help: "The largest input file read, as a quantity (default 1Gi); a larger one is an error."),
         OptionSpec(
             name: "--workload", valueName: "GROUP/KIND=POINTER", repeatable: true,
-            help: "Also read pods from this kind of object, at POINTER (* for every element or member; several pointers comma-separated), e.g. example.com/Trainer=/spec/replicas/*/template."),
+            help:
+                "Also read pods from this kind of object, at POINTER (* for every element or member; several pointers comma-separated), e.g. example.com/Trainer=/spec/replicas/*/template."
+        ),
     ]
 
     /// `--max-input-size` in bytes.
@@ -42,7 +52,8 @@ enum InputLoading {
         guard let quantity = try? Quantity(parsing: text), quantity.isPositive, quantity.nanos % 1_000_000_000 == 0,
             quantity.nanos / 1_000_000_000 <= Int128(Int.max / 2)
         else {
-            throw .unsupported(source: "--max-input-size", reason: "'\(text)' is not a size; write a whole number of bytes or a quantity such as 512Mi or 4Gi")
+            throw .unsupported(
+                source: "--max-input-size", reason: "'\(text)' is not a size; write a whole number of bytes or a quantity such as 512Mi or 4Gi")
         }
         return Int(quantity.nanos / 1_000_000_000)
     }
@@ -62,7 +73,8 @@ enum InputLoading {
             let templatePaths = parsed.all("--pod-templates")
             if !templatePaths.isEmpty {
                 try FlyteInputs.podTemplates(
-                    try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"], maxBytes: maxBytes, notices: &loaded.notices), into: &store)
+                    try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"], maxBytes: maxBytes, notices: &loaded.notices),
+                    into: &store)
             }
         } catch {
             loaded.errors.append(error)
@@ -118,7 +130,8 @@ enum InputLoading {
             loaded.errors.append(error)
         }
 
-        let context = FlyteContext(project: parsed.value("--project") ?? "", domain: parsed.value("--domain") ?? "", namespace: parsed.value("--namespace"))
+        let context = FlyteContext(
+            project: parsed.value("--project") ?? "", domain: parsed.value("--domain") ?? "", namespace: parsed.value("--namespace"))
         let resolver = FlyteResolver(builder: PodBuilder(config: config, templates: store), context: context)
         for bundle in packages + (loose.isEmpty ? [] : [loose]) {
             progress("resolving \(bundle.workflows.count) workflows, \(bundle.tasks.count) tasks")

@@ -30,7 +30,8 @@ package enum FindingLocator {
         for (file, documents) in wanted {
             guard let bytes = contents(file) else { continue }
             let text = InputFile(name: file, bytes: bytes).normalizedText()
-            positions[file] = text.looksLikeJSON
+            positions[file] =
+                text.looksLikeJSON
                 ? JSONLocator.positions(in: text.bytes, wanted: documents) : YAMLLocator.positions(in: text.bytes, wanted: documents)
         }
         for candidate in candidates {

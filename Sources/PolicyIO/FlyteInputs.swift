@@ -33,7 +33,9 @@ package enum FlyteInputs {
             do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw templateError(text) ?? .json(error) }
             // Only Flyte entities need a Swift copy of the tree; manifests are read from jansson's.
             if documents.count == 1, let root = documents.first?.document.rootNode, FlyteEntityDecoder.looksLikeFlyte(root) {
-                do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch { throw .flyte(error) }
+                do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch {
+                    throw .flyte(error)
+                }
             }
             return .manifests(try manifests.read(text, documents: ManifestReader.jsonDocuments(documents)))
         }
@@ -51,7 +53,8 @@ package enum FlyteInputs {
         guard let line = file.templateLine else { return nil }
         return .notAManifest(
             source: "\(file.name):\(line)",
-            reason: "looks like a Helm or Go template ({{ ... }}), not a manifest: render it first, e.g. helm template ./chart | flyte-policy check -")
+            reason: "looks like a Helm or Go template ({{ ... }}), not a manifest: render it first, e.g. helm template ./chart | flyte-policy check -"
+        )
     }
 
     /// Text is UTF-8 without control bytes; protobuf almost never is.

@@ -57,7 +57,9 @@ package enum InputFiles {
                 let bytes: [UInt8]
                 if let readStdin { bytes = try readStdin() } else { bytes = try readStandardInput(maxBytes: maxBytes) }
                 guard bytes.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-                    throw .unreadable(path: "<stdin>", reason: "standard input is empty; the command that should have produced it may have failed, so nothing was checked")
+                    throw .unreadable(
+                        path: "<stdin>",
+                        reason: "standard input is empty; the command that should have produced it may have failed, so nothing was checked")
                 }
                 files.append(InputFile(name: "<stdin>", bytes: bytes))
                 continue
@@ -135,13 +137,19 @@ package enum InputFiles {
         }
         var notices: [String] = []
         if !hidden.isEmpty {
-            notices.append("\(folder): skipped \(hidden.count) hidden \(hidden.count == 1 ? "entry" : "entries") (\(Self.list(hidden.sorted()))); name \(hidden.count == 1 ? "it" : "them") on the command line to check \(hidden.count == 1 ? "it" : "them")")
+            notices.append(
+                "\(folder): skipped \(hidden.count) hidden \(hidden.count == 1 ? "entry" : "entries") (\(Self.list(hidden.sorted()))); name \(hidden.count == 1 ? "it" : "them") on the command line to check \(hidden.count == 1 ? "it" : "them")"
+            )
         }
         if !loops.isEmpty {
-            notices.append("\(folder): \(Self.list(loops.sorted())) \(loops.count == 1 ? "leads" : "lead") back to a folder already read (a symbolic link loop); read once")
+            notices.append(
+                "\(folder): \(Self.list(loops.sorted())) \(loops.count == 1 ? "leads" : "lead") back to a folder already read (a symbolic link loop); read once"
+            )
         }
         if !unlisted.isEmpty {
-            notices.append("\(folder): \(Self.list(unlisted.sorted())) cannot be listed (permission denied?); nothing in \(unlisted.count == 1 ? "it" : "them") was checked")
+            notices.append(
+                "\(folder): \(Self.list(unlisted.sorted())) cannot be listed (permission denied?); nothing in \(unlisted.count == 1 ? "it" : "them") was checked"
+            )
         }
         return (files.sorted(), notices)
     }

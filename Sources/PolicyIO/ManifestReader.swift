@@ -88,7 +88,9 @@ package struct ManifestReader: Sendable {
     private func collect(_ node: JSONNode, source: SubjectSource, pointer: String, outcome: inout Outcome) throws(InputError) {
         let here = source.description
         guard node.isObject else {
-            if pointer.isEmpty { throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the document is \(node.kind.phrase), not an object)") }
+            if pointer.isEmpty {
+                throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the document is \(node.kind.phrase), not an object)")
+            }
             throw .invalidObject(source: here, pointer: pointer, reason: "expected a Kubernetes object, found \(node.kind.phrase)")
         }
         guard let kind = node["kind"]?.string else {
@@ -99,7 +101,8 @@ package struct ManifestReader: Sendable {
             throw .invalidObject(source: here, pointer: pointer, reason: "the object has no 'kind', so it is not a Kubernetes manifest")
         }
         if node["apiVersion"]?.string == PolicyLoader.apiVersion {
-            throw .unsupported(source: here, reason: "is a flyte-policy \(kind) document, not an input; pass policy files with --policies or --exceptions")
+            throw .unsupported(
+                source: here, reason: "is a flyte-policy \(kind) document, not an input; pass policy files with --policies or --exceptions")
         }
         if kind == "List" || (kind.hasSuffix("List") && node["items"]?.isArray == true) {
             for (index, item) in (node["items"]?.elements ?? []).enumerated() {
@@ -127,7 +130,8 @@ package struct ManifestReader: Sendable {
                 let group = WorkloadKind.group(ofAPIVersion: apiVersion)
                 let shown = group.isEmpty ? kind : "\(group)/\(kind)"
                 outcome.unreadPods.append(
-                    "\(here): \(shown)\(name) holds containers at \(found) that were not checked: flyte-policy does not know this kind; add --workload \(shown)=\(found.hasSuffix("/spec") ? String(found.dropLast(5)) : found) to read them")
+                    "\(here): \(shown)\(name) holds containers at \(found) that were not checked: flyte-policy does not know this kind; add --workload \(shown)=\(found.hasSuffix("/spec") ? String(found.dropLast(5)) : found) to read them"
+                )
             } else {
                 outcome.skippedKinds.append(kind)
             }

@@ -124,7 +124,9 @@ public final class JSONDocument: @unchecked Sendable {
                 let start = offset
                 var nonZeroDigit = false
                 var exponent = false
-                while offset < bytes.count, (0x2B...0x2E).contains(bytes[offset]) || (0x30...0x39).contains(bytes[offset]) || bytes[offset] | 0x20 == 0x65 {
+                while offset < bytes.count,
+                    (0x2B...0x2E).contains(bytes[offset]) || (0x30...0x39).contains(bytes[offset]) || bytes[offset] | 0x20 == 0x65
+                {
                     if bytes[offset] | 0x20 == 0x65 { exponent = true }
                     if !exponent, (0x31...0x39).contains(bytes[offset]) { nonZeroDigit = true }
                     offset += 1

@@ -91,7 +91,9 @@ public enum JSONLocator {
                             advance()
                         }
                         // A surrogate pair spells one scalar.
-                        if (0xD800..<0xDC00).contains(unit), offset + 5 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
+                        if (0xD800..<0xDC00).contains(unit), offset + 5 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                            bytes[offset + 1] == UInt8(ascii: "u")
+                        {
                             advance()
                             advance()
                             var low: UInt32 = 0

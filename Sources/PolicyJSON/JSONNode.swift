@@ -183,9 +183,10 @@ public struct JSONNode: @unchecked Sendable {
             guard let chars = json_string_value(raw) else { return false }
             let length = json_string_length(raw)
             return text.withUTF8 { expected in
-                expected.count == length && chars.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    UnsafeBufferPointer(start: $0, count: length).elementsEqual(expected)
-                }
+                expected.count == length
+                    && chars.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        UnsafeBufferPointer(start: $0, count: length).elementsEqual(expected)
+                    }
             }
         case (JSON_INTEGER, .integer), (JSON_INTEGER, .real), (JSON_REAL, .integer), (JSON_REAL, .real):
             return number == other.number

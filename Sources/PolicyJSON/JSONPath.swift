@@ -111,7 +111,8 @@ fileprivate struct PathWalk {
             let range = path.nameRanges[depth]
             let name = names + range.lowerBound
             trail[depth] = .name(name, range.count)
-            let child: UnsafeMutablePointer<json_t>? = cjansson_typeof(node) == JSON_OBJECT
+            let child: UnsafeMutablePointer<json_t>? =
+                cjansson_typeof(node) == JSON_OBJECT
                 ? name.withMemoryRebound(to: CChar.self, capacity: Swift.max(range.count, 1)) { json_object_getn(node, $0, range.count) }
                 : nil
             descend(child, depth: depth, body)

@@ -62,4 +62,3 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
         tokens.isEmpty ? "" : tokens.map { "/" + JSONPointer.escape($0) }.joined()
     }
 }
-

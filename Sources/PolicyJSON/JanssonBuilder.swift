@@ -3,7 +3,9 @@ internal import CJansson
 /// Converts Swift values to jansson trees and jansson trees to text.
 enum JanssonBuilder {
     /// Builds a new tree; the caller owns the returned reference.
-    static func build(_ value: JSONValue, at pointer: JSONPointer = .root) throws(JSONBuildError)
+    static func build(
+        _ value: JSONValue, at pointer: JSONPointer = .root
+    ) throws(JSONBuildError)
         -> UnsafeMutablePointer<json_t>
     {
         let made: UnsafeMutablePointer<json_t>?

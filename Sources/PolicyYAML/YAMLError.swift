@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// A YAML stream that could not be read, with its position (1-based line and column).
 package struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     package var source: String
@@ -30,8 +32,6 @@ package struct YAMLLimits: Sendable {
         self.maxAliasValues = maxAliasValues
     }
 }
-
-import PolicyJSON
 
 /// One document of a YAML stream.
 package struct YAMLDocument: Sendable {

@@ -88,9 +88,10 @@ final class EventParser {
         case YAML_ALIAS_EVENT: kind = .alias(Self.text(event.data.alias.anchor) ?? "")
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
-            let value = scalar.value.map { pointer in
-                String(decoding: UnsafeBufferPointer(start: pointer, count: scalar.length), as: UTF8.self)
-            } ?? ""
+            let value =
+                scalar.value.map { pointer in
+                    String(decoding: UnsafeBufferPointer(start: pointer, count: scalar.length), as: UTF8.self)
+                } ?? ""
             kind = .scalar(value: value, tag: Self.text(scalar.tag), plain: scalar.style == YAML_PLAIN_SCALAR_STYLE, anchor: Self.text(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT: kind = .sequenceStart(anchor: Self.text(event.data.sequence_start.anchor))
         case YAML_SEQUENCE_END_EVENT: kind = .sequenceEnd

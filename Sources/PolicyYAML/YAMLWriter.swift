@@ -28,12 +28,14 @@ package enum YAMLWriter {
             guard ready else { return }
             yaml_emitter_set_unicode(emitter, 1)
             yaml_emitter_set_width(emitter, -1)
-            yaml_emitter_set_output(emitter, { context, buffer, size in
-                guard let context, let buffer else { return 0 }
-                let this = Unmanaged<Emitter>.fromOpaque(context).takeUnretainedValue()
-                this.output.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
-                return 1
-            }, Unmanaged.passUnretained(self).toOpaque())
+            yaml_emitter_set_output(
+                emitter,
+                { context, buffer, size in
+                    guard let context, let buffer else { return 0 }
+                    let this = Unmanaged<Emitter>.fromOpaque(context).takeUnretainedValue()
+                    this.output.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
+                    return 1
+                }, Unmanaged.passUnretained(self).toOpaque())
         }
 
         deinit {

@@ -54,5 +54,9 @@ let handle = best {
     for _ in 0..<iterations { sink &+= handler.handle(body: body, policies: policies, today: today).findings.count }
 }
 func perRequest(_ seconds: Double) -> String { String(format: "%.1f", seconds / Double(iterations) * 1e6) }
-print("request: \(reviewPath) (\(body.count) bytes), verdict \(first.verdict.rawValue), \(first.findings.count) findings, \(policies.policies.count) policies")
-print("ADMISSION parse_us=\(perRequest(parse)) handle_us=\(perRequest(handle)) handle_per_core_rps=\(Int(Double(iterations) / handle)) iterations=\(iterations) sink=\(sink % 10)")
+print(
+    "request: \(reviewPath) (\(body.count) bytes), verdict \(first.verdict.rawValue), \(first.findings.count) findings, \(policies.policies.count) policies"
+)
+print(
+    "ADMISSION parse_us=\(perRequest(parse)) handle_us=\(perRequest(handle)) handle_per_core_rps=\(Int(Double(iterations) / handle)) iterations=\(iterations) sink=\(sink % 10)"
+)

@@ -46,15 +46,20 @@ func args(_ name: String) -> String {
 /// A plugin task in the shape flytekit's plugins write (flytekitplugins-kfpytorch, -ray, -dask
 /// 1.16), on a container target.
 func pluginTaskJSON(_ index: Int, name: String) -> String? {
-    let container = #""container":{"image":"ghcr.io/acme/ml:1.0","args":\#(args(name)),"resources":{"requests":[{"name":"CPU","value":"1"},{"name":"MEMORY","value":"2Gi"}]}}"#
-    let head = #"{"template":{"id":{"resourceType":"TASK","name":"\#(name)"},"metadata":{"runtime":{"type":"FLYTE_SDK","version":"1.16.31"},"retries":{}},"#
+    let container =
+        #""container":{"image":"ghcr.io/acme/ml:1.0","args":\#(args(name)),"resources":{"requests":[{"name":"CPU","value":"1"},{"name":"MEMORY","value":"2Gi"}]}}"#
+    let head =
+        #"{"template":{"id":{"resourceType":"TASK","name":"\#(name)"},"metadata":{"runtime":{"type":"FLYTE_SDK","version":"1.16.31"},"retries":{}},"#
     switch index % 10 {
     case 2:
-        return head + #""type":"pytorch","taskTypeVersion":1,\#(container),"custom":{"masterReplicas":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"8Gi"}]},"replicas":1.0},"workerReplicas":{"resources":{"limits":[{"name":"GPU","value":"2"}],"requests":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"},{"name":"GPU","value":"2"}]},"image":"ghcr.io/acme/torch-worker:2.3","replicas":4.0}}}}"#
+        return head
+            + #""type":"pytorch","taskTypeVersion":1,\#(container),"custom":{"masterReplicas":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"8Gi"}]},"replicas":1.0},"workerReplicas":{"resources":{"limits":[{"name":"GPU","value":"2"}],"requests":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"},{"name":"GPU","value":"2"}]},"image":"ghcr.io/acme/torch-worker:2.3","replicas":4.0}}}}"#
     case 5:
-        return head + #""type":"ray",\#(container),"custom":{"rayCluster":{"workerGroupSpec":[{"groupName":"gpu-group","k8sPod":{"podSpec":{"containers":[{"name":"ray-worker","resources":{"limits":{"nvidia.com/gpu":"1"},"requests":{"nvidia.com/gpu":"1"}}}],"tolerations":[{"operator":"Equal","key":"gpu","effect":"NoSchedule","value":"true"}],"nodeSelector":{"gpu-type":"nvidia-a100"}},"metadata":{},"primaryContainerName":"primary"},"minReplicas":2.0,"replicas":2.0,"maxReplicas":8.0,"enableAutoscaling":true}],"headGroupSpec":{"k8sPod":{"podSpec":{"containers":[],"nodeSelector":{"pool":"cpu-large"}},"metadata":{},"primaryContainerName":"primary"}}}}}}"#
+        return head
+            + #""type":"ray",\#(container),"custom":{"rayCluster":{"workerGroupSpec":[{"groupName":"gpu-group","k8sPod":{"podSpec":{"containers":[{"name":"ray-worker","resources":{"limits":{"nvidia.com/gpu":"1"},"requests":{"nvidia.com/gpu":"1"}}}],"tolerations":[{"operator":"Equal","key":"gpu","effect":"NoSchedule","value":"true"}],"nodeSelector":{"gpu-type":"nvidia-a100"}},"metadata":{},"primaryContainerName":"primary"},"minReplicas":2.0,"replicas":2.0,"maxReplicas":8.0,"enableAutoscaling":true}],"headGroupSpec":{"k8sPod":{"podSpec":{"containers":[],"nodeSelector":{"pool":"cpu-large"}},"metadata":{},"primaryContainerName":"primary"}}}}}}"#
     case 8:
-        return head + #""type":"dask",\#(container),"custom":{"workers":{"resources":{"limits":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"}],"requests":[{"name":"CPU","value":"4"},{"name":"MEMORY","value":"16Gi"}]},"numberOfWorkers":5.0},"scheduler":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"4Gi"}]}}}}}"#
+        return head
+            + #""type":"dask",\#(container),"custom":{"workers":{"resources":{"limits":[{"name":"CPU","value":"8"},{"name":"MEMORY","value":"32Gi"}],"requests":[{"name":"CPU","value":"4"},{"name":"MEMORY","value":"16Gi"}]},"numberOfWorkers":5.0},"scheduler":{"resources":{"requests":[{"name":"CPU","value":"2"},{"name":"MEMORY","value":"4Gi"}]}}}}}"#
     default:
         return nil
     }
@@ -95,13 +100,15 @@ func pluginTaskJSON(_ index: Int, name: String) -> String? {
              "nodeSelector":{"gpu-type":"\(random.pick(gpuTypes))"},"tolerations":[{"key":"gpu","operator":"Equal","value":"preemptible","effect":"NoSchedule"}]}}}
             """
     case 2, 3:
-        overrides = #"{"resources":{"requests":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}],"limits":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}]}}"#
+        overrides =
+            #"{"resources":{"requests":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}],"limits":[{"name":"CPU","value":"16"},{"name":"MEMORY","value":"64Gi"}]}}"#
     case 4:
         overrides = #"{"extendedResources":{"gpuAccelerator":{"device":"nvidia-tesla-t4"}}}"#
     default: break
     }
     let interruptible = random.next(4) == 0 ? #","interruptible":true"# : ""
-    return #"{"id":"\#(id)","metadata":{"name":"n","retries":{}\#(interruptible)},"taskNode":{"referenceId":{"resourceType":"TASK","name":"\#(task)"},"overrides":\#(overrides)}}"#
+    return
+        #"{"id":"\#(id)","metadata":{"name":"n","retries":{}\#(interruptible)},"taskNode":{"referenceId":{"resourceType":"TASK","name":"\#(task)"},"overrides":\#(overrides)}}"#
 }
 
 @MainActor func workflowJSON(_ index: Int) -> String {
@@ -111,14 +118,17 @@ func pluginTaskJSON(_ index: Int, name: String) -> String? {
         if produced + 2 <= nodesPerWorkflow, random.next(8) == 0 {
             let then = nodeJSON("n0", &random)
             let otherwise = nodeJSON("n1", &random)
-            nodes.append(#"{"id":"n\#(nodes.count)","metadata":{"name":"branch"},"branchNode":{"ifElse":{"case":{"thenNode":\#(then)},"elseNode":\#(otherwise)}}}"#)
+            nodes.append(
+                #"{"id":"n\#(nodes.count)","metadata":{"name":"branch"},"branchNode":{"ifElse":{"case":{"thenNode":\#(then)},"elseNode":\#(otherwise)}}}"#
+            )
             produced += 2
         } else {
             nodes.append(nodeJSON("n\(nodes.count)", &random))
             produced += 1
         }
     }
-    return #"{"template":{"id":{"resourceType":"WORKFLOW","name":"bench.workflows.wf_\#(index)"},"metadata":{},"nodes":[\#(nodes.joined(separator: ","))],"metadataDefaults":{}}}"#
+    return
+        #"{"template":{"id":{"resourceType":"WORKFLOW","name":"bench.workflows.wf_\#(index)"},"metadata":{},"nodes":[\#(nodes.joined(separator: ","))],"metadataDefaults":{}}}"#
 }
 
 let documents: [[UInt8]] = (0..<taskCount).map { Array(taskJSON($0).utf8) } + (0..<workflowCount).map { Array(workflowJSON($0).utf8) }
@@ -131,11 +141,16 @@ platform.interruptibleTolerations = [["key": "lifecycle", "operator": "Equal", "
 platform.nonInterruptibleNodeSelectorRequirement = ["key": "lifecycle", "operator": "NotIn", "values": ["spot"]]
 platform.defaultPodTemplateName = "flyte-default"
 do {
-    store.add(try PodTemplateStore.PodTemplate(manifest: [
-        "metadata": ["name": "flyte-default"],
-        "template": ["spec": ["containers": [["name": "default", "resources": ["limits": ["ephemeral-storage": "20Gi"]]]],
-                               "tolerations": [["key": "flyte", "operator": "Exists"]]]],
-    ]))
+    store.add(
+        try PodTemplateStore.PodTemplate(manifest: [
+            "metadata": ["name": "flyte-default"],
+            "template": [
+                "spec": [
+                    "containers": [["name": "default", "resources": ["limits": ["ephemeral-storage": "20Gi"]]]],
+                    "tolerations": [["key": "flyte", "operator": "Exists"]],
+                ]
+            ],
+        ]))
 } catch {
     FileHandle.standardError.write(Data("the benchmark's PodTemplate does not load: \(error)\n".utf8))
     exit(2)
@@ -176,7 +191,9 @@ let pods = outcome.nodes.count
 let pluginPods = outcome.nodes.count { $0.role != nil }
 func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
 print("package:   \(workflowCount) workflows x \(nodesPerWorkflow) nodes, \(taskCount) tasks, \(totalBytes / 1024) KiB of flyteidl JSON")
-print("pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)")
+print(
+    "pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)"
+)
 print("decode:    \(ms(decodeTime))")
 print("resolve:   \(ms(resolveTime))  (\(String(format: "%.1f", resolveTime / Double(max(pods, 1)) * 1e6)) us per pod)")
 print("subjects:  \(ms(subjectTime))")

@@ -1,2 +1,3 @@
 import PolicyCLI
+
 PolicyCLIMain.run()

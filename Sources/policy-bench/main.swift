@@ -37,7 +37,13 @@ let memories = ["512Mi", "1Gi", "4Gi", "16Gi", "64Gi", "300Gi"]
 func podJSON(_ index: Int, _ random: inout Generator) -> String {
     let gpu = random.next(10) < 4
     var tolerations: [String] = []
-    if gpu { tolerations.append(random.pick([#"{"key":"gpu","operator":"Equal","value":"true","effect":"NoSchedule"}"#, #"{"key":"gpu","operator":"Equal","value":"preemptible","effect":"NoSchedule"}"#])) }
+    if gpu {
+        tolerations.append(
+            random.pick([
+                #"{"key":"gpu","operator":"Equal","value":"true","effect":"NoSchedule"}"#,
+                #"{"key":"gpu","operator":"Equal","value":"preemptible","effect":"NoSchedule"}"#,
+            ]))
+    }
     if random.next(20) == 0 { tolerations.append(#"{"operator":"Exists"}"#) }
     tolerations.append(#"{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute","tolerationSeconds":300}"#)
     var containers: [String] = []
@@ -46,7 +52,8 @@ func podJSON(_ index: Int, _ random: inout Generator) -> String {
         let memory = random.pick(memories)
         let gpuResource = gpu && c == 0 ? #","nvidia.com/gpu":"\#(1 + random.next(2))""# : ""
         let privileged = random.next(25) == 0 ? "true" : "false"
-        containers.append("""
+        containers.append(
+            """
             {"name":"\(c == 0 ? "primary" : "sidecar-\(c)")","image":"\(random.pick(registries))\(random.pick(tags))",
              "args":["pyflyte-execute","--inputs","s3://bucket/metadata/propeller/ml-production-f3a9c1/n\(index)/data/inputs.pb","--output-prefix","s3://bucket/metadata/n\(index)"],
              "env":[{"name":"FLYTE_INTERNAL_PROJECT","value":"ml"},{"name":"FLYTE_INTERNAL_DOMAIN","value":"production"},{"name":"FLYTE_ATTEMPT_NUMBER","value":"0"}],
@@ -80,7 +87,8 @@ func rule(_ index: Int) -> GeneratedRule {
     switch index % 7 {
     case 0:
         return GeneratedRule(
-            json: #"{"name":"\#(name)","when":{"resources":["nvidia.com/gpu"]},"nodeSelector":{"required":["gpu-type"],"allowed":{"gpu-type":["nvidia-a100","nvidia-h100*"]}}}"#,
+            json:
+                #"{"name":"\#(name)","when":{"resources":["nvidia.com/gpu"]},"nodeSelector":{"required":["gpu-type"],"allowed":{"gpu-type":["nvidia-a100","nvidia-h100*"]}}}"#,
             rego: """
                 violation contains {"rule": "\(name)", "path": "/spec/nodeSelector/gpu-type"} if {
                     uses_gpu
@@ -90,7 +98,8 @@ func rule(_ index: Int) -> GeneratedRule {
                 """)
     case 1:
         return GeneratedRule(
-            json: #"{"name":"\#(name)","when":{"resources":["nvidia.com/gpu"]},"tolerations":{"required":[{"key":"gpu","value":"true","effect":"NoSchedule"}]}}"#,
+            json:
+                #"{"name":"\#(name)","when":{"resources":["nvidia.com/gpu"]},"tolerations":{"required":[{"key":"gpu","value":"true","effect":"NoSchedule"}]}}"#,
             rego: """
                 violation contains {"rule": "\(name)", "path": "/spec/tolerations"} if {
                     uses_gpu
@@ -153,10 +162,12 @@ func rule(_ index: Int) -> GeneratedRule {
 }
 
 let rules = (0..<ruleCount).map(rule)
-let policyJSON = "[" + stride(from: 0, to: ruleCount, by: 5).map { start in
-    let chunk = rules[start..<min(start + 5, ruleCount)].map(\.json).joined(separator: ",")
-    return #"{"apiVersion":"flyte-policy/v1","kind":"Policy","metadata":{"name":"bench-\#(start / 5)"},"spec":{"rules":[\#(chunk)]}}"#
-}.joined(separator: ",") + "]"
+let policyJSON =
+    "["
+    + stride(from: 0, to: ruleCount, by: 5).map { start in
+        let chunk = rules[start..<min(start + 5, ruleCount)].map(\.json).joined(separator: ",")
+        return #"{"apiVersion":"flyte-policy/v1","kind":"Policy","metadata":{"name":"bench-\#(start / 5)"},"spec":{"rules":[\#(chunk)]}}"#
+    }.joined(separator: ",") + "]"
 let regoModule = """
     package bench
 

@@ -77,17 +77,28 @@ struct CLITests {
     @Test("--fail-on never and an exception turn findings into exit 0")
     func failOnAndExceptions() throws {
         #expect(run(["check", Paths.manifests, "--policies", Paths.policies, "--fail-on", "never"]).code == 0)
-        let waiver = try temporaryFile("waiver.json", #"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "v100-migration"}, "spec": {"policies": ["gpu-*"], "expires": "2999-01-01", "reason": "ML-1234"}}"#)
+        let waiver = try temporaryFile(
+            "waiver.json",
+            #"{"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "v100-migration"}, "spec": {"policies": ["gpu-*"], "expires": "2999-01-01", "reason": "ML-1234"}}"#
+        )
         let result = run(["check", Paths.examples + "/manifests/training-pods.yaml", "--policies", Paths.policies, "--exceptions", waiver])
         #expect(result.code == 0)
         #expect(result.out.contains("excepted by v100-migration: ML-1234"))
     }
 
-    @Test("a broken policy set is exit 2 for check and validate, naming file and pointer", arguments: [
-        (#"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "images": {"forbidenTags": ["latest"]}}]}}"#, "/spec/rules/0/images/forbidenTags"),
-        (#"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "resources": {"max": {"limits": {"cpu": "lots"}}}}]}}"#, "/spec/rules/0/resources/max/limits/cpu"),
-        ("{\"apiVersion\": \"flyte-policy/v1\",\n \"kind\": }", "bad.json:2:"),
-    ])
+    @Test(
+        "a broken policy set is exit 2 for check and validate, naming file and pointer",
+        arguments: [
+            (
+                #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "images": {"forbidenTags": ["latest"]}}]}}"#,
+                "/spec/rules/0/images/forbidenTags"
+            ),
+            (
+                #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a"}, "spec": {"rules": [{"name": "r", "resources": {"max": {"limits": {"cpu": "lots"}}}}]}}"#,
+                "/spec/rules/0/resources/max/limits/cpu"
+            ),
+            ("{\"apiVersion\": \"flyte-policy/v1\",\n \"kind\": }", "bad.json:2:"),
+        ])
     func brokenPolicies(document: String, expected: String) throws {
         let path = try temporaryFile("bad.json", document)
         let check = run(["check", Paths.manifests, "--policies", path])
@@ -109,14 +120,16 @@ struct CLITests {
         #expect(run(["check", "/nonexistent/input.yaml", "--policies", Paths.policies]).code == 2)
     }
 
-    @Test("usage errors are exit 2 with a one-line reason", arguments: [
-        (["check", "x.yaml"], "--policies is required"),
-        (["check", "--policies", "p/"], "name at least one input"),
-        (["check", "x", "--policies", "p", "--fromat", "json"], "did you mean '--format'"),
-        (["check", "x", "--policies", "p", "--format", "xml"], "not a valid value"),
-        (["chek"], "did you mean 'check'"),
-        (["validate"], "at least one policy"),
-    ])
+    @Test(
+        "usage errors are exit 2 with a one-line reason",
+        arguments: [
+            (["check", "x.yaml"], "--policies is required"),
+            (["check", "--policies", "p/"], "name at least one input"),
+            (["check", "x", "--policies", "p", "--fromat", "json"], "did you mean '--format'"),
+            (["check", "x", "--policies", "p", "--format", "xml"], "not a valid value"),
+            (["chek"], "did you mean 'check'"),
+            (["validate"], "at least one policy"),
+        ])
     func usage(arguments: [String], message: String) {
         let result = run(arguments)
         #expect(result.code == 2)
@@ -153,7 +166,8 @@ struct CLITests {
         process.standardInput = input
         process.standardOutput = output
         try process.run()
-        input.fileHandleForWriting.write(Data(#"{"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}]}}"#.utf8))
+        input.fileHandleForWriting.write(
+            Data(#"{"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "nginx", "securityContext": {"privileged": true}}]}}"#.utf8))
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -198,7 +212,9 @@ struct FlyteCLITests {
     }
 
     @Test func flyteMatchClausesSelectNodes() throws {
-        let policy = try temporaryFile("n3-only.json", """
+        let policy = try temporaryFile(
+            "n3-only.json",
+            """
             {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "a100-only"},
              "spec": {"match": {"workflows": ["*.training_wf"], "nodes": ["n3"]},
                       "rules": [{"name": "no-a100", "nodeSelector": {"forbidden": ["gpu-type"]}}]}}
@@ -286,7 +302,8 @@ struct DamagedFlyteInputTests {
     /// named file, `--strict`, and anything that looks like Kubernetes but cannot be read stay
     /// exit 2; `--exclude` leaves files out.
     @Test func aRepositoryWalkSkipsWhatIsNotAManifest() throws {
-        let pod = try temporaryFile("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: ghcr.io/acme/ml:1.0}]}\n")
+        let pod = try temporaryFile(
+            "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: ghcr.io/acme/ml:1.0}]}\n")
         let folder = (pod as NSString).deletingLastPathComponent
         func write(_ name: String, _ text: String) throws {
             let path = folder + "/" + name
@@ -299,10 +316,13 @@ struct DamagedFlyteInputTests {
         let result = run(["check", folder, "--policies", Paths.policies, "--format", "json"])
         #expect(result.code != 2, "\(result.err)")
         let report = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
-        let skipped = (report?["skippedInputs"] as? [[String: String]] ?? []).map { ($0["file"] ?? "").replacingOccurrences(of: folder + "/", with: "") }
+        let skipped = (report?["skippedInputs"] as? [[String: String]] ?? []).map {
+            ($0["file"] ?? "").replacingOccurrences(of: folder + "/", with: "")
+        }
         #expect(skipped == ["cassandra.yaml", "chart/Chart.yaml", "chart/templates/deployment.yaml"])
         #expect((report?["summary"] as? [String: Int])?["subjects"] == 1)
-        #expect(run(["check", folder, "--policies", Paths.policies]).out.contains("skipped 3 files of a folder walk that are not Kubernetes manifests"))
+        #expect(
+            run(["check", folder, "--policies", Paths.policies]).out.contains("skipped 3 files of a folder walk that are not Kubernetes manifests"))
 
         #expect(run(["check", folder, "--policies", Paths.policies, "--strict"]).code == 2)
         #expect(run(["check", folder + "/cassandra.yaml", "--policies", Paths.policies]).code == 2)
@@ -315,12 +335,16 @@ struct DamagedFlyteInputTests {
 
     /// A policy whose match leaves out every pod checked nothing: a notice, not a quiet pass.
     @Test func aPolicyThatAppliesToNothingIsSaid() throws {
-        let policy = try temporaryFile("typo.json", """
+        let policy = try temporaryFile(
+            "typo.json",
+            """
             {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "typo"},
              "spec": {"match": {"namespaces": ["ml-prod"]}, "rules": [{"name": "r", "images": {"requireDigest": true}}]}}
             """)
         let result = run(["check", Paths.manifests + "/training-pods.yaml", "--policies", policy])
         #expect(result.code == 0)
-        #expect(result.out.contains("warning: policy 'typo' (\(policy)) applied to none of the 2 pods checked: its match / exclude leaves every one out"), "\(result.out)")
+        #expect(
+            result.out.contains("warning: policy 'typo' (\(policy)) applied to none of the 2 pods checked: its match / exclude leaves every one out"),
+            "\(result.out)")
     }
 }

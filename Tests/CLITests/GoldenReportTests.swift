@@ -19,7 +19,8 @@ import Testing
         try #require(FileManager.default.currentDirectoryPath == Paths.root, "run the tests from the repository's root")
         let arguments = [
             "check", "examples/manifests", "examples/flyte", "--policies", "policies/", "--platform", "examples/platform/propeller.yaml",
-            "--pod-templates", "examples/platform/pod-templates.yaml", "--project", "ml", "--domain", "production", "--format", format, "--color", "never",
+            "--pod-templates", "examples/platform/pod-templates.yaml", "--project", "ml", "--domain", "production", "--format", format, "--color",
+            "never",
         ]
         let result = run(arguments)
         #expect(result.code == 1, "\(result.err)")
@@ -31,7 +32,9 @@ import Testing
             try Data(output.utf8).write(to: golden)
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(output == expected, "the \(format) report of the example changed; if intended, run the tests with UPDATE_GOLDEN=1 and commit Tests/Fixtures/golden")
+        #expect(
+            output == expected,
+            "the \(format) report of the example changed; if intended, run the tests with UPDATE_GOLDEN=1 and commit Tests/Fixtures/golden")
     }
 
     /// `"seconds": 1796083200` -> `"seconds": 0`.

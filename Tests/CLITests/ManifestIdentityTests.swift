@@ -7,7 +7,9 @@ import Testing
 /// them, as the webhook does, so `match.tasks` and exceptions behave the same in both places.
 @Suite("check on pods propeller made") struct ManifestIdentityTests {
     @Test func propellerLabelsGiveFlyteIdentityAndMatchSanitizedNames() throws {
-        let pods = try temporaryFile("pods.json", """
+        let pods = try temporaryFile(
+            "pods.json",
+            """
             {"apiVersion": "v1", "kind": "List", "items": [
               {"apiVersion": "v1", "kind": "Pod",
                "metadata": {"name": "a7xk2-n2-0", "namespace": "ml-production",
@@ -18,7 +20,9 @@ import Testing
                "spec": {"containers": [{"name": "web", "image": "docker.io/acme/web:1.0"}]}}
             ]}
             """)
-        let policy = try temporaryFile("policy.json", """
+        let policy = try temporaryFile(
+            "policy.json",
+            """
             {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "training-images"},
              "spec": {"match": {"tasks": ["demo.workflows.train_*"], "domains": ["production"]},
                       "rules": [{"name": "registry", "images": {"allowedRegistries": ["ghcr.io/acme"]}}]}}

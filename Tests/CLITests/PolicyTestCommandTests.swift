@@ -24,7 +24,9 @@ import Testing
         // Every policy file in policies/ has a suite.
         let policyFiles = (try? FileManager.default.contentsOfDirectory(atPath: Paths.policies))?.filter { $0.hasSuffix(".json") } ?? []
         for file in policyFiles {
-            #expect(FileManager.default.fileExists(atPath: Paths.policies + "/tests/" + file.replacingOccurrences(of: ".json", with: ".test.json")), "\(file) has no suite")
+            #expect(
+                FileManager.default.fileExists(atPath: Paths.policies + "/tests/" + file.replacingOccurrences(of: ".json", with: ".test.json")),
+                "\(file) has no suite")
         }
     }
 
@@ -54,9 +56,15 @@ import Testing
         ("\"result\": \"pass\"", "\"result\": \"passes\"", "/result: unknown result 'passes'; expected one of: pass, fail, excepted"),
         ("\"policies\": [", "\"policies\": [\"/nonexistent/policy.json\", ", "/nonexistent/policy.json"),
         ("\"cases\": [", "\"cases\": [], \"more-cases\": [", "/spec/cases: expected a non-empty array of cases"),
-        ("\"expect\": [", "\"expect\": {\"policy\": \"gpu-node-pools\"}, \"more\": [", "/spec/cases/0/expect: expected a non-empty array of expectations"),
+        (
+            "\"expect\": [", "\"expect\": {\"policy\": \"gpu-node-pools\"}, \"more\": [",
+            "/spec/cases/0/expect: expected a non-empty array of expectations"
+        ),
         // A pass qualified by a path reported ok for a rule that failed at another path.
-        ("\"result\": \"pass\"", "\"result\": \"pass\", \"path\": \"/spec/nodeSelector/gpu-typo\"", "/path: 'path' qualifies findings, and a pass expects none"),
+        (
+            "\"result\": \"pass\"", "\"result\": \"pass\", \"path\": \"/spec/nodeSelector/gpu-typo\"",
+            "/path: 'path' qualifies findings, and a pass expects none"
+        ),
         ("\"messageContains\": \"", "\"messageContains\": \"\", \"unused\": \"", "/messageContains: an empty messageContains matches every message"),
     ])
     func brokenSuitesExitTwo(original: String, replacement: String, expected: String) throws {

@@ -1,8 +1,8 @@
 import Foundation
-@testable import PolicyCore
 import Testing
 
 @testable import PolicyCLI
+@testable import PolicyCore
 
 /// The CI report formats, on the real example package, checked by third-party validators: the
 /// official SARIF 2.1.0 schema through jsonschema (PyPI) and xmllint (Debian) for JUnit.
@@ -73,7 +73,9 @@ import Testing
             #expect(rules.indices.contains(ruleIndex) && rules[ruleIndex]["id"] as? String == result["ruleId"] as? String)
             let fingerprint = (result["partialFingerprints"] as? [String: String])?["flyte-policy/v1"]
             #expect(fingerprint == findings[index]["fingerprint"] as? String)
-            let uri = ((((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?["uri"] as? String)
+            let uri =
+                ((((result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any])?[
+                    "uri"] as? String)
             #expect(uri?.hasSuffix("examples/flyte/demo.tgz") == true)
         }
         #expect(results.contains { $0["ruleId"] as? String == "gpu-node-pools/approved-gpu-types" && $0["level"] as? String == "error" })
@@ -86,10 +88,18 @@ import Testing
     /// show in every format without failing anything: text, JSON `notes`, SARIF `note` results
     /// (still valid against the official schema) and GitHub `::notice` commands.
     @Test func notesOfWhatFlyteIgnoresAreInEveryFormat() throws {
-        let distributed = [Paths.examples + "/distributed/distributed.tgz", "--policies", Paths.policies, "--project", "ml", "--domain", "production"]
+        let distributed = [
+            Paths.examples + "/distributed/distributed.tgz", "--policies", Paths.policies, "--project", "ml", "--domain", "production",
+        ]
         let text = run(["check"] + distributed)
-        #expect(text.out.contains("  NOTE     container 'tensorflow': the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the chief of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead\n           asked by node override at distributed.workflows.training_wf node n3 (resources)\n"))
-        #expect(text.out.contains("  NOTE     container 'mpi': Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in\n           asked by task resources of distributed.workflows.mpi_sim\n"))
+        #expect(
+            text.out.contains(
+                "  NOTE     container 'tensorflow': the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the chief of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead\n           asked by node override at distributed.workflows.training_wf node n3 (resources)\n"
+            ))
+        #expect(
+            text.out.contains(
+                "  NOTE     container 'mpi': Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in\n           asked by task resources of distributed.workflows.mpi_sim\n"
+            ))
         #expect(text.out.contains("excepted; 4 notes\n"))
         #expect(!run(["check"] + distributed + ["--quiet"]).out.contains("NOTE"))
 
@@ -105,7 +115,9 @@ import Testing
         let python = try #require(Self.python, "scripts/report-tools failed")
         let sarif = try temporaryFile("report.sarif", "")
         #expect(run(["check"] + distributed + ["--format", "sarif", "--output", sarif]).code == 2)
-        let validation = try Self.tool([python, try temporaryFile("validate.py", Self.validateSARIF), Paths.root + "/.build/report-tools/sarif-schema-2.1.0.json", sarif])
+        let validation = try Self.tool([
+            python, try temporaryFile("validate.py", Self.validateSARIF), Paths.root + "/.build/report-tools/sarif-schema-2.1.0.json", sarif,
+        ])
         #expect(validation.status == 0, "\(validation.out)")
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sarif))) as? [String: Any]
         let results = ((document?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
@@ -121,7 +133,10 @@ import Testing
 
     /// Control characters in a manifest (ESC, BEL, NUL) never reach the terminal or a CI log raw.
     @Test func controlCharactersFromInputsAreEscaped() throws {
-        let manifest = try temporaryFile("evil.json", #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\u001b[2J\u0007"}, "spec": {"containers": [{"name": "c\u001b]0;owned\u0007", "image": "nginx:latest\u0000"}]}}"#)
+        let manifest = try temporaryFile(
+            "evil.json",
+            #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\u001b[2J\u0007"}, "spec": {"containers": [{"name": "c\u001b]0;owned\u0007", "image": "nginx:latest\u0000"}]}}"#
+        )
         for format in ["text", "github"] {
             let result = run(["check", manifest, "--policies", Paths.policies, "--format", format, "--color", "never"])
             #expect(result.code == 1)
@@ -157,18 +172,24 @@ import Testing
 
     /// An expired exception covers nothing; `validate` says so as `check` does.
     @Test func validateWarnsOfExpiredExceptions() throws {
-        let exceptions = try temporaryFile("exceptions.json", """
+        let exceptions = try temporaryFile(
+            "exceptions.json",
+            """
             {"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "old-waiver"},
              "spec": {"policies": ["gpu-node-pools"], "expires": "2020-01-01", "reason": "ML-1"}}
             """)
         let result = run(["validate", Paths.policies, exceptions])
         #expect(result.code == 0)
-        #expect(result.err.contains("warning: exception 'old-waiver' (\(exceptions)) expired on 2020-01-01 and no longer covers anything"), "\(result.err)")
+        #expect(
+            result.err.contains("warning: exception 'old-waiver' (\(exceptions)) expired on 2020-01-01 and no longer covers anything"),
+            "\(result.err)")
     }
 
     @Test func sarifWithExceptionsAndABaselineIsValidToo() throws {
         let python = try #require(Self.python, "scripts/report-tools failed")
-        let exceptions = try temporaryFile("exceptions.json", """
+        let exceptions = try temporaryFile(
+            "exceptions.json",
+            """
             {"apiVersion": "flyte-policy/v1", "kind": "PolicyException", "metadata": {"name": "legacy-v100"},
              "spec": {"policies": ["gpu-node-pools"], "match": {"tasks": ["demo.workflows.train_model"]}, "expires": "2099-01-01", "reason": "ML-1: moving to A100"}}
             """)
@@ -192,7 +213,9 @@ import Testing
         #expect(run(["check"] + Self.package + ["--format", "junit", "--output", junit]).code == 1)
         let lint = try Self.tool(["xmllint", "--noout", junit])
         #expect(lint.status == 0, "\(lint.out)")
-        let script = try temporaryFile("junit.py", """
+        let script = try temporaryFile(
+            "junit.py",
+            """
             import sys, xml.etree.ElementTree as ET
             root = ET.parse(sys.argv[1]).getroot()
             assert root.tag == "testsuites", root.tag
@@ -220,8 +243,11 @@ import Testing
         let baseline = try temporaryFile("baseline.json", "")
         #expect(run(["check"] + Self.package + ["--write-baseline", baseline]).code == 0)
         let plain = try temporaryFile("plain.json", run(["check"] + Self.package + ["--format", "json"]).out)
-        let compared = try temporaryFile("compared.json", run(["check", Paths.manifests, "--policies", Paths.policies, "--baseline", baseline, "--format", "json"]).out)
-        let script = try temporaryFile("schema.py", """
+        let compared = try temporaryFile(
+            "compared.json", run(["check", Paths.manifests, "--policies", Paths.policies, "--baseline", baseline, "--format", "json"]).out)
+        let script = try temporaryFile(
+            "schema.py",
+            """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1]))
             jsonschema.Draft7Validator.check_schema(schema)

@@ -5,12 +5,23 @@ import Testing
 @Suite("Toleration matching follows Kubernetes")
 struct TolerationMatchingTests {
     static let cases: [(Toleration, Taint, Bool)] = [
-        (Toleration(key: "gpu", operator: "Equal", value: "true", effect: "NoSchedule"), Taint(key: "gpu", value: "true", effect: "NoSchedule"), true),
-        (Toleration(key: "gpu", value: "true", effect: "NoSchedule"), Taint(key: "gpu", value: "true", effect: "NoSchedule"), true),  // Equal is the default
-        (Toleration(key: "gpu", operator: "Equal", value: "preemptible", effect: "NoSchedule"), Taint(key: "gpu", value: "true", effect: "NoSchedule"), false),
+        (
+            Toleration(key: "gpu", operator: "Equal", value: "true", effect: "NoSchedule"), Taint(key: "gpu", value: "true", effect: "NoSchedule"),
+            true
+        ),
+        // Equal is the default operator.
+        (Toleration(key: "gpu", value: "true", effect: "NoSchedule"), Taint(key: "gpu", value: "true", effect: "NoSchedule"), true),
+        (
+            Toleration(key: "gpu", operator: "Equal", value: "preemptible", effect: "NoSchedule"),
+            Taint(key: "gpu", value: "true", effect: "NoSchedule"), false
+        ),
         (Toleration(key: "gpu", operator: "Exists", effect: "NoSchedule"), Taint(key: "gpu", value: "anything", effect: "NoSchedule"), true),
-        (Toleration(key: "gpu", operator: "Equal", value: "true"), Taint(key: "gpu", value: "true", effect: "NoExecute"), true),  // empty effect: all
-        (Toleration(key: "gpu", operator: "Equal", value: "true", effect: "NoExecute"), Taint(key: "gpu", value: "true", effect: "NoSchedule"), false),
+        // An empty effect tolerates every effect.
+        (Toleration(key: "gpu", operator: "Equal", value: "true"), Taint(key: "gpu", value: "true", effect: "NoExecute"), true),
+        (
+            Toleration(key: "gpu", operator: "Equal", value: "true", effect: "NoExecute"), Taint(key: "gpu", value: "true", effect: "NoSchedule"),
+            false
+        ),
         (Toleration(operator: "Exists"), Taint(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule"), true),  // tolerate everything
         (Toleration(operator: "Exists", effect: "NoSchedule"), Taint(key: "x", effect: "NoExecute"), false),
         (Toleration(key: "other", operator: "Exists"), Taint(key: "gpu", effect: "NoSchedule"), false),
@@ -41,19 +52,35 @@ struct NodeSelectorCheckTests {
 
     static let affinityCases: [(String, [String])] = [
         // One term pins an allowed value, the other is unconstrained: the pod can run anywhere.
-        (#"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-a100"]}]}, {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]"#,
-         ["/spec/nodeSelector"]),
+        (
+            #"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-a100"]}]}, {"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]"#,
+            ["/spec/nodeSelector"]
+        ),
         // In with one allowed and one disallowed value.
-        (#"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-h100-80gb", "nvidia-t4"]}]}]"#,
-         ["/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/values/1"]),
+        (
+            #"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-h100-80gb", "nvidia-t4"]}]}]"#,
+            ["/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0/values/1"]
+        ),
         // NotIn and Exists do not pin the value.
-        (#"[{"matchExpressions": [{"key": "gpu-type", "operator": "NotIn", "values": ["nvidia-t4"]}]}]"#,
-         ["/spec/nodeSelector", "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0"]),
-        (#"[{"matchExpressions": [{"key": "gpu-type", "operator": "Exists"}]}]"#,
-         ["/spec/nodeSelector", "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0"]),
+        (
+            #"[{"matchExpressions": [{"key": "gpu-type", "operator": "NotIn", "values": ["nvidia-t4"]}]}]"#,
+            [
+                "/spec/nodeSelector",
+                "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0",
+            ]
+        ),
+        (
+            #"[{"matchExpressions": [{"key": "gpu-type", "operator": "Exists"}]}]"#,
+            [
+                "/spec/nodeSelector",
+                "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions/0",
+            ]
+        ),
         // Both terms pin allowed values.
-        (#"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-a100"]}]}, {"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-h100"]}]}]"#,
-         []),
+        (
+            #"[{"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-a100"]}]}, {"matchExpressions": [{"key": "gpu-type", "operator": "In", "values": ["nvidia-h100"]}]}]"#,
+            []
+        ),
     ]
 
     @Test("required node affinity terms are ORed", arguments: affinityCases)
@@ -68,7 +95,8 @@ struct NodeSelectorCheckTests {
 
     @Test("forbidden and allowedKeys look at selecting keys")
     func keys() throws {
-        let rule = #""nodeSelector": {"forbidden": ["node-role.kubernetes.io/*"], "allowedKeys": ["gpu-type", "node-role.kubernetes.io/*", "topology.kubernetes.io/zone"]}"#
+        let rule =
+            #""nodeSelector": {"forbidden": ["node-role.kubernetes.io/*"], "allowedKeys": ["gpu-type", "node-role.kubernetes.io/*", "topology.kubernetes.io/zone"]}"#
         let pod = """
             {"spec": {"nodeSelector": {"node-role.kubernetes.io/control-plane": "", "team": "a"},
                       "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
@@ -99,7 +127,10 @@ struct TolerationsCheckTests {
         (#"{"key": "gpu", "value": "pre*"}"#, #"{"key": "gpu", "value": "true"}"#, false),
         (#"{"operator": "Equal"}"#, #"{"key": "gpu", "value": "true"}"#, true),  // Equal is the default
         (#"{"effect": "NoSchedule"}"#, #"{"key": "gpu", "operator": "Exists"}"#, false),
-        (#"{"key": "node.kubernetes.io/*", "effect": "NoExecute"}"#, #"{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}"#, true),
+        (
+            #"{"key": "node.kubernetes.io/*", "effect": "NoExecute"}"#,
+            #"{"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}"#, true
+        ),
     ]
 
     @Test("forbidden patterns match field by field", arguments: patternCases)
@@ -113,7 +144,8 @@ struct TolerationsCheckTests {
     @Test("every toleration must match an allowed pattern")
     func allowed() throws {
         let rule = #""tolerations": {"allowed": [{"key": "gpu", "value": "true"}, {"key": "spot"}]}"#
-        let pod = #"{"spec": {"tolerations": [{"key": "gpu", "value": "true"}, {"key": "gpu", "value": "x"}, {"key": "spot", "operator": "Exists"}], "containers": [{"name": "c"}]}}"#
+        let pod =
+            #"{"spec": {"tolerations": [{"key": "gpu", "value": "true"}, {"key": "gpu", "value": "x"}, {"key": "spot", "operator": "Exists"}], "containers": [{"name": "c"}]}}"#
         let findings = try Fixtures.findings(policy: Fixtures.policy(rule: rule), pod: pod)
         #expect(findings.map(\.path) == ["/spec/tolerations/1"])
     }
@@ -147,7 +179,10 @@ struct ResourcesCheckTests {
         (#"{"initContainers": false, "require": ["limits.cpu"]}"#, []),
         (#"{"require": ["limits.cpu"]}"#, ["/spec/initContainers/1/resources/limits"]),
         (#"{"maxLimitRequestRatio": {"memory": 2}}"#, []),
-        (#"{"maxLimitRequestRatio": {"memory": 1.5}}"#, ["/spec/containers/0/resources/limits/memory", "/spec/containers/1/resources/limits/memory"]),
+        (
+            #"{"maxLimitRequestRatio": {"memory": 1.5}}"#,
+            ["/spec/containers/0/resources/limits/memory", "/spec/containers/1/resources/limits/memory"]
+        ),
         (#"{"maxLimitRequestRatio": {"cpu": 2}}"#, ["/spec/initContainers/1/resources/limits/cpu"]),
         // Pod scope: requests = max(6 + 0.5 (sidecar before it? no: after), 2 + 0.1 + 0.5) + 0.25 overhead.
         (#"{"scope": "pod", "max": {"requests": {"cpu": "6250m"}}}"#, []),
@@ -167,12 +202,27 @@ struct ResourcesCheckTests {
         (#"{"max": {"limits": {"memory": "8Gi"}}}"#, "container 'primary' limits memory to 16Gi, above the maximum 8Gi", "16Gi", "<= 8Gi"),
         (#"{"max": {"requests": {"cpu": "3"}}}"#, "container 'fetch' requests 6 of cpu, above the maximum 3", "6", "<= 3"),
         (#"{"initContainers": false, "max": {"limits": {"cpu": "8"}}, "containers": ["primary"]}"#, "", nil, nil),
-        (#"{"containers": ["proxy"], "max": {"limits": {"cpu": "8"}}}"#, "container 'proxy' has no cpu limit (unbounded); the maximum is 8", "unbounded", "<= 8"),
-        (#"{"containers": ["sidecar"], "min": {"requests": {"cpu": "200m"}}}"#, "container 'sidecar' requests 100m of cpu, below the minimum 200m", "100m", ">= 200m"),
-        (#"{"containers": ["sidecar"], "min": {"requests": {"ephemeral-storage": "1Gi"}}}"#, "container 'sidecar' requests nothing of ephemeral-storage, below the minimum 1Gi", "nothing", ">= 1Gi"),
-        (#"{"containers": ["sidecar"], "min": {"limits": {"memory": "1Gi"}}}"#, "container 'sidecar' limits memory to 256Mi, below the minimum 1Gi", "256Mi", ">= 1Gi"),
+        (
+            #"{"containers": ["proxy"], "max": {"limits": {"cpu": "8"}}}"#, "container 'proxy' has no cpu limit (unbounded); the maximum is 8",
+            "unbounded", "<= 8"
+        ),
+        (
+            #"{"containers": ["sidecar"], "min": {"requests": {"cpu": "200m"}}}"#, "container 'sidecar' requests 100m of cpu, below the minimum 200m",
+            "100m", ">= 200m"
+        ),
+        (
+            #"{"containers": ["sidecar"], "min": {"requests": {"ephemeral-storage": "1Gi"}}}"#,
+            "container 'sidecar' requests nothing of ephemeral-storage, below the minimum 1Gi", "nothing", ">= 1Gi"
+        ),
+        (
+            #"{"containers": ["sidecar"], "min": {"limits": {"memory": "1Gi"}}}"#,
+            "container 'sidecar' limits memory to 256Mi, below the minimum 1Gi", "256Mi", ">= 1Gi"
+        ),
         (#"{"containers": ["proxy"], "require": ["limits.cpu"]}"#, "container 'proxy' must set limits.cpu", nil, "limits.cpu"),
-        (#"{"containers": ["primary"], "maxLimitRequestRatio": {"memory": 1.5}}"#, "container 'primary' limits memory to 16Gi for a request of 8Gi, a ratio above 1.5", "16Gi/8Gi", "<= 1.5"),
+        (
+            #"{"containers": ["primary"], "maxLimitRequestRatio": {"memory": 1.5}}"#,
+            "container 'primary' limits memory to 16Gi for a request of 8Gi, a ratio above 1.5", "16Gi/8Gi", "<= 1.5"
+        ),
         (#"{"scope": "pod", "max": {"requests": {"cpu": "6"}}}"#, "the pod requests 6250m of cpu, above the maximum 6", "6250m", "<= 6"),
     ]
 
@@ -237,17 +287,24 @@ struct ImagesCheckTests {
     static let explanations: [(image: String?, check: String, detail: String, value: String?, allowed: String?)] = [
         (nil, #"{"requireDigest": true}"#, "container 'c' has no image", nil, nil),
         ("ghcr.io//ml", #"{"requireDigest": true}"#, "container 'c' has the malformed image reference 'ghcr.io//ml'", "ghcr.io//ml", nil),
-        ("quay.io/x/ml:1", #"{"allowedRegistries": ["ghcr.io/acme", "cr.flyte.org/*"]}"#,
-         "image quay.io/x/ml:1 is not from an approved registry (allowed: ghcr.io/acme, cr.flyte.org/*)", "quay.io/x/ml:1", "ghcr.io/acme, cr.flyte.org/*"),
+        (
+            "quay.io/x/ml:1", #"{"allowedRegistries": ["ghcr.io/acme", "cr.flyte.org/*"]}"#,
+            "image quay.io/x/ml:1 is not from an approved registry (allowed: ghcr.io/acme, cr.flyte.org/*)", "quay.io/x/ml:1",
+            "ghcr.io/acme, cr.flyte.org/*"
+        ),
         ("nginx", #"{"forbiddenTags": ["latest"]}"#, "image nginx uses the forbidden tag 'latest' (no tag means latest)", "latest", nil),
         ("nginx:dev-3", #"{"forbiddenTags": ["dev*"]}"#, "image nginx:dev-3 uses the forbidden tag 'dev-3'", "dev-3", nil),
-        ("ghcr.io/acme/ml:1.0", #"{"requireDigest": true}"#, "image ghcr.io/acme/ml:1.0 is not pinned by digest (@sha256:...)", "ghcr.io/acme/ml:1.0", "name@sha256:<digest>"),
+        (
+            "ghcr.io/acme/ml:1.0", #"{"requireDigest": true}"#, "image ghcr.io/acme/ml:1.0 is not pinned by digest (@sha256:...)",
+            "ghcr.io/acme/ml:1.0", "name@sha256:<digest>"
+        ),
     ]
 
     @Test(arguments: explanations)
     func explanation(_ example: (image: String?, check: String, detail: String, value: String?, allowed: String?)) throws {
         let image = example.image.map { #", "image": "\#($0)""# } ?? ""
-        let pod = #"{"spec": {"initContainers": [{"name": "setup", "image": "ghcr.io/acme/setup@sha256:00"}], "containers": [{"name": "c"\#(image)}]}}"#
+        let pod =
+            #"{"spec": {"initContainers": [{"name": "setup", "image": "ghcr.io/acme/setup@sha256:00"}], "containers": [{"name": "c"\#(image)}]}}"#
         let subject = try Fixtures.subject(pod)
         let set = try Fixtures.policies(Fixtures.policy(rule: #""images": \#(example.check)"#))
         let violations = try #require(set.policies.first?.rules.first).check.evaluate(subject)
@@ -318,14 +375,20 @@ struct AssertCheckTests {
         """
 
     static let cases: [(String, [String])] = [
-        (#"{"path": "spec.containers[*].securityContext.privileged", "op": "notEquals", "value": true}"#, ["/spec/containers/0/securityContext/privileged"]),
+        (
+            #"{"path": "spec.containers[*].securityContext.privileged", "op": "notEquals", "value": true}"#,
+            ["/spec/containers/0/securityContext/privileged"]
+        ),
         (#"{"path": "pod.spec.hostNetwork", "op": "equals", "value": false}"#, []),
         (#"{"path": "spec.containers[*].securityContext", "op": "exists"}"#, ["/spec/containers/1/securityContext"]),
         (#"{"path": "spec.containers[*].securityContext", "op": "exists", "quantifier": "any"}"#, []),
         (#"{"path": "spec.dnsPolicy", "op": "exists"}"#, ["/spec/dnsPolicy"]),
         (#"{"path": "spec.dnsPolicy", "op": "equals", "value": "Default"}"#, []),
         (#"{"path": "spec.dnsPolicy", "op": "equals", "value": "Default", "required": true}"#, ["/spec/dnsPolicy"]),
-        (#"{"path": "spec.containers[*].resources.limits.memory", "op": "lessOrEqual", "value": "32Gi"}"#, ["/spec/containers/1/resources/limits/memory"]),
+        (
+            #"{"path": "spec.containers[*].resources.limits.memory", "op": "lessOrEqual", "value": "32Gi"}"#,
+            ["/spec/containers/1/resources/limits/memory"]
+        ),
         (#"{"path": "spec.containers[*].resources.limits.memory", "op": "greaterOrEqual", "value": "4096Mi"}"#, []),
         (#"{"path": "spec.containers[*].name", "op": "in", "value": ["a", "b"]}"#, []),
         (#"{"path": "spec.containers[*].name", "op": "notIn", "value": ["b"]}"#, ["/spec/containers/1/name"]),
@@ -336,7 +399,10 @@ struct AssertCheckTests {
         (#"{"path": "flyte.project", "op": "exists"}"#, ["flyte.project"]),
         // required over [*]: container b lacks securityContext.privileged (issue 17: it passed
         // because container a has it); with quantifier any, one element is enough.
-        (#"{"path": "spec.containers[*].securityContext.privileged", "op": "equals", "value": true, "required": true}"#, ["/spec/containers/1/securityContext"]),
+        (
+            #"{"path": "spec.containers[*].securityContext.privileged", "op": "equals", "value": true, "required": true}"#,
+            ["/spec/containers/1/securityContext"]
+        ),
         (#"{"path": "spec.containers[*].securityContext.privileged", "op": "equals", "value": true, "required": true, "quantifier": "any"}"#, []),
     ]
 
@@ -373,7 +439,9 @@ struct LinearRegexTests {
         #expect(try LinearRegex(pattern).matches(text) == expected)
     }
 
-    @Test("unsupported or hostile patterns are refused at load time", arguments: ["(a", "a)", "\\1", "(?=a)", "*a", "a{5,2}", "(((a{1000}){1000}){1000})", "[z-a]"])
+    @Test(
+        "unsupported or hostile patterns are refused at load time",
+        arguments: ["(a", "a)", "\\1", "(?=a)", "*a", "a{5,2}", "(((a{1000}){1000}){1000})", "[z-a]"])
     func refused(pattern: String) {
         #expect(throws: LinearRegex.ParseError.self) { try LinearRegex(pattern) }
     }

@@ -8,7 +8,8 @@ enum Fixtures {
         let document = try JSONDocument.parse(podJSON, source: "test")
         let root = document.rootNode
         let pod = try Pod(metadata: root["metadata"], spec: root["spec"])
-        return Subject(pod: pod, metadataNode: root["metadata"], specNode: root["spec"], namespace: namespace, source: SubjectSource(file: "test"), flyte: flyte)
+        return Subject(
+            pod: pod, metadataNode: root["metadata"], specNode: root["spec"], namespace: namespace, source: SubjectSource(file: "test"), flyte: flyte)
     }
 
     static func policies(_ json: String, file: String = "policy.json") throws -> PolicySet {
@@ -32,7 +33,9 @@ enum Fixtures {
         """
     }
 
-    static func findings(policy: String, pod: String, flyte: FlyteIdentity? = nil, today: CalendarDay = CalendarDay(year: 2026, month: 11, day: 24)) throws -> [Finding] {
+    static func findings(
+        policy: String, pod: String, flyte: FlyteIdentity? = nil, today: CalendarDay = CalendarDay(year: 2026, month: 11, day: 24)
+    ) throws -> [Finding] {
         let set = try policies(policy)
         return Evaluator(policies: set, today: today).evaluate(try subject(pod, flyte: flyte), index: 0)
     }

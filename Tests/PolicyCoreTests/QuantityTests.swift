@@ -63,22 +63,34 @@ struct QuantityTests {
         #expect(try Quantity(parsing: "+" + text).nanos == nanos)
     }
 
-    @Test("rejects what Kubernetes rejects", arguments: ["", "1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-", " 1", "1 ", "1e", "1Ki2", "1KiB", "12 Gi", "1,5", "0x10", "infinity"])
+    @Test(
+        "rejects what Kubernetes rejects",
+        arguments: [
+            "", "1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-", " 1", "1 ", "1e", "1Ki2", "1KiB", "12 Gi", "1,5",
+            "0x10", "infinity",
+        ])
     func invalid(text: String) {
         #expect(throws: QuantityError.self) { try Quantity(parsing: text) }
     }
 
-    @Test("compares by value, not by spelling", arguments: [
-        ("1024Mi", "1Gi", 0), ("1G", "1Gi", -1), ("100m", "0.1", 0), ("1e3", "1k", 0), ("0.5Gi", "512Mi", 0), ("1500m", "1.5", 0),
-        ("2", "1999m", 1), ("1Ki", "1024", 0), ("1M", "1Mi", -1), ("128974848", "129e6", -1), ("129M", "123Mi", 1),
-    ])
+    @Test(
+        "compares by value, not by spelling",
+        arguments: [
+            ("1024Mi", "1Gi", 0), ("1G", "1Gi", -1), ("100m", "0.1", 0), ("1e3", "1k", 0), ("0.5Gi", "512Mi", 0), ("1500m", "1.5", 0),
+            ("2", "1999m", 1), ("1Ki", "1024", 0), ("1M", "1Mi", -1), ("128974848", "129e6", -1), ("129M", "123Mi", 1),
+        ])
     func compare(left: String, right: String, order: Int) throws {
         let a = try Quantity(parsing: left)
         let b = try Quantity(parsing: right)
         #expect((a < b ? -1 : (a == b ? 0 : 1)) == order)
     }
 
-    @Test("formats canonically", arguments: [("1536Mi", "1536Mi"), ("1.5Gi", "1536Mi"), ("1500m", "1500m"), ("2000m", "2"), ("1e3", "1e3"), ("0.5", "500m"), ("1024Ki", "1Mi"), ("3000", "3k")])
+    @Test(
+        "formats canonically",
+        arguments: [
+            ("1536Mi", "1536Mi"), ("1.5Gi", "1536Mi"), ("1500m", "1500m"), ("2000m", "2"), ("1e3", "1e3"), ("0.5", "500m"), ("1024Ki", "1Mi"),
+            ("3000", "3k"),
+        ])
     func canonical(text: String, expected: String) throws {
         #expect(try Quantity(parsing: text).canonical == expected)
     }

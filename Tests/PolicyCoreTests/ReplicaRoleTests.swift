@@ -7,7 +7,6 @@ import Testing
 struct ReplicaRoleTests {
     static let rule = #""nodeSelector": {"required": ["gpu-pool"]}"#
 
-
     @Test(arguments: [
         (#"["worker-group"]"#, ReplicaRole?.some(.workerGroup("gpu")), true),
         (#"["worker-group:gpu"]"#, .some(.workerGroup("gpu")), true),
@@ -22,7 +21,8 @@ struct ReplicaRoleTests {
         var subject = try Fixtures.subject(Fixtures.gpuPodV100, flyte: FlyteIdentity(workflow: "wf", task: "train", node: "n0", taskType: "ray"))
         subject.role = role
         subject.replicas = role == nil ? nil : 4
-        let findings = Evaluator(policies: try Fixtures.policies(policy), today: CalendarDay(year: 2026, month: 12, day: 1)).evaluate(subject, index: 0)
+        let findings = Evaluator(policies: try Fixtures.policies(policy), today: CalendarDay(year: 2026, month: 12, day: 1)).evaluate(
+            subject, index: 0)
         #expect(findings.isEmpty == !applies)
     }
 
@@ -32,7 +32,10 @@ struct ReplicaRoleTests {
     }
 
     @Test func labelsAndWordsRoundTrip() {
-        for role in [ReplicaRole.master, .worker, .chief, .ps, .evaluator, .launcher, .head, .workerGroup("gpu"), .submitter, .driver, .executor, .scheduler, .jobRunner] {
+        for role in [
+            ReplicaRole.master, .worker, .chief, .ps, .evaluator, .launcher, .head, .workerGroup("gpu"), .submitter, .driver, .executor, .scheduler,
+            .jobRunner,
+        ] {
             #expect(ReplicaRole(label: role.label) == role)
         }
         #expect(ReplicaRole(label: "captain") == nil)

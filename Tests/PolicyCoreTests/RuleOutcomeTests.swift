@@ -41,7 +41,10 @@ struct RuleOutcomeTests {
             }
         }
         // The table exercises every outcome, so agreement is not vacuous.
-        #expect(Set(seen.map(\.rawValue)) == [RuleOutcomes.Outcome.notApplicable.rawValue, RuleOutcomes.Outcome.skipped.rawValue, RuleOutcomes.Outcome.evaluated.rawValue])
+        #expect(
+            Set(seen.map(\.rawValue)) == [
+                RuleOutcomes.Outcome.notApplicable.rawValue, RuleOutcomes.Outcome.skipped.rawValue, RuleOutcomes.Outcome.evaluated.rawValue,
+            ])
         // The gpu policy applies only in ml-* namespaces; its `when` decides the rest.
         #expect(fromRecord.outcome(subject: 3, policy: 0, rule: 0) == .notApplicable)
         #expect(fromRecord.outcome(subject: 2, policy: 0, rule: 0) == .skipped)
@@ -60,8 +63,11 @@ struct JSONReportTests {
         let set = try Fixtures.policies(Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"], "forbiddenTags": ["latest"]}"#))
         let image = withFindings ? "quay.io/x/ml" : "ghcr.io/acme/ml:1"
         let subjects = try [
-            Fixtures.subject(#"{"metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}, {"name": "d", "image": "\#(image)"}]}}"#),
-            Fixtures.subject(#"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}]}}"#, flyte: FlyteIdentity(project: "ml", domain: "dev"), namespace: "ml-dev"),
+            Fixtures.subject(
+                #"{"metadata": {"name": "a"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}, {"name": "d", "image": "\#(image)"}]}}"#),
+            Fixtures.subject(
+                #"{"metadata": {"name": "b"}, "spec": {"containers": [{"name": "c", "image": "\#(image)"}]}}"#,
+                flyte: FlyteIdentity(project: "ml", domain: "dev"), namespace: "ml-dev"),
         ]
         let report = Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 25)).report(subjects)
         #expect(report.findings.isEmpty != withFindings)
@@ -70,7 +76,9 @@ struct JSONReportTests {
         // SARIF and PolicyReport are written the same way, with and without the policy set.
         for context in [ReportContext(policies: set, timestamp: 1_795_000_000), ReportContext()] {
             let sarif = SARIFReport.render(report, context: context)
-            #expect(String(decoding: sarif, as: UTF8.self) == String(decoding: try SARIFReport.value(report, context: context).serialized(pretty: true), as: UTF8.self))
+            #expect(
+                String(decoding: sarif, as: UTF8.self)
+                    == String(decoding: try SARIFReport.value(report, context: context).serialized(pretty: true), as: UTF8.self))
             let policyReport = PolicyReportFormat.render(report, context: context)
             #expect(
                 String(decoding: policyReport, as: UTF8.self)
@@ -89,7 +97,8 @@ struct JUnitReportTests {
         return Evaluator(policies: set, today: CalendarDay(year: 2026, month: 11, day: 25)).report(subjects)
     }
 
-    static let policies = "[" + Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"]}"#, name: "registries")
+    static let policies =
+        "[" + Fixtures.policy(rule: #""images": {"allowedRegistries": ["ghcr.io/acme"]}"#, name: "registries")
         + ", " + Fixtures.policy(rule: #""when": {"resources": ["nvidia.com/gpu"]}, "images": {"requireDigest": true}"#, name: "gpu-digests") + "]"
 
     /// With the policy set: a case for every (subject, rule) that applied, passing ones included,
@@ -109,7 +118,9 @@ struct JUnitReportTests {
     @Test func casesFromFindingsAlone() throws {
         let set = try Fixtures.policies(Self.policies)
         var chunks: [[UInt8]] = []
-        let taken = JUnitReport.render(try Self.report(set), context: ReportContext()) { chunks.append($0); return true }
+        let taken = JUnitReport.render(try Self.report(set), context: ReportContext()) {
+            chunks.append($0); return true
+        }
         #expect(taken)
         let xml = String(decoding: chunks.joined(), as: UTF8.self)
         #expect(xml.contains(#"<testsuites name="flyte-policy" tests="1" failures="1" errors="0" skipped="0">"#))

@@ -31,33 +31,45 @@ struct DemoResolutionTests {
     static let featurizeAffinity = ["node-pool In cpu-large,cpu-xlarge"]
 
     static let expected: [Expected] = [
-        Expected(workflow: wf, node: "n0", task: "demo.workflows.load_data", interruptible: true, nodeSelector: [:], tolerations: [], affinity: [],
-                 requests: ["cpu": "500m", "memory": "1Gi"], limits: ["cpu": "1", "memory": "2Gi"]),
-        Expected(workflow: wf, node: "n1", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:], tolerations: [],
-                 affinity: featurizeAffinity, requests: ["cpu": "8", "memory": "32Gi"], limits: ["cpu": "8", "memory": "32Gi"]),
-        Expected(workflow: wf, node: "n2", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-tesla-v100"],
-                 tolerations: ["gpu=true:NoSchedule"], affinity: [], requests: gpuTrain, limits: gpuTrainLimits),
-        Expected(workflow: wf, node: "n3", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-a100"],
-                 tolerations: ["gpu=preemptible:NoSchedule"], affinity: [], requests: gpuTrain, limits: gpuTrainLimits),
-        Expected(workflow: wf, node: "n4", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-tesla-v100"],
-                 tolerations: ["gpu=true:NoSchedule"], affinity: [], requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
-                 limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"]),
-        Expected(workflow: wf, node: "n5", task: "demo.workflows.infer", interruptible: false, nodeSelector: ["pool": "gpu-inference"],
-                 tolerations: ["nvidia.com/gpu=:NoSchedule", "k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
-                 affinity: ["k8s.amazonaws.com/accelerator In nvidia-tesla-t4"], requests: ["cpu": "1", "memory": "24Gi", "nvidia.com/gpu": "1"],
-                 limits: ["cpu": "1", "memory": "24Gi", "nvidia.com/gpu": "1"]),
-        Expected(workflow: wf, node: "n6", task: "demo.workflows.load_data", interruptible: false, nodeSelector: [:], tolerations: [], affinity: [],
-                 requests: ["cpu": "500m", "memory": "1Gi"], limits: ["cpu": "1", "memory": "2Gi"]),
-        Expected(workflow: wf, node: "n7", task: "demo.workflows.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode", interruptible: false,
-                 nodeSelector: [:], tolerations: [], affinity: [], requests: defaults, limits: defaults),
-        Expected(workflow: "demo.workflows.branching_wf", node: "n0-n0", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:],
-                 tolerations: [], affinity: featurizeAffinity, requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "32", "memory": "128Gi"]),
-        Expected(workflow: "demo.workflows.branching_wf", node: "n0-n1", task: "demo.workflows.square", interruptible: false, nodeSelector: [:],
-                 tolerations: [], affinity: [], requests: defaults, limits: defaults),
-        Expected(workflow: "demo.workflows.parent_wf", node: "n0-n0-n0", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:],
-                 tolerations: [], affinity: featurizeAffinity, requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "32", "memory": "128Gi"]),
-        Expected(workflow: "demo.workflows.parent_wf", node: "n0-n0-n1", task: "demo.workflows.square", interruptible: false, nodeSelector: [:],
-                 tolerations: [], affinity: [], requests: defaults, limits: defaults),
+        Expected(
+            workflow: wf, node: "n0", task: "demo.workflows.load_data", interruptible: true, nodeSelector: [:], tolerations: [], affinity: [],
+            requests: ["cpu": "500m", "memory": "1Gi"], limits: ["cpu": "1", "memory": "2Gi"]),
+        Expected(
+            workflow: wf, node: "n1", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:], tolerations: [],
+            affinity: featurizeAffinity, requests: ["cpu": "8", "memory": "32Gi"], limits: ["cpu": "8", "memory": "32Gi"]),
+        Expected(
+            workflow: wf, node: "n2", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-tesla-v100"],
+            tolerations: ["gpu=true:NoSchedule"], affinity: [], requests: gpuTrain, limits: gpuTrainLimits),
+        Expected(
+            workflow: wf, node: "n3", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-a100"],
+            tolerations: ["gpu=preemptible:NoSchedule"], affinity: [], requests: gpuTrain, limits: gpuTrainLimits),
+        Expected(
+            workflow: wf, node: "n4", task: "demo.workflows.train_model", interruptible: false, nodeSelector: ["gpu-type": "nvidia-tesla-v100"],
+            tolerations: ["gpu=true:NoSchedule"], affinity: [], requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
+            limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"]),
+        Expected(
+            workflow: wf, node: "n5", task: "demo.workflows.infer", interruptible: false, nodeSelector: ["pool": "gpu-inference"],
+            tolerations: ["nvidia.com/gpu=:NoSchedule", "k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
+            affinity: ["k8s.amazonaws.com/accelerator In nvidia-tesla-t4"], requests: ["cpu": "1", "memory": "24Gi", "nvidia.com/gpu": "1"],
+            limits: ["cpu": "1", "memory": "24Gi", "nvidia.com/gpu": "1"]),
+        Expected(
+            workflow: wf, node: "n6", task: "demo.workflows.load_data", interruptible: false, nodeSelector: [:], tolerations: [], affinity: [],
+            requests: ["cpu": "500m", "memory": "1Gi"], limits: ["cpu": "1", "memory": "2Gi"]),
+        Expected(
+            workflow: wf, node: "n7", task: "demo.workflows.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode", interruptible: false,
+            nodeSelector: [:], tolerations: [], affinity: [], requests: defaults, limits: defaults),
+        Expected(
+            workflow: "demo.workflows.branching_wf", node: "n0-n0", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:],
+            tolerations: [], affinity: featurizeAffinity, requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "32", "memory": "128Gi"]),
+        Expected(
+            workflow: "demo.workflows.branching_wf", node: "n0-n1", task: "demo.workflows.square", interruptible: false, nodeSelector: [:],
+            tolerations: [], affinity: [], requests: defaults, limits: defaults),
+        Expected(
+            workflow: "demo.workflows.parent_wf", node: "n0-n0-n0", task: "demo.workflows.featurize", interruptible: false, nodeSelector: [:],
+            tolerations: [], affinity: featurizeAffinity, requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "32", "memory": "128Gi"]),
+        Expected(
+            workflow: "demo.workflows.parent_wf", node: "n0-n0-n1", task: "demo.workflows.square", interruptible: false, nodeSelector: [:],
+            tolerations: [], affinity: [], requests: defaults, limits: defaults),
     ]
 
     static let outcome: FlyteResolver.Outcome? = try? Demo.resolver().resolve(try Demo.bundle())
@@ -102,7 +114,9 @@ struct DemoResolutionTests {
         let n2 = try #require(outcome.nodes.first { $0.identity.node == "n2" && $0.identity.workflow == Self.wf })
         #expect(n2.pod.provenance["/spec/tolerations/0"] == "task pod template of demo.workflows.train_model")
         let n4 = try #require(outcome.nodes.first { $0.identity.node == "n4" && $0.identity.workflow == Self.wf })
-        #expect(n4.pod.provenance["/spec/containers/0/resources/limits/nvidia.com~1gpu"] == "node override at demo.workflows.training_wf node n4 (resources)")
+        #expect(
+            n4.pod.provenance["/spec/containers/0/resources/limits/nvidia.com~1gpu"]
+                == "node override at demo.workflows.training_wf node n4 (resources)")
         let n5 = try #require(outcome.nodes.first { $0.identity.node == "n5" && $0.identity.workflow == Self.wf })
         #expect(n5.pod.provenance["/spec/tolerations/0"] == "cluster PodTemplate 'gpu-default-template' (namespace flyte)")
         #expect(n5.pod.provenance["/spec/tolerations/1"]?.hasPrefix("GPU accelerator nvidia-tesla-t4 (node override") == true)

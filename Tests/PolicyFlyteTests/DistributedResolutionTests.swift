@@ -32,54 +32,70 @@ struct DistributedResolutionTests {
     /// `ApplyK8sResourceOverrides` (cpu/memory from the limit or the 1 CPU / 1Gi default) and
     /// replace the task's and the node's (`WithResources`), key by key for Kubeflow groups.
     static let expected: [Expected] = [
-        Expected(node: "n0", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: v100, tolerations: ["gpu=true:NoSchedule"],
-                 requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
-        Expected(node: "n0", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3", nodeSelector: v100,
-                 tolerations: ["gpu=true:NoSchedule"], requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"],
-                 limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
+        Expected(
+            node: "n0", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: v100, tolerations: ["gpu=true:NoSchedule"],
+            requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
+        Expected(
+            node: "n0", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3", nodeSelector: v100,
+            tolerations: ["gpu=true:NoSchedule"], requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"],
+            limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
         // n1: the node's pod template replaces the task's for every group.
-        Expected(node: "n1", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: ["gpu-type": "nvidia-a100"],
-                 tolerations: ["gpu=preemptible:NoSchedule"], requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
-        Expected(node: "n1", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3",
-                 nodeSelector: ["gpu-type": "nvidia-a100"], tolerations: ["gpu=preemptible:NoSchedule"],
-                 requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"], limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
+        Expected(
+            node: "n1", role: "master", replicas: 1, container: "pytorch", image: image, nodeSelector: ["gpu-type": "nvidia-a100"],
+            tolerations: ["gpu=preemptible:NoSchedule"], requests: ["cpu": "2", "memory": "8Gi"], limits: ["cpu": "2", "memory": "8Gi"]),
+        Expected(
+            node: "n1", role: "worker", replicas: 2, container: "pytorch", image: "ghcr.io/acme/torch-worker:2.3",
+            nodeSelector: ["gpu-type": "nvidia-a100"], tolerations: ["gpu=preemptible:NoSchedule"],
+            requests: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"], limits: ["cpu": "8", "memory": "32Gi", "nvidia.com/gpu": "2"]),
         // n2: accelerator T4 and interruptible from with_overrides reach master and workers.
-        Expected(node: "n2", role: "master", replicas: 1, container: "pytorch", image: image,
-                 tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
-                 requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
-                 interruptible: true),
-        Expected(node: "n2", role: "worker", replicas: 3, container: "pytorch", image: image,
-                 tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
-                 requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
-                 interruptible: true),
+        Expected(
+            node: "n2", role: "master", replicas: 1, container: "pytorch", image: image,
+            tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
+            requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
+            interruptible: true),
+        Expected(
+            node: "n2", role: "worker", replicas: 3, container: "pytorch", image: image,
+            tolerations: ["k8s.amazonaws.com/accelerator=nvidia-tesla-t4:NoSchedule"],
+            requests: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"], limits: ["cpu": "16", "memory": "64Gi", "nvidia.com/gpu": "4"],
+            interruptible: true),
         // n3: with_overrides(requests cpu 6, limits cpu 12) never reaches groups that state resources.
-        Expected(node: "n3", role: "chief", replicas: 1, container: "tensorflow", image: image,
-                 requests: ["cpu": "4", "memory": "1Gi"], limits: ["cpu": "4", "memory": "1Gi"]),
-        Expected(node: "n3", role: "ps", replicas: 2, container: "tensorflow", image: image,
-                 requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"]),
-        Expected(node: "n3", role: "worker", replicas: 3, container: "tensorflow", image: image,
-                 requests: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"], limits: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"]),
+        Expected(
+            node: "n3", role: "chief", replicas: 1, container: "tensorflow", image: image,
+            requests: ["cpu": "4", "memory": "1Gi"], limits: ["cpu": "4", "memory": "1Gi"]),
+        Expected(
+            node: "n3", role: "ps", replicas: 2, container: "tensorflow", image: image,
+            requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"]),
+        Expected(
+            node: "n3", role: "worker", replicas: 3, container: "tensorflow", image: image,
+            requests: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"], limits: ["cpu": "8", "memory": "1Gi", "nvidia.com/gpu": "1"]),
         // n4: the launcher's cpu-only resources bring the 1Gi default memory over the task's 4Gi.
-        Expected(node: "n4", role: "launcher", replicas: 1, container: "mpi", image: image,
-                 requests: ["cpu": "1", "memory": "1Gi"], limits: ["cpu": "1", "memory": "1Gi"]),
-        Expected(node: "n4", role: "worker", replicas: 4, container: "mpi", image: image,
-                 requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "48", "memory": "128Gi"]),
+        Expected(
+            node: "n4", role: "launcher", replicas: 1, container: "mpi", image: image,
+            requests: ["cpu": "1", "memory": "1Gi"], limits: ["cpu": "1", "memory": "1Gi"]),
+        Expected(
+            node: "n4", role: "worker", replicas: 4, container: "mpi", image: image,
+            requests: ["cpu": "32", "memory": "128Gi"], limits: ["cpu": "48", "memory": "128Gi"]),
     ]
 
     static let analytics: [Expected] = [
-        Expected(node: "n0", role: "head", replicas: 1, container: "ray-head", image: image, nodeSelector: ["pool": "cpu-large"],
-                 requests: defaults, limits: defaults),
-        Expected(node: "n0", role: "worker-group:gpu-group", replicas: 2, container: "ray-worker", image: image, nodeSelector: v100,
-                 tolerations: ["gpu=true:NoSchedule"], requests: defaults, limits: defaults),
-        Expected(node: "n0", role: "worker-group:cpu-group", replicas: 6, container: "ray-worker", image: image,
-                 requests: ["cpu": "8", "memory": "32Gi"], limits: ["cpu": "8", "memory": "32Gi"]),
+        Expected(
+            node: "n0", role: "head", replicas: 1, container: "ray-head", image: image, nodeSelector: ["pool": "cpu-large"],
+            requests: defaults, limits: defaults),
+        Expected(
+            node: "n0", role: "worker-group:gpu-group", replicas: 2, container: "ray-worker", image: image, nodeSelector: v100,
+            tolerations: ["gpu=true:NoSchedule"], requests: defaults, limits: defaults),
+        Expected(
+            node: "n0", role: "worker-group:cpu-group", replicas: 6, container: "ray-worker", image: image,
+            requests: ["cpu": "8", "memory": "32Gi"], limits: ["cpu": "8", "memory": "32Gi"]),
         Expected(node: "n0", role: "submitter", replicas: 1, container: "n0-0", image: image, requests: defaults, limits: defaults),
         Expected(node: "n2", role: "job-runner", replicas: 1, container: "job-runner", image: image, requests: defaults, limits: defaults),
-        Expected(node: "n2", role: "scheduler", replicas: 1, container: "scheduler", image: image,
-                 requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"], restartPolicy: "Always"),
+        Expected(
+            node: "n2", role: "scheduler", replicas: 1, container: "scheduler", image: image,
+            requests: ["cpu": "2", "memory": "4Gi"], limits: ["cpu": "2", "memory": "4Gi"], restartPolicy: "Always"),
         // Dask replaces the worker's resources whole.
-        Expected(node: "n2", role: "worker", replicas: 5, container: "dask-worker", image: image,
-                 requests: ["cpu": "4", "memory": "16Gi"], limits: ["cpu": "8", "memory": "32Gi"], restartPolicy: "Always"),
+        Expected(
+            node: "n2", role: "worker", replicas: 5, container: "dask-worker", image: image,
+            requests: ["cpu": "4", "memory": "16Gi"], limits: ["cpu": "8", "memory": "32Gi"], restartPolicy: "Always"),
     ]
 
     static func bundle() throws -> FlyteBundle { try Demo.bundle(folder: "flytekit-distributed/json") }
@@ -88,9 +104,10 @@ struct DistributedResolutionTests {
 
     static func pod(_ workflow: String, _ expected: Expected) throws -> ResolvedNode {
         let outcome = try #require(Self.outcome)
-        return try #require(outcome.nodes.first {
-            $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == expected.node && $0.role?.label == expected.role
-        })
+        return try #require(
+            outcome.nodes.first {
+                $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == expected.node && $0.role?.label == expected.role
+            })
     }
 
     static func verify(_ node: ResolvedNode, _ expected: Expected) throws {
@@ -99,8 +116,9 @@ struct DistributedResolutionTests {
         #expect(node.replicas == expected.replicas)
         #expect(node.identity.interruptible == expected.interruptible)
         #expect(spec["restartPolicy"]?.string == expected.restartPolicy)
-        #expect((spec["nodeSelector"]?.object ?? [:]).members.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
-            == expected.nodeSelector.map { "\($0.key)=\($0.value)" }.sorted())
+        #expect(
+            (spec["nodeSelector"]?.object ?? [:]).members.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
+                == expected.nodeSelector.map { "\($0.key)=\($0.value)" }.sorted())
         #expect(subject.pod.spec.tolerations.map { "\($0.key)=\($0.value):\($0.effect)" } == expected.tolerations)
         let primary = try #require(subject.primaryContainer)
         #expect(primary.name == expected.container)
@@ -138,7 +156,9 @@ struct DistributedResolutionTests {
     @Test func provenanceNamesTheGroup() throws {
         let worker = try Self.pod("training_wf", Self.expected[1])
         #expect(worker.pod.provenance["/spec/containers/0/image"] == "worker of pytorch task distributed.workflows.ddp")
-        #expect(worker.pod.provenance["/spec/containers/0/resources/limits/nvidia.com~1gpu"] == "worker of pytorch task distributed.workflows.ddp (resources)")
+        #expect(
+            worker.pod.provenance["/spec/containers/0/resources/limits/nvidia.com~1gpu"]
+                == "worker of pytorch task distributed.workflows.ddp (resources)")
         let gpu = try Self.pod("analytics_wf", Self.analytics[1])
         #expect(gpu.pod.provenance["/spec/nodeSelector/gpu-type"] == "worker group 'gpu-group' of ray task distributed.workflows.ray_tune")
         #expect(gpu.pod.provenance["/spec/tolerations/0"] == "worker group 'gpu-group' of ray task distributed.workflows.ray_tune")
@@ -161,12 +181,18 @@ struct DistributedResolutionTests {
         let nodes = outcome.nodes.filter { $0.identity.taskType == "spark" && $0.identity.workflow != nil && $0.identity.workflow != "" }
         #expect(nodes.map { $0.role?.label ?? "" } == ["driver", "executor"])
         // driver: 4g + max(0.4 x 4096, 384) = 4096 + 1638 MiB; 1 core, no limit.
-        try Self.verify(nodes[0], Expected(node: "n1", role: "driver", replicas: 1, container: "spark-kubernetes-driver", image: Self.image,
-                                           nodeSelector: ["pool": "spark-driver"], requests: ["cpu": "1", "memory": "5734Mi"], limits: ["memory": "5734Mi"]))
+        try Self.verify(
+            nodes[0],
+            Expected(
+                node: "n1", role: "driver", replicas: 1, container: "spark-kubernetes-driver", image: Self.image,
+                nodeSelector: ["pool": "spark-driver"], requests: ["cpu": "1", "memory": "5734Mi"], limits: ["memory": "5734Mi"]))
         // executor: 16g + 0.4 x 16384 = 16384 + 6553 MiB; cores 4 (limit filled from spark.executor.cores); 8 instances.
-        try Self.verify(nodes[1], Expected(node: "n1", role: "executor", replicas: 8, container: "spark-kubernetes-executor", image: Self.image,
-                                           nodeSelector: ["pool": "spark-exec"], tolerations: ["spot=:NoSchedule"],
-                                           requests: ["cpu": "4", "memory": "22937Mi"], limits: ["cpu": "4", "memory": "22937Mi"]))
+        try Self.verify(
+            nodes[1],
+            Expected(
+                node: "n1", role: "executor", replicas: 8, container: "spark-kubernetes-executor", image: Self.image,
+                nodeSelector: ["pool": "spark-exec"], tolerations: ["spot=:NoSchedule"],
+                requests: ["cpu": "4", "memory": "22937Mi"], limits: ["cpu": "4", "memory": "22937Mi"]))
         #expect(nodes[0].pod.spec["serviceAccountName"]?.string == "spark")
         #expect(nodes[1].pod.provenance["/spec/containers/0/resources/requests/memory"]?.contains("16384Mi (spark.executor.memory)") == true)
     }
@@ -181,7 +207,10 @@ struct DistributedResolutionTests {
             #expect(notes.count == 1, "\(expected)")
             #expect(notes.first?.container == "tensorflow")
             #expect(notes.first?.path == "/spec/containers/0/resources")
-            #expect(notes.first?.message == "the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the \(expected.role) of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead")
+            #expect(
+                notes.first?.message
+                    == "the node's resource override (requests cpu=6; limits cpu=12) does not reach this pod: the \(expected.role) of tensorflow task distributed.workflows.tf_train states its own resources, which Flyte uses instead"
+            )
             #expect(notes.first?.layer == "node override at distributed.workflows.training_wf node n3 (resources)")
         }
         // n0 has no override and nothing above a platform limit: no notes.
@@ -189,9 +218,10 @@ struct DistributedResolutionTests {
         // n4: the launcher states only cpu; ApplyK8sResourceOverrides fills in the 1Gi default
         // memory, which replaces the task's 4Gi request.
         let launcher = try Self.pod("training_wf", try #require(Self.expected.first { $0.node == "n4" && $0.role == "launcher" }))
-        #expect(launcher.pod.notes.map(\.message) == [
-            "Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in",
-        ])
+        #expect(
+            launcher.pod.notes.map(\.message) == [
+                "Flyte will replace requests.memory 4Gi with 1024Mi: the launcher of mpi task distributed.workflows.mpi_sim states resources without memory, so the platform default fills it in"
+            ])
         #expect(launcher.pod.notes.first?.layer == "task resources of distributed.workflows.mpi_sim")
     }
 
@@ -203,24 +233,27 @@ struct DistributedResolutionTests {
         config.taskResources.limits = ResourceMap([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))])
         let outcome = FlyteResolver(builder: PodBuilder(config: config)).resolve(try Self.bundle())
         func notes(_ workflow: String, _ node: String, _ role: String) throws -> [String] {
-            let resolved = try #require(outcome.nodes.first {
-                $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == node && $0.role?.label == role
-            })
+            let resolved = try #require(
+                outcome.nodes.first {
+                    $0.identity.workflow == "distributed.workflows.\(workflow)" && $0.identity.node == node && $0.role?.label == role
+                })
             #expect(resolved.pod.notes.allSatisfy { $0.container == resolved.pod.primaryContainerName })
             return resolved.pod.notes.map { "\($0.path) \($0.message) | \($0.layer)" }
         }
         // The worker states requests (cpu 8, gpu 2) and a GPU limit; its cpu limit is derived,
         // not asked for, so only the three asked values above the limits are noted.
         let ddpWorker = "worker of pytorch task distributed.workflows.ddp (resources)"
-        #expect(try notes("training_wf", "n0", "worker") == [
-            "/spec/containers/0/resources/requests/cpu Flyte will lower requests.cpu from 8 to 4 (task_resources.limits) | \(ddpWorker)",
-            "/spec/containers/0/resources/requests/nvidia.com~1gpu Flyte will lower requests.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
-            "/spec/containers/0/resources/limits/nvidia.com~1gpu Flyte will lower limits.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
-        ])
+        #expect(
+            try notes("training_wf", "n0", "worker") == [
+                "/spec/containers/0/resources/requests/cpu Flyte will lower requests.cpu from 8 to 4 (task_resources.limits) | \(ddpWorker)",
+                "/spec/containers/0/resources/requests/nvidia.com~1gpu Flyte will lower requests.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
+                "/spec/containers/0/resources/limits/nvidia.com~1gpu Flyte will lower limits.nvidia.com/gpu from 2 to 1 (task_resources.limits, the platform's GPU limit) | \(ddpWorker)",
+            ])
         // Dask: the group's resources replace the container's whole, then the limit is lowered.
-        #expect(try notes("analytics_wf", "n2", "worker") == [
-            "/spec/containers/0/resources/limits/cpu Flyte will lower limits.cpu from 8 to 4 (task_resources.limits) | worker of dask task distributed.workflows.dask_agg (resources)",
-        ])
+        #expect(
+            try notes("analytics_wf", "n2", "worker") == [
+                "/spec/containers/0/resources/limits/cpu Flyte will lower limits.cpu from 8 to 4 (task_resources.limits) | worker of dask task distributed.workflows.dask_agg (resources)"
+            ])
         // The pod holds the lowered values.
         let worker = try #require(outcome.nodes.first { $0.identity.node == "n0" && $0.role == .worker && $0.identity.taskType == "pytorch" })
         #expect(try worker.subject().primaryContainer?.resources.limits["cpu"] == (try Quantity(parsing: "4")))
@@ -245,13 +278,15 @@ struct DistributedResolutionTests {
         let report = Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects)
         let found = report.findings.map { finding in
             let flyte = report.subjects[finding.subjectIndex].flyte
-            return "\(flyte?.workflow?.split(separator: ".").last ?? "") \(flyte?.node ?? "") \(report.subjects[finding.subjectIndex].role?.label ?? "") \(finding.rule): \(finding.message) | \(finding.provenance ?? "-")"
+            return
+                "\(flyte?.workflow?.split(separator: ".").last ?? "") \(flyte?.node ?? "") \(report.subjects[finding.subjectIndex].role?.label ?? "") \(finding.rule): \(finding.message) | \(finding.provenance ?? "-")"
         }
-        #expect(found == [
-            "training_wf n2 worker gpus: gpus: the job of node n2 limits nvidia.com/gpu to 16 in total (master 1 x 4, worker 3 x 4), above the maximum 8; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu | task pod template of distributed.workflows.pt_simple",
-            "training_wf n4 worker cpus: cpus: the job of node n4 requests cpu 129 in total (launcher 1 x 1, worker 4 x 32), above the maximum 100; worker contributes most at /spec/containers/0/resources/requests/cpu | worker of mpi task distributed.workflows.mpi_sim (resources)",
-            "analytics_wf n0 worker-group:cpu-group pods: pods: the job of node n0 runs 10 pods in total (head 1, worker-group:gpu-group 2, worker-group:cpu-group 6, submitter 1), above the maximum 6 pods; worker-group:cpu-group contributes most at /spec | -",
-            "analytics_wf n2 worker pods: pods: the job of node n2 runs 7 pods in total (job-runner 1, scheduler 1, worker 5), above the maximum 6 pods; worker contributes most at /spec | -",
-        ])
+        #expect(
+            found == [
+                "training_wf n2 worker gpus: gpus: the job of node n2 limits nvidia.com/gpu to 16 in total (master 1 x 4, worker 3 x 4), above the maximum 8; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu | task pod template of distributed.workflows.pt_simple",
+                "training_wf n4 worker cpus: cpus: the job of node n4 requests cpu 129 in total (launcher 1 x 1, worker 4 x 32), above the maximum 100; worker contributes most at /spec/containers/0/resources/requests/cpu | worker of mpi task distributed.workflows.mpi_sim (resources)",
+                "analytics_wf n0 worker-group:cpu-group pods: pods: the job of node n0 runs 10 pods in total (head 1, worker-group:gpu-group 2, worker-group:cpu-group 6, submitter 1), above the maximum 6 pods; worker-group:cpu-group contributes most at /spec | -",
+                "analytics_wf n2 worker pods: pods: the job of node n2 runs 7 pods in total (job-runner 1, scheduler 1, worker 5), above the maximum 6 pods; worker contributes most at /spec | -",
+            ])
     }
 }

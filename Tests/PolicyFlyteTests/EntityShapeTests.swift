@@ -14,10 +14,12 @@ struct EntityShapeTests {
         switch value {
         case .object(let object):
             if insideStruct { return value }
-            return .object(JSONObject(object.members.map { key, member in
-                let isStruct = key == "podSpec" || key == "labels" || key == "annotations" || key == "config"
-                return (FlyteJSONReader.snakeCase(key), protoNames(member, insideStruct: isStruct))
-            }))
+            return .object(
+                JSONObject(
+                    object.members.map { key, member in
+                        let isStruct = key == "podSpec" || key == "labels" || key == "annotations" || key == "config"
+                        return (FlyteJSONReader.snakeCase(key), protoNames(member, insideStruct: isStruct))
+                    }))
         case .array(let elements):
             return .array(elements.map { protoNames($0, insideStruct: insideStruct) })
         default:
@@ -57,11 +59,13 @@ struct EntityShapeTests {
         let tasks = try ["03_demo.workflows.featurize_1.json", "04_demo.workflows.square_1.json"].map { try template($0)["template"] ?? .null }
         let closure: JSONValue = [
             "id": ["resourceType": "WORKFLOW", "project": "ml", "domain": "production", "name": "demo.workflows.parent_wf", "version": "v1"],
-            "closure": ["compiledWorkflow": [
-                "primary": ["template": parent["template"] ?? .null, "connections": [:]],
-                "subWorkflows": .array((parent["subWorkflows"]?.array ?? []).map { ["template": $0] }),
-                "tasks": .array(tasks.map { ["template": $0] }),
-            ]],
+            "closure": [
+                "compiledWorkflow": [
+                    "primary": ["template": parent["template"] ?? .null, "connections": [:]],
+                    "subWorkflows": .array((parent["subWorkflows"]?.array ?? []).map { ["template": $0] }),
+                    "tasks": .array(tasks.map { ["template": $0] }),
+                ]
+            ],
         ]
         let bundle = try FlyteEntityDecoder.decode(closure, source: EntitySource(file: "flytectl.json"))
         #expect(bundle.workflows.map(\.template.id.name) == ["demo.workflows.parent_wf"])

@@ -117,7 +117,12 @@ struct FlyteVectorTests {
                 guard let template = try builder.basePodTemplate(namespace: input["namespace"]?.string ?? "", task: task) else {
                     return ["podTemplate": .null]
                 }
-                return ["podTemplate": ["metadata": ["name": .string(template.name), "namespace": .string(template.namespace)], "template": ["metadata": .object(template.metadata), "spec": .object(template.spec)]]]
+                return [
+                    "podTemplate": [
+                        "metadata": ["name": .string(template.name), "namespace": .string(template.namespace)],
+                        "template": ["metadata": .object(template.metadata), "spec": .object(template.spec)],
+                    ]
+                ]
             } catch { throw VectorError(message: "\(error)") }
         case "mergeWithBasePodTemplate":
             builder.templates = try Vectors.store(input["podTemplateStore"])
@@ -133,9 +138,12 @@ struct FlyteVectorTests {
             guard let template = input["templatePodSpec"]?.object, let base = input["basePodSpec"]?.object else {
                 throw VectorError(message: "neither the templatePodSpec or the basePodSpec can be nil")
             }
-            return ["podSpec": .object(try builder.mergeBasePodSpecOntoTemplate(
-                template: template, base: base, primaryContainerName: input["primaryContainerName"]?.string ?? "",
-                primaryInitContainerName: input["primaryInitContainerName"]?.string ?? ""))]
+            return [
+                "podSpec": .object(
+                    try builder.mergeBasePodSpecOntoTemplate(
+                        template: template, base: base, primaryContainerName: input["primaryContainerName"]?.string ?? "",
+                        primaryInitContainerName: input["primaryInitContainerName"]?.string ?? ""))
+            ]
         case "mergeOverlayPodSpecOntoBase":
             guard let base = input["basePodSpec"]?.object, let overlay = input["overlayPodSpec"]?.object else {
                 throw VectorError(message: "neither the basePodSpec or the overlayPodSpec can be nil")
@@ -148,7 +156,8 @@ struct FlyteVectorTests {
         case "applySharedMemory":
             var spec = spec
             let memory = try Vectors.extendedResources(["sharedMemory": input["sharedMemory"] ?? [:]])?.sharedMemory ?? SharedMemory()
-            do { try builder.applySharedMemory(&spec, primaryContainerName: input["primaryContainerName"]?.string ?? "", sharedMemory: memory) } catch {
+            do { try builder.applySharedMemory(&spec, primaryContainerName: input["primaryContainerName"]?.string ?? "", sharedMemory: memory) } catch
+            {
                 throw VectorError(message: error.description)
             }
             return ["podSpec": .object(spec)]

@@ -31,10 +31,13 @@ struct MergeTests {
     @Test func templateContainersAreNeverAddedOnTheirOwn() throws {
         let builder = PodBuilder()
         let template: JSONObject = [
-            "containers": [["name": "default", "env": [["name": "A"]]], ["name": "unrelated", "image": "x"], ["name": "sidecar", "image": "proxy:1"]],
+            "containers": [
+                ["name": "default", "env": [["name": "A"]]], ["name": "unrelated", "image": "x"], ["name": "sidecar", "image": "proxy:1"],
+            ]
         ]
         let base: JSONObject = ["containers": [["name": "main", "image": "ml:1"], ["name": "sidecar"]]]
-        let merged = try builder.mergeBasePodSpecOntoTemplate(template: template, base: base, primaryContainerName: "main", primaryInitContainerName: "")
+        let merged = try builder.mergeBasePodSpecOntoTemplate(
+            template: template, base: base, primaryContainerName: "main", primaryInitContainerName: "")
         let containers = merged["containers"]?.array ?? []
         #expect(containers.compactMap { $0["name"]?.string } == ["main", "sidecar"])
         #expect(containers.first?["env"]?.array?.count == 1)

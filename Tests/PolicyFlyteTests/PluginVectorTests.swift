@@ -13,7 +13,8 @@ struct PluginVectorTests {
     /// Resolves one task (flyteidl protobuf JSON) at node `n0`, with node resource overrides
     /// and flyteadmin task-resource defaults (requests) and limits.
     static func resolve(
-        _ taskJSON: String, overrides: FlyteResources? = nil, platform: ContainerResources = ContainerResources(), config: PlatformConfig = PlatformConfig()
+        _ taskJSON: String, overrides: FlyteResources? = nil, platform: ContainerResources = ContainerResources(),
+        config: PlatformConfig = PlatformConfig()
     ) throws -> (nodes: [ResolvedNode], notice: String?) {
         let value = try JSONDocument.parse(Array(taskJSON.utf8), source: "task").rootNode.value
         let task = try #require(try FlyteEntityDecoder.decode(value, source: EntitySource(file: "task")).tasks.first?.template)
@@ -23,7 +24,8 @@ struct PluginVectorTests {
         node.resources = overrides
         let resolver = FlyteResolver(builder: PodBuilder(config: config))
         let identity = FlyteIdentity(workflow: "wf", task: task.id.name, node: "n0", taskType: task.type, interruptible: false)
-        return try resolver.resolveTask(task, overrides: node, identity: identity, source: EntitySource(file: "task"), nodeName: "n0", workflowName: "wf")
+        return try resolver.resolveTask(
+            task, overrides: node, identity: identity, source: EntitySource(file: "task"), nodeName: "n0", workflowName: "wf")
     }
 
     static func task(type: String, version: Int = 1, custom: String, resources: String = "{}") -> String {
@@ -52,8 +54,9 @@ struct PluginVectorTests {
         #"{"masterReplicas": {"common": {"image": "master:1", "restartPolicy": 2, "resources": {"requests": [{"name": "CPU", "value": "250m"}, {"name": "MEMORY", "value": "250Mi"}], "limits": [{"name": "CPU", "value": "500m"}, {"name": "MEMORY", "value": "500Mi"}]}}}, "workerReplicas": {"common": {"replicas": 100.0, "resources": {"requests": [{"name": "CPU", "value": "1024m"}, {"name": "MEMORY", "value": "1Gi"}], "limits": [{"name": "CPU", "value": "2048m"}, {"name": "MEMORY", "value": "2Gi"}]}}}}"#,
     ])
     func pytorchVersion1(_ custom: String) throws {
-        let override = FlyteResources(requests: [.init(name: "CPU", value: "1000m"), .init(name: "MEMORY", value: "1Gi")],
-                                      limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2Gi")])
+        let override = FlyteResources(
+            requests: [.init(name: "CPU", value: "1000m"), .init(name: "MEMORY", value: "1Gi")],
+            limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2Gi")])
         let nodes = try Self.resolve(Self.task(type: "pytorch", custom: custom), overrides: override).nodes
         #expect(nodes.map { $0.role?.label ?? "" } == ["master", "worker"])
         #expect(nodes.map { $0.replicas ?? -1 } == [1, 100])
@@ -70,9 +73,17 @@ struct PluginVectorTests {
     /// pytorch_test.go:1221 TestBuildResourcePytorchV1WithElastic and :339 (version 0): an
     /// elastic job has workers only.
     @Test func elasticPyTorchHasNoMaster() throws {
-        let v1 = try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 2}, "elasticConfig": {"rdzvBackend": "c10d", "minReplicas": 1, "maxReplicas": 2, "nprocPerNode": 4, "maxRestarts": 3}}"#)).nodes
+        let v1 = try Self.resolve(
+            Self.task(
+                type: "pytorch",
+                custom:
+                    #"{"workerReplicas": {"replicas": 2}, "elasticConfig": {"rdzvBackend": "c10d", "minReplicas": 1, "maxReplicas": 2, "nprocPerNode": 4, "maxRestarts": 3}}"#
+            )
+        ).nodes
         #expect(v1.map { $0.role?.label ?? "" } == ["worker"])
-        let v0 = try Self.resolve(Self.task(type: "pytorch", version: 0, custom: #"{"workers": 2, "elasticConfig": {"minReplicas": 1, "maxReplicas": 2}}"#)).nodes
+        let v0 = try Self.resolve(
+            Self.task(type: "pytorch", version: 0, custom: #"{"workers": 2, "elasticConfig": {"minReplicas": 1, "maxReplicas": 2}}"#)
+        ).nodes
         #expect(v0.map { $0.role?.label ?? "" } == ["worker"])
         #expect(v0.first?.replicas == 2)
         // Elastic with no workers leaves the job without pods: said, not passed in silence.
@@ -84,7 +95,9 @@ struct PluginVectorTests {
     /// tensorflow_test.go:347 TestBuildResourceTensorFlow (version 0: every group with replicas)
     /// and tensorflow.go: "number of workers must be greater than 0".
     @Test func tensorflowGroupsAndTheWorkerRule() throws {
-        let v0 = try Self.resolve(Self.task(type: "tensorflow", version: 0, custom: #"{"workers": 100, "psReplicas": 50, "chiefReplicas": 1, "evaluatorReplicas": 1}"#)).nodes
+        let v0 = try Self.resolve(
+            Self.task(type: "tensorflow", version: 0, custom: #"{"workers": 100, "psReplicas": 50, "chiefReplicas": 1, "evaluatorReplicas": 1}"#)
+        ).nodes
         #expect(v0.map { "\($0.role?.label ?? "") \($0.replicas ?? 0)" } == ["chief 1", "ps 50", "worker 100", "evaluator 1"])
         #expect(v0.allSatisfy { $0.pod.spec["containers"]?.array?.first?["name"]?.string == "tensorflow" })
         #expect(throws: ResolutionError.pluginRefused(task: "t", plugin: "tensorflow", reason: "number of workers must be greater than 0")) {
@@ -96,7 +109,8 @@ struct PluginVectorTests {
     /// arguments from `worker_spec_command`, its command cleared.
     @Test func mpiVersion0() throws {
         var json = Self.task(type: "mpi", version: 0, custom: #"{"numWorkers": 100, "numLauncherReplicas": 0, "slots": 1}"#)
-        json = json.replacingOccurrences(of: #""custom""#, with: #""config": {"worker_spec_command": "/usr/sbin/sshd -De -f /home/mpiuser/.sshd_config"}, "custom""#)
+        json = json.replacingOccurrences(
+            of: #""custom""#, with: #""config": {"worker_spec_command": "/usr/sbin/sshd -De -f /home/mpiuser/.sshd_config"}, "custom""#)
         let nodes = try Self.resolve(json).nodes
         #expect(nodes.map { "\($0.role?.label ?? "") \($0.replicas ?? 0)" } == ["launcher 1", "worker 100"])
         #expect(nodes[1].pod.spec["containers"]?.array?.first?["args"] == ["/usr/sbin/sshd", "-De", "-f", "/home/mpiuser/.sshd_config"])
@@ -108,10 +122,11 @@ struct PluginVectorTests {
     /// the workers' threads and memory limit follow.
     @Test func daskCustomResources() throws {
         let custom = #"""
-        {"scheduler": {"resources": {"requests": [{"name": "CPU", "value": "5"}], "limits": [{"name": "CPU", "value": "10"}, {"name": "MEMORY", "value": "15G"}]}},
-         "workers": {"numberOfWorkers": 10, "resources": {"requests": [{"name": "CPU", "value": "5"}], "limits": [{"name": "CPU", "value": "10"}, {"name": "MEMORY", "value": "15G"}]}}}
-        """#
-        let node = FlyteResources(requests: [.init(name: "CPU", value: "1")], limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2G")])
+            {"scheduler": {"resources": {"requests": [{"name": "CPU", "value": "5"}], "limits": [{"name": "CPU", "value": "10"}, {"name": "MEMORY", "value": "15G"}]}},
+             "workers": {"numberOfWorkers": 10, "resources": {"requests": [{"name": "CPU", "value": "5"}], "limits": [{"name": "CPU", "value": "10"}, {"name": "MEMORY", "value": "15G"}]}}}
+            """#
+        let node = FlyteResources(
+            requests: [.init(name: "CPU", value: "1")], limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2G")])
         let platform = ContainerResources(
             requests: ResourceMap([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))]),
             limits: ResourceMap([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))]))
@@ -123,14 +138,18 @@ struct PluginVectorTests {
             #expect(try Self.quantities(Self.resources(group).requests) == Self.quantities(["cpu": "5", "memory": "15G"]))
             #expect(try Self.quantities(Self.resources(group).limits) == Self.quantities(["cpu": "10", "memory": "15G"]))
         }
-        #expect(nodes[2].pod.spec["containers"]?.array?.first?["args"] == ["dask-worker", "--name", "$(DASK_WORKER_NAME)", "--nthreads", "10", "--memory-limit", "15G"])
+        #expect(
+            nodes[2].pod.spec["containers"]?.array?.first?["args"] == [
+                "dask-worker", "--name", "$(DASK_WORKER_NAME)", "--nthreads", "10", "--memory-limit", "15G",
+            ])
         #expect(nodes[2].replicas == 10)
     }
 
     /// ray_test.go:172 TestBuildResourceRay: head and worker containers renamed, the worker
     /// group's replicas (its maximum when the cluster autoscales).
     @Test func rayGroups() throws {
-        let custom = #"{"rayCluster": {"headGroupSpec": {"rayStartParams": {"num-cpus": "1"}}, "workerGroupSpec": [{"groupName": "test-group", "replicas": 3, "minReplicas": 3, "maxReplicas": 5}], "enableAutoscaling": true}}"#
+        let custom =
+            #"{"rayCluster": {"headGroupSpec": {"rayStartParams": {"num-cpus": "1"}}, "workerGroupSpec": [{"groupName": "test-group", "replicas": 3, "minReplicas": 3, "maxReplicas": 5}], "enableAutoscaling": true}}"#
         let nodes = try Self.resolve(Self.task(type: "ray", custom: custom)).nodes
         #expect(nodes.map { $0.role?.label ?? "" } == ["head", "worker-group:test-group", "submitter"])
         #expect(nodes.map { $0.pod.primaryContainerName } == ["ray-head", "ray-worker", "n0-0"])
@@ -139,16 +158,25 @@ struct PluginVectorTests {
     }
 
     @Test func badCustomIsAnErrorWithItsPointer() throws {
-        #expect(throws: ResolutionError.invalidCustom(task: "t", pointer: "/custom/workerReplicas/replicas", reason: "expected a 32-bit integer, found 2.5")) {
+        #expect(
+            throws: ResolutionError.invalidCustom(
+                task: "t", pointer: "/custom/workerReplicas/replicas", reason: "expected a 32-bit integer, found 2.5")
+        ) {
             try Self.resolve(Self.task(type: "pytorch", custom: #"{"workerReplicas": {"replicas": 2.5}}"#))
         }
         let spark = #"{"mainApplicationFile": "local:///app.py", "sparkConf": {"spark.driver.memory": "4.5g"}}"#
-        #expect(throws: ResolutionError.invalidCustom(task: "t", pointer: "/custom/sparkConf/spark.driver.memory",
-                                                      reason: "spark.driver.memory = '4.5g' is not a JVM memory size such as 4g or 512m")) {
+        #expect(
+            throws: ResolutionError.invalidCustom(
+                task: "t", pointer: "/custom/sparkConf/spark.driver.memory",
+                reason: "spark.driver.memory = '4.5g' is not a JVM memory size such as 4g or 512m")
+        ) {
             try Self.resolve(Self.task(type: "spark", custom: spark))
         }
         #expect(throws: ResolutionError.self) { try Self.resolve(Self.task(type: "spark", custom: #"{"sparkConf": {}}"#)) }
-        #expect(throws: ResolutionError.pluginRefused(task: "t", plugin: "pytorch", reason: "unsupported task template version 7 (the plugin reads 0 and 1)")) {
+        #expect(
+            throws: ResolutionError.pluginRefused(
+                task: "t", plugin: "pytorch", reason: "unsupported task template version 7 (the plugin reads 0 and 1)")
+        ) {
             try Self.resolve(Self.task(type: "pytorch", version: 7, custom: "{}"))
         }
     }
@@ -157,10 +185,10 @@ struct PluginVectorTests {
     /// an explicit overhead, request and limit cores and GPUs with their vendor.
     @Test func sparkResourceFormula() throws {
         let custom = #"""
-        {"applicationType": "SCALA", "mainClass": "Main", "sparkConf": {"spark.driver.memory": "2g", "spark.executor.memory": "8192m",
-         "spark.executor.memoryOverhead": "1g", "spark.kubernetes.executor.request.cores": "500m", "spark.executor.cores": "2",
-         "spark.executor.instances": "3", "spark.executor.resource.gpu.amount": "1", "spark.executor.resource.gpu.vendor": "nvidia.com"}}
-        """#
+            {"applicationType": "SCALA", "mainClass": "Main", "sparkConf": {"spark.driver.memory": "2g", "spark.executor.memory": "8192m",
+             "spark.executor.memoryOverhead": "1g", "spark.kubernetes.executor.request.cores": "500m", "spark.executor.cores": "2",
+             "spark.executor.instances": "3", "spark.executor.resource.gpu.amount": "1", "spark.executor.resource.gpu.vendor": "nvidia.com"}}
+            """#
         let nodes = try Self.resolve(Self.task(type: "spark", custom: custom)).nodes
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "1", "memory": "2432Mi"]))
         #expect(try Self.quantities(Self.resources(nodes[1]).requests) == Self.quantities(["cpu": "500m", "memory": "9216Mi"]))
@@ -183,14 +211,17 @@ struct PluginVectorTests {
         #expect(throws: PluginDispatchError.ambiguous(type: "spark", plugins: [.spark, .databricks])) {
             try PluginDispatch(enabled: [.container, .spark, .databricks], defaultForTaskTypes: [:], connectorTaskTypes: [])
         }
-        let chosen = try PluginDispatch(enabled: [.container, .spark, .databricks], defaultForTaskTypes: ["spark": "databricks"], connectorTaskTypes: [])
+        let chosen = try PluginDispatch(
+            enabled: [.container, .spark, .databricks], defaultForTaskTypes: ["spark": "databricks"], connectorTaskTypes: [])
         #expect(chosen.decide("spark") == .registered(.databricks))
         #expect(try PluginDispatch(enabled: [.sidecar], defaultForTaskTypes: [:], connectorTaskTypes: []).decide("x") == .unsupported)
     }
 
     @Test func platformTaskPluginsDecideWhatRuns() throws {
         let file: JSONValue = [
-            "tasks": ["task-plugins": ["enabled-plugins": ["container", "sidecar", "k8s-array"], "default-for-task-types": ["container": "container"]]],
+            "tasks": [
+                "task-plugins": ["enabled-plugins": ["container", "sidecar", "k8s-array"], "default-for-task-types": ["container": "container"]]
+            ],
             "plugins": ["k8s": ["default-cpus": "500m"]],
         ]
         let config = try PlatformConfig.decode(file, source: "propeller.yaml").config
@@ -206,10 +237,15 @@ struct PluginVectorTests {
         // Other plugins' sections without plugins.k8s keep flyteadmin's task_resources; a misspelt
         // task-plugins key is a warning, never silently the built-in choice.
         let partial = try PlatformConfig.decode(
-            ["plugins": ["ray": ["serviceAccount": "ray-sa"]], "task_resources": ["limits": ["cpu": "4"]],
-             "tasks": ["task-plugins": ["enabled-plugins": ["container"], "default-for-task-type": ["container": "container"]]]], source: "p.yaml")
+            [
+                "plugins": ["ray": ["serviceAccount": "ray-sa"]], "task_resources": ["limits": ["cpu": "4"]],
+                "tasks": ["task-plugins": ["enabled-plugins": ["container"], "default-for-task-type": ["container": "container"]]],
+            ], source: "p.yaml")
         #expect(partial.config.rayServiceAccount == "ray-sa")
         #expect(partial.config.taskResources.limits["cpu"] == (try Quantity(parsing: "4")))
-        #expect(partial.warnings == ["p.yaml: unknown key 'tasks.task-plugins.default-for-task-type' (did you mean 'default-for-task-types'?); flytepropeller ignores it too"])
+        #expect(
+            partial.warnings == [
+                "p.yaml: unknown key 'tasks.task-plugins.default-for-task-type' (did you mean 'default-for-task-types'?); flytepropeller ignores it too"
+            ])
     }
 }

@@ -150,7 +150,9 @@ enum Vectors {
             object["gpuAccelerator"] = .object(accelerator)
         }
         if let memory = resources.sharedMemory {
-            object["sharedMemory"] = ["mountPath": .string(memory.mountPath), "mountName": .string(memory.mountName), "sizeLimit": .string(memory.sizeLimit)]
+            object["sharedMemory"] = [
+                "mountPath": .string(memory.mountPath), "mountName": .string(memory.mountName), "sizeLimit": .string(memory.sizeLimit),
+            ]
         }
         return .object(object)
     }

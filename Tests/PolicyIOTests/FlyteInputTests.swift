@@ -37,13 +37,18 @@ struct FlyteInputTests {
 
     @Test func packageHoldsEveryEntity() throws {
         let bundle = try Self.package()
-        #expect(bundle.tasks.map(\.template.id.name) == [
-            "demo.workflows.train_model", "demo.workflows.load_data", "demo.workflows.infer", "demo.workflows.featurize",
-            "demo.workflows.square", "demo.workflows.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode",
-        ])
-        #expect(bundle.workflows.map(\.template.id.name) == ["demo.workflows.training_wf", "demo.workflows.branching_wf", "demo.workflows.parent_wf"])
+        #expect(
+            bundle.tasks.map(\.template.id.name) == [
+                "demo.workflows.train_model", "demo.workflows.load_data", "demo.workflows.infer", "demo.workflows.featurize",
+                "demo.workflows.square", "demo.workflows.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode",
+            ])
+        #expect(
+            bundle.workflows.map(\.template.id.name) == ["demo.workflows.training_wf", "demo.workflows.branching_wf", "demo.workflows.parent_wf"])
         #expect(bundle.subWorkflows.map(\.template.id.name) == ["demo.workflows.branching_wf"])
-        #expect(bundle.launchPlans.map(\.plan.workflowId.name) == ["demo.workflows.training_wf", "demo.workflows.branching_wf", "demo.workflows.parent_wf"])
+        #expect(
+            bundle.launchPlans.map(\.plan.workflowId.name) == [
+                "demo.workflows.training_wf", "demo.workflows.branching_wf", "demo.workflows.parent_wf",
+            ])
         #expect(bundle.tasks.first?.source.member == "00_demo.workflows.train_model_1.pb")
     }
 
@@ -100,8 +105,10 @@ struct FlyteInputTests {
 
     @Test(arguments: [
         (#"{"template": {"id": {"name": "wf"}, "nodes": "n0"}}"#, "/template/nodes: expected an array, found a string"),
-        (#"{"template": {"id": {"name": "t"}, "container": {"resources": {"requests": [{"name": "CPUS", "value": "1"}]}}}}"#,
-         "/template/container/resources/requests/0/name: unknown resource name 'CPUS' (expected one of UNKNOWN, CPU, GPU, MEMORY, STORAGE, EPHEMERAL_STORAGE)"),
+        (
+            #"{"template": {"id": {"name": "t"}, "container": {"resources": {"requests": [{"name": "CPUS", "value": "1"}]}}}}"#,
+            "/template/container/resources/requests/0/name: unknown resource name 'CPUS' (expected one of UNKNOWN, CPU, GPU, MEMORY, STORAGE, EPHEMERAL_STORAGE)"
+        ),
         (#"{"template": {"type": "python-task", "container": {}}}"#, "/template: the task template has no id"),
         (#"{"spec": {"workflowId": {"project": "p"}}}"#, "/spec/workflowId: an identifier needs a name"),
     ])
@@ -131,7 +138,10 @@ struct FlyteInputTests {
         #expect(config.defaultCPUs == (try Quantity(parsing: "2")))
         #expect(config.defaultTolerations.count == 1)
         #expect(config.defaultNodeSelector.keys == ["pool", "zone"])
-        #expect(warnings == ["propeller.yaml: unknown key 'plugins.k8s.gpu-resurce-name' (did you mean 'gpu-resource-name'?); flytepropeller ignores it too"])
+        #expect(
+            warnings == [
+                "propeller.yaml: unknown key 'plugins.k8s.gpu-resurce-name' (did you mean 'gpu-resource-name'?); flytepropeller ignores it too"
+            ])
         let bad = "default-memory: lots\n"
         #expect(throws: InputError.self) { try FlyteInputs.platform(InputFile(name: "bad.yaml", bytes: Array(bad.utf8))) }
     }

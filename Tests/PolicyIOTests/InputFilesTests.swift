@@ -1,8 +1,8 @@
 import Foundation
+import PolicyCore
 import Testing
 
 @testable import PolicyIO
-import PolicyCore
 
 /// What reaching the inputs can go wrong with, said rather than passed over (issue 17).
 @Suite("reading inputs: bounds, standard input and folder walks")
@@ -69,7 +69,10 @@ struct InputFilesTests {
         let files = try InputFiles.collect([root.path], notices: &notices)
         #expect(files.map { $0.name.replacingOccurrences(of: root.path, with: "") } == ["/a/pod.yaml", "/b/linked.yaml"])
         #expect(notices.count == 2, "\(notices)")
-        #expect(notices.first == "\(root.path): skipped 2 hidden entries (\(root.path)/.chainsaw-test, \(root.path)/.hidden.yaml); name them on the command line to check them")
+        #expect(
+            notices.first
+                == "\(root.path): skipped 2 hidden entries (\(root.path)/.chainsaw-test, \(root.path)/.hidden.yaml); name them on the command line to check them"
+        )
         #expect(notices.last == "\(root.path): \(root.path)/a/loop leads back to a folder already read (a symbolic link loop); read once")
     }
 }
@@ -117,14 +120,19 @@ struct InputDetectionTests {
     }
 
     @Test func aHelmTemplateIsNamedAsOne() {
-        let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n"
-        #expect(Self.error("deployment.yaml", Array(template.utf8)).contains("looks like a Helm or Go template ({{ ... }}), not a manifest: render it first"))
+        let template =
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels:\n    {{- include \"chart.labels\" . | nindent 4 }}\n"
+        #expect(
+            Self.error("deployment.yaml", Array(template.utf8)).contains(
+                "looks like a Helm or Go template ({{ ... }}), not a manifest: render it first"))
         #expect(Self.error("deployment.yaml", Array("{{- if .Values.enabled }}\n{\"a\": 1}\n".utf8)).contains("render it first"))
     }
 
     /// A text name is never taken for protobuf: the message says what is wrong with the text.
     @Test func aTextNameWithBytesThatAreNotTextSaysSo() {
-        #expect(Self.error("pod.yaml", [0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A]) == "pod.yaml: is not UTF-8 text (an invalid byte at offset 3); save it as UTF-8.")
+        #expect(
+            Self.error("pod.yaml", [0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A])
+                == "pod.yaml: is not UTF-8 text (an invalid byte at offset 3); save it as UTF-8.")
         #expect(Self.error("pod.json", [0x7B, 0x00, 0x7D]) == "pod.json: is not text: byte 1 is NUL (a binary file with a text name?).")
         #expect(!Self.error("pod.yaml", Array("a: b\n\u{0C}c: d\n".utf8)).contains("protobuf"))
     }

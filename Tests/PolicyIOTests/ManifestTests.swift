@@ -109,7 +109,10 @@ struct ManifestTests {
         ("apps/v1", "DaemonSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
         ("apps/v1", "ReplicaSet", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
         ("batch/v1", "Job", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
-        ("batch/v1", "CronJob", "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: x}]}}}}}", "/spec/jobTemplate/spec/template"),
+        (
+            "batch/v1", "CronJob", "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: x}]}}}}}",
+            "/spec/jobTemplate/spec/template"
+        ),
         ("kubeflow.org/v1", "Notebook", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
         ("argoproj.io/v1alpha1", "Rollout", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
         ("apps.openshift.io/v1", "DeploymentConfig", "spec: {template: {spec: {containers: [{name: c, image: x}]}}}", "/spec/template"),
@@ -133,7 +136,8 @@ struct ManifestTests {
         #expect(outcome.subjects.count == 1)
         #expect(outcome.subjects.first?.namespace == "default-ns")
         #expect(outcome.skippedKinds == ["Service"])
-        let review = #"{"kind": "AdmissionReview", "apiVersion": "admission.k8s.io/v1", "request": {"uid": "1", "object": {"kind": "Pod", "metadata": {"namespace": "n"}, "spec": {"containers": [{"name": "a"}]}}}}"#
+        let review =
+            #"{"kind": "AdmissionReview", "apiVersion": "admission.k8s.io/v1", "request": {"uid": "1", "object": {"kind": "Pod", "metadata": {"namespace": "n"}, "spec": {"containers": [{"name": "a"}]}}}}"#
         #expect(try read(review, name: "r.json").subjects.count == 1)
         let array = #"[{"kind": "Pod", "spec": {}}, {"kind": "Pod", "spec": {}}]"#
         #expect(try read(array, name: "a.json").subjects.count == 2)
@@ -202,24 +206,28 @@ struct CustomResourceTests {
             "\(subject.apiVersion) \(subject.kind) \(subject.role?.label ?? "-") \(subject.replicas.map(String.init) ?? "-") \(subject.source.podPointer) "
                 + subject.pod.spec.containers.map { $0.image ?? "" }.joined(separator: ",")
         }
-        #expect(shown == [
-            "kubeflow.org/v1 PyTorchJob master 1 /spec/pytorchReplicaSpecs/Master/template ghcr.io/acme/torch:2.3",
-            "kubeflow.org/v1 PyTorchJob worker 4 /spec/pytorchReplicaSpecs/Worker/template ghcr.io/acme/torch:2.3",
-            "ray.io/v1 RayCluster head - /spec/headGroupSpec/template rayproject/ray:2.9.0",
-            "ray.io/v1 RayCluster worker-group:gpu 6 /spec/workerGroupSpecs/0/template rayproject/ray:2.9.0-gpu",
-            "ray.io/v1 RayJob head - /spec/rayClusterSpec/headGroupSpec/template rayproject/ray:2.9.0",
-            "ray.io/v1 RayJob worker-group:cpu 3 /spec/rayClusterSpec/workerGroupSpecs/0/template rayproject/ray:2.9.0",
-            "ray.io/v1 RayJob submitter - /spec/submitterPodTemplate rayproject/ray:2.9.0",
-            "sparkoperator.k8s.io/v1beta2 SparkApplication driver 1 /spec/driver ghcr.io/acme/spark:3.5",
-            "sparkoperator.k8s.io/v1beta2 SparkApplication executor 8 /spec/executor ghcr.io/acme/spark:3.5",
-            "argoproj.io/v1alpha1 Workflow - - /spec/templates/1 golang:1.22",
-            "argoproj.io/v1alpha1 Workflow - - /spec/templates/2 python:3.12",
-            "serving.knative.dev/v1 Service - - /spec/template nginx:latest",
-            "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/0/template ghcr.io/acme/mpi:1",
-            "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/1/template ghcr.io/acme/mpi:1",
-        ])
+        #expect(
+            shown == [
+                "kubeflow.org/v1 PyTorchJob master 1 /spec/pytorchReplicaSpecs/Master/template ghcr.io/acme/torch:2.3",
+                "kubeflow.org/v1 PyTorchJob worker 4 /spec/pytorchReplicaSpecs/Worker/template ghcr.io/acme/torch:2.3",
+                "ray.io/v1 RayCluster head - /spec/headGroupSpec/template rayproject/ray:2.9.0",
+                "ray.io/v1 RayCluster worker-group:gpu 6 /spec/workerGroupSpecs/0/template rayproject/ray:2.9.0-gpu",
+                "ray.io/v1 RayJob head - /spec/rayClusterSpec/headGroupSpec/template rayproject/ray:2.9.0",
+                "ray.io/v1 RayJob worker-group:cpu 3 /spec/rayClusterSpec/workerGroupSpecs/0/template rayproject/ray:2.9.0",
+                "ray.io/v1 RayJob submitter - /spec/submitterPodTemplate rayproject/ray:2.9.0",
+                "sparkoperator.k8s.io/v1beta2 SparkApplication driver 1 /spec/driver ghcr.io/acme/spark:3.5",
+                "sparkoperator.k8s.io/v1beta2 SparkApplication executor 8 /spec/executor ghcr.io/acme/spark:3.5",
+                "argoproj.io/v1alpha1 Workflow - - /spec/templates/1 golang:1.22",
+                "argoproj.io/v1alpha1 Workflow - - /spec/templates/2 python:3.12",
+                "serving.knative.dev/v1 Service - - /spec/template nginx:latest",
+                "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/0/template ghcr.io/acme/mpi:1",
+                "batch.volcano.sh/v1alpha1 Job - - /spec/tasks/1/template ghcr.io/acme/mpi:1",
+            ])
         #expect(outcome.skippedKinds == ["Service"])
-        #expect(outcome.unreadPods.first?.hasSuffix("acme.io/Trainer custom holds containers at /spec/runner/template/spec that were not checked: flyte-policy does not know this kind; add --workload acme.io/Trainer=/spec/runner/template to read them") == true)
+        #expect(
+            outcome.unreadPods.first?.hasSuffix(
+                "acme.io/Trainer custom holds containers at /spec/runner/template/spec that were not checked: flyte-policy does not know this kind; add --workload acme.io/Trainer=/spec/runner/template to read them"
+            ) == true)
     }
 
     /// The Spark operator's pods: scheduling from the SparkPodSpec over the application's,
@@ -249,11 +257,15 @@ struct CustomResourceTests {
     /// and 4 workers of 8 GPUs use 40.
     @Test func theGroupsOfOneObjectAreOneJob() throws {
         let subjects = try Self.read().subjects.filter { $0.kind == "PyTorchJob" }
-        let policy = #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "job-size"}, "spec": {"rules": [{"name": "gpus", "resources": {"scope": "job", "max": {"limits": {"nvidia.com/gpu": 32}}}}]}}"#
-        let report = Evaluator(policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects)
-        #expect(report.findings.map { "\(report.subjects[$0.subjectIndex].role?.label ?? "") \($0.message)" } == [
-            "worker gpus: the PyTorchJob ddp limits nvidia.com/gpu to 40 in total (master 1 x 8, worker 4 x 8), above the maximum 32; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu",
-        ])
+        let policy =
+            #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "job-size"}, "spec": {"rules": [{"name": "gpus", "resources": {"scope": "job", "max": {"limits": {"nvidia.com/gpu": 32}}}}]}}"#
+        let report = Evaluator(
+            policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1)
+        ).report(subjects)
+        #expect(
+            report.findings.map { "\(report.subjects[$0.subjectIndex].role?.label ?? "") \($0.message)" } == [
+                "worker gpus: the PyTorchJob ddp limits nvidia.com/gpu to 40 in total (master 1 x 8, worker 4 x 8), above the maximum 32; worker contributes most at /spec/containers/0/resources/limits/nvidia.com~1gpu"
+            ])
     }
 
     @Test func aUserNamedKindIsRead() throws {
@@ -278,8 +290,11 @@ struct ManifestQuantityTests {
     }
 
     @Test func spacesAreTrimmedAndNullIsZero() throws {
-        #expect(try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: ' 500m ', memory: ~, ephemeral-storage: }}}]}\n")
-            == ["cpu=500m", "memory=0", "ephemeral-storage=0"])
+        #expect(
+            try Self.requests(
+                "apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: ' 500m ', memory: ~, ephemeral-storage: }}}]}\n"
+            )
+                == ["cpu=500m", "memory=0", "ephemeral-storage=0"])
     }
 
     /// `_1` is a string to go-yaml (a plain scalar's type follows its first character), so
@@ -288,12 +303,18 @@ struct ManifestQuantityTests {
         #expect(throws: InputError.self) {
             try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: _1}}}]}\n")
         }
-        #expect(try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: 1_000}}}]}\n") == ["cpu=1k"])
+        #expect(
+            try Self.requests("apiVersion: v1\nkind: Pod\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: 1_000}}}]}\n") == [
+                "cpu=1k"
+            ])
     }
 
     @Test func integersAbove2To53AreExact() throws {
-        #expect(try Self.requests(#"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"memory": 9007199254740993}}}]}}"#)
-            == ["memory=9007199254740993"])
+        #expect(
+            try Self.requests(
+                #"{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "x", "resources": {"requests": {"memory": 9007199254740993}}}]}}"#
+            )
+                == ["memory=9007199254740993"])
     }
 }
 
@@ -322,7 +343,8 @@ struct FindingPositionTests {
         """
 
     @Test func yamlValuesAreLocated() {
-        let found = YAMLLocator.positions(in: Array(Self.yaml.utf8), wanted: [2: ["/spec/template/spec/nodeSelector/gpu-type", "/spec/template/spec/containers/0/image", "/nope"]])
+        let found = YAMLLocator.positions(
+            in: Array(Self.yaml.utf8), wanted: [2: ["/spec/template/spec/nodeSelector/gpu-type", "/spec/template/spec/containers/0/image", "/nope"]])
         #expect(found[2]?["/spec/template/spec/nodeSelector/gpu-type"].map { "\($0.line):\($0.column)" } == "14:19")
         #expect(found[2]?["/spec/template/spec/containers/0/image"].map { "\($0.line):\($0.column)" } == "17:18")
         #expect(found[2]?["/nope"] == nil)
@@ -335,9 +357,11 @@ struct FindingPositionTests {
                                                      {"name": "c", "image": "z"}]}}]
             {"kind": "Pod", "spec": {"nodeSelector": {"k~/": "v"}}}
             """
-        let found = JSONLocator.positions(in: Array(json.utf8), wanted: [
-            2: ["/spec/containers/1/image", "/spec/containers/0/name"], 3: ["/spec/nodeSelector/k~0~1"],
-        ])
+        let found = JSONLocator.positions(
+            in: Array(json.utf8),
+            wanted: [
+                2: ["/spec/containers/1/image", "/spec/containers/0/name"], 3: ["/spec/nodeSelector/k~0~1"],
+            ])
         #expect(found[2]?["/spec/containers/1/image"].map { "\($0.line):\($0.column)" } == "3:65")
         #expect(found[2]?["/spec/containers/0/name"].map { "\($0.line):\($0.column)" } == "2:51")
         #expect(found[3]?["/spec/nodeSelector/k~0~1"].map { "\($0.line):\($0.column)" } == "4:50")
@@ -347,13 +371,17 @@ struct FindingPositionTests {
     @Test func reportsCarryThePosition() throws {
         let file = InputFile(name: "deploy.yaml", bytes: Array(Self.yaml.utf8))
         let outcome = try ManifestReader().read(file)
-        let policy = #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "p"}, "spec": {"rules": [{"name": "pools", "nodeSelector": {"allowed": {"gpu-type": ["nvidia-a100"]}}}, {"name": "limits", "resources": {"require": ["limits.cpu"]}}]}}"#
-        var report = Evaluator(policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1))
-            .report(outcome.subjects)
+        let policy =
+            #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "p"}, "spec": {"rules": [{"name": "pools", "nodeSelector": {"allowed": {"gpu-type": ["nvidia-a100"]}}}, {"name": "limits", "resources": {"require": ["limits.cpu"]}}]}}"#
+        var report = Evaluator(
+            policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1)
+        )
+        .report(outcome.subjects)
         FindingLocator.locate(&report) { $0 == "deploy.yaml" ? file.bytes : nil }
-        #expect(report.findings.map { "\($0.path) \($0.position?.description ?? "-")" } == [
-            "/spec/nodeSelector/gpu-type 14:19",
-            "/spec/containers/0/resources/limits 16:11",
-        ])
+        #expect(
+            report.findings.map { "\($0.path) \($0.position?.description ?? "-")" } == [
+                "/spec/nodeSelector/gpu-type 14:19",
+                "/spec/containers/0/resources/limits 16:11",
+            ])
     }
 }

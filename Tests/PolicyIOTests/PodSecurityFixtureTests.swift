@@ -1,11 +1,11 @@
 import Foundation
 import PolicyCore
+import PolicyFlyte
 import PolicyJSON
+import PolicyYAML
 import Testing
 
-import PolicyFlyte
 @testable import PolicyIO
-import PolicyYAML
 
 /// `policies/pod-security/` against Kubernetes' own pod-security-admission fixtures (v1.37,
 /// Tests/Fixtures/pod-security/README.md): every `fail` pod is flagged at its level by the rule
@@ -59,7 +59,9 @@ struct PodSecurityFixtureTests {
     func everyFailingPodIsFlaggedByItsControl(level: Level, path: String) throws {
         let findings = try Self.findings(level, try String(contentsOfFile: path, encoding: .utf8), name: path)
         let control = Self.control(ofFile: path)
-        #expect(findings.contains { $0.rule.replacingOccurrences(of: "-", with: "") == control }, "\(path): \(findings.map { "\($0.rule): \($0.message)" })")
+        #expect(
+            findings.contains { $0.rule.replacingOccurrences(of: "-", with: "") == control },
+            "\(path): \(findings.map { "\($0.rule): \($0.message)" })")
     }
 
     @Test(arguments: passing)
@@ -95,7 +97,8 @@ struct PodSecurityFixtureTests {
              "k8sPod": {"podSpec": {"initContainers": [{"name": "tune", "image": "busybox:1.36", "securityContext": {"privileged": true}}],
                                     "containers": [{"name": "primary", "image": "ghcr.io/acme/ml:1.0"}]}}}}
             """#
-        guard case .entities(let bundle) = try FlyteInputs.read(InputFile(name: "task.json", bytes: Array(task.utf8)), manifests: ManifestReader()) else {
+        guard case .entities(let bundle) = try FlyteInputs.read(InputFile(name: "task.json", bytes: Array(task.utf8)), manifests: ManifestReader())
+        else {
             Issue.record("not read as a Flyte entity")
             return
         }
@@ -103,6 +106,9 @@ struct PodSecurityFixtureTests {
         #expect(errors.isEmpty)
         let policies = try PolicyFiles.load([Self.root.appendingPathComponent("policies/pod-security/baseline").path])
         let findings = Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1)).report(subjects).findings
-        #expect(findings.map { "\($0.rule) \($0.path) \($0.provenance ?? "-")" } == ["privileged /spec/initContainers/0/securityContext/privileged task pod template of demo.setup"])
+        #expect(
+            findings.map { "\($0.rule) \($0.path) \($0.provenance ?? "-")" } == [
+                "privileged /spec/initContainers/0/securityContext/privileged task pod template of demo.setup"
+            ])
     }
 }

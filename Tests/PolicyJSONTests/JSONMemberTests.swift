@@ -11,13 +11,15 @@ struct JSONStreamedObjectTests {
         ])
     }
 
-    static func shapes() -> [[(key: String, value: JSONMember)]] { [
-        [],
-        [("only", .value(.string("x")))],
-        [("schema", .value(.string("v1"))), ("items", .elements(count: 3, element: element)), ("after", .value(.array([.string("n")])))],
-        [("items", .elements(count: 0, element: element)), ("weird \"key\"\n", .value(.object(["a": .object(["b": .array([])])])))],
-        [("first", .elements(count: 1, element: element)), ("second", .elements(count: 2, element: { .integer(Int64($0)) }))],
-    ] }
+    static func shapes() -> [[(key: String, value: JSONMember)]] {
+        [
+            [],
+            [("only", .value(.string("x")))],
+            [("schema", .value(.string("v1"))), ("items", .elements(count: 3, element: element)), ("after", .value(.array([.string("n")])))],
+            [("items", .elements(count: 0, element: element)), ("weird \"key\"\n", .value(.object(["a": .object(["b": .array([])])])))],
+            [("first", .elements(count: 1, element: element)), ("second", .elements(count: 2, element: { .integer(Int64($0)) }))],
+        ]
+    }
 
     @Test("the same bytes as serializing the whole object", arguments: 0..<5)
     func sameBytes(_ shape: Int) throws {
@@ -31,9 +33,19 @@ struct JSONStreamedObjectTests {
     func nested() throws {
         let member = JSONMember.object([
             ("$schema", .value("s")),
-            ("runs", .array([.object([("tool", .value(["name": "x"])), ("results", .elements(count: 4, element: Self.element)),
-                                       ("empty", .object([])), ("none", .array([]))])])),
-            ("items", .array([.value(1), .elements(count: 2, element: { .string("e\($0)") }), .object([("k", .elements(count: 0, element: Self.element))])])),
+            (
+                "runs",
+                .array([
+                    .object([
+                        ("tool", .value(["name": "x"])), ("results", .elements(count: 4, element: Self.element)),
+                        ("empty", .object([])), ("none", .array([])),
+                    ])
+                ])
+            ),
+            (
+                "items",
+                .array([.value(1), .elements(count: 2, element: { .string("e\($0)") }), .object([("k", .elements(count: 0, element: Self.element))])])
+            ),
         ])
         let expected = try member.value.serialized(pretty: true)
         #expect(String(decoding: try JSONValue.pretty(member), as: UTF8.self) == String(decoding: expected, as: UTF8.self))

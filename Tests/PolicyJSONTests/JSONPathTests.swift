@@ -26,11 +26,12 @@ struct JSONPathTests {
 
     @Test("every element of an array, and a member of each, in document order; absent members end as missing")
     func everyElement() throws {
-        #expect(try Self.ends([.member("containers"), .everyChild, .member("securityContext"), .member("privileged")], prefix: "/spec") == [
-            "/spec/containers/0/securityContext/privileged=true",
-            "/spec/containers/1/securityContext=missing",
-            "/spec/containers/2/securityContext/privileged=null",
-        ])
+        #expect(
+            try Self.ends([.member("containers"), .everyChild, .member("securityContext"), .member("privileged")], prefix: "/spec") == [
+                "/spec/containers/0/securityContext/privileged=true",
+                "/spec/containers/1/securityContext=missing",
+                "/spec/containers/2/securityContext/privileged=null",
+            ])
     }
 
     @Test("every member of an object, with '/' and '~' escaped in the pointer")

@@ -38,27 +38,37 @@ enum AdmissionFixtures {
     }
 
     /// A pod as propeller creates it: sanitized Flyte labels.
-    static func pod(gpuType: String = "nvidia-tesla-v100", task: String = "demo-workflows-train-model", image: String = "docker.io/acme/ml:1.0",
-                    cpuRequest: String? = "2", memoryLimit: String = "16Gi") -> JSONValue {
+    static func pod(
+        gpuType: String = "nvidia-tesla-v100", task: String = "demo-workflows-train-model", image: String = "docker.io/acme/ml:1.0",
+        cpuRequest: String? = "2", memoryLimit: String = "16Gi"
+    ) -> JSONValue {
         var requests: JSONObject = ["nvidia.com/gpu": "1"]
         if let cpuRequest { requests["cpu"] = .string(cpuRequest) }
         return [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": [
                 "name": "a7xk2m9qpl4rtz8vbn3c-n2-0", "namespace": "ml-production",
-                "labels": ["execution-id": "a7xk2m9qpl4rtz8vbn3c", "project": "ml", "domain": "production",
-                           "workflow-name": "demo-workflows-training-wf", "task-name": .string(task), "node-id": "n2", "interruptible": "false"],
+                "labels": [
+                    "execution-id": "a7xk2m9qpl4rtz8vbn3c", "project": "ml", "domain": "production",
+                    "workflow-name": "demo-workflows-training-wf", "task-name": .string(task), "node-id": "n2", "interruptible": "false",
+                ],
             ],
             "spec": [
                 "nodeSelector": ["gpu-type": .string(gpuType)],
-                "containers": [["name": "primary", "image": .string(image),
-                                "resources": ["requests": .object(requests), "limits": ["nvidia.com/gpu": "1", "memory": .string(memoryLimit)]]]],
+                "containers": [
+                    [
+                        "name": "primary", "image": .string(image),
+                        "resources": ["requests": .object(requests), "limits": ["nvidia.com/gpu": "1", "memory": .string(memoryLimit)]],
+                    ]
+                ],
             ],
         ]
     }
 
-    static func review(_ object: JSONValue?, version: String = "admission.k8s.io/v1", operation: String = "CREATE", dryRun: Bool = false,
-                       oldObject: JSONValue? = nil, kind: String = "Pod") -> [UInt8] {
+    static func review(
+        _ object: JSONValue?, version: String = "admission.k8s.io/v1", operation: String = "CREATE", dryRun: Bool = false,
+        oldObject: JSONValue? = nil, kind: String = "Pod"
+    ) -> [UInt8] {
         var request: JSONObject = [
             "uid": "705ab4f5-6393-11e8-b7cc-42010a800002", "kind": ["group": "", "version": "v1", "kind": .string(kind)],
             "resource": ["group": "", "version": "v1", "resource": "pods"], "namespace": "ml-production", "name": "a7xk2m9qpl4rtz8vbn3c-n2-0",

@@ -23,8 +23,10 @@ import Testing
         let status = try #require(response.object?["status"]?.object)
         #expect(status["code"] == .integer(403))
         #expect(status["reason"]?.string == "Forbidden")
-        #expect(status["message"]?.string
-            == "flyte-policy denied ml-production/a7xk2m9qpl4rtz8vbn3c-n2-0: [gpu-node-pools/approved-gpu-types] approved-gpu-types: node selector gpu-type=nvidia-tesla-v100 is not allowed (allowed: nvidia-a100) at /spec/nodeSelector/gpu-type")
+        #expect(
+            status["message"]?.string
+                == "flyte-policy denied ml-production/a7xk2m9qpl4rtz8vbn3c-n2-0: [gpu-node-pools/approved-gpu-types] approved-gpu-types: node selector gpu-type=nvidia-tesla-v100 is not allowed (allowed: nvidia-a100) at /spec/nodeSelector/gpu-type"
+        )
         let warnings = response.object?["warnings"]?.array?.compactMap(\.string) ?? []
         #expect(warnings.count == 1)
         #expect(warnings.first?.hasPrefix("[requests-required/cpu-request]") == true)
@@ -91,7 +93,10 @@ import Testing
         ("{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}", "the body's 'kind' is \"Pod\", expected \"AdmissionReview\""),
         ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v2\"}", "the body's 'apiVersion' is \"admission.k8s.io/v2\"; supported"),
         ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\"}", "the AdmissionReview has no 'request' object"),
-        ("{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":7}}", "the AdmissionReview request has no 'uid' string"),
+        (
+            "{\"kind\":\"AdmissionReview\",\"apiVersion\":\"admission.k8s.io/v1\",\"request\":{\"uid\":7}}",
+            "the AdmissionReview request has no 'uid' string"
+        ),
         ("", "the request body is not valid JSON"),
     ]
 
@@ -135,7 +140,9 @@ import Testing
     @Test func podTemplatesAndWorkloadsAreCheckedThroughTheirTemplate() throws {
         guard case .object(let pod) = F.pod() else { return }
         let template: JSONValue = ["metadata": pod["metadata"] ?? .null, "spec": pod["spec"] ?? .null]
-        let podTemplate: JSONValue = ["apiVersion": "v1", "kind": "PodTemplate", "metadata": ["name": "gpu-default", "namespace": "flyte"], "template": template]
+        let podTemplate: JSONValue = [
+            "apiVersion": "v1", "kind": "PodTemplate", "metadata": ["name": "gpu-default", "namespace": "flyte"], "template": template,
+        ]
         #expect(try decide(F.review(podTemplate, kind: "PodTemplate")).verdict == .deny)
         let job: JSONValue = ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": "j"], "spec": ["template": template]]
         #expect(try decide(F.review(job, kind: "Job")).verdict == .deny)
@@ -172,7 +179,10 @@ import Testing
         let policies = try PolicyFiles.load([folder])
         let pod: JSONValue = [
             "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p", "namespace": "ml-production"],
-            "spec": ["initContainers": [["name": "tune", "image": "busybox", "securityContext": ["privileged": true]]], "containers": [["name": "main", "image": "x"]]],
+            "spec": [
+                "initContainers": [["name": "tune", "image": "busybox", "securityContext": ["privileged": true]]],
+                "containers": [["name": "main", "image": "x"]],
+            ],
         ]
         let decision = AdmissionHandler().handle(body: F.review(pod), policies: policies, today: F.today)
         #expect(decision.verdict == .deny)

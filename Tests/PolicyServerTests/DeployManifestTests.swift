@@ -38,9 +38,10 @@ struct DeployManifestTests {
             }
             #expect(webhook["clientConfig"]?["service"]?["namespace"]?.string == "flyte-policy")
             #expect(webhook["clientConfig"]?["service"]?["path"]?.string == "/validate")
-            let excluded = webhook["namespaceSelector"]?["matchExpressions"]?.array?.first {
-                $0["key"]?.string == "kubernetes.io/metadata.name" && $0["operator"]?.string == "NotIn"
-            }?["values"]?.array?.compactMap { $0.string } ?? []
+            let excluded =
+                webhook["namespaceSelector"]?["matchExpressions"]?.array?.first {
+                    $0["key"]?.string == "kubernetes.io/metadata.name" && $0["operator"]?.string == "NotIn"
+                }?["values"]?.array?.compactMap { $0.string } ?? []
             #expect(excluded.contains("kube-system") && excluded.contains("flyte-policy"), "\(name) excludes only \(excluded)")
         }
         // Only the pods propeller makes are sent to the pod webhook.
@@ -105,7 +106,8 @@ struct DeployManifestTests {
         }
         defer { server.stop() }
         let ca = out.appendingPathComponent("ca.crt").path
-        let answer = try server.curl("/validate", body: AdmissionFixtures.review(AdmissionFixtures.pod()), caFile: ca, host: "flyte-policy.flyte-policy.svc")
+        let answer = try server.curl(
+            "/validate", body: AdmissionFixtures.review(AdmissionFixtures.pod()), caFile: ca, host: "flyte-policy.flyte-policy.svc")
         #expect(answer.code == 200, "\(answer.stderr)")
         // The caBundle written into the webhook configuration is that CA.
         let webhook = try String(contentsOf: out.appendingPathComponent("webhook.yaml"), encoding: .utf8)

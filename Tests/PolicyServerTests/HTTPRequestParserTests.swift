@@ -26,7 +26,8 @@ private func requests(_ events: [HTTPRequestParser.Event]) -> [HTTPRequest] {
 }
 
 @Suite struct HTTPRequestParserTests {
-    static let review = "POST /validate?timeout=10s HTTP/1.1\r\nHost: webhook.flyte-policy.svc:443\r\nContent-Type: application/json\r\nAccept-Encoding: gzip\r\nContent-Length: 13\r\n\r\n{\"kind\":\"x\"}\n"
+    static let review =
+        "POST /validate?timeout=10s HTTP/1.1\r\nHost: webhook.flyte-policy.svc:443\r\nContent-Type: application/json\r\nAccept-Encoding: gzip\r\nContent-Length: 13\r\n\r\n{\"kind\":\"x\"}\n"
 
     @Test func parsesTheAPIServersRequest() throws {
         let parsed = requests(try events(Self.review))
@@ -131,8 +132,9 @@ private func requests(_ events: [HTTPRequestParser.Event]) -> [HTTPRequest] {
 
     @Test func responsesCarryLengthAndConnection() {
         let response = HTTPResponse(status: .ok, body: Array("{}".utf8))
-        #expect(String(decoding: response.serialized(close: false), as: UTF8.self)
-            == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}")
+        #expect(
+            String(decoding: response.serialized(close: false), as: UTF8.self)
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}")
         #expect(String(decoding: response.serialized(close: true), as: UTF8.self).contains("Connection: close\r\n"))
     }
 }

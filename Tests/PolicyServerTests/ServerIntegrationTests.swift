@@ -45,7 +45,10 @@ import Testing
 
         let log = server.logs.filter { $0.contains("\"msg\":\"admission\"") }
         #expect(log.count == 6)
-        #expect(log.contains { $0.contains("\"decision\":\"deny\"") && $0.contains("\"workflow\":\"demo-workflows-training-wf\"") && $0.contains("\"dryRun\":true") })
+        #expect(
+            log.contains {
+                $0.contains("\"decision\":\"deny\"") && $0.contains("\"workflow\":\"demo-workflows-training-wf\"") && $0.contains("\"dryRun\":true")
+            })
     }
 
     /// An expired exception is logged when the policies load: a waiver that stops working
@@ -53,8 +56,9 @@ import Testing
     @Test func logsExpiredExceptionsWhenPoliciesLoad() throws {
         let server = try TestServer(exceptions: AdmissionFixtures.exceptionJSON.replacingOccurrences(of: "2027-01-31", with: "2020-01-31"))
         defer { server.stop() }
-        #expect(server.logs.contains { $0.contains("exception 'legacy-trainer'") && $0.contains("expired on 2020-01-31") && $0.contains("\"warn\"") },
-                "\(server.logs)")
+        #expect(
+            server.logs.contains { $0.contains("exception 'legacy-trainer'") && $0.contains("expired on 2020-01-31") && $0.contains("\"warn\"") },
+            "\(server.logs)")
     }
 
     @Test func refusesWhatIsNotAnAdmissionReview() throws {
@@ -87,7 +91,8 @@ import Testing
         defer { server.stop() }
         let silent = try RawSocket(port: server.port)
         let halfRequest = try TLSClient(port: server.port)
-        halfRequest.send("POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"apiVersion\":")
+        halfRequest.send(
+            "POST /validate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"apiVersion\":")
         for _ in 0..<3 {
             #expect(try server.curl("/validate", body: F.review(F.pod())).code == 200)
         }

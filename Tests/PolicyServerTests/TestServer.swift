@@ -17,8 +17,10 @@ final class TestServer: Sendable {
     var key: String { directory.appendingPathComponent("tls.key").path }
     var policyFile: String { directory.appendingPathComponent("policies/policies.json").path }
 
-    init(policies: String = AdmissionFixtures.policyJSON, exceptions: String? = AdmissionFixtures.exceptionJSON,
-         configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+    init(
+        policies: String = AdmissionFixtures.policyJSON, exceptions: String? = AdmissionFixtures.exceptionJSON,
+        configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("flyte-policy-serve-\(UUID().uuidString)")
         let policyFolder = directory.appendingPathComponent("policies")
         try FileManager.default.createDirectory(at: policyFolder, withIntermediateDirectories: true)
@@ -61,11 +63,13 @@ final class TestServer: Sendable {
 
     /// A self-signed certificate for localhost and 127.0.0.1, made by the openssl command.
     static func makeCertificate(directory: URL, name: String, commonName: String) throws {
-        let result = try run("/usr/bin/env", [
-            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-            "-keyout", directory.appendingPathComponent("\(name).key").path, "-out", directory.appendingPathComponent("\(name).crt").path,
-            "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-        ])
+        let result = try run(
+            "/usr/bin/env",
+            [
+                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-keyout", directory.appendingPathComponent("\(name).key").path, "-out", directory.appendingPathComponent("\(name).crt").path,
+                "-subj", "/CN=\(commonName)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            ])
         guard result.status == 0 else { throw TestFailure("openssl req failed: \(result.stderr)") }
     }
 
@@ -78,8 +82,10 @@ final class TestServer: Sendable {
 
     /// One HTTPS request with curl, trusting `caFile` (the server's certificate by default).
     /// `host` other than localhost is resolved to 127.0.0.1, to check a certificate's names.
-    func curl(_ path: String, body: [UInt8]? = nil, contentType: String = "application/json", caFile: String? = nil,
-              host: String = "localhost", extra: [String] = []) throws -> CurlResult {
+    func curl(
+        _ path: String, body: [UInt8]? = nil, contentType: String = "application/json", caFile: String? = nil,
+        host: String = "localhost", extra: [String] = []
+    ) throws -> CurlResult {
         var arguments = ["curl", "-sS", "--max-time", "10", "--cacert", caFile ?? certificate, "-o", "-", "-w", "\n%{http_code}"]
         var bodyFile: URL?
         if let body {
@@ -160,7 +166,8 @@ final class TLSClient {
         while true {
             if let range = buffer.range(of: Data("\r\n\r\n".utf8)) {
                 let head = String(decoding: buffer[..<range.lowerBound], as: UTF8.self)
-                let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length =
+                    head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                     .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
                 if buffer.count - range.upperBound >= length {
                     let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0

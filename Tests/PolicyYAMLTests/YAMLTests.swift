@@ -46,7 +46,8 @@ import Testing
     }
 
     @Test(arguments: [
-        ("a: [1, 2\n", "invalid YAML"), ("a: 1\na: 2\n", "appears twice"), ("a: *nowhere\n", "names no anchor"), ("? [a]\n: 1\n", "mapping key must be a scalar"),
+        ("a: [1, 2\n", "invalid YAML"), ("a: 1\na: 2\n", "appears twice"), ("a: *nowhere\n", "names no anchor"),
+        ("? [a]\n: 1\n", "mapping key must be a scalar"),
     ])
     func malformedYAMLIsRefusedWithItsPosition(text: String, reason: String) {
         #expect {

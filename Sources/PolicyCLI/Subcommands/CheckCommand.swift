@@ -5,18 +5,27 @@ import PolicyJSON
 
 /// `flyte-policy check [INPUT...] --policies PATH...`
 enum CheckCommand {
-    static let options: [OptionSpec] = [
-        OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required)."),
-        OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable)."),
-        OptionSpec(name: "--format", valueName: "FORMAT", choices: ReportFormat.allCases.map(\.rawValue),
-                   help: "Report format; default text. sarif for code scanning, junit for CI test views, github for PR annotations, policyreport for wgpolicyk8s.io dashboards."),
-        OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
-        OptionSpec(name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
-        OptionSpec(name: "--baseline", valueName: "FILE", help: "Findings recorded in FILE are reported but do not fail; recorded ones no longer found are listed as fixed."),
-        OptionSpec(name: "--write-baseline", valueName: "FILE", help: "Record the current failing findings in FILE (for --baseline) and exit 0."),
-        OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
-        OptionSpec(name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"], help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
-    ] + InputLoading.options
+    static let options: [OptionSpec] =
+        [
+            OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required)."),
+            OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable)."),
+            OptionSpec(
+                name: "--format", valueName: "FORMAT", choices: ReportFormat.allCases.map(\.rawValue),
+                help:
+                    "Report format; default text. sarif for code scanning, junit for CI test views, github for PR annotations, policyreport for wgpolicyk8s.io dashboards."
+            ),
+            OptionSpec(name: "--output", valueName: "FILE", help: "Write the report to FILE instead of standard output."),
+            OptionSpec(
+                name: "--fail-on", valueName: "LEVEL", choices: ["deny", "warn", "never"], help: "Exit 1 when a finding reaches LEVEL; default deny."),
+            OptionSpec(
+                name: "--baseline", valueName: "FILE",
+                help: "Findings recorded in FILE are reported but do not fail; recorded ones no longer found are listed as fixed."),
+            OptionSpec(name: "--write-baseline", valueName: "FILE", help: "Record the current failing findings in FILE (for --baseline) and exit 0."),
+            OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
+            OptionSpec(
+                name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"],
+                help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
+        ] + InputLoading.options
 
     static let help = ArgumentParser.help(
         usage: "flyte-policy check [INPUT...] --policies PATH... [options]",
@@ -73,7 +82,9 @@ enum CheckCommand {
             return .failure
         }
         guard !parsed.positionals.isEmpty else {
-            console.err("flyte-policy check: name at least one input (a file, a folder, or - for standard input)\nRun 'flyte-policy check --help' for usage.\n")
+            console.err(
+                "flyte-policy check: name at least one input (a file, a folder, or - for standard input)\nRun 'flyte-policy check --help' for usage.\n"
+            )
             return .failure
         }
 
@@ -96,7 +107,9 @@ enum CheckCommand {
         func incomplete(_ what: String) -> Bool {
             guard !inputErrors.isEmpty else { return false }
             for error in inputErrors { console.err("error: \(error)\n") }
-            console.err("flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; \(what) is incomplete (exit 2)\n")
+            console.err(
+                "flyte-policy check: \(inputErrors.count) input\(inputErrors.count == 1 ? "" : "s") could not be read; \(what) is incomplete (exit 2)\n"
+            )
             return true
         }
         let skipped = loaded.skippedKinds
@@ -115,7 +128,8 @@ enum CheckCommand {
             let count = loaded.skippedInputs.count
             let shown = loaded.skippedInputs.prefix(5).map { "\($0.file): \($0.reason)" }.joined(separator: "; ")
             report.notices.append(
-                "skipped \(count) file\(count == 1 ? "" : "s") of a folder walk that \(count == 1 ? "is" : "are") not Kubernetes manifests (\(shown)\(count > 5 ? "; and \(count - 5) more" : "")); --strict makes them errors, --exclude leaves them out")
+                "skipped \(count) file\(count == 1 ? "" : "s") of a folder walk that \(count == 1 ? "is" : "are") not Kubernetes manifests (\(shown)\(count > 5 ? "; and \(count - 5) more" : "")); --strict makes them errors, --exclude leaves them out"
+            )
         }
         if !skipped.isEmpty {
             let kinds = Set(skipped).sorted().joined(separator: ", ")
@@ -139,7 +153,9 @@ enum CheckCommand {
         if let file = parsed.value("--write-baseline") {
             let baseline = Baseline(report: report)
             guard console.emit(baseline.rendered(), to: file, command: "check") else { return .failure }
-            console.err("flyte-policy check: recorded \(baseline.entries.count) finding\(baseline.entries.count == 1 ? "" : "s") in \(file); check with --baseline \(file) fails only on new ones\n")
+            console.err(
+                "flyte-policy check: recorded \(baseline.entries.count) finding\(baseline.entries.count == 1 ? "" : "s") in \(file); check with --baseline \(file) fails only on new ones\n"
+            )
             return incomplete("the baseline") ? .failure : .success
         }
 
@@ -160,9 +176,13 @@ enum CheckCommand {
         if incomplete("the result") { return .failure }
         if report.usedBaseline {
             let summary = report.summary
-            console.err("flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n")
+            console.err(
+                "flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n"
+            )
             for entry in report.fixed.prefix(20) { console.err("  fixed: \(entry.policy)/\(entry.rule) \(entry.subject) at \(entry.path)\n") }
-            if report.fixed.count > 20 { console.err("  ... and \(report.fixed.count - 20) more; regenerate the baseline with --write-baseline to drop them\n") }
+            if report.fixed.count > 20 {
+                console.err("  ... and \(report.fixed.count - 20) more; regenerate the baseline with --write-baseline to drop them\n")
+            }
         }
         return report.fails(at: failOn) ? .findings : .success
     }

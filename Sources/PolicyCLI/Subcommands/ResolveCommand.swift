@@ -9,10 +9,11 @@ import PolicyYAML
 enum ResolveCommand {
     static let schemaVersion = "flyte-policy.resolve/v1"
 
-    static let options: [OptionSpec] = [
-        OptionSpec(name: "--format", valueName: "FORMAT", choices: ["json", "yaml"], help: "Output format; default yaml."),
-        OptionSpec(name: "--output", valueName: "FILE", help: "Write to FILE instead of standard output."),
-    ] + InputLoading.options
+    static let options: [OptionSpec] =
+        [
+            OptionSpec(name: "--format", valueName: "FORMAT", choices: ["json", "yaml"], help: "Output format; default yaml."),
+            OptionSpec(name: "--output", valueName: "FILE", help: "Write to FILE instead of standard output."),
+        ] + InputLoading.options
 
     static let help = ArgumentParser.help(
         usage: "flyte-policy resolve [INPUT...] [--platform FILE] [--pod-templates PATH] [--format json|yaml]",
@@ -40,7 +41,9 @@ enum ResolveCommand {
         case .exit(let code): return code
         }
         guard !parsed.positionals.isEmpty else {
-            console.err("flyte-policy resolve: name at least one input (a pyflyte package, .pb files or flyteidl JSON)\nRun 'flyte-policy resolve --help' for usage.\n")
+            console.err(
+                "flyte-policy resolve: name at least one input (a pyflyte package, .pb files or flyteidl JSON)\nRun 'flyte-policy resolve --help' for usage.\n"
+            )
             return .failure
         }
         let loaded = InputLoading.load(parsed) { console.progress($0) }
@@ -60,7 +63,8 @@ enum ResolveCommand {
         guard console.emit(rendered, to: parsed.value("--output"), command: "resolve") else { return .failure }
         for notice in loaded.notices { console.err("note: \(notice)\n") }
         if loaded.subjects.count > loaded.resolved.count {
-            console.err("note: \(loaded.subjects.count - loaded.resolved.count) Kubernetes manifest pods were read; resolve prints Flyte nodes only\n")
+            console.err(
+                "note: \(loaded.subjects.count - loaded.resolved.count) Kubernetes manifest pods were read; resolve prints Flyte nodes only\n")
         }
         for error in loaded.errors { console.err("error: \(error)\n") }
         if loaded.resolved.isEmpty, loaded.errors.isEmpty {
@@ -88,9 +92,13 @@ enum ResolveCommand {
             "primaryContainer": .string(node.pod.primaryContainerName), "provenance": .object(provenance),
         ]
         if !node.pod.notes.isEmpty {
-            object["notes"] = .array(node.pod.notes.map { note in
-                ["container": note.container.map(JSONValue.string) ?? .null, "path": .string(note.path), "message": .string(note.message), "layer": .string(note.layer)]
-            })
+            object["notes"] = .array(
+                node.pod.notes.map { note in
+                    [
+                        "container": note.container.map(JSONValue.string) ?? .null, "path": .string(note.path), "message": .string(note.message),
+                        "layer": .string(note.layer),
+                    ]
+                })
         }
         object["pod"] = node.podJSON
         return .object(object)

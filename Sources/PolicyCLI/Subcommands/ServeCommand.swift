@@ -4,13 +4,17 @@ import PolicyServer
 /// `flyte-policy serve --policies PATH... --tls-cert FILE --tls-key FILE [options]`
 enum ServeCommand {
     static let options: [OptionSpec] = [
-        OptionSpec(name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required). Watched and reloaded."),
-        OptionSpec(name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable). Watched and reloaded."),
+        OptionSpec(
+            name: "--policies", valueName: "PATH", repeatable: true, help: "Policy file or folder (repeatable; required). Watched and reloaded."),
+        OptionSpec(
+            name: "--exceptions", valueName: "PATH", repeatable: true, help: "PolicyException file or folder (repeatable). Watched and reloaded."),
         OptionSpec(name: "--tls-cert", valueName: "FILE", help: "PEM certificate chain; reloaded when it changes on disk."),
         OptionSpec(name: "--tls-key", valueName: "FILE", help: "PEM private key; reloaded when it changes on disk."),
         OptionSpec(name: "--listen", valueName: "HOST:PORT", help: "Address to listen on; default 0.0.0.0:8443 ([::]:8443 for IPv6)."),
         OptionSpec(name: "--path", valueName: "PATH", help: "Path of the validating endpoint; default /validate."),
-        OptionSpec(name: "--on-error", valueName: "MODE", choices: ["deny", "allow"], help: "Answer for an object that cannot be evaluated; default deny (fail closed)."),
+        OptionSpec(
+            name: "--on-error", valueName: "MODE", choices: ["deny", "allow"],
+            help: "Answer for an object that cannot be evaluated; default deny (fail closed)."),
         OptionSpec(name: "--max-body", valueName: "BYTES", help: "Largest request body; default 3145728 (3 MiB, the API server's own limit)."),
         OptionSpec(name: "--max-connections", valueName: "N", help: "Open connections beyond N are closed at once; default 1024."),
         OptionSpec(name: "--event-loops", valueName: "N", help: "Event-loop threads; default one per core."),
@@ -18,7 +22,9 @@ enum ServeCommand {
         OptionSpec(name: "--idle-timeout", valueName: "SECONDS", help: "Keep-alive time between requests; default 120."),
         OptionSpec(name: "--shutdown-grace", valueName: "SECONDS", help: "Time requests in flight get after SIGTERM; default 20."),
         OptionSpec(name: "--reload-interval", valueName: "SECONDS", help: "How often watched files are checked for changes; default 2."),
-        OptionSpec(name: "--log-level", valueName: "LEVEL", choices: ["debug", "info", "warn", "error"], help: "Lowest level logged (JSON lines on stderr); default info."),
+        OptionSpec(
+            name: "--log-level", valueName: "LEVEL", choices: ["debug", "info", "warn", "error"],
+            help: "Lowest level logged (JSON lines on stderr); default info."),
         OptionSpec(name: "--insecure-http", valueName: nil, help: "Serve plain HTTP instead of HTTPS. For local testing only."),
     ]
 
@@ -78,7 +84,9 @@ enum ServeCommand {
         configuration.keyPath = parsed.value("--tls-key")
         configuration.insecureHTTP = parsed.flags.contains("--insecure-http")
         if !configuration.insecureHTTP, configuration.certificatePath == nil || configuration.keyPath == nil {
-            throw usage("--tls-cert and --tls-key are required (the API server calls webhooks over HTTPS); --insecure-http serves plain HTTP for local testing")
+            throw usage(
+                "--tls-cert and --tls-key are required (the API server calls webhooks over HTTPS); --insecure-http serves plain HTTP for local testing"
+            )
         }
         if let listen = parsed.value("--listen") {
             guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
@@ -112,7 +120,9 @@ enum ServeCommand {
     }
 
     private static func seconds(_ text: String, _ name: String, _ usage: (String) -> UsageError) throws(UsageError) -> Duration {
-        guard let value = Double(text), value > 0, value <= 86_400 else { throw usage("\(name) '\(text)' is not a number of seconds between 0 and 86400") }
+        guard let value = Double(text), value > 0, value <= 86_400 else {
+            throw usage("\(name) '\(text)' is not a number of seconds between 0 and 86400")
+        }
         return .milliseconds(Int64((value * 1000).rounded()))
     }
 }

@@ -127,7 +127,8 @@ enum TestCommand {
             }
             let findings = evaluator.report(subjects).findings
             for expectation in testCase.expectations {
-                let mismatch = rules.contains("\(expectation.policy)/\(expectation.rule)")
+                let mismatch =
+                    rules.contains("\(expectation.policy)/\(expectation.rule)")
                     ? expectation.mismatch(in: findings)
                     : "the policies under test have no rule \(expectation.policy)/\(expectation.rule) (have: \(rules.sorted().joined(separator: ", ")))"
                 if let mismatch {

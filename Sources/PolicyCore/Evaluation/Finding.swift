@@ -78,7 +78,8 @@ public struct Finding: Sendable {
         self.status = status
         self.subjectIndex = subjectIndex
         if exception != nil || exceptionReason != nil || renderedMessage != nil || provenance != nil {
-            extras = SharedStorage(Extras(exception: exception, exceptionReason: exceptionReason, renderedMessage: renderedMessage, provenance: provenance))
+            extras = SharedStorage(
+                Extras(exception: exception, exceptionReason: exceptionReason, renderedMessage: renderedMessage, provenance: provenance))
         } else {
             extras = nil
         }

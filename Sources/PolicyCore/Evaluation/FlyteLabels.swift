@@ -59,10 +59,11 @@ public enum FlyteLabels {
     }
 
     private static func map(_ text: String, keeping extra: String) -> String {
-        String(text.lowercased().map { character -> Character in
-            (character.isASCII && (character.isLetter || character.isNumber)) || character == "-" || extra.contains(character)
-                ? character : "-"
-        })
+        String(
+            text.lowercased().map { character -> Character in
+                (character.isASCII && (character.isLetter || character.isNumber)) || character == "-" || extra.contains(character)
+                    ? character : "-"
+            })
     }
 
     private static func trimDashes(_ text: inout String) {

@@ -47,7 +47,9 @@ public struct ReportBuilder: Sendable {
             }
             if !applied {
                 let pods = subjects.count == 1 ? "not even the 1 pod" : "none of the \(subjects.count) pods"
-                notices.append("policy '\(policy.name)' (\(policy.file)) applied to \(pods) checked: its match / exclude leaves every one out; check its globs if that is not intended")
+                notices.append(
+                    "policy '\(policy.name)' (\(policy.file)) applied to \(pods) checked: its match / exclude leaves every one out; check its globs if that is not intended"
+                )
             }
         }
         return notices

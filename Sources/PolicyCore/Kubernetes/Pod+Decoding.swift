@@ -57,7 +57,9 @@ extension PodSpec {
         overhead = try Decode.resourceList(node["overhead"], "\(pointer())/overhead")
     }
 
-    private static func containers(_ node: JSONNode?, _ pointer: @autoclosure PointerText, kind: ContainerKind) throws(PodDecodingError) -> [Container] {
+    private static func containers(
+        _ node: JSONNode?, _ pointer: @autoclosure PointerText, kind: ContainerKind
+    ) throws(PodDecodingError) -> [Container] {
         try Decode.array(node, pointer()) { element, path, index throws(PodDecodingError) in
             try Container(decoding: element, at: path(), kind: kind, index: index)
         }
@@ -147,7 +149,9 @@ enum Decode {
     }
 
     static func string(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String {
-        guard let text = node.string(using: words) else { throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)") }
+        guard let text = node.string(using: words) else {
+            throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)")
+        }
         return text
     }
 
@@ -173,7 +177,9 @@ enum Decode {
 
     /// The elements of an array; `element` gets each one with its pointer (built on demand) and
     /// index.
-    static func array<T>(_ node: JSONNode?, _ pointer: @autoclosure PointerText, _ element: (JSONNode, PointerText, Int) throws(PodDecodingError) -> T)
+    static func array<T>(
+        _ node: JSONNode?, _ pointer: @autoclosure PointerText, _ element: (JSONNode, PointerText, Int) throws(PodDecodingError) -> T
+    )
         throws(PodDecodingError) -> [T]
     {
         guard let node, !node.isNull else { return [] }

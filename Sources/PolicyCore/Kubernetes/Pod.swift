@@ -127,7 +127,11 @@ public struct Container: Sendable {
     }
     public var image: String? {
         get { storage.fields.image }
-        set { update { $0.image = newValue; $0.imageReference = newValue.flatMap(ImageReference.init) } }
+        set {
+            update {
+                $0.image = newValue; $0.imageReference = newValue.flatMap(ImageReference.init)
+            }
+        }
     }
     /// `image` parsed once, because every image rule reads it (`nil`: no image, or malformed).
     public var imageReference: ImageReference? { storage.fields.imageReference }
@@ -150,9 +154,10 @@ public struct Container: Sendable {
         name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
         restartPolicy: String? = nil, kind: ContainerKind = .container, index: Int = 0
     ) {
-        storage = SharedStorage(Fields(
-            name: name, image: image, imageReference: image.flatMap(ImageReference.init), resources: resources, restartPolicy: restartPolicy,
-            kind: kind, index: index, pointer: Self.pointer(kind, index)))
+        storage = SharedStorage(
+            Fields(
+                name: name, image: image, imageReference: image.flatMap(ImageReference.init), resources: resources, restartPolicy: restartPolicy,
+                kind: kind, index: index, pointer: Self.pointer(kind, index)))
     }
 
     /// Pointers of the first containers of each list, built once: decoding every pod would

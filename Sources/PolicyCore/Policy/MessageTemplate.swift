@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rule's `message`, with `{{placeholders}}` checked at load time.
 public struct MessageTemplate: Sendable {
     /// What a `{{...}}` may name.
@@ -28,7 +30,8 @@ public struct MessageTemplate: Sendable {
     }
 
     /// The placeholders a template may use.
-    public static let placeholders = ["value", "allowed", "path", "container"] + FlyteField.names.map { "flyte.\($0)" }
+    public static let placeholders =
+        ["value", "allowed", "path", "container"] + FlyteField.names.map { "flyte.\($0)" }
         + ["pod.namespace", "pod.name", "policy", "rule"]
 
     let pieces: [Piece]
@@ -91,5 +94,3 @@ public struct MessageTemplate: Sendable {
         }
     }
 }
-
-import Foundation

@@ -61,9 +61,10 @@ public struct Policy: Sendable {
         exclude: MatchClause? = nil, rules: [Rule], file: String = ""
     ) {
         let origins = rules.map { SharedStorage(Finding.Origin(policy: name, rule: $0.name, action: action, severity: severity)) }
-        storage = SharedStorage(Fields(
-            name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file,
-            findingOrigins: origins))
+        storage = SharedStorage(
+            Fields(
+                name: name, description: description, action: action, severity: severity, match: match, exclude: exclude, rules: rules, file: file,
+                findingOrigins: origins))
     }
 
     /// What the findings of the rule at `index` share, made once when the policy is built.

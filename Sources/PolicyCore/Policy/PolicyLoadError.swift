@@ -59,4 +59,3 @@ public struct JSONPointerText: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text.isEmpty ? "(document)" : text }
 }
-

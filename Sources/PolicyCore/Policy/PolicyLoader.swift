@@ -1,3 +1,4 @@
+import Foundation
 import PolicyJSON
 
 /// A loaded, validated set of policies and exceptions.
@@ -63,7 +64,8 @@ public enum PolicyLoader {
         do {
             document = try JSONDocument.parse(contents, source: context.file)
         } catch {
-            context.append(PolicyLoadError(file: context.file, pointer: "", message: "invalid JSON: \(error.reason)", line: error.line, column: error.column))
+            context.append(
+                PolicyLoadError(file: context.file, pointer: "", message: "invalid JSON: \(error.reason)", line: error.line, column: error.column))
             return ([], [])
         }
         let root = document.rootNode
@@ -73,13 +75,17 @@ public enum PolicyLoader {
         } else if root.isObject {
             items = [(root, JSONPointerText())]
         } else {
-            context.fail(JSONPointerText(), "expected a Policy or PolicyException document (an object) or an array of them, found \(root.kind.phrase)")
+            context.fail(
+                JSONPointerText(), "expected a Policy or PolicyException document (an object) or an array of them, found \(root.kind.phrase)")
             return ([], [])
         }
         var policies: [Policy] = []
         var exceptions: [PolicyException] = []
         for (node, pointer) in items {
-            guard let reader = ObjectReader(node, at: pointer, allowed: ["apiVersion", "kind", "metadata", "spec"], what: "a document", context: &context) else {
+            guard
+                let reader = ObjectReader(
+                    node, at: pointer, allowed: ["apiVersion", "kind", "metadata", "spec"], what: "a document", context: &context)
+            else {
                 continue
             }
             let version = reader.string("apiVersion", required: true, context: &context)
@@ -103,7 +109,9 @@ public enum PolicyLoader {
             context.fail(document.pointer.child("metadata"), "'metadata' with a 'name' is required")
             return nil
         }
-        guard let reader = ObjectReader(node, at: path, allowed: ["name", "description", "labels", "annotations"], what: "metadata", context: &context),
+        guard
+            let reader = ObjectReader(
+                node, at: path, allowed: ["name", "description", "labels", "annotations"], what: "metadata", context: &context),
             let name = reader.string("name", required: true, context: &context)
         else { return nil }
         guard isValidName(name) else {
@@ -131,21 +139,29 @@ public enum PolicyLoader {
     private static func readPolicy(_ document: ObjectReader, context: inout LoadContext) -> Policy? {
         let before = context.errors.count
         let metadata = readMetadata(document, context: &context)
-        guard let spec = spec(document, allowed: ["action", "severity", "match", "exclude", "rules"], what: "a policy spec", context: &context) else { return nil }
+        guard let spec = spec(document, allowed: ["action", "severity", "match", "exclude", "rules"], what: "a policy spec", context: &context) else {
+            return nil
+        }
         var action = Action.deny
         if let text = spec.string("action", context: &context) {
-            if let value = Action(rawValue: text) { action = value } else {
+            if let value = Action(rawValue: text) {
+                action = value
+            } else {
                 context.fail(spec.pointer.child("action"), "'\(text)' is not an action; use deny, warn or audit")
             }
         }
         var severity = Severity.medium
         if let text = spec.string("severity", context: &context) {
-            if let value = Severity(rawValue: text) { severity = value } else {
+            if let value = Severity(rawValue: text) {
+                severity = value
+            } else {
                 context.fail(spec.pointer.child("severity"), "'\(text)' is not a severity; use low, medium, high or critical")
             }
         }
         let match = spec.child("match").flatMap { readClause($0.0, at: $0.1, what: "a match clause", allowAssert: false, context: &context)?.clause }
-        let exclude = spec.child("exclude").flatMap { readClause($0.0, at: $0.1, what: "an exclude clause", allowAssert: false, context: &context)?.clause }
+        let exclude = spec.child("exclude").flatMap {
+            readClause($0.0, at: $0.1, what: "an exclude clause", allowAssert: false, context: &context)?.clause
+        }
         var rules: [Rule] = []
         if let (rulesNode, rulesPath) = spec.child("rules") {
             if rulesNode.isArray, rulesNode.count > 0 {
@@ -155,7 +171,9 @@ public enum PolicyLoader {
                     if (rule.check as? ResourcesCheck)?.scope == .job {
                         for (key, clause) in [("match", match), ("exclude", exclude)] {
                             if let varying = clause?.fieldsVaryingWithinAJob.first {
-                                context.fail(spec.pointer.child(key).child(varying), Self.jobScopeConflict("'\(varying)' in the policy's \(key)", rule: rule.name))
+                                context.fail(
+                                    spec.pointer.child(key).child(varying),
+                                    Self.jobScopeConflict("'\(varying)' in the policy's \(key)", rule: rule.name))
                             }
                         }
                     }
@@ -192,7 +210,9 @@ public enum PolicyLoader {
             if present.isEmpty {
                 context.fail(pointer, "a rule needs exactly one check (\(kinds)); it has none")
             } else {
-                context.fail(pointer, "a rule has exactly one check; this one has \(present.map { $0.key }.joined(separator: " and ")): split it into several rules")
+                context.fail(
+                    pointer,
+                    "a rule has exactly one check; this one has \(present.map { $0.key }.joined(separator: " and ")): split it into several rules")
             }
             return nil
         }
@@ -225,12 +245,12 @@ public enum PolicyLoader {
         clause.taskTypes = reader.globList("taskTypes", context: &context)
         clause.roles = reader.globList("roles", context: &context)
         if let roles = clause.roles {
-            for (index, glob) in roles.globs.enumerated() 
-                where !ReplicaRole.words.contains(where: glob.matches) && !glob.pattern.hasPrefix("worker-group:")
-            {
+            for (index, glob) in roles.globs.enumerated()
+            where !ReplicaRole.words.contains(where: glob.matches) && !glob.pattern.hasPrefix("worker-group:") {
                 context.fail(
                     pointer.child("roles").child(index),
-                    "'\(glob.pattern)' matches no replica role; roles are \(ReplicaRole.words.joined(separator: ", ")) (a Ray group: worker-group:<name>)")
+                    "'\(glob.pattern)' matches no replica role; roles are \(ReplicaRole.words.joined(separator: ", ")) (a Ray group: worker-group:<name>)"
+                )
             }
         }
         clause.namespaces = reader.globList("namespaces", context: &context)
@@ -250,7 +270,10 @@ public enum PolicyLoader {
         if condition.clause.isEmpty, asserts.isEmpty {
             // `"namespaces": []` is refused; an empty clause must be too, or `"exclude": {}`
             // would quietly switch a policy off.
-            context.fail(pointer, "\(what) lists nothing, so it would hold for every pod (an empty exclude switches the policy off); list what it selects, or remove it")
+            context.fail(
+                pointer,
+                "\(what) lists nothing, so it would hold for every pod (an empty exclude switches the policy off); list what it selects, or remove it"
+            )
             return nil
         }
         return condition
@@ -259,7 +282,8 @@ public enum PolicyLoader {
     private static func readException(_ document: ObjectReader, context: inout LoadContext) -> PolicyException? {
         let before = context.errors.count
         let metadata = readMetadata(document, context: &context)
-        guard let spec = spec(document, allowed: ["policies", "rules", "match", "expires", "reason"], what: "an exception spec", context: &context) else {
+        guard let spec = spec(document, allowed: ["policies", "rules", "match", "expires", "reason"], what: "an exception spec", context: &context)
+        else {
             return nil
         }
         let policies = spec.globList("policies", context: &context)
@@ -269,14 +293,17 @@ public enum PolicyLoader {
         var expires: CalendarDay?
         if let text = spec.string("expires", context: &context) {
             expires = CalendarDay(text)
-            if expires == nil { context.fail(spec.pointer.child("expires"), "'\(text)' is not a date; write YYYY-MM-DD (the last day the exception applies)") }
+            if expires == nil {
+                context.fail(spec.pointer.child("expires"), "'\(text)' is not a date; write YYYY-MM-DD (the last day the exception applies)")
+            }
         }
         let reason = spec.string("reason", required: true, context: &context)
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
             context.fail(spec.pointer.child("reason"), "'reason' must say why the exception exists (e.g. a ticket)")
         }
         guard context.errors.count == before, let metadata, let policies, let reason else { return nil }
-        return PolicyException(name: metadata.name, policies: policies, rules: rules, match: match, expires: expires, reason: reason, file: context.file)
+        return PolicyException(
+            name: metadata.name, policies: policies, rules: rules, match: match, expires: expires, reason: reason, file: context.file)
     }
 
     /// Names unique across the set; exceptions that name a policy that is not loaded.
@@ -285,7 +312,9 @@ public enum PolicyLoader {
         var policyFiles: [String: String] = [:]
         for policy in set.policies {
             if let other = policyFiles[policy.name] {
-                errors.append(PolicyLoadError(file: policy.file, pointer: "/metadata/name", message: "the policy name '\(policy.name)' is already used in \(other)"))
+                errors.append(
+                    PolicyLoadError(
+                        file: policy.file, pointer: "/metadata/name", message: "the policy name '\(policy.name)' is already used in \(other)"))
             } else {
                 policyFiles[policy.name] = policy.file
             }
@@ -293,19 +322,23 @@ public enum PolicyLoader {
         var exceptionFiles: [String: String] = [:]
         for exception in set.exceptions {
             if let other = exceptionFiles[exception.name] {
-                errors.append(PolicyLoadError(file: exception.file, pointer: "/metadata/name", message: "the exception name '\(exception.name)' is already used in \(other)"))
+                errors.append(
+                    PolicyLoadError(
+                        file: exception.file, pointer: "/metadata/name", message: "the exception name '\(exception.name)' is already used in \(other)"
+                    ))
             } else {
                 exceptionFiles[exception.name] = exception.file
             }
             guard !set.policies.isEmpty else { continue }
             for glob in exception.policies.globs where !set.policies.contains(where: { glob.matches($0.name) }) {
-                errors.append(PolicyLoadError(
-                    file: exception.file, pointer: "/spec/policies",
-                    message: "exception '\(exception.name)' names '\(glob.pattern)', which matches no loaded policy (loaded: \(set.policies.map(\.name).joined(separator: ", ")))"))
+                errors.append(
+                    PolicyLoadError(
+                        file: exception.file, pointer: "/spec/policies",
+                        message:
+                            "exception '\(exception.name)' names '\(glob.pattern)', which matches no loaded policy (loaded: \(set.policies.map(\.name).joined(separator: ", ")))"
+                    ))
             }
         }
         return errors
     }
 }
-
-import Foundation

@@ -25,7 +25,10 @@ public struct Baseline: Sendable, Equatable {
 
         /// As written in the baseline file and in the JSON report's `fixed` list.
         public var value: JSONValue {
-            ["fingerprint": .string(fingerprint), "policy": .string(policy), "rule": .string(rule), "subject": .string(subject), "path": .string(path)]
+            [
+                "fingerprint": .string(fingerprint), "policy": .string(policy), "rule": .string(rule), "subject": .string(subject),
+                "path": .string(path),
+            ]
         }
     }
 
@@ -45,7 +48,9 @@ public struct Baseline: Sendable, Equatable {
             let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
             entries.append(Entry(fingerprint: fingerprints[index], policy: finding.policy, rule: finding.rule, subject: subject, path: finding.path))
         }
-        self.entries = entries.sorted { ($0.policy, $0.rule, $0.subject, $0.path, $0.fingerprint) < ($1.policy, $1.rule, $1.subject, $1.path, $1.fingerprint) }
+        self.entries = entries.sorted {
+            ($0.policy, $0.rule, $0.subject, $0.path, $0.fingerprint) < ($1.policy, $1.rule, $1.subject, $1.path, $1.fingerprint)
+        }
     }
 
     public func rendered() -> [UInt8] {
@@ -64,12 +69,17 @@ public struct Baseline: Sendable, Equatable {
             throw BaselineError(file: "", pointer: "", reason: error.description)
         }
         let root = document.rootNode
-        guard root.isObject else { throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'") }
+        guard root.isObject else {
+            throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'")
+        }
         guard root["kind"]?.string == kind else {
-            throw BaselineError(file: source, pointer: "/kind", reason: "expected \"Baseline\"; is this a file written by 'flyte-policy check --write-baseline'?")
+            throw BaselineError(
+                file: source, pointer: "/kind", reason: "expected \"Baseline\"; is this a file written by 'flyte-policy check --write-baseline'?")
         }
         if let version = root["fingerprintVersion"]?.string, version != Fingerprint.version {
-            throw BaselineError(file: source, pointer: "/fingerprintVersion", reason: "'\(version)' is not \(Fingerprint.version); regenerate the baseline with this version of flyte-policy")
+            throw BaselineError(
+                file: source, pointer: "/fingerprintVersion",
+                reason: "'\(version)' is not \(Fingerprint.version); regenerate the baseline with this version of flyte-policy")
         }
         guard let findings = root["findings"], findings.isArray else {
             throw BaselineError(file: source, pointer: "/findings", reason: "expected an array of findings")
@@ -85,9 +95,14 @@ public struct Baseline: Sendable, Equatable {
             }
             let fingerprint = try text("fingerprint", required: true)
             guard fingerprint.count == 32, fingerprint.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-                throw BaselineError(file: source, pointer: "/findings/\(index)/fingerprint", reason: "'\(fingerprint)' is not a fingerprint (32 lowercase hex digits)")
+                throw BaselineError(
+                    file: source, pointer: "/findings/\(index)/fingerprint", reason: "'\(fingerprint)' is not a fingerprint (32 lowercase hex digits)"
+                )
             }
-            entries.append(Entry(fingerprint: fingerprint, policy: try text("policy"), rule: try text("rule"), subject: try text("subject"), path: try text("path")))
+            entries.append(
+                Entry(
+                    fingerprint: fingerprint, policy: try text("policy"), rule: try text("rule"), subject: try text("subject"), path: try text("path")
+                ))
         }
         return Baseline(entries: entries)
     }

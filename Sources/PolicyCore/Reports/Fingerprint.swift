@@ -20,11 +20,15 @@ public enum Fingerprint {
         hash.add(finding.rule)
         if let subject {
             if let flyte = subject.flyte, flyte.workflow != nil || flyte.task != nil {
-                for part in ["flyte", flyte.project ?? "", flyte.domain ?? "", flyte.workflow ?? "", flyte.node ?? "", flyte.task ?? ""] { hash.add(part) }
+                for part in ["flyte", flyte.project ?? "", flyte.domain ?? "", flyte.workflow ?? "", flyte.node ?? "", flyte.task ?? ""] {
+                    hash.add(part)
+                }
                 // Only replica groups add a part, so a plain pod's fingerprint stays what it was.
                 if let role = subject.role { hash.add(role.label) }
             } else {
-                for part in ["object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer] { hash.add(part) }
+                for part in ["object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer] {
+                    hash.add(part)
+                }
             }
         }
         hash.add(finding.container ?? "")

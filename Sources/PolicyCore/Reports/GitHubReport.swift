@@ -25,7 +25,11 @@ public enum GitHubReport {
                 }
             }
             var title = "\(finding.policy)/\(finding.rule)"
-            if finding.status == .excepted { title += " (excepted by \(finding.exception ?? "an exception"))" } else if finding.baselined { title += " (baselined)" }
+            if finding.status == .excepted {
+                title += " (excepted by \(finding.exception ?? "an exception"))"
+            } else if finding.baselined {
+                title += " (baselined)"
+            }
             properties.append("title=\(property(title))")
             var message = finding.locatedMessage
             if let subject { message += "\n\(TextReport.heading(subject))" }
@@ -43,7 +47,8 @@ public enum GitHubReport {
         }
         for notice in report.notices { out += "::warning title=flyte-policy::\(data(notice))\n" }
         let summary = report.summary
-        out += "flyte-policy: \(summary.subjects) pods checked: \(summary.findings) findings (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
+        out +=
+            "flyte-policy: \(summary.subjects) pods checked: \(summary.findings) findings (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
         return Array(out.utf8)
     }
 
@@ -58,7 +63,6 @@ public enum GitHubReport {
     public static func property(_ text: String) -> String {
         escape(PrintableText.escape(text, keepingLineBreaks: true), delimiters: true)
     }
-
 
     /// One pass over the UTF-8 bytes (every escaped character is ASCII): a run with hundreds of
     /// thousands of findings escapes several strings for each.

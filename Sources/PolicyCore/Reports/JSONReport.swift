@@ -35,15 +35,27 @@ public enum JSONReport {
             members.append(("fixed", .value(.array(report.fixed.map(\.value)))))
         }
         let fingerprints = report.fingerprints
-        members.append(("findings", .elements(count: report.findings.count) { index in
-            let item = report.findings[index]
-            return finding(item, subject: report.subject(of: item), fingerprint: fingerprints[index], baselined: report.usedBaseline ? item.baselined : nil)
-        }))
+        members.append(
+            (
+                "findings",
+                .elements(count: report.findings.count) { index in
+                    let item = report.findings[index]
+                    return finding(
+                        item, subject: report.subject(of: item), fingerprint: fingerprints[index],
+                        baselined: report.usedBaseline ? item.baselined : nil)
+                }
+            ))
         members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
         members.append(("skippedInputs", .value(.array(report.skippedInputs.map { ["file": .string($0.file), "reason": .string($0.reason)] }))))
-        members.append(("notes", .value(.array(report.notedSubjects.flatMap { index in
-            report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) }
-        }))))
+        members.append(
+            (
+                "notes",
+                .value(
+                    .array(
+                        report.notedSubjects.flatMap { index in
+                            report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) }
+                        }))
+            ))
         return .object(members)
     }
 
@@ -72,8 +84,10 @@ public enum JSONReport {
     }
 
     static func note(note: SubjectNote, subject: Subject) -> JSONValue {
-        ["message": .string(note.message), "path": .string(note.path), "layer": .string(note.layer),
-         "subject": Self.subject(subject, container: note.container)]
+        [
+            "message": .string(note.message), "path": .string(note.path), "layer": .string(note.layer),
+            "subject": Self.subject(subject, container: note.container),
+        ]
     }
 
     public static func subject(_ subject: Subject, container: String?) -> JSONValue {

@@ -69,7 +69,9 @@ public enum JUnitReport {
             var positions: [String: Int] = [:]
             var seen = Set<String>()
             for (index, finding) in report.findings.enumerated() {
-                guard seen.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)).inserted else { continue }
+                guard seen.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)).inserted else {
+                    continue
+                }
                 let position = positions[finding.policy] ?? suites.count
                 if position == suites.count {
                     positions[finding.policy] = position
@@ -88,7 +90,8 @@ public enum JUnitReport {
         }
     }
 
-    private static func write(_ suites: [Suite], of report: Report, context: ReportContext, byCase: [String: [Finding]], to writer: inout ChunkWriter) {
+    private static func write(_ suites: [Suite], of report: Report, context: ReportContext, byCase: [String: [Finding]], to writer: inout ChunkWriter)
+    {
         func findings(_ policy: String, _ rule: String, _ subject: Int) -> [Finding] { caseFindings(byCase, policy, rule, subject) }
         let tests = suites.reduce(0) { $0 + $1.cases.count }
         let failures = suites.reduce(0) { $0 + $1.failures }
@@ -96,12 +99,15 @@ public enum JUnitReport {
         writer.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         writer.write("<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n")
         for suite in suites where !writer.failed {
-            writer.write("  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n")
+            writer.write(
+                "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
+            )
             for entry in suite.cases where !writer.failed {
                 switch entry {
                 case .skipped(let subject, let rule):
                     let name = "\(suite.policy?.rules[rule].name ?? ""): \(TextReport.heading(report.subjects[subject]))"
-                    writer.write(testcase(suite.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
+                    writer.write(
+                        testcase(suite.name, name, body: "      <skipped message=\"the rule's when condition does not hold for this pod\"/>\n"))
                 case .evaluated(let subject, let rule):
                     let ruleName = suite.policy?.rules[rule].name ?? ""
                     let (body, _) = outcome(findings(suite.name, ruleName, subject), context: context)
@@ -160,12 +166,15 @@ public enum JUnitReport {
         if !failing.isEmpty {
             let first = failing[0]
             let details = failing.map { "\($0.locatedMessage)\($0.provenance.map { " (set by \($0))" } ?? "")" }
-            body += "      <failure message=\"\(escape(first.message))\" type=\"\(first.action.rawValue)\">\(escape(details.joined(separator: "\n")))</failure>\n"
+            body +=
+                "      <failure message=\"\(escape(first.message))\" type=\"\(first.action.rawValue)\">\(escape(details.joined(separator: "\n")))</failure>\n"
         }
         let passing = findings.filter { !context.fails($0) }
         if !passing.isEmpty {
             let lines = passing.map { finding -> String in
-                let state = finding.status == .excepted ? "excepted by \(finding.exception ?? "an exception")" : finding.baselined ? "baselined" : finding.action.rawValue
+                let state =
+                    finding.status == .excepted
+                    ? "excepted by \(finding.exception ?? "an exception")" : finding.baselined ? "baselined" : finding.action.rawValue
                 return "\(state): \(finding.locatedMessage)"
             }
             body += "      <system-out>\(escape(lines.joined(separator: "\n")))</system-out>\n"

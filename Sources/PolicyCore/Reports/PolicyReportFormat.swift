@@ -69,23 +69,29 @@ public enum PolicyReportFormat {
             switch entry {
             case .finding(let index, let outcome):
                 let finding = report.findings[index]
-                var properties: JSONObject = ["path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index])]
+                var properties: JSONObject = [
+                    "path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index]),
+                ]
                 if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
                 if let exception = finding.exception { properties["exception"] = .string(exception) }
                 if let container = finding.container { properties["container"] = .string(container) }
                 if finding.baselined { properties["baselined"] = "true" }
-                return Self.result(policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
-                                   message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
+                return Self.result(
+                    policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
+                    message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
             case .pass(let subject, let policyIndex, let ruleIndex):
                 let policy = policies[policyIndex]
-                return Self.result(policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
-                                   message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
+                return Self.result(
+                    policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
+                    message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
             }
         }
         let documents: [JSONMember] = namespaces.map { namespace in
             let summary = summaries[namespace] ?? [:]
-            var metadata: JSONObject = ["name": .string(namespace.isEmpty ? "flyte-policy" : "flyte-policy-\(namespace)"),
-                                        "labels": ["app.kubernetes.io/managed-by": "flyte-policy"]]
+            var metadata: JSONObject = [
+                "name": .string(namespace.isEmpty ? "flyte-policy" : "flyte-policy-\(namespace)"),
+                "labels": ["app.kubernetes.io/managed-by": "flyte-policy"],
+            ]
             if !namespace.isEmpty { metadata["namespace"] = .string(namespace) }
             let list = entries[namespace] ?? []
             return .object([
@@ -97,8 +103,10 @@ public enum PolicyReportFormat {
         }
         if documents.count == 1, let only = documents.first { return only }
         if documents.isEmpty {
-            return .value(["apiVersion": .string(apiVersion), "kind": "ClusterPolicyReport", "metadata": ["name": "flyte-policy"],
-                           "summary": ["pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0], "results": []])
+            return .value([
+                "apiVersion": .string(apiVersion), "kind": "ClusterPolicyReport", "metadata": ["name": "flyte-policy"],
+                "summary": ["pass": 0, "fail": 0, "warn": 0, "error": 0, "skip": 0], "results": [],
+            ])
         }
         return .object([("apiVersion", .value("v1")), ("kind", .value("List")), ("items", .array(documents))])
     }
@@ -109,8 +117,10 @@ public enum PolicyReportFormat {
         return object
     }
 
-    private static func result(policy: String, rule: String, outcome: String, severity: Severity, message: String, subject: Subject?,
-                               properties: JSONObject, context: ReportContext) -> JSONValue {
+    private static func result(
+        policy: String, rule: String, outcome: String, severity: Severity, message: String, subject: Subject?,
+        properties: JSONObject, context: ReportContext
+    ) -> JSONValue {
         var properties = properties
         var object: JSONObject = [
             "policy": .string(policy), "rule": .string(rule), "result": .string(outcome), "severity": .string(severity.rawValue),
@@ -124,7 +134,9 @@ public enum PolicyReportFormat {
             object["resources"] = [.object(resource)]
             properties["source"] = .string(subject.source.description)
             if let flyte = subject.flyte {
-                for (key, value) in [("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node)] {
+                for (key, value) in [
+                    ("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node),
+                ] {
                     if let value, !value.isEmpty { properties["flyte.\(key)"] = .string(value) }
                 }
             }

@@ -67,18 +67,31 @@ public enum SARIFReport {
             ("tool", .value(["driver": .object(driver)])),
             ("automationDetails", .value(["id": "flyte-policy/"])),
             ("columnKind", .value("unicodeCodePoints")),
-            ("invocations", .value([["executionSuccessful": true, "toolExecutionNotifications": .array(report.notices.map { notice in
-                ["level": "warning", "message": ["text": .string(notice)]]
-            })]])),
-            ("results", .elements(count: report.findings.count + notes.count) { index in
-                guard index < report.findings.count else {
-                    let (note, subject) = notes[index - report.findings.count]
-                    return result(note, subject: subject, ruleIndex: noteRule ?? 0)
+            (
+                "invocations",
+                .value([
+                    [
+                        "executionSuccessful": true,
+                        "toolExecutionNotifications": .array(
+                            report.notices.map { notice in
+                                ["level": "warning", "message": ["text": .string(notice)]]
+                            }),
+                    ]
+                ])
+            ),
+            (
+                "results",
+                .elements(count: report.findings.count + notes.count) { index in
+                    guard index < report.findings.count else {
+                        let (note, subject) = notes[index - report.findings.count]
+                        return result(note, subject: subject, ruleIndex: noteRule ?? 0)
+                    }
+                    let finding = report.findings[index]
+                    return result(
+                        finding, subject: report.subject(of: finding), ruleIndex: findingRules[index], fingerprint: fingerprints[index],
+                        baseline: report.usedBaseline)
                 }
-                let finding = report.findings[index]
-                return result(finding, subject: report.subject(of: finding), ruleIndex: findingRules[index], fingerprint: fingerprints[index],
-                              baseline: report.usedBaseline)
-            }),
+            ),
         ]
         return .object([("$schema", .value(.string(schema))), ("version", .value("2.1.0")), ("runs", .array([.object(run)]))])
     }
@@ -106,7 +119,11 @@ public enum SARIFReport {
         let summary = policy?.description ?? "Policy rule \(id)."
         object["shortDescription"] = ["text": .string("\(id): \(summary)")]
         object["fullDescription"] = ["text": .string(summary)]
-        object["help"] = ["text": .string("Rule '\(rule)' of policy '\(policy?.name ?? id)'. \(summary) See the policy file\(policy.map { " \($0.file)" } ?? "") for what it requires; a PolicyException can waive it for named workflows or tasks until a date.")]
+        object["help"] = [
+            "text": .string(
+                "Rule '\(rule)' of policy '\(policy?.name ?? id)'. \(summary) See the policy file\(policy.map { " \($0.file)" } ?? "") for what it requires; a PolicyException can waive it for named workflows or tasks until a date."
+            )
+        ]
         if let policy {
             object["defaultConfiguration"] = ["level": .string(level(policy.action))]
             object["properties"] = [
@@ -124,8 +141,14 @@ public enum SARIFReport {
     static let noteDescriptor: JSONValue = [
         "id": .string(noteRuleId), "name": "flyte-policy-flyte-adjustment",
         "shortDescription": ["text": "What Flyte will change or ignore in a resolved pod"],
-        "fullDescription": ["text": "A request or limit propeller lowers to a platform limit, or a node resource override that never reaches a replica group. Notes never fail a run."],
-        "help": ["text": "The pod Flyte creates differs from what this configuration layer asked for. Change the value where it is set, or the platform limit, so that the two agree."],
+        "fullDescription": [
+            "text":
+                "A request or limit propeller lowers to a platform limit, or a node resource override that never reaches a replica group. Notes never fail a run."
+        ],
+        "help": [
+            "text":
+                "The pod Flyte creates differs from what this configuration layer asked for. Change the value where it is set, or the platform limit, so that the two agree."
+        ],
         "defaultConfiguration": ["level": "note"],
         "properties": ["tags": ["flyte-policy", "flyte"]],
     ]
@@ -172,17 +195,21 @@ public enum SARIFReport {
             "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
         ]
         if let subject { object["locations"] = [location(subject, at: finding.position)] }
-        var properties: JSONObject = ["severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path)]
+        var properties: JSONObject = [
+            "severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path),
+        ]
         if let container = finding.container { properties["container"] = .string(container) }
         if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }
         object["properties"] = .object(properties)
         if finding.status == .excepted {
-            object["suppressions"] = [[
-                // No `status`: the 2.1.0 schema before its errata rejects it, and consumers
-                // treat a suppression without one as accepted.
-                "kind": "external",
-                "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
-            ]]
+            object["suppressions"] = [
+                [
+                    // No `status`: the 2.1.0 schema before its errata rejects it, and consumers
+                    // treat a suppression without one as accepted.
+                    "kind": "external",
+                    "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
+                ]
+            ]
         }
         if baseline { object["baselineState"] = finding.baselined ? "unchanged" : "new" }
         return .object(object)

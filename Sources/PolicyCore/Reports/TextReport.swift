@@ -40,7 +40,8 @@ public enum TextReport {
                 // The line already names policy/rule; a default message starts with the rule again.
                 let prefix = "\(finding.rule): "
                 let message = finding.message.hasPrefix(prefix) ? String(finding.message.dropFirst(prefix.count)) : finding.message
-                out += "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(PrintableText.escape(message))\(finding.baselined ? " (in the baseline)" : "")\n"
+                out +=
+                    "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(PrintableText.escape(message))\(finding.baselined ? " (in the baseline)" : "")\n"
                 if finding.status == .excepted, let exception = finding.exception {
                     out += "           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n"
                 }
@@ -59,7 +60,8 @@ public enum TextReport {
         let subjects = summary.subjects == 1 ? "1 pod" : "\(summary.subjects) pods"
         let findings = summary.findings == 1 ? "1 finding" : "\(summary.findings) findings"
         let notes = summary.notes == 0 || style.quiet ? "" : summary.notes == 1 ? "; 1 note" : "; \(summary.notes) notes"
-        out += "\(subjects) checked: \(findings) (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\(notes)\n"
+        out +=
+            "\(subjects) checked: \(findings) (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\(notes)\n"
         return out
     }
 

@@ -34,19 +34,25 @@ public struct AssertCheck: RuleCheck {
         let opText = reader.string("op", required: true, context: &context)
         var parsedPath: SubjectPath?
         if let pathText {
-            do { parsedPath = try SubjectPath(parsing: pathText) } catch { context.fail(pointer.child("path"), "'\(pathText)' is not a valid path: \(error)") }
+            do { parsedPath = try SubjectPath(parsing: pathText) } catch {
+                context.fail(pointer.child("path"), "'\(pathText)' is not a valid path: \(error)")
+            }
         }
         var parsedOperation: Operation?
         if let opText {
             parsedOperation = Operation(rawValue: opText)
             if parsedOperation == nil {
                 var message = "'\(opText)' is not an operation; use one of \(Operation.allCases.map(\.rawValue).joined(separator: ", "))"
-                if let guess = Suggest.closest(to: opText, among: Operation.allCases.map(\.rawValue)) { message = "'\(opText)' is not an operation (did you mean '\(guess)'?)" }
+                if let guess = Suggest.closest(to: opText, among: Operation.allCases.map(\.rawValue)) {
+                    message = "'\(opText)' is not an operation (did you mean '\(guess)'?)"
+                }
                 context.fail(pointer.child("op"), message)
             }
         }
         if let quantifier = reader.string("quantifier", context: &context) {
-            if quantifier == "all" || quantifier == "any" { requireAll = quantifier == "all" } else {
+            if quantifier == "all" || quantifier == "any" {
+                requireAll = quantifier == "all"
+            } else {
                 context.fail(pointer.child("quantifier"), "'\(quantifier)' is not a quantifier; use \"all\" or \"any\"")
             }
         }
@@ -61,7 +67,9 @@ public struct AssertCheck: RuleCheck {
         operand = parsedOperand
     }
 
-    private static func operand(for operation: Operation, _ value: (JSONNode, JSONPointerText)?, at path: JSONPointerText, context: inout LoadContext) -> Operand {
+    private static func operand(
+        for operation: Operation, _ value: (JSONNode, JSONPointerText)?, at path: JSONPointerText, context: inout LoadContext
+    ) -> Operand {
         switch operation {
         case .exists, .absent:
             if value != nil { context.fail(path, "'\(operation.rawValue)' takes no value") }
@@ -122,9 +130,12 @@ public struct AssertCheck: RuleCheck {
         case .absent:
             var present: [(pointer: String, shown: String)] = []
             var anyMissing = false
-            path.visit(in: subject, match: { value, location in present.append((location.pointer, Self.show(value))) }, missing: { _ in anyMissing = true })
+            path.visit(
+                in: subject, match: { value, location in present.append((location.pointer, Self.show(value))) }, missing: { _ in anyMissing = true })
             if !requireAll, anyMissing || present.isEmpty { return }
-            for (pointer, shown) in present { violations.append(Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown)) }
+            for (pointer, shown) in present {
+                violations.append(Violation(path: pointer, detail: "\(path) must be absent but is \(shown)", value: shown))
+            }
         default:
             var matched = 0
             var missing: [String] = []

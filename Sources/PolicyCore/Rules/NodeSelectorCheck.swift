@@ -65,15 +65,18 @@ public struct NodeSelectorCheck: RuleCheck {
                 inSelector = true
                 break
             }
-            let inEveryTerm = !terms.isEmpty && terms.allSatisfy { _, term in
-                term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
-            }
+            let inEveryTerm =
+                !terms.isEmpty
+                && terms.allSatisfy { _, term in
+                    term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
+                }
             if !inSelector && !inEveryTerm {
                 let allowedValues = allowedIndex(key).map { allowed[$0].values.description }
                 let why = terms.isEmpty ? "" : " (a required node affinity term that does not pin it lets the pod run anywhere)"
-                violations.append(Violation(
-                    path: "/spec/nodeSelector", detail: "node label '\(key)' must be selected but is not\(why)",
-                    value: nil, allowed: allowedValues))
+                violations.append(
+                    Violation(
+                        path: "/spec/nodeSelector", detail: "node label '\(key)' must be selected but is not\(why)",
+                        value: nil, allowed: allowedValues))
             }
         }
 
@@ -81,15 +84,19 @@ public struct NodeSelectorCheck: RuleCheck {
         for index in subject.pod.spec.nodeSelector.indices {
             let (key, value) = subject.pod.spec.nodeSelector[index]
             if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
-                violations.append(Violation(pointer: "/spec/nodeSelector", token: key, container: nil, context: (key: key, value: value, globs: allowed[rule].values)) {
-                    let globs = $0.globs.description
-                    return .init("node selector \($0.key)=\($0.value) is not allowed (allowed: \(globs))", value: $0.value, allowed: globs)
-                })
+                violations.append(
+                    Violation(
+                        pointer: "/spec/nodeSelector", token: key, container: nil, context: (key: key, value: value, globs: allowed[rule].values)
+                    ) {
+                        let globs = $0.globs.description
+                        return .init("node selector \($0.key)=\($0.value) is not allowed (allowed: \(globs))", value: $0.value, allowed: globs)
+                    })
             }
             // Only when there are key rules: the description is captured for a message as soon as
             // the call is made.
             if forbidden != nil || allowedKeys != nil {
-                keyViolations(key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
+                keyViolations(
+                    key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
             }
         }
 
@@ -101,14 +108,17 @@ public struct NodeSelectorCheck: RuleCheck {
                     let globs = allowed[rule].values
                     if expression.operator == "In" {
                         for (valueIndex, value) in expression.values.enumerated() where !globs.matches(value) {
-                            violations.append(Violation(
-                                path: "\(path)/values/\(valueIndex)", detail: "\(described) allows '\(value)', which is not allowed (allowed: \(globs))",
-                                value: value, allowed: globs.description))
+                            violations.append(
+                                Violation(
+                                    path: "\(path)/values/\(valueIndex)",
+                                    detail: "\(described) allows '\(value)', which is not allowed (allowed: \(globs))",
+                                    value: value, allowed: globs.description))
                         }
                     } else {
-                        violations.append(Violation(
-                            path: path, detail: "\(described) does not pin '\(expression.key)' to allowed values (allowed: \(globs)); use In",
-                            value: expression.operator, allowed: globs.description))
+                        violations.append(
+                            Violation(
+                                path: path, detail: "\(described) does not pin '\(expression.key)' to allowed values (allowed: \(globs)); use In",
+                                value: expression.operator, allowed: globs.description))
                     }
                 }
                 if Self.selectingOperators.contains(expression.operator) {
@@ -132,9 +142,10 @@ public struct NodeSelectorCheck: RuleCheck {
         }
         if allowedKeys?.matches(key) == false {
             let allowed = allowedKeys?.description ?? ""
-            violations.append(Violation(
-                path: path(), detail: "\(what()) selects on '\(key)', which is not an allowed label (allowed: \(allowed))", value: key,
-                allowed: allowed))
+            violations.append(
+                Violation(
+                    path: path(), detail: "\(what()) selects on '\(key)', which is not an allowed label (allowed: \(allowed))", value: key,
+                    allowed: allowed))
         }
     }
 }

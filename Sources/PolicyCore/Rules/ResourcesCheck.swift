@@ -49,7 +49,9 @@ public struct ResourcesCheck: RuleCheck {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a resources check", context: &context) else { return nil }
         let before = context.errors.count
         if let scopeText = reader.string("scope", context: &context) {
-            if let value = Scope(rawValue: scopeText) { scope = value } else {
+            if let value = Scope(rawValue: scopeText) {
+                scope = value
+            } else {
                 context.fail(pointer.child("scope"), "'\(scopeText)' is not a scope; use \"container\", \"pod\" or \"job\"")
             }
         }
@@ -72,7 +74,8 @@ public struct ResourcesCheck: RuleCheck {
             if parts.count == 2, parts[0] == "requests" || parts[0] == "limits", !parts[1].isEmpty {
                 require.append((parts[0], parts[1]))
             } else {
-                context.fail(pointer.child("require").child(index), "'\(entry)' is not of the form requests.NAME or limits.NAME (e.g. \"limits.memory\")")
+                context.fail(
+                    pointer.child("require").child(index), "'\(entry)' is not of the form requests.NAME or limits.NAME (e.g. \"limits.memory\")")
             }
         }
         requestsWithinLimits = reader.bool("requestsWithinLimits", context: &context) ?? false
@@ -80,7 +83,9 @@ public struct ResourcesCheck: RuleCheck {
             if ratios.isObject {
                 for (name, value) in ratios.members {
                     guard value.number != nil, let ratio = ObjectReader.quantity(value, at: path.child(name), context: &context) else {
-                        if value.number == nil { context.fail(path.child(name), "expected a number (the largest limit/request ratio), found \(value.kind.phrase)") }
+                        if value.number == nil {
+                            context.fail(path.child(name), "expected a number (the largest limit/request ratio), found \(value.kind.phrase)")
+                        }
                         continue
                     }
                     guard ratio.nanos >= Quantity.nanosPerUnit else {
@@ -103,12 +108,15 @@ public struct ResourcesCheck: RuleCheck {
         if scope == .job {
             // A job total is a sum over pods: only upper bounds on it mean something.
             for key in ["containers", "initContainers", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio"] where reader.has(key) {
-                context.fail(pointer.child(key), "'\(key)' does not apply to scope \"job\", which bounds the job's totals; use max and maxPods, or a pod or container scope")
+                context.fail(
+                    pointer.child(key),
+                    "'\(key)' does not apply to scope \"job\", which bounds the job's totals; use max and maxPods, or a pod or container scope")
             }
         } else if reader.has("maxPods") {
             context.fail(pointer.child("maxPods"), "maxPods bounds the pods of a whole job; add \"scope\": \"job\"")
         }
-        let hasCheck = !max.requests.isEmpty || !max.limits.isEmpty || !min.requests.isEmpty || !min.limits.isEmpty || !require.isEmpty
+        let hasCheck =
+            !max.requests.isEmpty || !max.limits.isEmpty || !min.requests.isEmpty || !min.limits.isEmpty || !require.isEmpty
             || requestsWithinLimits || !maxLimitRequestRatio.isEmpty || maxPods != nil
         if !hasCheck, context.errors.count == before {
             context.fail(pointer, "a resources check needs at least one of: max, min, require, requestsWithinLimits, maxLimitRequestRatio, maxPods")
@@ -184,11 +192,12 @@ public struct ResourcesCheck: RuleCheck {
                 }
             }
             let context = (who: who, what: what, total: total, bound: bound, parts: parts.joined(separator: ", "), most: labels[largest])
-            violations.append(Violation(pointer: place.pointer, below: place.below, token: place.token, container: place.container, context: context) {
-                .init(
-                    "\($0.who) \($0.what) \($0.total) in total (\($0.parts)), above the maximum \($0.bound); \($0.most) contributes most",
-                    value: $0.total, allowed: "<= \($0.bound)")
-            })
+            violations.append(
+                Violation(pointer: place.pointer, below: place.below, token: place.token, container: place.container, context: context) {
+                    .init(
+                        "\($0.who) \($0.what) \($0.total) in total (\($0.parts)), above the maximum \($0.bound); \($0.most) contributes most",
+                        value: $0.total, allowed: "<= \($0.bound)")
+                })
         }
 
         for (isRequest, bounds) in [(true, max.requests), (false, max.limits)] {
@@ -225,7 +234,9 @@ public struct ResourcesCheck: RuleCheck {
         if let maxPods, job.pods > maxPods {
             var largest = 0
             for index in job.groups.indices where job.groups[index].replicas > job.groups[largest].replicas { largest = index }
-            report(largest: largest, parts: job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas)" }, what: "runs", total: "\(job.pods) pods", bound: "\(maxPods) pods")
+            report(
+                largest: largest, parts: job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas)" }, what: "runs",
+                total: "\(job.pods) pods", bound: "\(maxPods) pods")
         }
     }
 
@@ -301,7 +312,8 @@ public struct ResourcesCheck: RuleCheck {
         /// Where a violation points below `path`: a list and a resource name (nothing for the pod).
         typealias Place = (below: String, token: String?)
         func add<Context: Sendable>(_ place: Place, _ context: Context, _ explain: @escaping @Sendable (Context) -> Violation.Explanation) {
-            violations.append(Violation(pointer: path, below: place.below, token: place.token, container: container, context: context, explain: explain))
+            violations.append(
+                Violation(pointer: path, below: place.below, token: place.token, container: container, context: context, explain: explain))
         }
         func requestPath(_ name: String) -> Place {
             podScope ? ("", nil) : (amounts.isExplicitRequest(name) ? "/resources/requests" : "/resources/limits", name)
@@ -319,7 +331,9 @@ public struct ResourcesCheck: RuleCheck {
             let name = max.requests[index].name
             if let value = amounts.requestNanos(name), value > max.requests[index].quantity.nanos {
                 add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: max.requests[index].quantity)) {
-                    .init("\(Self.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
+                    .init(
+                        "\(Self.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)", value: $0.value.description,
+                        allowed: "<= \($0.bound)")
                 }
             }
         }
@@ -327,11 +341,15 @@ public struct ResourcesCheck: RuleCheck {
             let name = max.limits[index].name
             if isUnbounded(name) {
                 add(limitPath(name), (who: container, name: name, bound: max.limits[index].quantity)) {
-                    .init("\(Self.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded", allowed: "<= \($0.bound)")
+                    .init(
+                        "\(Self.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded",
+                        allowed: "<= \($0.bound)")
                 }
             } else if let value = amounts.limitNanos(name), value > max.limits[index].quantity.nanos {
                 add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: max.limits[index].quantity)) {
-                    .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)", value: $0.value.description, allowed: "<= \($0.bound)")
+                    .init(
+                        "\(Self.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)", value: $0.value.description,
+                        allowed: "<= \($0.bound)")
                 }
             }
         }
@@ -340,7 +358,9 @@ public struct ResourcesCheck: RuleCheck {
             if amounts.requestNanos(name) ?? 0 < min.requests[index].quantity.nanos {
                 add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: min.requests[index].quantity)) {
                     let shown = $0.value?.description ?? "nothing"
-                    return .init("\(Self.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown, allowed: ">= \($0.bound)")
+                    return .init(
+                        "\(Self.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown,
+                        allowed: ">= \($0.bound)")
                 }
             }
         }
@@ -348,7 +368,9 @@ public struct ResourcesCheck: RuleCheck {
             let name = min.limits[index].name
             if let value = amounts.limitNanos(name), value < min.limits[index].quantity.nanos {
                 add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: min.limits[index].quantity)) {
-                    .init("\(Self.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)", value: $0.value.description, allowed: ">= \($0.bound)")
+                    .init(
+                        "\(Self.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)", value: $0.value.description,
+                        allowed: ">= \($0.bound)")
                 }
             }
         }
@@ -364,7 +386,9 @@ public struct ResourcesCheck: RuleCheck {
             for name in amounts.requestNames {
                 if let request = amounts.request(name), let limit = amounts.limit(name), request > limit {
                     add(requestPath(name), (who: container, name: name, request: request, limit: limit)) {
-                        .init("\(Self.label($0.who)) requests \($0.request) of \($0.name), more than its limit \($0.limit)", value: $0.request.description, allowed: "<= \($0.limit)")
+                        .init(
+                            "\(Self.label($0.who)) requests \($0.request) of \($0.name), more than its limit \($0.limit)",
+                            value: $0.request.description, allowed: "<= \($0.limit)")
                     }
                 }
             }
@@ -373,12 +397,16 @@ public struct ResourcesCheck: RuleCheck {
             let request = amounts.request(name)
             if isUnbounded(name), request != nil {
                 add(limitPath(name), (who: container, name: name, ratio: ratio)) {
-                    .init("\(Self.label($0.who)) has no \($0.name) limit, so its limit/request ratio is unbounded (maximum \($0.ratio))", value: "unbounded", allowed: "<= \($0.ratio)")
+                    .init(
+                        "\(Self.label($0.who)) has no \($0.name) limit, so its limit/request ratio is unbounded (maximum \($0.ratio))",
+                        value: "unbounded", allowed: "<= \($0.ratio)")
                 }
             } else if let limit = amounts.limit(name), let request {
                 if request.isZero || !limit.isAtMost(ratio, times: request) {
                     add(limitPath(name), (who: container, name: name, request: request, limit: limit, ratio: ratio)) {
-                        .init("\(Self.label($0.who)) limits \($0.name) to \($0.limit) for a request of \($0.request), a ratio above \($0.ratio)", value: "\($0.limit)/\($0.request)", allowed: "<= \($0.ratio)")
+                        .init(
+                            "\(Self.label($0.who)) limits \($0.name) to \($0.limit) for a request of \($0.request), a ratio above \($0.ratio)",
+                            value: "\($0.limit)/\($0.request)", allowed: "<= \($0.ratio)")
                     }
                 }
             }

@@ -24,4 +24,3 @@ extension RuleCheck {
         return violations
     }
 }
-

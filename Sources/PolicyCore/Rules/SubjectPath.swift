@@ -114,7 +114,8 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
             case .string, .integer, .real, .bool:
                 switch self {
                 case .node(let node): return node.scalarText
-                case .context(let value): return value.string ?? (value.bool.map { $0 ? "true" : "false" }) ?? value.number.map(JSONValue.format(real:))
+                case .context(let value):
+                    return value.string ?? (value.bool.map { $0 ? "true" : "false" }) ?? value.number.map(JSONValue.format(real:))
                 }
             default: return nil
             }

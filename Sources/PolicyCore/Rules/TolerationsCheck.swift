@@ -117,13 +117,17 @@ public struct TolerationsCheck: RuleCheck {
             if field == "key" { pattern.key = glob } else { pattern.value = glob }
         }
         if let op = reader.string("operator", context: &context) {
-            if op == "Equal" || op == "Exists" { pattern.operator = op } else {
+            if op == "Equal" || op == "Exists" {
+                pattern.operator = op
+            } else {
                 context.fail(path.child("operator"), "'\(op)' is not a toleration operator; use Equal or Exists")
                 ok = false
             }
         }
         if let effect = reader.string("effect", context: &context) {
-            if effect.isEmpty || effects.contains(effect) { pattern.effect = effect } else {
+            if effect.isEmpty || effects.contains(effect) {
+                pattern.effect = effect
+            } else {
                 context.fail(path.child("effect"), "'\(effect)' is not a taint effect; use one of \(effects.joined(separator: ", "))")
                 ok = false
             }
@@ -145,22 +149,34 @@ public struct TolerationsCheck: RuleCheck {
             }
             if tolerated { continue }
             let taint = required[taintIndex]
-            violations.append(Violation(pointer: "/spec/tolerations", container: nil, context: (taint: taint, tolerations: tolerations)) {
-                let present = $0.tolerations.isEmpty ? "none" : $0.tolerations.map(\.summary).joined(separator: ", ")
-                return .init("no toleration tolerates the required taint \($0.taint.summary) (tolerations: \(present))", value: present, allowed: $0.taint.summary)
-            })
+            violations.append(
+                Violation(pointer: "/spec/tolerations", container: nil, context: (taint: taint, tolerations: tolerations)) {
+                    let present = $0.tolerations.isEmpty ? "none" : $0.tolerations.map(\.summary).joined(separator: ", ")
+                    return .init(
+                        "no toleration tolerates the required taint \($0.taint.summary) (tolerations: \(present))", value: present,
+                        allowed: $0.taint.summary)
+                })
         }
         for index in tolerations.indices {
             if let allowed, !Self.anyPattern(allowed, matches: tolerations[index]) {
-                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil, context: (toleration: tolerations[index], allowed: allowed)) {
-                    let list = $0.allowed.map(\.description).joined(separator: ", ")
-                    return .init("toleration \($0.toleration.summary) is not allowed (allowed: \(list))", value: $0.toleration.summary, allowed: list)
-                })
+                violations.append(
+                    Violation(
+                        pointer: "/spec/tolerations", token: String(index), container: nil,
+                        context: (toleration: tolerations[index], allowed: allowed)
+                    ) {
+                        let list = $0.allowed.map(\.description).joined(separator: ", ")
+                        return .init(
+                            "toleration \($0.toleration.summary) is not allowed (allowed: \(list))", value: $0.toleration.summary, allowed: list)
+                    })
             }
             for patternIndex in forbidden.indices where forbidden[patternIndex].matches(tolerations[index]) {
-                violations.append(Violation(pointer: "/spec/tolerations", token: String(index), container: nil, context: (toleration: tolerations[index], pattern: forbidden[patternIndex])) {
-                    .init("toleration \($0.toleration.summary) is forbidden (matches \($0.pattern.description))", value: $0.toleration.summary)
-                })
+                violations.append(
+                    Violation(
+                        pointer: "/spec/tolerations", token: String(index), container: nil,
+                        context: (toleration: tolerations[index], pattern: forbidden[patternIndex])
+                    ) {
+                        .init("toleration \($0.toleration.summary) is forbidden (matches \($0.pattern.description))", value: $0.toleration.summary)
+                    })
                 break
             }
         }

@@ -20,7 +20,9 @@ public struct PolicyTestSuite: Sendable {
     /// Reads a suite from a parsed `PolicyTest` document; every problem goes into `context`.
     public static func read(_ node: JSONNode, file: String, context: inout LoadContext) -> PolicyTestSuite? {
         let root = JSONPointerText()
-        guard let document = ObjectReader(node, at: root, allowed: ["apiVersion", "kind", "metadata", "spec"], what: "a PolicyTest", context: &context) else { return nil }
+        guard
+            let document = ObjectReader(node, at: root, allowed: ["apiVersion", "kind", "metadata", "spec"], what: "a PolicyTest", context: &context)
+        else { return nil }
         if let version = document.string("apiVersion", required: true, context: &context), version != "flyte-policy/v1" {
             context.fail(root.child("apiVersion"), "unsupported apiVersion '\(version)'; expected \"flyte-policy/v1\"")
         }
@@ -30,16 +32,22 @@ public struct PolicyTestSuite: Sendable {
         }
         var name = file
         if let (metadata, path) = document.child("metadata"),
-            let reader = ObjectReader(metadata, at: path, allowed: ["name", "description"], what: "metadata", context: &context) {
+            let reader = ObjectReader(metadata, at: path, allowed: ["name", "description"], what: "metadata", context: &context)
+        {
             name = reader.string("name", required: true, context: &context) ?? file
         }
         guard let (specNode, specPath) = document.child("spec") else {
             context.fail(root.child("spec"), "'spec' is required (policies and cases)")
             return nil
         }
-        guard let spec = ObjectReader(specNode, at: specPath, allowed: ["policies", "exceptions", "today", "cases"], what: "a PolicyTest spec", context: &context) else { return nil }
+        guard
+            let spec = ObjectReader(
+                specNode, at: specPath, allowed: ["policies", "exceptions", "today", "cases"], what: "a PolicyTest spec", context: &context)
+        else { return nil }
         let policies = spec.stringList("policies", nonEmpty: true, context: &context) ?? []
-        if !spec.has("policies") { context.fail(specPath.child("policies"), "'policies' is required: the policy files or folders under test, relative to this file") }
+        if !spec.has("policies") {
+            context.fail(specPath.child("policies"), "'policies' is required: the policy files or folders under test, relative to this file")
+        }
         let exceptions = spec.stringList("exceptions", context: &context) ?? []
         var today: CalendarDay?
         if let text = spec.string("today", context: &context) {
@@ -88,14 +96,17 @@ public struct PolicyTestCase: Sendable {
         let object = reader.child("object")?.0
         let inputs = reader.stringList("inputs", nonEmpty: true, context: &context) ?? []
         if (object == nil) == inputs.isEmpty {
-            context.fail(pointer, "a case has either 'object' (an inline Kubernetes object) or 'inputs' (files as check reads them), not both or neither")
+            context.fail(
+                pointer, "a case has either 'object' (an inline Kubernetes object) or 'inputs' (files as check reads them), not both or neither")
         }
         if let object, !object.isObject { context.fail(pointer.child("object"), "expected a Kubernetes object, found \(object.kind.phrase)") }
         var select: Selector?
         if let (selectNode, selectPath) = reader.child("select"),
-            let selectReader = ObjectReader(selectNode, at: selectPath, allowed: ["workflow", "node", "task"], what: "a selector", context: &context) {
-            select = Selector(workflow: selectReader.string("workflow", context: &context), node: selectReader.string("node", context: &context),
-                              task: selectReader.string("task", context: &context))
+            let selectReader = ObjectReader(selectNode, at: selectPath, allowed: ["workflow", "node", "task"], what: "a selector", context: &context)
+        {
+            select = Selector(
+                workflow: selectReader.string("workflow", context: &context), node: selectReader.string("node", context: &context),
+                task: selectReader.string("task", context: &context))
         }
         let expectations = reader.nonEmptyList(
             "expect", what: "a non-empty array of expectations ({\"policy\", \"rule\", \"result\"})", context: &context, PolicyExpectation.read)
@@ -138,12 +149,18 @@ public struct PolicyExpectation: Sendable, Equatable {
         }
         var count: Int?
         if let (countNode, countPath) = reader.child("count") {
-            if let value = countNode.integer, value >= 0, value <= 100_000 { count = Int(value) } else { context.fail(countPath, "expected a number of findings (0 or more)") }
+            if let value = countNode.integer, value >= 0, value <= 100_000 {
+                count = Int(value)
+            } else {
+                context.fail(countPath, "expected a number of findings (0 or more)")
+            }
         }
         let path = reader.string("path", context: &context)
         let messageContains = reader.string("messageContains", context: &context)
         if messageContains == "" {
-            context.fail(pointer.child("messageContains"), "an empty messageContains matches every message; write part of the message you expect, or remove it")
+            context.fail(
+                pointer.child("messageContains"), "an empty messageContains matches every message; write part of the message you expect, or remove it"
+            )
         }
         if result == .pass {
             // A pass means the rule finds nothing in the case: qualifying the findings would make
@@ -153,8 +170,9 @@ public struct PolicyExpectation: Sendable, Equatable {
             }
         }
         guard let policy, let rule, let result else { return nil }
-        return PolicyExpectation(policy: policy, rule: rule, result: result, action: action, path: path, messageContains: messageContains,
-                                 count: count, exception: reader.string("exception", context: &context))
+        return PolicyExpectation(
+            policy: policy, rule: rule, result: result, action: action, path: path, messageContains: messageContains,
+            count: count, exception: reader.string("exception", context: &context))
     }
 
     /// What was expected, in the words the runner prints.
@@ -176,7 +194,9 @@ public struct PolicyExpectation: Sendable, Equatable {
         let relevant = findings.filter { $0.policy == policy && $0.rule == rule && (path == nil || $0.path == path) }
         func describe(_ found: [Finding]) -> String {
             guard !found.isEmpty else { return "no finding" }
-            let shown = found.prefix(3).map { "\($0.status == .excepted ? "excepted by \($0.exception ?? "?")" : $0.action.rawValue): \($0.locatedMessage)" }
+            let shown = found.prefix(3).map {
+                "\($0.status == .excepted ? "excepted by \($0.exception ?? "?")" : $0.action.rawValue): \($0.locatedMessage)"
+            }
             return "\(found.count) finding\(found.count == 1 ? "" : "s"): " + shown.joined(separator: "; ") + (found.count > 3 ? "; ..." : "")
         }
         switch result {

@@ -98,10 +98,13 @@ package enum FlyteEntityDecoder {
             bundle.tasks.append((try task(reader), source))
             return
         }
-        throw reader.error("is not a flyteidl task, workflow or launch plan (expected a TaskSpec, TaskTemplate, WorkflowSpec, WorkflowClosure or LaunchPlan)")
+        throw reader.error(
+            "is not a flyteidl task, workflow or launch plan (expected a TaskSpec, TaskTemplate, WorkflowSpec, WorkflowClosure or LaunchPlan)")
     }
 
-    private static func decodeCompiledClosure(_ closure: FlyteJSONReader, _ source: EntitySource, _ bundle: inout FlyteBundle) throws(FlyteDecodingError) {
+    private static func decodeCompiledClosure(
+        _ closure: FlyteJSONReader, _ source: EntitySource, _ bundle: inout FlyteBundle
+    ) throws(FlyteDecodingError) {
         guard let primary = try closure.objectMember("primary"), let template = try primary.objectMember("template") else {
             throw closure.error("a compiled workflow closure needs primary.template")
         }
@@ -184,11 +187,14 @@ package enum FlyteEntityDecoder {
                 case nil: resourceName = "UNKNOWN"
                 case .string(let text)?:
                     guard resourceNames.contains(text) else {
-                        throw entry.error("unknown resource name '\(text)' (expected one of \(resourceNames.joined(separator: ", ")))", at: entry.pointer.appending("name"))
+                        throw entry.error(
+                            "unknown resource name '\(text)' (expected one of \(resourceNames.joined(separator: ", ")))",
+                            at: entry.pointer.appending("name"))
                     }
                     resourceName = text
                 case .integer(let number)?: resourceName = resourceNames[safe: Int(number)] ?? "UNKNOWN"
-                case let other?: throw entry.error("a resource name must be a string, found \(other.kind.phrase)", at: entry.pointer.appending("name"))
+                case let other?:
+                    throw entry.error("a resource name must be a string, found \(other.kind.phrase)", at: entry.pointer.appending("name"))
                 }
                 result.append(.init(name: resourceName, value: try entry.string("value") ?? ""))
             }
@@ -249,7 +255,8 @@ package enum FlyteEntityDecoder {
         var node = FlyteNode(id: id, name: try metadata?.string("name") ?? "", interruptible: try metadata?.bool("interruptible"), target: .none)
         if let taskNode = try reader.objectMember("taskNode") {
             let reference = try identifier(taskNode.member("referenceId"), what: "task node \(id)", at: taskNode)
-            let overrides = try taskNode.objectMember("overrides").map { (o) throws(FlyteDecodingError) in try self.overrides(o) } ?? TaskNodeOverrides()
+            let overrides =
+                try taskNode.objectMember("overrides").map { (o) throws(FlyteDecodingError) in try self.overrides(o) } ?? TaskNodeOverrides()
             node.target = .task(reference, overrides)
         } else if let workflowNode = try reader.objectMember("workflowNode") {
             if let sub = workflowNode.member("subWorkflowRef") {

@@ -15,7 +15,8 @@ package enum ProtoDecoder {
 
     /// Decodes one message of a known kind.
     package static func decode(_ bytes: [UInt8], as kind: EntityKind) throws(ProtoDecodingError) -> JSONValue {
-        try message(bytes, range: 0..<bytes.count, type: kind.rawValue, path: kind.rawValue.split(separator: ".").last.map(String.init) ?? "", depth: 0)
+        try message(
+            bytes, range: 0..<bytes.count, type: kind.rawValue, path: kind.rawValue.split(separator: ".").last.map(String.init) ?? "", depth: 0)
     }
 
     /// Decides, from the bytes alone, which entity a pyflyte `.pb` file holds: a LaunchPlan starts
@@ -48,7 +49,8 @@ package enum ProtoDecoder {
                 try template.skip(wire, field: field)
             }
         }
-        throw ProtoDecodingError(offset: first.lowerBound, reason: "not a flyteidl TaskSpec, WorkflowSpec or LaunchPlan (no TASK, WORKFLOW or LAUNCH_PLAN identifier)")
+        throw ProtoDecodingError(
+            offset: first.lowerBound, reason: "not a flyteidl TaskSpec, WorkflowSpec or LaunchPlan (no TASK, WORKFLOW or LAUNCH_PLAN identifier)")
     }
 
     /// Field 1 (resource type) of what may be an Identifier; nil when it is not one.
@@ -106,7 +108,8 @@ package enum ProtoDecoder {
     ) throws(ProtoDecodingError) -> JSONValue {
         func expect(_ wanted: ProtoWireReader.WireType) throws(ProtoDecodingError) {
             guard wire == wanted else {
-                throw ProtoDecodingError(offset: reader.offset, reason: "wire type \(wire.rawValue) where \(wanted.rawValue) was expected", path: path)
+                throw ProtoDecodingError(
+                    offset: reader.offset, reason: "wire type \(wire.rawValue) where \(wanted.rawValue) was expected", path: path)
             }
         }
         switch field.type {

@@ -105,8 +105,9 @@ package struct FlyteResolver: Sendable {
             walker.walk(workflow.nodes, prefix: "", interruptible: interruptible, stack: [workflow.id.name])
         }
         for entry in bundle.launchPlans where workflows[entry.plan.workflowId.name] == nil {
-            walker.outcome.errors.append(NodeResolutionError(
-                source: entry.source, location: "launch plan \(entry.plan.id.name)", error: .workflowNotFound(entry.plan.workflowId.name)))
+            walker.outcome.errors.append(
+                NodeResolutionError(
+                    source: entry.source, location: "launch plan \(entry.plan.id.name)", error: .workflowNotFound(entry.plan.workflowId.name)))
         }
         var outcome = walker.outcome
         // Tasks no workflow uses run on their own; `insert` resolves a repeated name once.
@@ -116,7 +117,8 @@ package struct FlyteResolver: Sendable {
                 project: project(entry.template.id), domain: domain(entry.template.id), workflow: "", task: entry.template.id.name, node: "",
                 taskType: entry.template.type, interruptible: entry.template.interruptible ?? false)
             do {
-                let resolved = try resolveTask(entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task")
+                let resolved = try resolveTask(
+                    entry.template, overrides: TaskNodeOverrides(), identity: identity, source: entry.source, nodeName: "task")
                 outcome.append(job: resolved.nodes)
                 if let notice = resolved.notice { outcome.notices.append(notice) }
             } catch {
@@ -177,12 +179,14 @@ package struct FlyteResolver: Sendable {
                 visit(inner, path: path, interruptible: interruptible, stack: stack)
             case .subWorkflow(let reference):
                 guard !stack.contains(reference.name) else {
-                    outcome.errors.append(NodeResolutionError(source: source, location: "workflow \(top.id.name) node \(path)", error: .recursion(reference.name)))
+                    outcome.errors.append(
+                        NodeResolutionError(source: source, location: "workflow \(top.id.name) node \(path)", error: .recursion(reference.name)))
                     return
                 }
                 guard let workflow = workflows[reference.name] else {
-                    outcome.errors.append(NodeResolutionError(
-                        source: source, location: "workflow \(top.id.name) node \(path)", error: .workflowNotFound(reference.name)))
+                    outcome.errors.append(
+                        NodeResolutionError(
+                            source: source, location: "workflow \(top.id.name) node \(path)", error: .workflowNotFound(reference.name)))
                     return
                 }
                 walk(workflow.nodes, prefix: "\(path)-", interruptible: interruptible, stack: stack + [reference.name])
@@ -214,9 +218,10 @@ package struct FlyteResolver: Sendable {
         workflowName: String? = nil
     ) throws(ResolutionError) -> (nodes: [ResolvedNode], notice: String?) {
         let at = workflowName.map { "node override at \($0) node \(nodeName)" } ?? "node override"
-        let overrideResources = try overrides.resources.map { (resources) throws(ResolutionError) in
-            try ContainerResources(flyte: resources, at: "\(at): overrides.resources")
-        } ?? ContainerResources()
+        let overrideResources =
+            try overrides.resources.map { (resources) throws(ResolutionError) in
+                try ContainerResources(flyte: resources, at: "\(at): overrides.resources")
+            } ?? ContainerResources()
         let namespace = namespace(for: identity)
         var execution = TaskExecution(
             task: task, overrides: overrides, overrideResources: overrideResources, interruptible: identity.interruptible ?? false,
@@ -227,14 +232,16 @@ package struct FlyteResolver: Sendable {
         let pods = try PluginJobBuilder(builder: builder, execution: execution).build(workload)
         if pods.isEmpty {
             // An elastic PyTorch job with no workers: the plugin creates a job of no replicas.
-            notice = "task \(task.id.name) (type '\(task.type)'): the plugin creates a job with no pods (no replica group has replicas); nothing of it was checked"
+            notice =
+                "task \(task.id.name) (type '\(task.type)'): the plugin creates a job with no pods (no replica group has replicas); nothing of it was checked"
         }
         let nodes = pods.map { replica in
             var identity = identity
             if let interruptible = replica.interruptible { identity.interruptible = interruptible }
             var pod = replica.pod
             if let role = replica.role {
-                pod.addMetadata(labels: JSONObject(OperatorRoleLabels.labels(for: role, taskType: task.type).map { ($0.0, .string($0.1)) }), annotations: [:])
+                pod.addMetadata(
+                    labels: JSONObject(OperatorRoleLabels.labels(for: role, taskType: task.type).map { ($0.0, .string($0.1)) }), annotations: [:])
             }
             pod.metadata = labelled(pod.metadata, identity: identity)
             return ResolvedNode(
@@ -249,8 +256,10 @@ package struct FlyteResolver: Sendable {
         let dispatch = builder.config.dispatch
         switch dispatch.decide(task.type) {
         case .registered(let plugin):
-            let notice = plugin.workload == .noPod
-                ? "task \(task.id.name) (type '\(task.type)') runs no pod in the cluster: propeller's '\(plugin.rawValue)' plugin calls an outside service; no policy applies to it" : nil
+            let notice =
+                plugin.workload == .noPod
+                ? "task \(task.id.name) (type '\(task.type)') runs no pod in the cluster: propeller's '\(plugin.rawValue)' plugin calls an outside service; no policy applies to it"
+                : nil
             return (plugin.workload, notice)
         case .connector:
             return (.noPod, "task \(task.id.name) (type '\(task.type)') runs no pod in the cluster: a connector runs it; no policy applies to it")
@@ -258,7 +267,10 @@ package struct FlyteResolver: Sendable {
             guard !task.type.isEmpty else { return (.pod, nil) }
             let owner = TaskPlugin.allCases.first { $0.registeredTaskTypes.contains(task.type) }
             let reason = owner.map { "its plugin '\($0.rawValue)' is not enabled in tasks.task-plugins" } ?? "no plugin registers that type"
-            return (.pod, "task \(task.id.name) (type '\(task.type)'): \(reason), so propeller runs it with its default plugin '\(plugin.rawValue)' as one pod, which is what was checked")
+            return (
+                .pod,
+                "task \(task.id.name) (type '\(task.type)'): \(reason), so propeller runs it with its default plugin '\(plugin.rawValue)' as one pod, which is what was checked"
+            )
         case .unsupported:
             throw .noPlugin(task: task.id.name, type: task.type)
         }

@@ -158,7 +158,9 @@ package struct PlatformConfig: Sendable {
     /// The plugin sections besides `k8s` that change what a plugin task's pods look like.
     static let pluginSections: Set<String> = ["spark", "ray", "connector-service", "agent-service"]
 
-    private mutating func readPluginSections(_ plugins: JSONObject, connectorTypes: inout Set<String>, reader: inout Reader) throws(PlatformConfigError) {
+    private mutating func readPluginSections(
+        _ plugins: JSONObject, connectorTypes: inout Set<String>, reader: inout Reader
+    ) throws(PlatformConfigError) {
         reader.prefix = "plugins."
         for service in ["connector-service", "agent-service"] {
             if let section = plugins[service]?.object, let types = section["supportedTaskTypes"] {
@@ -190,7 +192,9 @@ package struct PlatformConfig: Sendable {
 
     /// Reads `tasks.task-plugins` (propeller's plugin choice; its other `tasks` keys do not shape
     /// pods) and settles which plugin runs each task type.
-    private consuming func finish(tasks: JSONValue?, connectorTypes: Set<String>, reader: inout Reader, warnings: [String])
+    private consuming func finish(
+        tasks: JSONValue?, connectorTypes: Set<String>, reader: inout Reader, warnings: [String]
+    )
         throws(PlatformConfigError) -> (config: PlatformConfig, warnings: [String])
     {
         var config = self
@@ -207,7 +211,9 @@ package struct PlatformConfig: Sendable {
         if let names = settings?["enabled-plugins"] {
             reader.key = "enabled-plugins"
             for name in try reader.stringList(names) {
-                guard let plugin = TaskPlugin(rawValue: name.lowercased()) else { throw reader.fail(PluginDispatchError.unknownPlugin(name).description) }
+                guard let plugin = TaskPlugin(rawValue: name.lowercased()) else {
+                    throw reader.fail(PluginDispatchError.unknownPlugin(name).description)
+                }
                 enabled.append(plugin)
             }
         }
@@ -307,7 +313,8 @@ package struct PlatformConfig: Sendable {
             for (name, raw) in try mapping(value) {
                 switch raw {
                 case .string: result[name] = raw
-                case .integer, .real, .bool: result[name] = .string(raw.number.map { JSONValue.format(real: $0) } ?? (raw.bool == true ? "true" : "false"))
+                case .integer, .real, .bool:
+                    result[name] = .string(raw.number.map { JSONValue.format(real: $0) } ?? (raw.bool == true ? "true" : "false"))
                 default: throw fail("the value of '\(name)' must be a string, found \(raw.kind.phrase)")
                 }
             }

@@ -8,7 +8,6 @@ package struct PodBuilder: Sendable {
     package var config: PlatformConfig
     package var templates: PodTemplateStore
 
-
     package init(config: PlatformConfig = PlatformConfig(), templates: PodTemplateStore = PodTemplateStore()) {
         self.config = config
         self.templates = templates
@@ -82,10 +81,11 @@ package struct PodBuilder: Sendable {
                     resources = stage.resources
                 }
                 if !isInit, name == primary, let hidden = execution.hiddenOverrideResources {
-                    notes.append(ResourceNotes.ignored(
-                        hidden, what: "the node's resource override",
-                        because: "the \(execution.replicaGroup ?? "replica group") states its own resources, which Flyte uses instead",
-                        container: name, pointer: pointer, layer: execution.overrideLayer + " (resources)"))
+                    notes.append(
+                        ResourceNotes.ignored(
+                            hidden, what: "the node's resource override",
+                            because: "the \(execution.replicaGroup ?? "replica group") states its own resources, which Flyte uses instead",
+                            container: name, pointer: pointer, layer: execution.overrideLayer + " (resources)"))
                 }
                 container["resources"] = resources.json
                 decorateEnvironment(&container)
@@ -171,7 +171,9 @@ package struct PodBuilder: Sendable {
 
     /// `BuildRawPod`: the task's container or pod spec, replaced by the node's pod-template
     /// override when that has a pod spec.
-    package func buildRawPod(_ execution: TaskExecution) throws(ResolutionError)
+    package func buildRawPod(
+        _ execution: TaskExecution
+    ) throws(ResolutionError)
         -> (spec: JSONObject, metadata: JSONObject, primary: String, layer: String)
     {
         let task = execution.task
@@ -234,7 +236,9 @@ package struct PodBuilder: Sendable {
         for (resource, list) in config.resourceTolerations.sorted(by: { $0.resource < $1.resource }) where names.contains(resource) {
             tolerations += LayerMarks.mark(list, "platform resource-tolerations for \(resource)")
         }
-        if interruptible { tolerations += LayerMarks.mark(config.interruptibleTolerations, "platform interruptible-tolerations (interruptible task)") }
+        if interruptible {
+            tolerations += LayerMarks.mark(config.interruptibleTolerations, "platform interruptible-tolerations (interruptible task)")
+        }
         tolerations += LayerMarks.mark(config.defaultTolerations, "platform default-tolerations")
         return tolerations
     }
@@ -267,7 +271,8 @@ package struct PodBuilder: Sendable {
         var affinity = spec["affinity"]?.object ?? [:]
         let requirement = interruptible ? config.interruptibleNodeSelectorRequirement : config.nonInterruptibleNodeSelectorRequirement
         if let requirement {
-            let layer = interruptible
+            let layer =
+                interruptible
                 ? "platform interruptible-node-selector-requirement (interruptible task)"
                 : "platform non-interruptible-node-selector-requirement"
             Self.addRequiredNodeSelectorRequirements(&affinity, [LayerMarks.mark(.object(requirement), layer)])
@@ -372,10 +377,16 @@ package struct PodBuilder: Sendable {
         var affinity = spec["affinity"]?.object ?? [:]
         var tolerations = spec["tolerations"]?.array ?? []
         if !accelerator.device.isEmpty {
-            Self.addRequiredNodeSelectorRequirements(&affinity, [LayerMarks.mark(
-                ["key": .string(config.gpuDeviceNodeLabel), "operator": "In", "values": [.string(accelerator.device)]], layer)])
-            tolerations.append(LayerMarks.mark(
-                ["key": .string(config.gpuDeviceNodeLabel), "value": .string(accelerator.device), "operator": "Equal", "effect": "NoSchedule"], layer))
+            Self.addRequiredNodeSelectorRequirements(
+                &affinity,
+                [
+                    LayerMarks.mark(
+                        ["key": .string(config.gpuDeviceNodeLabel), "operator": "In", "values": [.string(accelerator.device)]], layer)
+                ])
+            tolerations.append(
+                LayerMarks.mark(
+                    ["key": .string(config.gpuDeviceNodeLabel), "value": .string(accelerator.device), "operator": "Equal", "effect": "NoSchedule"],
+                    layer))
         }
         var requirement: JSONObject?
         var toleration: JSONObject?
@@ -383,7 +394,8 @@ package struct PodBuilder: Sendable {
             requirement = ["key": .string(config.gpuPartitionSizeNodeLabel), "operator": "In", "values": [.string(size)]]
             toleration = ["key": .string(config.gpuPartitionSizeNodeLabel), "value": .string(size), "operator": "Equal", "effect": "NoSchedule"]
         } else if accelerator.unpartitioned == true {
-            requirement = config.gpuUnpartitionedNodeSelectorRequirement
+            requirement =
+                config.gpuUnpartitionedNodeSelectorRequirement
                 ?? ["key": .string(config.gpuPartitionSizeNodeLabel), "operator": "DoesNotExist"]
             toleration = config.gpuUnpartitionedToleration
         }
@@ -398,7 +410,8 @@ package struct PodBuilder: Sendable {
         guard !sharedMemory.mountName.isEmpty else { throw .invalidSharedMemory("mount name is not set") }
         guard !sharedMemory.mountPath.isEmpty else { throw .invalidSharedMemory("mount path is not set") }
         var containers = spec["containers"]?.array ?? []
-        guard let index = containers.firstIndex(where: { $0["name"]?.string == primaryContainerName }), var container = containers[index].object else {
+        guard let index = containers.firstIndex(where: { $0["name"]?.string == primaryContainerName }), var container = containers[index].object
+        else {
             throw .invalidSharedMemory("unable to find primary container \(primaryContainerName)")
         }
         var volumes = spec["volumes"]?.array ?? []
@@ -407,8 +420,12 @@ package struct PodBuilder: Sendable {
         }
         var mounts = container["volumeMounts"]?.array ?? []
         for mount in mounts {
-            if mount["name"]?.string == sharedMemory.mountName { throw .invalidSharedMemory("mount name \(sharedMemory.mountName) is already used by the primary container") }
-            if mount["mountPath"]?.string == sharedMemory.mountPath { throw .invalidSharedMemory("mount path \(sharedMemory.mountPath) is already used by the primary container") }
+            if mount["name"]?.string == sharedMemory.mountName {
+                throw .invalidSharedMemory("mount name \(sharedMemory.mountName) is already used by the primary container")
+            }
+            if mount["mountPath"]?.string == sharedMemory.mountPath {
+                throw .invalidSharedMemory("mount path \(sharedMemory.mountPath) is already used by the primary container")
+            }
         }
         var sizeLimit: JSONValue = "0"
         if !sharedMemory.sizeLimit.isEmpty {
@@ -450,8 +467,9 @@ package struct PodBuilder: Sendable {
                     .map { $0 ?? "" } == wanted.map { $0 ?? "" }
             }
             if !present {
-                tolerations.append(LayerMarks.mark(
-                    ["key": .string(name), "operator": "Exists", "effect": "NoSchedule"], "platform add-tolerations-for-extended-resources"))
+                tolerations.append(
+                    LayerMarks.mark(
+                        ["key": .string(name), "operator": "Exists", "effect": "NoSchedule"], "platform add-tolerations-for-extended-resources"))
             }
         }
         spec["tolerations"] = tolerations.isEmpty ? nil : .array(tolerations)

@@ -36,7 +36,9 @@ struct ResourceNotes {
         var asks: [(key: String, ask: Ask)] = []
         for record in records {
             let previous = record.previous
-            for (list, map, before) in [("requests", record.resources.requests, previous?.requests), ("limits", record.resources.limits, previous?.limits)] {
+            for (list, map, before) in [
+                ("requests", record.resources.requests, previous?.requests), ("limits", record.resources.limits, previous?.limits),
+            ] {
                 for (name, quantity) in map.pairs where before?[name]?.description != quantity.description || before == nil {
                     let key = "\(list)/\(name)"
                     let ask = Ask(layer: record.layer, quantity: quantity)
@@ -60,7 +62,9 @@ struct ResourceNotes {
 
     /// A note for every asked value that `final` holds lower: the platform limit
     /// (`task_resources.limits`) or, for a request, the container's own limit brought it down.
-    func lowered(in final: ContainerResources, platformLimits: ResourceMap, gpuResourceName: String, container: String, pointer: String)
+    func lowered(
+        in final: ContainerResources, platformLimits: ResourceMap, gpuResourceName: String, container: String, pointer: String
+    )
         -> [SubjectNote]
     {
         guard anyAbove(final) else { return [] }
@@ -76,9 +80,10 @@ struct ResourceNotes {
                 !platform.isZero && now == platform
                 ? "task_resources.limits\(name == gpuResourceName ? ", the platform's GPU limit" : "")"
                 : "the container's limits.\(name)"
-            notes.append(SubjectNote(
-                container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
-                message: "Flyte will lower \(list).\(name) from \(ask.quantity) to \(now) (\(cause))", layer: ask.layer))
+            notes.append(
+                SubjectNote(
+                    container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
+                    message: "Flyte will lower \(list).\(name) from \(ask.quantity) to \(now) (\(cause))", layer: ask.layer))
         }
         return notes
     }
@@ -95,13 +100,16 @@ struct ResourceNotes {
         let asked = asks
         for (list, map, statedMap) in [("requests", applied.requests, stated.requests), ("limits", applied.limits, stated.limits)] {
             for (name, quantity) in map.pairs where !statedMap.contains(name) {
-                guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description else {
+                guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description
+                else {
                     continue
                 }
-                notes.append(SubjectNote(
-                    container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
-                    message: "Flyte will replace \(list).\(name) \(previous.quantity) with \(quantity): the \(group) states resources without \(name), so the platform default fills it in",
-                    layer: previous.layer))
+                notes.append(
+                    SubjectNote(
+                        container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
+                        message:
+                            "Flyte will replace \(list).\(name) \(previous.quantity) with \(quantity): the \(group) states resources without \(name), so the platform default fills it in",
+                        layer: previous.layer))
             }
         }
         record(applied, layer: layer)
@@ -114,7 +122,9 @@ struct ResourceNotes {
     /// - Parameters:
     ///   - what: whose resources (`the node's resource override`).
     ///   - because: why they are not used (`worker of pytorch task T states its own resources, which Flyte uses instead`).
-    static func ignored(_ resources: ContainerResources, what: String, because: String, container: String, pointer: String, layer: String) -> SubjectNote {
+    static func ignored(
+        _ resources: ContainerResources, what: String, because: String, container: String, pointer: String, layer: String
+    ) -> SubjectNote {
         var parts: [String] = []
         for (list, map) in [("requests", resources.requests), ("limits", resources.limits)] where !map.isEmpty {
             parts.append("\(list) " + map.pairs.map { "\($0.name)=\($0.quantity)" }.joined(separator: ", "))

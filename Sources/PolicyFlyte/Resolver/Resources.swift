@@ -122,7 +122,9 @@ package struct ContainerResources: Sendable, Equatable {
 /// can be checked against the vectors transcribed from Flyte's tests.
 package enum ResourceAdjustment {
     /// `AdjustOrDefaultResource`: request <- limit <- platform default; limit <- request; then clamp.
-    package static func adjustOrDefault(request: Quantity, limit: Quantity, platformDefault: Quantity, platformLimit: Quantity)
+    package static func adjustOrDefault(
+        request: Quantity, limit: Quantity, platformDefault: Quantity, platformLimit: Quantity
+    )
         -> (request: Quantity, limit: Quantity)
     {
         var request = request
@@ -190,7 +192,8 @@ package enum ResourceAdjustment {
                 ? adjustOrDefault(
                     request: resources.requests.value(name), limit: resources.limits.value(name),
                     platformDefault: platform.requests.value(name), platformLimit: platform.limits.value(name))
-                : ensureRange(request: resources.requests.value(name), limit: resources.limits.value(name), platformLimit: platform.limits.value(name))
+                : ensureRange(
+                    request: resources.requests.value(name), limit: resources.limits.value(name), platformLimit: platform.limits.value(name))
             resources.requests[name] = adjusted.request
             resources.limits[name] = adjusted.limit
         }
@@ -253,7 +256,9 @@ package enum ResourceAdjustment {
 
     /// `ExtractContainerResourcesFromPodTemplate`: same name, else `primary`, else `default`
     /// (`primary-init` / `default-init` for init containers).
-    package static func fromPodTemplate(_ templateSpec: JSONObject?, containerName: String, initContainers: Bool) throws(ResolutionError)
+    package static func fromPodTemplate(
+        _ templateSpec: JSONObject?, containerName: String, initContainers: Bool
+    ) throws(ResolutionError)
         -> ContainerResources
     {
         guard let templateSpec else { return ContainerResources() }

@@ -39,7 +39,8 @@ enum Gzip {
                 if consumed < bytes.count, bytes[consumed...].allSatisfy({ $0 == 0 }) { return output }
                 if consumed < bytes.count { _ = inflateReset(&inflater.stream) }
             case Z_OK, Z_BUF_ERROR:
-                throw .unreadable(path: source, reason: "the gzip data is truncated (it ends at byte \(bytes.count) before the end of the compressed stream)")
+                throw .unreadable(
+                    path: source, reason: "the gzip data is truncated (it ends at byte \(bytes.count) before the end of the compressed stream)")
             default:
                 let message = inflater.stream.msg.map { String(cString: $0) } ?? "error \(result)"
                 throw .unreadable(path: source, reason: "corrupt gzip data near byte \(consumed): \(message)")

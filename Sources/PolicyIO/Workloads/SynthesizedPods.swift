@@ -74,7 +74,8 @@ enum SparkApplicationPods {
         for (role, name) in [(ReplicaRole.driver, "driver"), (.executor, "executor")] {
             let part = spec[name]
             for (field, key) in [
-                ("memory", "spark.\(name).memory"), ("memoryOverhead", "spark.\(name).memoryOverhead"), ("coreRequest", "spark.kubernetes.\(name).request.cores"),
+                ("memory", "spark.\(name).memory"), ("memoryOverhead", "spark.\(name).memoryOverhead"),
+                ("coreRequest", "spark.kubernetes.\(name).request.cores"),
                 ("coreLimit", "spark.kubernetes.\(name).limit.cores"),
             ] {
                 if let value = part?[field]?.string { conf.append((key, value)) }
@@ -101,7 +102,9 @@ enum SparkApplicationPods {
                 limits[gpuName] = .string(String(quantity))
                 resources["limits"] = .object(limits)
             }
-            var container: JSONObject = ["name": .string("spark-kubernetes-\(name)"), "image": (part?["image"] ?? spec["image"])?.value ?? "", "resources": .object(resources)]
+            var container: JSONObject = [
+                "name": .string("spark-kubernetes-\(name)"), "image": (part?["image"] ?? spec["image"])?.value ?? "", "resources": .object(resources),
+            ]
             for field in ["env", "envFrom", "securityContext", "volumeMounts", "lifecycle", "ports"] {
                 if let value = part?[field] { container[field] = value.value }
             }

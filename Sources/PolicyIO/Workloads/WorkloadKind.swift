@@ -77,17 +77,22 @@ package struct TemplateLocation: Sendable {
         func walk(_ node: JSONNode, _ index: Int, _ pointer: String, parent: JSONNode?, key: String?) {
             guard index < steps.count else {
                 guard node.isObject else { return }
-                found.append(FoundPod(
-                    metadata: node["metadata"], spec: node["spec"], pointer: pointer, role: role(parent: parent, key: key),
-                    replicas: replicas(parent: parent)))
+                found.append(
+                    FoundPod(
+                        metadata: node["metadata"], spec: node["spec"], pointer: pointer, role: role(parent: parent, key: key),
+                        replicas: replicas(parent: parent)))
                 return
             }
             let step = steps[index]
             if step == "*" {
                 if node.isArray {
-                    for (position, element) in node.elements.enumerated() { walk(element, index + 1, "\(pointer)/\(position)", parent: element, key: nil) }
+                    for (position, element) in node.elements.enumerated() {
+                        walk(element, index + 1, "\(pointer)/\(position)", parent: element, key: nil)
+                    }
                 } else if node.isObject {
-                    for (name, member) in node.members { walk(member, index + 1, "\(pointer)/\(JSONPointer.escape(name))", parent: member, key: name) }
+                    for (name, member) in node.members {
+                        walk(member, index + 1, "\(pointer)/\(JSONPointer.escape(name))", parent: member, key: name)
+                    }
                 }
             } else if let child = node[step] {
                 // The parent of the template is the node one step above it.

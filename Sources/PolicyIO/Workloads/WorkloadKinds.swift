@@ -53,31 +53,55 @@ package struct WorkloadKinds: Sendable {
 
     static let operators: [WorkloadKind] = [
         // Kubeflow training operator: replica specs keyed by replica type.
-        WorkloadKind(group: "kubeflow.org", kind: "PyTorchJob", templates: [TemplateLocation("/spec/pytorchReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(group: "kubeflow.org", kind: "TFJob", templates: [TemplateLocation("/spec/tfReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(group: "kubeflow.org", kind: "MPIJob", templates: [TemplateLocation("/spec/mpiReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(group: "kubeflow.org", kind: "XGBoostJob", templates: [TemplateLocation("/spec/xgbReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(group: "kubeflow.org", kind: "PaddleJob", templates: [TemplateLocation("/spec/paddleReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(
+            group: "kubeflow.org", kind: "PyTorchJob",
+            templates: [TemplateLocation("/spec/pytorchReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(
+            group: "kubeflow.org", kind: "TFJob",
+            templates: [TemplateLocation("/spec/tfReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(
+            group: "kubeflow.org", kind: "MPIJob",
+            templates: [TemplateLocation("/spec/mpiReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(
+            group: "kubeflow.org", kind: "XGBoostJob",
+            templates: [TemplateLocation("/spec/xgbReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        WorkloadKind(
+            group: "kubeflow.org", kind: "PaddleJob",
+            templates: [TemplateLocation("/spec/paddleReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
         WorkloadKind(group: "kubeflow.org", kind: "Notebook", templates: [TemplateLocation("/spec/template")]),
         // KubeRay.
         WorkloadKind(group: "ray.io", kind: "RayCluster", templates: ray("/spec")),
-        WorkloadKind(group: "ray.io", kind: "RayJob", templates: ray("/spec/rayClusterSpec") + [TemplateLocation("/spec/submitterPodTemplate", role: .fixed(.submitter))]),
+        WorkloadKind(
+            group: "ray.io", kind: "RayJob",
+            templates: ray("/spec/rayClusterSpec") + [TemplateLocation("/spec/submitterPodTemplate", role: .fixed(.submitter))]),
         WorkloadKind(group: "ray.io", kind: "RayService", templates: ray("/spec/rayClusterConfig")),
         // Argo.
         WorkloadKind(group: "argoproj.io", kind: "Rollout", templates: [TemplateLocation("/spec/template")]),
-        WorkloadKind(group: "argoproj.io", kind: "Workflow", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(group: "argoproj.io", kind: "WorkflowTemplate", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(group: "argoproj.io", kind: "ClusterWorkflowTemplate", synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(group: "argoproj.io", kind: "CronWorkflow", synthesize: { object, base throws(InputError) in
-            try ArgoPods.pods(object["spec"]?["workflowSpec"], at: base + "/spec/workflowSpec")
-        }),
+        WorkloadKind(
+            group: "argoproj.io", kind: "Workflow",
+            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(
+            group: "argoproj.io", kind: "WorkflowTemplate",
+            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(
+            group: "argoproj.io", kind: "ClusterWorkflowTemplate",
+            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
+        WorkloadKind(
+            group: "argoproj.io", kind: "CronWorkflow",
+            synthesize: { object, base throws(InputError) in
+                try ArgoPods.pods(object["spec"]?["workflowSpec"], at: base + "/spec/workflowSpec")
+            }),
         // Spark operator: drivers and executors are built from SparkPodSpecs.
-        WorkloadKind(group: "sparkoperator.k8s.io", kind: "SparkApplication", synthesize: { object, base throws(InputError) in
-            try SparkApplicationPods.pods(object["spec"], at: base + "/spec")
-        }),
-        WorkloadKind(group: "sparkoperator.k8s.io", kind: "ScheduledSparkApplication", synthesize: { object, base throws(InputError) in
-            try SparkApplicationPods.pods(object["spec"]?["template"], at: base + "/spec/template")
-        }),
+        WorkloadKind(
+            group: "sparkoperator.k8s.io", kind: "SparkApplication",
+            synthesize: { object, base throws(InputError) in
+                try SparkApplicationPods.pods(object["spec"], at: base + "/spec")
+            }),
+        WorkloadKind(
+            group: "sparkoperator.k8s.io", kind: "ScheduledSparkApplication",
+            synthesize: { object, base throws(InputError) in
+                try SparkApplicationPods.pods(object["spec"]?["template"], at: base + "/spec/template")
+            }),
         // Knative: a revision template is a pod template.
         WorkloadKind(group: "serving.knative.dev", kind: "Service", templates: [TemplateLocation("/spec/template")]),
         WorkloadKind(group: "serving.knative.dev", kind: "Configuration", templates: [TemplateLocation("/spec/template")]),
@@ -99,7 +123,9 @@ package struct WorkloadKinds: Sendable {
         let slash = name.lastIndex(of: "/")
         let group = slash.map { String(name[..<$0]) } ?? ""
         let kind = slash.map { String(name[name.index(after: $0)...]) } ?? name
-        guard !kind.isEmpty, kind.first?.isUppercase == true else { throw .unsupported(source: "--workload \(text)", reason: "'\(kind)' is not a kind; \(form)") }
+        guard !kind.isEmpty, kind.first?.isUppercase == true else {
+            throw .unsupported(source: "--workload \(text)", reason: "'\(kind)' is not a kind; \(form)")
+        }
         let pointers = parts[1].split(separator: ",").map(String.init)
         return WorkloadKind(group: group, kind: kind, templates: (pointers.isEmpty ? [""] : pointers).map { TemplateLocation($0) })
     }

@@ -13,7 +13,10 @@ package struct HTTPRequest: Sendable, Equatable {
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
 
-    package init(method: String, path: String, query: String? = nil, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    package init(
+        method: String, path: String, query: String? = nil, version: String = "HTTP/1.1", headers: [(name: String, value: String)] = [],
+        body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query

@@ -1,4 +1,5 @@
 import CLinux
+
 /// One client connection: a small state machine driven by its event loop. It reads bytes into
 /// the HTTP parser, answers each complete request in order, and tells the loop which readiness
 /// to wait for and when its deadline is.

@@ -162,7 +162,9 @@ final class EventLoop: @unchecked Sendable {
     /// Closes this loop's idle connection whose peer has been silent longest: a stalled handshake
     /// or a keep-alive connection nobody uses, never one a client is using right now.
     private func evictIdleConnection() -> Bool {
-        guard let (fd, oldest) = connections.lazy.filter({ $0.value.isIdle }).min(by: { $0.value.lastActivity < $1.value.lastActivity }) else { return false }
+        guard let (fd, oldest) = connections.lazy.filter({ $0.value.isIdle }).min(by: { $0.value.lastActivity < $1.value.lastActivity }) else {
+            return false
+        }
         finish(oldest, .evicted)
         connections[fd] = nil
         state.metrics.update { $0.connectionsEvicted += 1 }

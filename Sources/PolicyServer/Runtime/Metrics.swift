@@ -69,9 +69,12 @@ package final class Metrics: Sendable {
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
             let decision = parts.first.map(String.init) ?? ""
             let kind = parts.count > 1 ? String(parts[1]) : ""
-            out += "flyte_policy_admission_requests_total{decision=\"\(Self.escape(decision))\",kind=\"\(Self.escape(kind))\"} \(v.admissions[key] ?? 0)\n"
+            out +=
+                "flyte_policy_admission_requests_total{decision=\"\(Self.escape(decision))\",kind=\"\(Self.escape(kind))\"} \(v.admissions[key] ?? 0)\n"
         }
-        single("flyte_policy_admission_evaluation_errors_total", "counter", "Objects that could not be evaluated (answered per --on-error).", v.evaluationErrors)
+        single(
+            "flyte_policy_admission_evaluation_errors_total", "counter", "Objects that could not be evaluated (answered per --on-error).",
+            v.evaluationErrors)
         family("flyte_policy_admission_duration_seconds", "histogram", "Time to parse, evaluate and answer one AdmissionReview.")
         for (index, bound) in Self.buckets.enumerated() {
             out += "flyte_policy_admission_duration_seconds_bucket{le=\"\(bound)\"} \(v.latencyBuckets[index])\n"
@@ -82,15 +85,25 @@ package final class Metrics: Sendable {
         family("flyte_policy_http_responses_total", "counter", "HTTP responses by status code.")
         for code in v.httpResponses.keys.sorted() { out += "flyte_policy_http_responses_total{code=\"\(code)\"} \(v.httpResponses[code] ?? 0)\n" }
         single("flyte_policy_policy_reloads_total", "counter", "Policy sets loaded successfully (the first load included).", v.policyReloads)
-        single("flyte_policy_policy_reload_failures_total", "counter", "Policy reloads that failed; the last good set kept serving.", v.policyReloadFailures)
+        single(
+            "flyte_policy_policy_reload_failures_total", "counter", "Policy reloads that failed; the last good set kept serving.",
+            v.policyReloadFailures)
         single("flyte_policy_policies_loaded", "gauge", "Policies in the set being served.", v.policiesLoaded)
-        single("flyte_policy_tls_certificate_reloads_total", "counter", "Certificate and key pairs loaded (the first load included).", v.certificateReloads)
-        single("flyte_policy_tls_certificate_reload_failures_total", "counter", "Certificate reloads that failed; the previous pair kept serving.", v.certificateReloadFailures)
+        single(
+            "flyte_policy_tls_certificate_reloads_total", "counter", "Certificate and key pairs loaded (the first load included).",
+            v.certificateReloads)
+        single(
+            "flyte_policy_tls_certificate_reload_failures_total", "counter", "Certificate reloads that failed; the previous pair kept serving.",
+            v.certificateReloadFailures)
         single("flyte_policy_tls_handshake_failures_total", "counter", "TLS handshakes that failed.", v.handshakeFailures)
         single("flyte_policy_connections_open", "gauge", "Client connections open now.", v.connectionsOpen)
         single("flyte_policy_connections_accepted_total", "counter", "Client connections accepted.", v.connectionsAccepted)
-        single("flyte_policy_connections_rejected_total", "counter", "Connections refused because --max-connections were open and none of them was idle.", v.connectionsRejected)
-        single("flyte_policy_connections_evicted_total", "counter", "Idle connections closed to make room for a new one at --max-connections.", v.connectionsEvicted)
+        single(
+            "flyte_policy_connections_rejected_total", "counter",
+            "Connections refused because --max-connections were open and none of them was idle.", v.connectionsRejected)
+        single(
+            "flyte_policy_connections_evicted_total", "counter", "Idle connections closed to make room for a new one at --max-connections.",
+            v.connectionsEvicted)
         family("flyte_policy_connection_timeouts_total", "counter", "Connections closed by a timeout, by phase.")
         for phase in v.timeouts.keys.sorted() { out += "flyte_policy_connection_timeouts_total{phase=\"\(phase)\"} \(v.timeouts[phase] ?? 0)\n" }
         single("process_resident_memory_bytes", "gauge", "Resident memory of the server process.", Self.residentBytes())

@@ -35,15 +35,18 @@ struct Router: Sendable {
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
             return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(state.metrics.render().utf8))
         default:
-            return Self.json(.notFound, ["error": .string("no such path '\(request.path)'; the webhook answers POST \(state.configuration.validatePath)")])
+            return Self.json(
+                .notFound, ["error": .string("no such path '\(request.path)'; the webhook answers POST \(state.configuration.validatePath)")])
         }
     }
 
     private func validate(_ request: HTTPRequest) -> HTTPResponse {
         guard request.mediaType == "application/json" else {
-            return Self.json(.unsupportedMediaType, [
-                "error": .string("Content-Type is '\(request.header("content-type") ?? "missing")'; send an AdmissionReview as application/json")
-            ])
+            return Self.json(
+                .unsupportedMediaType,
+                [
+                    "error": .string("Content-Type is '\(request.header("content-type") ?? "missing")'; send an AdmissionReview as application/json")
+                ])
         }
         guard let policies = state.policies else {
             return Self.json(.serviceUnavailable, ["error": "no policy set is loaded yet"])
@@ -68,14 +71,20 @@ struct Router: Sendable {
         if decision.dryRun { fields["dryRun"] = true }
         if let flyte = decision.flyte {
             var identity = JSONObject()
-            for (key, value) in [("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node)] {
+            for (key, value) in [
+                ("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node),
+            ] {
                 if let value { identity[key] = .string(value) }
             }
             fields["flyte"] = .object(identity)
         }
-        fields["findings"] = .array(decision.findings.map { finding in
-            ["policy": .string(finding.policy), "rule": .string(finding.rule), "action": .string(finding.action.rawValue), "path": .string(finding.path)]
-        })
+        fields["findings"] = .array(
+            decision.findings.map { finding in
+                [
+                    "policy": .string(finding.policy), "rule": .string(finding.rule), "action": .string(finding.action.rawValue),
+                    "path": .string(finding.path),
+                ]
+            })
         if !decision.warnings.isEmpty { fields["warnings"] = .integer(Int64(decision.warnings.count)) }
         if let error = decision.error { fields["error"] = .string(error) }
         fields["durationUs"] = .integer(Int64((seconds * 1e6).rounded()))

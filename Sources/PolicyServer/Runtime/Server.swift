@@ -88,12 +88,15 @@ package final class Server: Sendable {
         reloader.name = "flyte-policy-reload"
         reloader.start()
         started.withLock { $0 = (listener, loops) }
-        logger.info("listening", [
-            "address": .string("\(configuration.host):\(listener.port)"), "eventLoops": .integer(Int64(configuration.eventLoops)),
-            "tls": .string(configuration.insecureHTTP ? "off (--insecure-http)" : "on"),
-        ])
+        logger.info(
+            "listening",
+            [
+                "address": .string("\(configuration.host):\(listener.port)"), "eventLoops": .integer(Int64(configuration.eventLoops)),
+                "tls": .string(configuration.insecureHTTP ? "off (--insecure-http)" : "on"),
+            ])
         if configuration.insecureHTTP {
-            logger.warn("--insecure-http: serving plain HTTP. The Kubernetes API server only calls webhooks over HTTPS; use this for local testing only")
+            logger.warn(
+                "--insecure-http: serving plain HTTP. The Kubernetes API server only calls webhooks over HTTPS; use this for local testing only")
         }
     }
 

@@ -58,9 +58,11 @@ final class ServerState: Sendable {
                 $0.policyReloads += 1
                 $0.policiesLoaded = set.policies.count
             }
-            logger.info(initial ? "policies loaded" : "policies reloaded", [
-                "policies": .integer(Int64(set.policies.count)), "exceptions": .integer(Int64(set.exceptions.count)),
-            ])
+            logger.info(
+                initial ? "policies loaded" : "policies reloaded",
+                [
+                    "policies": .integer(Int64(set.policies.count)), "exceptions": .integer(Int64(set.exceptions.count)),
+                ])
             // An expired exception covers nothing: say so, or a waiver silently stops working.
             let today = CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970))
             for notice in Evaluator(policies: set, today: today).notices { logger.warn(notice) }
@@ -68,9 +70,11 @@ final class ServerState: Sendable {
         } catch {
             if initial { throw error }
             metrics.update { $0.policyReloadFailures += 1 }
-            logger.error("policy reload failed; the last good set keeps serving", [
-                "errors": .array(error.errors.map { .string($0.description) })
-            ])
+            logger.error(
+                "policy reload failed; the last good set keeps serving",
+                [
+                    "errors": .array(error.errors.map { .string($0.description) })
+                ])
             return false
         }
     }
@@ -85,9 +89,11 @@ final class ServerState: Sendable {
             let context = try TLSContext(certificatePath: certificate, keyPath: key)
             current.withLock { $0.tls = context }
             metrics.update { $0.certificateReloads += 1 }
-            logger.info(initial ? "TLS certificate loaded" : "TLS certificate reloaded; new connections use it", [
-                "certificate": .string(certificate)
-            ])
+            logger.info(
+                initial ? "TLS certificate loaded" : "TLS certificate reloaded; new connections use it",
+                [
+                    "certificate": .string(certificate)
+                ])
             return true
         } catch {
             if initial { throw error }

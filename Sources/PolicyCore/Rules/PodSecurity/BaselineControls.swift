@@ -19,15 +19,19 @@ enum BaselineControls {
 
     static func hostNamespaces(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         for field in ["hostNetwork", "hostPID", "hostIPC"] where pod.spec?[field]?.bool == true {
-            violations.append(.podSecurity("/spec/\(field)", "\(field)=true shares the node's namespace with the pod (host namespaces)", value: "true", allowed: "false or unset"))
+            violations.append(
+                .podSecurity(
+                    "/spec/\(field)", "\(field)=true shares the node's namespace with the pod (host namespaces)", value: "true",
+                    allowed: "false or unset"))
         }
     }
 
     static func privileged(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         for container in pod.containers where container.securityContext?["privileged"]?.bool == true {
-            violations.append(.podSecurity(
-                "\(container.pointer)/securityContext/privileged", "container '\(container.name)' must not set securityContext.privileged=true",
-                value: "true", allowed: "false or unset"))
+            violations.append(
+                .podSecurity(
+                    "\(container.pointer)/securityContext/privileged", "container '\(container.name)' must not set securityContext.privileged=true",
+                    value: "true", allowed: "false or unset"))
         }
     }
 
@@ -36,10 +40,11 @@ enum BaselineControls {
             for (index, capability) in (container.securityContext?["capabilities"]?["add"]?.elements ?? []).enumerated() {
                 let name = capability.string ?? capability.scalarText
                 guard !allowedCapabilities.contains(name) else { continue }
-                violations.append(.podSecurity(
-                    "\(container.pointer)/securityContext/capabilities/add/\(index)",
-                    "container '\(container.name)' must not add the capability \(name) (non-default capabilities)", value: name,
-                    allowed: allowedCapabilities.sorted().joined(separator: ", ")))
+                violations.append(
+                    .podSecurity(
+                        "\(container.pointer)/securityContext/capabilities/add/\(index)",
+                        "container '\(container.name)' must not add the capability \(name) (non-default capabilities)", value: name,
+                        allowed: allowedCapabilities.sorted().joined(separator: ", ")))
             }
         }
     }
@@ -47,7 +52,10 @@ enum BaselineControls {
     static func hostPathVolumes(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         for (index, volume) in (pod.spec?["volumes"]?.elements ?? []).enumerated() where volume["hostPath"].map({ !$0.isNull }) ?? false {
             let name = volume["name"]?.string ?? ""
-            violations.append(.podSecurity("/spec/volumes/\(index)/hostPath", "volume '\(name)' must not be a hostPath volume", value: "hostPath", allowed: "no hostPath volumes"))
+            violations.append(
+                .podSecurity(
+                    "/spec/volumes/\(index)/hostPath", "volume '\(name)' must not be a hostPath volume", value: "hostPath",
+                    allowed: "no hostPath volumes"))
         }
     }
 
@@ -55,9 +63,11 @@ enum BaselineControls {
         for container in pod.containers {
             for (index, port) in (container.node["ports"]?.elements ?? []).enumerated() {
                 guard let hostPort = port["hostPort"]?.integer, hostPort != 0 else { continue }
-                violations.append(.podSecurity(
-                    "\(container.pointer)/ports/\(index)/hostPort", "container '\(container.name)' must not use hostPort \(hostPort)", value: String(hostPort),
-                    allowed: "0 or unset"))
+                violations.append(
+                    .podSecurity(
+                        "\(container.pointer)/ports/\(index)/hostPort", "container '\(container.name)' must not use hostPort \(hostPort)",
+                        value: String(hostPort),
+                        allowed: "0 or unset"))
             }
         }
     }
@@ -74,10 +84,11 @@ enum BaselineControls {
             for (place, handler) in handlers {
                 for action in ["httpGet", "tcpSocket"] {
                     guard let host = handler[action]?["host"]?.string, !host.isEmpty else { continue }
-                    violations.append(.podSecurity(
-                        "\(container.pointer)/\(place)/\(action)/host",
-                        "container '\(container.name)' must not set \(place.replacingOccurrences(of: "/", with: ".")).\(action).host (\(host)): a probe or hook may only reach the pod itself",
-                        value: host, allowed: "empty (the pod's own IP)"))
+                    violations.append(
+                        .podSecurity(
+                            "\(container.pointer)/\(place)/\(action)/host",
+                            "container '\(container.name)' must not set \(place.replacingOccurrences(of: "/", with: ".")).\(action).host (\(host)): a probe or hook may only reach the pod itself",
+                            value: host, allowed: "empty (the pod's own IP)"))
                 }
             }
         }
@@ -88,9 +99,11 @@ enum BaselineControls {
             guard let profile = context?["appArmorProfile"], !profile.isNull else { return }
             let type = profile["type"]?.string ?? ""
             guard type != "RuntimeDefault", type != "Localhost" else { return }
-            violations.append(.podSecurity(
-                "\(pointer)/appArmorProfile/type", "\(who) must not set the AppArmor profile type to \(type.isEmpty ? "nothing" : type)", value: type,
-                allowed: profileTypes))
+            violations.append(
+                .podSecurity(
+                    "\(pointer)/appArmorProfile/type", "\(who) must not set the AppArmor profile type to \(type.isEmpty ? "nothing" : type)",
+                    value: type,
+                    allowed: profileTypes))
         }
         check(pod.podSecurityContext, "/spec/securityContext", "the pod")
         for container in pod.containers { check(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
@@ -98,9 +111,11 @@ enum BaselineControls {
         for (key, value) in (pod.metadata?["annotations"]?.members ?? []).sorted(by: { $0.key < $1.key }) where key.hasPrefix(prefix) {
             let profile = value.string ?? ""
             guard !(profile.isEmpty || profile == "runtime/default" || profile.hasPrefix("localhost/")) else { continue }
-            violations.append(.podSecurity(
-                "/metadata/annotations/\(JSONPointer.escape(key))", "the annotation \(key)=\"\(profile)\" sets a forbidden AppArmor profile", value: profile,
-                allowed: "runtime/default or localhost/<profile>"))
+            violations.append(
+                .podSecurity(
+                    "/metadata/annotations/\(JSONPointer.escape(key))", "the annotation \(key)=\"\(profile)\" sets a forbidden AppArmor profile",
+                    value: profile,
+                    allowed: "runtime/default or localhost/<profile>"))
         }
     }
 
@@ -109,14 +124,17 @@ enum BaselineControls {
             guard let options = context?["seLinuxOptions"], options.isObject else { return }
             let type = options["type"]?.string ?? ""
             if !allowedSELinuxTypes.contains(type) {
-                violations.append(.podSecurity(
-                    "\(pointer)/seLinuxOptions/type", "\(who) must not set securityContext.seLinuxOptions.type to \(type)", value: type,
-                    allowed: allowedSELinuxTypes.sorted().map { $0.isEmpty ? "unset" : $0 }.joined(separator: ", ")))
+                violations.append(
+                    .podSecurity(
+                        "\(pointer)/seLinuxOptions/type", "\(who) must not set securityContext.seLinuxOptions.type to \(type)", value: type,
+                        allowed: allowedSELinuxTypes.sorted().map { $0.isEmpty ? "unset" : $0 }.joined(separator: ", ")))
             }
             for field in ["user", "role"] {
                 guard let value = options[field]?.string, !value.isEmpty else { continue }
-                violations.append(.podSecurity(
-                    "\(pointer)/seLinuxOptions/\(field)", "\(who) must not set securityContext.seLinuxOptions.\(field)", value: value, allowed: "unset"))
+                violations.append(
+                    .podSecurity(
+                        "\(pointer)/seLinuxOptions/\(field)", "\(who) must not set securityContext.seLinuxOptions.\(field)", value: value,
+                        allowed: "unset"))
             }
         }
         check(pod.podSecurityContext, "/spec/securityContext", "the pod")
@@ -128,9 +146,11 @@ enum BaselineControls {
             guard let mount = container.securityContext?["procMount"], !mount.isNull else { continue }
             let value = mount.string ?? mount.scalarText
             guard value != "Default" else { continue }
-            violations.append(.podSecurity(
-                "\(container.pointer)/securityContext/procMount", "container '\(container.name)' must not set securityContext.procMount to \(value)", value: value,
-                allowed: "Default or unset"))
+            violations.append(
+                .podSecurity(
+                    "\(container.pointer)/securityContext/procMount",
+                    "container '\(container.name)' must not set securityContext.procMount to \(value)", value: value,
+                    allowed: "Default or unset"))
         }
     }
 
@@ -139,9 +159,11 @@ enum BaselineControls {
             guard let profile = context?["seccompProfile"], !profile.isNull else { return }
             let type = profile["type"]?.string ?? ""
             guard type != "RuntimeDefault", type != "Localhost" else { return }
-            violations.append(.podSecurity(
-                "\(pointer)/seccompProfile/type", "\(who) must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)", value: type,
-                allowed: profileTypes))
+            violations.append(
+                .podSecurity(
+                    "\(pointer)/seccompProfile/type", "\(who) must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
+                    value: type,
+                    allowed: profileTypes))
         }
         check(pod.podSecurityContext, "/spec/securityContext", "the pod")
         for container in pod.containers { check(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
@@ -151,22 +173,27 @@ enum BaselineControls {
         for (index, sysctl) in (pod.podSecurityContext?["sysctls"]?.elements ?? []).enumerated() {
             let name = sysctl["name"]?.string ?? ""
             guard !allowedSysctls.contains(name) else { continue }
-            violations.append(.podSecurity(
-                "/spec/securityContext/sysctls/\(index)/name", "the pod must not set the sysctl \(name)", value: name,
-                allowed: allowedSysctls.sorted().joined(separator: ", ")))
+            violations.append(
+                .podSecurity(
+                    "/spec/securityContext/sysctls/\(index)/name", "the pod must not set the sysctl \(name)", value: name,
+                    allowed: allowedSysctls.sorted().joined(separator: ", ")))
         }
     }
 
     static func windowsHostProcess(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         if pod.podSecurityContext?["windowsOptions"]?["hostProcess"]?.bool == true {
-            violations.append(.podSecurity(
-                "/spec/securityContext/windowsOptions/hostProcess", "the pod must not set securityContext.windowsOptions.hostProcess=true", value: "true",
-                allowed: "false or unset"))
+            violations.append(
+                .podSecurity(
+                    "/spec/securityContext/windowsOptions/hostProcess", "the pod must not set securityContext.windowsOptions.hostProcess=true",
+                    value: "true",
+                    allowed: "false or unset"))
         }
         for container in pod.containers where container.securityContext?["windowsOptions"]?["hostProcess"]?.bool == true {
-            violations.append(.podSecurity(
-                "\(container.pointer)/securityContext/windowsOptions/hostProcess",
-                "container '\(container.name)' must not set securityContext.windowsOptions.hostProcess=true", value: "true", allowed: "false or unset"))
+            violations.append(
+                .podSecurity(
+                    "\(container.pointer)/securityContext/windowsOptions/hostProcess",
+                    "container '\(container.name)' must not set securityContext.windowsOptions.hostProcess=true", value: "true",
+                    allowed: "false or unset"))
         }
     }
 }

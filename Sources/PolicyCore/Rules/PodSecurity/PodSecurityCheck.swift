@@ -20,7 +20,10 @@ public struct PodSecurityCheck: RuleCheck {
         else { return nil }
         guard let control = PodSecurityControl(rawValue: name) else {
             let suggestion = Suggest.closest(to: name, among: PodSecurityControl.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
-            context.fail(pointer.child("control"), "'\(name)' is not a Pod Security Standards control\(suggestion); controls are \(PodSecurityControl.allCases.map(\.rawValue).joined(separator: ", "))")
+            context.fail(
+                pointer.child("control"),
+                "'\(name)' is not a Pod Security Standards control\(suggestion); controls are \(PodSecurityControl.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
             return nil
         }
         self.control = control

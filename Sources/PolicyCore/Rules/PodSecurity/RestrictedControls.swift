@@ -20,51 +20,65 @@ enum RestrictedControls {
             // A volume with no source is an emptyDir: the API server defaults it so.
             guard !sources.isEmpty, !sources.contains(where: allowedVolumeTypes.contains) else { continue }
             let type = knownVolumeTypes.first(where: sources.contains) ?? "unknown"
-            violations.append(.podSecurity(
-                "/spec/volumes/\(index)", "volume '\(volume["name"]?.string ?? "")' uses the restricted volume type \(type)", value: type,
-                allowed: allowedVolumeTypes.sorted().joined(separator: ", ")))
+            violations.append(
+                .podSecurity(
+                    "/spec/volumes/\(index)", "volume '\(volume["name"]?.string ?? "")' uses the restricted volume type \(type)", value: type,
+                    allowed: allowedVolumeTypes.sorted().joined(separator: ", ")))
         }
     }
 
     static func allowPrivilegeEscalation(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         for container in pod.containers where container.securityContext?["allowPrivilegeEscalation"]?.bool != false {
             let set = container.securityContext?["allowPrivilegeEscalation"].map { !$0.isNull } ?? false
-            violations.append(.podSecurity(
-                set ? "\(container.pointer)/securityContext/allowPrivilegeEscalation" : container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
-                "container '\(container.name)' must set securityContext.allowPrivilegeEscalation=false", value: set ? "true" : "unset", allowed: "false"))
+            violations.append(
+                .podSecurity(
+                    set
+                        ? "\(container.pointer)/securityContext/allowPrivilegeEscalation"
+                        : container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                    "container '\(container.name)' must set securityContext.allowPrivilegeEscalation=false", value: set ? "true" : "unset",
+                    allowed: "false"))
         }
     }
 
     static func runAsNonRoot(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         let podValue = pod.podSecurityContext?["runAsNonRoot"]?.bool
         if podValue == false {
-            violations.append(.podSecurity("/spec/securityContext/runAsNonRoot", "the pod must not set securityContext.runAsNonRoot=false", value: "false", allowed: "true"))
+            violations.append(
+                .podSecurity(
+                    "/spec/securityContext/runAsNonRoot", "the pod must not set securityContext.runAsNonRoot=false", value: "false", allowed: "true"))
         }
         for container in pod.containers {
             switch container.securityContext?["runAsNonRoot"]?.bool {
             case false?:
-                violations.append(.podSecurity(
-                    "\(container.pointer)/securityContext/runAsNonRoot", "container '\(container.name)' must not set securityContext.runAsNonRoot=false",
-                    value: "false", allowed: "true"))
+                violations.append(
+                    .podSecurity(
+                        "\(container.pointer)/securityContext/runAsNonRoot",
+                        "container '\(container.name)' must not set securityContext.runAsNonRoot=false",
+                        value: "false", allowed: "true"))
             case true?:
                 continue
             case nil:
                 guard podValue != true else { continue }
-                violations.append(.podSecurity(
-                    container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
-                    "the pod or container '\(container.name)' must set securityContext.runAsNonRoot=true", value: "unset", allowed: "true"))
+                violations.append(
+                    .podSecurity(
+                        container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                        "the pod or container '\(container.name)' must set securityContext.runAsNonRoot=true", value: "unset", allowed: "true"))
             }
         }
     }
 
     static func runAsUser(_ pod: PodSecurityView, _ violations: inout [Violation]) {
         if pod.podSecurityContext?["runAsUser"]?.integer == 0 {
-            violations.append(.podSecurity("/spec/securityContext/runAsUser", "the pod must not set securityContext.runAsUser=0", value: "0", allowed: "a non-zero user ID"))
+            violations.append(
+                .podSecurity(
+                    "/spec/securityContext/runAsUser", "the pod must not set securityContext.runAsUser=0", value: "0", allowed: "a non-zero user ID"))
         }
         for container in pod.containers where container.securityContext?["runAsUser"]?.integer == 0 {
-            violations.append(.podSecurity(
-                "\(container.pointer)/securityContext/runAsUser", "container '\(container.name)' must not set securityContext.runAsUser=0", value: "0",
-                allowed: "a non-zero user ID"))
+            violations.append(
+                .podSecurity(
+                    "\(container.pointer)/securityContext/runAsUser", "container '\(container.name)' must not set securityContext.runAsUser=0",
+                    value: "0",
+                    allowed: "a non-zero user ID"))
         }
     }
 
@@ -79,24 +93,30 @@ enum RestrictedControls {
                 podSet = true
             } else {
                 let type = profile["type"]?.string ?? ""
-                violations.append(.podSecurity(
-                    "/spec/securityContext/seccompProfile/type", "the pod must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
-                    value: type, allowed: BaselineControls.profileTypes))
+                violations.append(
+                    .podSecurity(
+                        "/spec/securityContext/seccompProfile/type",
+                        "the pod must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
+                        value: type, allowed: BaselineControls.profileTypes))
             }
         }
         for container in pod.containers {
             if let profile = container.securityContext?["seccompProfile"], !profile.isNull {
                 guard !valid(profile) else { continue }
                 let type = profile["type"]?.string ?? ""
-                violations.append(.podSecurity(
-                    "\(container.pointer)/securityContext/seccompProfile/type",
-                    "container '\(container.name)' must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)", value: type,
-                    allowed: BaselineControls.profileTypes))
+                violations.append(
+                    .podSecurity(
+                        "\(container.pointer)/securityContext/seccompProfile/type",
+                        "container '\(container.name)' must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
+                        value: type,
+                        allowed: BaselineControls.profileTypes))
             } else if !podSet {
-                violations.append(.podSecurity(
-                    container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
-                    "the pod or container '\(container.name)' must set securityContext.seccompProfile.type to RuntimeDefault or Localhost", value: "unset",
-                    allowed: BaselineControls.profileTypes))
+                violations.append(
+                    .podSecurity(
+                        container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                        "the pod or container '\(container.name)' must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
+                        value: "unset",
+                        allowed: BaselineControls.profileTypes))
             }
         }
     }
@@ -107,20 +127,25 @@ enum RestrictedControls {
             let drop = capabilities?["drop"]?.elements.compactMap(\.string) ?? []
             if !drop.contains("ALL") {
                 let pointer =
-                    capabilities?["drop"] != nil ? "\(container.pointer)/securityContext/capabilities/drop"
-                    : capabilities != nil ? "\(container.pointer)/securityContext/capabilities"
-                    : container.securityContext != nil ? "\(container.pointer)/securityContext" : container.pointer
-                violations.append(.podSecurity(
-                    pointer, "container '\(container.name)' must set securityContext.capabilities.drop=[\"ALL\"]", value: drop.isEmpty ? "unset" : drop.joined(separator: ", "),
-                    allowed: "ALL"))
+                    capabilities?["drop"] != nil
+                    ? "\(container.pointer)/securityContext/capabilities/drop"
+                    : capabilities != nil
+                        ? "\(container.pointer)/securityContext/capabilities"
+                        : container.securityContext != nil ? "\(container.pointer)/securityContext" : container.pointer
+                violations.append(
+                    .podSecurity(
+                        pointer, "container '\(container.name)' must set securityContext.capabilities.drop=[\"ALL\"]",
+                        value: drop.isEmpty ? "unset" : drop.joined(separator: ", "),
+                        allowed: "ALL"))
             }
             for (index, capability) in (capabilities?["add"]?.elements ?? []).enumerated() {
                 let name = capability.string ?? capability.scalarText
                 guard name != "NET_BIND_SERVICE" else { continue }
-                violations.append(.podSecurity(
-                    "\(container.pointer)/securityContext/capabilities/add/\(index)",
-                    "container '\(container.name)' must not add the capability \(name) (only NET_BIND_SERVICE may be added)", value: name,
-                    allowed: "NET_BIND_SERVICE"))
+                violations.append(
+                    .podSecurity(
+                        "\(container.pointer)/securityContext/capabilities/add/\(index)",
+                        "container '\(container.name)' must not add the capability \(name) (only NET_BIND_SERVICE may be added)", value: name,
+                        allowed: "NET_BIND_SERVICE"))
             }
         }
     }

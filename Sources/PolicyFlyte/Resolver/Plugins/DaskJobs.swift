@@ -25,7 +25,9 @@ extension PluginJobBuilder {
                 }
                 if let count {
                     result.replicas = try reader.int(count) ?? 0
-                    if result.replicas < 0 { throw reader.error("numberOfWorkers is a uint32 and cannot be negative", at: reader.pointer.appending(count)) }
+                    if result.replicas < 0 {
+                        throw reader.error("numberOfWorkers is a uint32 and cannot be negative", at: reader.pointer.appending(count))
+                    }
                 }
                 return result
             }
@@ -38,12 +40,16 @@ extension PluginJobBuilder {
         let quietPod = execution.interruptible ? try builder.build(nonInterruptible) : pod
         let primary = pod.primaryContainerName
 
-        func replace(_ base: BuiltPod, role: ReplicaRole, name: String, group: Group?, restart: String, edit: @escaping (inout JSONObject, ContainerResources) -> Void)
+        func replace(
+            _ base: BuiltPod, role: ReplicaRole, name: String, group: Group?, restart: String,
+            edit: @escaping (inout JSONObject, ContainerResources) -> Void
+        )
             throws(ResolutionError) -> BuiltPod
         {
             var result = base
             guard let index = ContainerEdits.index(of: primary, in: result.spec) else { throw .missingPrimaryContainer(name: primary) }
-            var resources = try ContainerResources(json: result.spec["containers"]?.array?[index]["resources"], at: "/spec/containers/\(index)/resources")
+            var resources = try ContainerResources(
+                json: result.spec["containers"]?.array?[index]["resources"], at: "/spec/containers/\(index)/resources")
             if let group, let stated = group.resources, !stated.isEmpty {
                 let asked: ContainerResources
                 (asked, resources) = try groupResources(stated, at: group.location)
@@ -56,10 +62,12 @@ extension PluginJobBuilder {
                 result.notes += asks.lowered(
                     in: resources, platformLimits: platform.limits, gpuResourceName: config.gpuResourceName, container: name, pointer: pointer)
                 if !execution.overrideResources.isEmpty {
-                    result.notes.append(ResourceNotes.ignored(
-                        execution.overrideResources, what: "the node's resource override",
-                        because: "the \(layer(role)) states its own resources, which replace the container's whole", container: name, pointer: pointer,
-                        layer: execution.overrideLayer + " (resources)"))
+                    result.notes.append(
+                        ResourceNotes.ignored(
+                            execution.overrideResources, what: "the node's resource override",
+                            because: "the \(layer(role)) states its own resources, which replace the container's whole", container: name,
+                            pointer: pointer,
+                            layer: execution.overrideLayer + " (resources)"))
                 }
             }
             try result.adjust(layer: layer(role)) { (spec) throws(ResolutionError) in

@@ -58,7 +58,9 @@ extension PluginJobBuilder {
 
     /// `ToReplicaSpec` for one group: the task's own pod (`base`, from `ToK8sPodSpec`), primary
     /// container renamed.
-    private func replicaSpec(_ kind: KubeflowJobKind, role: ReplicaRole, base: BuiltPod, spec: KubeflowReplicaSpec?)
+    private func replicaSpec(
+        _ kind: KubeflowJobKind, role: ReplicaRole, base: BuiltPod, spec: KubeflowReplicaSpec?
+    )
         throws(ResolutionError) -> BuiltPod
     {
         var pod = base
@@ -89,7 +91,11 @@ extension PluginJobBuilder {
         let groups: [(role: ReplicaRole, key: String, master: Bool)] =
             switch kind {
             case .pytorch: [(.master, "masterReplicas", true), (.worker, "workerReplicas", false)]
-            case .tensorflow: [(.chief, "chiefReplicas", false), (.ps, "psReplicas", false), (.worker, "workerReplicas", false), (.evaluator, "evaluatorReplicas", false)]
+            case .tensorflow:
+                [
+                    (.chief, "chiefReplicas", false), (.ps, "psReplicas", false), (.worker, "workerReplicas", false),
+                    (.evaluator, "evaluatorReplicas", false),
+                ]
             case .mpi: [(.launcher, "launcherReplicas", true), (.worker, "workerReplicas", false)]
             }
         var pods: [ReplicaPod] = []
@@ -103,7 +109,9 @@ extension PluginJobBuilder {
             var pod = try replicaSpec(kind, role: group.role, base: try builder.build(execution), spec: spec)
             if kind == .pytorch, group.role == .worker {
                 try pod.adjust(layer: layer(.worker)) { (podSpec) throws(ResolutionError) in
-                    ContainerEdits.edit(&podSpec, at: 0) { ContainerEdits.append([ContainerEdits.env("FLYTE_INTERNAL_WORKER_NAME", fieldPath: "metadata.name")], to: "env", of: &$0) }
+                    ContainerEdits.edit(&podSpec, at: 0) {
+                        ContainerEdits.append([ContainerEdits.env("FLYTE_INTERNAL_WORKER_NAME", fieldPath: "metadata.name")], to: "env", of: &$0)
+                    }
                 }
             }
             pods.append(ReplicaPod(role: group.role, replicas: replicas, interruptible: nil, pod: pod))
@@ -126,19 +134,26 @@ extension PluginJobBuilder {
         case .pytorch:
             let elastic = try reading { () throws(FlyteDecodingError) in try custom.objectMember("elasticConfig") } != nil
             if !elastic {
-                pods.append(ReplicaPod(role: .master, replicas: 1, interruptible: nil, pod: try replicaSpec(kind, role: .master, base: base, spec: nil)))
+                pods.append(
+                    ReplicaPod(role: .master, replicas: 1, interruptible: nil, pod: try replicaSpec(kind, role: .master, base: base, spec: nil)))
             }
-            pods.append(ReplicaPod(role: .worker, replicas: try count("workers"), interruptible: nil, pod: try replicaSpec(kind, role: .worker, base: base, spec: nil)))
+            pods.append(
+                ReplicaPod(
+                    role: .worker, replicas: try count("workers"), interruptible: nil,
+                    pod: try replicaSpec(kind, role: .worker, base: base, spec: nil)))
         case .tensorflow:
             for (role, key) in [(ReplicaRole.chief, "chiefReplicas"), (.ps, "psReplicas"), (.worker, "workers"), (.evaluator, "evaluatorReplicas")] {
                 let replicas = try count(key)
                 if replicas > 0 {
-                    pods.append(ReplicaPod(role: role, replicas: replicas, interruptible: nil, pod: try replicaSpec(kind, role: role, base: base, spec: nil)))
+                    pods.append(
+                        ReplicaPod(role: role, replicas: replicas, interruptible: nil, pod: try replicaSpec(kind, role: role, base: base, spec: nil)))
                 }
             }
         case .mpi:
             let launchers = max(1, try count("numLauncherReplicas"))
-            pods.append(ReplicaPod(role: .launcher, replicas: launchers, interruptible: nil, pod: try replicaSpec(kind, role: .launcher, base: base, spec: nil)))
+            pods.append(
+                ReplicaPod(
+                    role: .launcher, replicas: launchers, interruptible: nil, pod: try replicaSpec(kind, role: .launcher, base: base, spec: nil)))
             var worker = try replicaSpec(kind, role: .worker, base: base, spec: nil)
             // taskTypeVersion 0 passes the worker's command in the task config.
             let command = task.config["worker_spec_command"].map { $0.split(separator: " ", omittingEmptySubsequences: false).map(String.init) } ?? []

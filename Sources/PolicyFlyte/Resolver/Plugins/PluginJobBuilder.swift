@@ -46,7 +46,9 @@ struct PluginJobBuilder {
     /// then `ApplyK8sResourceOverrides`: cpu and memory assigned from the limit or the platform
     /// default when unset, everything clamped to the platform limits).
     /// - Returns: the resources as stated (`asked`) and as applied.
-    func groupResources(_ resources: FlyteResources, at location: String) throws(ResolutionError)
+    func groupResources(
+        _ resources: FlyteResources, at location: String
+    ) throws(ResolutionError)
         -> (asked: ContainerResources, applied: ContainerResources)
     {
         let converted = try ContainerResources(flyte: resources, at: location)

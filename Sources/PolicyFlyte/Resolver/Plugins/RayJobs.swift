@@ -17,7 +17,9 @@ extension PluginJobBuilder {
         }
         let (head, groups, autoscaling) = try reading { () throws(FlyteDecodingError) -> (K8sPod?, [Group], Bool) in
             let cluster = try custom.objectMember("rayCluster")
-            let head = try cluster?.objectMember("headGroupSpec")?.objectMember("k8sPod").map { (pod) throws(FlyteDecodingError) in try FlyteEntityDecoder.k8sPod(pod) }
+            let head = try cluster?.objectMember("headGroupSpec")?.objectMember("k8sPod").map { (pod) throws(FlyteDecodingError) in
+                try FlyteEntityDecoder.k8sPod(pod)
+            }
             var groups: [Group] = []
             for spec in try cluster?.array("workerGroupSpec") ?? [] {
                 try spec.requireObject("a worker group spec")
@@ -68,12 +70,14 @@ extension PluginJobBuilder {
                     let resource = { (name: String, field: String) -> JSONValue in
                         ["name": .string(name), "valueFrom": ["resourceFieldRef": ["containerName": "ray-worker", "resource": .string(field)]]]
                     }
-                    ContainerEdits.append([
-                        ContainerEdits.env("RAY_DISABLE_DOCKER_CPU_WARNING", value: "1"), ContainerEdits.env("TYPE", value: "worker"),
-                        resource("CPU_REQUEST", "requests.cpu"), resource("CPU_LIMITS", "limits.cpu"), resource("MEMORY_REQUESTS", "requests.cpu"),
-                        resource("MEMORY_LIMITS", "limits.cpu"), ContainerEdits.env("MY_POD_NAME", fieldPath: "metadata.name"),
-                        ContainerEdits.env("MY_POD_IP", fieldPath: "status.podIP"),
-                    ], to: "env", of: &container)
+                    ContainerEdits.append(
+                        [
+                            ContainerEdits.env("RAY_DISABLE_DOCKER_CPU_WARNING", value: "1"), ContainerEdits.env("TYPE", value: "worker"),
+                            resource("CPU_REQUEST", "requests.cpu"), resource("CPU_LIMITS", "limits.cpu"),
+                            resource("MEMORY_REQUESTS", "requests.cpu"),
+                            resource("MEMORY_LIMITS", "limits.cpu"), ContainerEdits.env("MY_POD_NAME", fieldPath: "metadata.name"),
+                            ContainerEdits.env("MY_POD_IP", fieldPath: "status.podIP"),
+                        ], to: "env", of: &container)
                     container["lifecycle"] = ["preStop": ["exec": ["command": ["/bin/sh", "-c", "ray stop"]]]]
                     ContainerEdits.append(ports, to: "ports", of: &container)
                 }

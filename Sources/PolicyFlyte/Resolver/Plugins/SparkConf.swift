@@ -15,9 +15,10 @@ package struct SparkConf {
     /// `getSparkConfig`: the platform's `spark-config-default`, the executor path, the task's
     /// `sparkConf` (a `spark.flyte.<feature>.enabled: true` key brings that feature's settings),
     /// then limit cores filled from request cores or `spark.{driver,executor}.cores`.
-    package init(defaults: [(key: String, value: String)], features: [(name: String, config: [(key: String, value: String)])],
-         task: [(key: String, value: String)], executorPath: String, pointer: JSONPointer)
-    {
+    package init(
+        defaults: [(key: String, value: String)], features: [(name: String, config: [(key: String, value: String)])],
+        task: [(key: String, value: String)], executorPath: String, pointer: JSONPointer
+    ) {
         for (key, value) in defaults { values[key] = value }
         if !executorPath.isEmpty {
             values["spark.pyspark.python"] = executorPath
@@ -136,7 +137,9 @@ package struct SparkConf {
                 replicas = Int(count)
             }
             if values["spark.dynamicAllocation.enabled"]?.lowercased() == "true", let most = values["spark.dynamicAllocation.maxExecutors"] {
-                guard let count = Int32(most), count >= 0 else { throw invalid("spark.dynamicAllocation.maxExecutors", "is not a whole number", task: task) }
+                guard let count = Int32(most), count >= 0 else {
+                    throw invalid("spark.dynamicAllocation.maxExecutors", "is not a whole number", task: task)
+                }
                 replicas = max(replicas, Int(count))
             }
             shape.replicas = replicas

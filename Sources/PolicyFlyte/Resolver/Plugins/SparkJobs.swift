@@ -21,7 +21,9 @@ extension PluginJobBuilder {
             switch custom.member("applicationType")?.value {
             case nil, .string("PYTHON")?, .string("R")?, .integer(0)?, .integer(3)?: conf.nonJVM = true
             case .string("JAVA")?, .string("SCALA")?, .integer(1)?, .integer(2)?: conf.nonJVM = false
-            case let other?: throw custom.error("applicationType must be PYTHON, JAVA, SCALA or R, found \(other)", at: custom.pointer.appending("applicationType"))
+            case let other?:
+                throw custom.error(
+                    "applicationType must be PYTHON, JAVA, SCALA or R, found \(other)", at: custom.pointer.appending("applicationType"))
             }
             let driver = try custom.objectMember("driverPod").map { (pod) throws(FlyteDecodingError) in try FlyteEntityDecoder.k8sPod(pod) }
             let executor = try custom.objectMember("executorPod").map { (pod) throws(FlyteDecodingError) in try FlyteEntityDecoder.k8sPod(pod) }
@@ -41,7 +43,9 @@ extension PluginJobBuilder {
     }
 
     /// The pod Spark makes for `role` from what the plugin put in the SparkApplication.
-    private func sparkPod(_ role: ReplicaRole, base: BuiltPod, k8sPod: K8sPod?, conf: SparkConf) throws(ResolutionError) -> (pod: BuiltPod, replicas: Int) {
+    private func sparkPod(
+        _ role: ReplicaRole, base: BuiltPod, k8sPod: K8sPod?, conf: SparkConf
+    ) throws(ResolutionError) -> (pod: BuiltPod, replicas: Int) {
         var pod = base
         try pod.adjust(layer: layer(role)) { (spec) throws(ResolutionError) in
             ContainerEdits.mergeOverlay(&spec, overlay: k8sPod?.podSpec, builder: builder, layer: layer(role))
@@ -52,7 +56,8 @@ extension PluginJobBuilder {
             let named = k8sPod.map { !$0.primaryContainerName.isEmpty } ?? false
             guard named else { throw .missingPrimaryContainer(name: primaryName) }
             throw refuse(
-                "its \(field) names the primary container '\(primaryName)', which the \(role)'s pod does not have (its containers: \(ContainerEdits.names(in: pod.spec))); Flyte reports 'primary container [\(primaryName)] not defined'")
+                "its \(field) names the primary container '\(primaryName)', which the \(role)'s pod does not have (its containers: \(ContainerEdits.names(in: pod.spec))); Flyte reports 'primary container [\(primaryName)] not defined'"
+            )
         }
         let shape = try conf.shape(for: role, task: task.id.name)
         let name = role == .driver ? "spark-kubernetes-driver" : "spark-kubernetes-executor"
@@ -88,14 +93,17 @@ extension PluginJobBuilder {
         var result = BuiltPod(metadata: pod.metadata, spec: spec, primaryContainerName: name, provenance: provenance)
         let because = "Spark sizes the \(role) from the Spark configuration (spark.\(role).memory, spark.\(role).cores, ...)"
         if let stated = task.container?.resources, !stated.isEmpty {
-            result.notes.append(ResourceNotes.ignored(
-                try ContainerResources(flyte: stated, at: "task \(task.id.name) resources"), what: "the task's resources", because: because,
-                container: name, pointer: "/spec/containers/0", layer: "\(execution.taskLayer) (resources)"))
+            result.notes.append(
+                ResourceNotes.ignored(
+                    try ContainerResources(flyte: stated, at: "task \(task.id.name) resources"), what: "the task's resources", because: because,
+                    container: name, pointer: "/spec/containers/0", layer: "\(execution.taskLayer) (resources)"))
         }
         if !execution.overrideResources.isEmpty {
-            result.notes.append(ResourceNotes.ignored(
-                execution.overrideResources, what: "the node's resource override", because: because, container: name, pointer: "/spec/containers/0",
-                layer: execution.overrideLayer + " (resources)"))
+            result.notes.append(
+                ResourceNotes.ignored(
+                    execution.overrideResources, what: "the node's resource override", because: because, container: name,
+                    pointer: "/spec/containers/0",
+                    layer: execution.overrideLayer + " (resources)"))
         }
         result.addMetadata(labels: k8sPod?.labels ?? [:], annotations: k8sPod?.annotations ?? [:])
         return (result, shape.replicas)
