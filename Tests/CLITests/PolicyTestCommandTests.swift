@@ -82,4 +82,68 @@ import Testing
         #expect(result.code == 2)
         #expect(result.err.contains("this file is not a policy test suite"))
     }
+
+    /// Policies, exceptions and test suites in YAML (issue 21): read like JSON, several
+    /// documents per file, errors at the YAML's line and column.
+    @Test func yamlPoliciesExceptionsAndSuites() throws {
+        let policy = try temporaryFile(
+            "gpu.yaml",
+            """
+            # GPU pools, in YAML.
+            apiVersion: flyte-policy/v1
+            kind: Policy
+            metadata: {name: gpu-pools}
+            spec:
+              action: deny
+              rules:
+                - name: approved
+                  nodeSelector:
+                    allowed: {gpu-type: [nvidia-a100]}
+            ---
+            apiVersion: flyte-policy/v1
+            kind: PolicyException
+            metadata: {name: legacy}
+            spec: {policies: [gpu-pools], match: {namespaces: [legacy]}, reason: "ML-1: moving"}
+            """)
+        let folder = (policy as NSString).deletingLastPathComponent
+        #expect(run(["validate", policy]).out == "ok: 1 policy (1 rules) and 1 exception loaded\n")
+        let checked = run(["check", Paths.manifests + "/training-pods.yaml", "--policies", policy, "--format", "json"])
+        #expect(checked.code == 1)
+        #expect(checked.out.contains("node selector gpu-type=nvidia-tesla-v100 is not allowed"))
+
+        try """
+        apiVersion: flyte-policy/v1
+        kind: PolicyTest
+        metadata: {name: gpu}
+        spec:
+          policies: [gpu.yaml]
+          cases:
+            - name: an A100 pod passes
+              object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {nodeSelector: {gpu-type: nvidia-a100}, containers: [{name: c, image: x}]}}
+              expect: [{policy: gpu-pools, rule: approved, result: pass}]
+            - name: a V100 pod fails
+              object: {apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {nodeSelector: {gpu-type: nvidia-tesla-v100}, containers: [{name: c, image: x}]}}
+              expect: [{policy: gpu-pools, rule: approved, result: fail, path: /spec/nodeSelector/gpu-type}]
+        """.write(toFile: folder + "/gpu.test.yaml", atomically: true, encoding: .utf8)
+        let tested = run(["test", folder + "/gpu.test.yaml"])
+        #expect(tested.code == 0, "\(tested.out)\(tested.err)")
+        #expect(tested.out.hasSuffix("2 passed, 0 failed\n"))
+
+        let broken = try temporaryFile(
+            "broken.yaml",
+            """
+            apiVersion: flyte-policy/v1
+            kind: Policy
+            metadata: {name: p}
+            spec:
+              rules:
+                - name: r
+                  nodeSelector:
+                    allowd: {gpu-type: [a]}
+            """)
+        let refused = run(["validate", broken])
+        #expect(refused.code == 2)
+        #expect(refused.err.contains("\(broken):8:17: /spec/rules/0/nodeSelector/allowd: unknown key 'allowd'"), "\(refused.err)")
+        #expect(run(["validate", try temporaryFile("bad.yaml", "a: [1, 2\n")]).err.contains("bad.yaml:2:1: invalid YAML"))
+    }
 }

@@ -36,32 +36,47 @@ enum TestCommand {
             return .failure
         }
         let files: [InputFile]
-        do { files = try InputFiles.collect(parsed.positionals, extensions: ["json"]) } catch {
+        do { files = try InputFiles.collect(parsed.positionals, extensions: PolicyFiles.extensions) } catch {
             console.err("error: \(error)\n")
             return .failure
         }
         var tally = Tally()
         var suites = 0
         for file in files {
+            // JSON or YAML, one suite or several per file.
             let document: JSONDocument
-            do { document = try JSONDocument.parse(file.bytes, source: file.name) } catch {
+            let count: Int
+            do {
+                let text = try PolicyText.json(file)
+                count = text.documents
+                document = try JSONDocument.parse(text.bytes, source: file.name)
+            } catch {
                 tally.error(console, "\(error)")
                 continue
             }
-            guard document.rootNode["kind"]?.string == PolicyTestSuite.kind else {
-                if parsed.positionals.contains(file.name) {
-                    tally.error(console, "\(file.name): /kind: expected \"\(PolicyTestSuite.kind)\"; this file is not a policy test suite")
+            let roots = count > 1 ? document.rootNode.elements : [document.rootNode]
+            let suiteRoots = roots.enumerated().filter { $0.element["kind"]?.string == PolicyTestSuite.kind }
+            if suiteRoots.isEmpty, parsed.positionals.contains(file.name) {
+                tally.error(console, "\(file.name): /kind: expected \"\(PolicyTestSuite.kind)\"; this file is not a policy test suite")
+            }
+            for (index, root) in suiteRoots {
+                var context = LoadContext(file: file.name)
+                let suite = PolicyTestSuite.read(root, file: file.name, context: &context)
+                guard let suite, context.errors.isEmpty else {
+                    // Pointers of a document of several are below its index, as the YAML placing expects.
+                    let errors =
+                        count > 1
+                        ? context.errors.map { error in
+                            var error = error
+                            error.pointer = "/\(index)" + error.pointer
+                            return error
+                        } : context.errors
+                    for problem in PolicyText.place(errors, in: file, documents: count) { tally.error(console, "\(problem)") }
+                    continue
                 }
-                continue
+                suites += 1
+                run(suite, console: console, tally: &tally)
             }
-            var context = LoadContext(file: file.name)
-            let suite = PolicyTestSuite.read(document.rootNode, file: file.name, context: &context)
-            guard let suite, context.errors.isEmpty else {
-                for problem in context.errors { tally.error(console, "\(problem)") }
-                continue
-            }
-            suites += 1
-            run(suite, console: console, tally: &tally)
         }
         if suites == 0, tally.errors == 0 {
             console.err("flyte-policy test: no PolicyTest suite under \(parsed.positionals.joined(separator: ", "))\n")

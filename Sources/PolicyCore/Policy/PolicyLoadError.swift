@@ -7,7 +7,7 @@ public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertib
     /// JSON pointer of the offending value (empty for the whole document).
     public var pointer: String
     public var message: String
-    /// 1-based position, for JSON syntax errors.
+    /// 1-based position: of a JSON syntax error, or of the pointer in a YAML file.
     public var line: Int?
     public var column: Int?
 
@@ -20,7 +20,7 @@ public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var description: String {
-        if let line, let column { return "\(file):\(line):\(column): \(message)" }
+        if let line, let column { return "\(file):\(line):\(column): \(pointer.isEmpty ? "" : "\(pointer): ")\(message)" }
         return "\(file): \(pointer.isEmpty ? "(document)" : pointer): \(message)"
     }
 }
