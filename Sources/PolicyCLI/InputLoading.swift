@@ -47,8 +47,8 @@ enum InputLoading {
     ]
 
     /// `--max-input-size` in bytes.
-    static func maxInputBytes(_ parsed: ParsedArguments) throws(InputError) -> Int {
-        guard let text = parsed.value("--max-input-size") else { return InputFiles.defaultMaxBytes }
+    static func maxInputBytes(_ text: String?) throws(InputError) -> Int {
+        guard let text else { return InputFiles.defaultMaxBytes }
         guard let quantity = try? Quantity(parsing: text), quantity.isPositive, quantity.nanos % 1_000_000_000 == 0,
             quantity.nanos / 1_000_000_000 <= Int128(Int.max / 2)
         else {
@@ -59,56 +59,26 @@ enum InputLoading {
     }
 
     static func load(_ parsed: ParsedArguments, progress: (String) -> Void = { _ in }) -> LoadedInputs {
+        load(InputOptions(parsed), progress: progress)
+    }
+
+    static func load(_ options: InputOptions, progress: (String) -> Void = { _ in }) -> LoadedInputs {
         var loaded = LoadedInputs()
-        var store = PodTemplateStore(defaultNamespace: "flyte")
-        var config = PlatformConfig()
-        let maxBytes: Int
-        do {
-            maxBytes = try maxInputBytes(parsed)
-            if let path = parsed.value("--platform") {
-                let platform = try FlyteInputs.platform(InputFile(name: path, bytes: try InputFiles.read(path, maxBytes: maxBytes)))
-                config = platform.config
-                loaded.warnings += platform.warnings
-            }
-            let templatePaths = parsed.all("--pod-templates")
-            if !templatePaths.isEmpty {
-                try FlyteInputs.podTemplates(
-                    try InputFiles.collect(templatePaths, extensions: ["json", "yaml", "yml"], maxBytes: maxBytes, notices: &loaded.notices),
-                    into: &store)
-            }
-        } catch {
+        let settings: Settings
+        do { settings = try Settings(options, notices: &loaded.notices, warnings: &loaded.warnings) } catch {
             loaded.errors.append(error)
             loaded.fatal = true
             return loaded
         }
-
-        var workloads = WorkloadKinds.builtIn
-        for text in parsed.all("--workload") {
-            do { workloads.add(try WorkloadKinds.parse(text)) } catch {
-                loaded.errors.append(error)
-                loaded.fatal = true
-                return loaded
-            }
-        }
-        let manifests = ManifestReader(defaultNamespace: parsed.value("--namespace"), workloads: workloads)
         var packages: [FlyteBundle] = []
         var loose = FlyteBundle()
-        var exclude: [Glob] = []
-        for pattern in parsed.all("--exclude") {
-            guard let glob = Glob(pattern) else {
-                loaded.errors.append(.unsupported(source: "--exclude \(pattern)", reason: "not a glob; use \(Glob.expectedForm)"))
-                loaded.fatal = true
-                return loaded
-            }
-            exclude.append(glob)
-        }
         do {
-            let files = try InputFiles.collect(parsed.positionals, maxBytes: maxBytes, exclude: exclude, notices: &loaded.notices)
+            let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
             for (index, file) in files.enumerated() {
                 if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
                 do {
-                    switch try FlyteInputs.read(file, manifests: manifests) {
+                    switch try FlyteInputs.read(file, manifests: settings.manifests) {
                     case .manifests(let outcome):
                         loaded.subjects += outcome.subjects
                         loaded.skippedKinds += outcome.skippedKinds
@@ -119,7 +89,7 @@ enum InputLoading {
                 } catch {
                     // A repository holds application configs, Helm values and templates beside
                     // its manifests: a walk lists them; a named file must be what it says.
-                    if file.fromFolder, !parsed.flags.contains("--strict"), case .notAManifest(_, let reason) = error {
+                    if file.fromFolder, !options.strict, case .notAManifest(_, let reason) = error {
                         loaded.skippedInputs.append(SkippedInput(file: file.name, reason: reason))
                     } else {
                         loaded.errors.append(error)
@@ -129,11 +99,49 @@ enum InputLoading {
         } catch {
             loaded.errors.append(error)
         }
+        resolve(packages + (loose.isEmpty ? [] : [loose]), settings: settings, options: options, into: &loaded, progress: progress)
+        return loaded
+    }
 
-        let context = FlyteContext(
-            project: parsed.value("--project") ?? "", domain: parsed.value("--domain") ?? "", namespace: parsed.value("--namespace"))
-        let resolver = FlyteResolver(builder: PodBuilder(config: config, templates: store), context: context)
-        for bundle in packages + (loose.isEmpty ? [] : [loose]) {
+    /// What the options make before any input is read: the platform configuration and
+    /// PodTemplates, the manifest reader with its kinds, the walk's exclusions, the size bound.
+    struct Settings {
+        var config = PlatformConfig()
+        var store = PodTemplateStore(defaultNamespace: "flyte")
+        var manifests: ManifestReader
+        var exclude: [Glob] = []
+        var maxBytes: Int
+
+        init(_ options: InputOptions, notices: inout [String], warnings: inout [String]) throws(InputError) {
+            maxBytes = try InputLoading.maxInputBytes(options.maxInputSize)
+            if let path = options.platform {
+                let platform = try FlyteInputs.platform(InputFile(name: path, bytes: try InputFiles.read(path, maxBytes: maxBytes)))
+                config = platform.config
+                warnings += platform.warnings
+            }
+            if !options.podTemplates.isEmpty {
+                let files = try InputFiles.collect(options.podTemplates, extensions: ["json", "yaml", "yml"], maxBytes: maxBytes, notices: &notices)
+                try FlyteInputs.podTemplates(files, into: &store)
+            }
+            var workloads = WorkloadKinds.builtIn
+            for text in options.workloads { workloads.add(try WorkloadKinds.parse(text)) }
+            manifests = ManifestReader(defaultNamespace: options.namespace, workloads: workloads)
+            for pattern in options.exclude {
+                guard let glob = Glob(pattern) else {
+                    throw .unsupported(source: "--exclude \(pattern)", reason: "not a glob; use \(Glob.expectedForm)")
+                }
+                exclude.append(glob)
+            }
+        }
+    }
+
+    /// Resolves every Flyte bundle into pods, one job per node.
+    private static func resolve(
+        _ bundles: [FlyteBundle], settings: Settings, options: InputOptions, into loaded: inout LoadedInputs, progress: (String) -> Void
+    ) {
+        let context = FlyteContext(project: options.project, domain: options.domain, namespace: options.namespace)
+        let resolver = FlyteResolver(builder: PodBuilder(config: settings.config, templates: settings.store), context: context)
+        for bundle in bundles {
             progress("resolving \(bundle.workflows.count) workflows, \(bundle.tasks.count) tasks")
             let outcome = resolver.resolve(bundle)
             loaded.notices += outcome.notices
@@ -143,6 +151,40 @@ enum InputLoading {
             loaded.resolved += nodes
             loaded.errors += errors.map { InputError.resolution($0) }
         }
-        return loaded
+    }
+}
+
+/// The options inputs are read with, typed: what `check` and `resolve` take from their
+/// command line, and what a PolicyTest case states.
+struct InputOptions {
+    /// Files, folders, or `-` for standard input.
+    var inputs: [String]
+    var platform: String?
+    var podTemplates: [String] = []
+    var project = ""
+    var domain = ""
+    var namespace: String?
+    var exclude: [String] = []
+    var strict = false
+    /// `--max-input-size` as written; `nil` for the default.
+    var maxInputSize: String?
+    /// `--workload GROUP/KIND=POINTER` as written.
+    var workloads: [String] = []
+
+    init(inputs: [String]) {
+        self.inputs = inputs
+    }
+
+    init(_ parsed: ParsedArguments) {
+        inputs = parsed.positionals
+        platform = parsed.value("--platform")
+        podTemplates = parsed.all("--pod-templates")
+        project = parsed.value("--project") ?? ""
+        domain = parsed.value("--domain") ?? ""
+        namespace = parsed.value("--namespace")
+        exclude = parsed.all("--exclude")
+        strict = parsed.flags.contains("--strict")
+        maxInputSize = parsed.value("--max-input-size")
+        workloads = parsed.all("--workload")
     }
 }

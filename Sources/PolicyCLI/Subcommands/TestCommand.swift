@@ -122,13 +122,12 @@ enum TestCommand {
                     continue
                 }
             } else {
-                var arguments = ParsedArguments()
-                arguments.positionals = testCase.inputs.map(resolve)
-                if let platform = testCase.platform { arguments.values["--platform"] = [resolve(platform)] }
-                if !testCase.podTemplates.isEmpty { arguments.values["--pod-templates"] = testCase.podTemplates.map(resolve) }
-                if let project = testCase.project { arguments.values["--project"] = [project] }
-                if let domain = testCase.domain { arguments.values["--domain"] = [domain] }
-                let loaded = InputLoading.load(arguments)
+                var options = InputOptions(inputs: testCase.inputs.map(resolve))
+                options.platform = testCase.platform.map(resolve)
+                options.podTemplates = testCase.podTemplates.map(resolve)
+                options.project = testCase.project ?? ""
+                options.domain = testCase.domain ?? ""
+                let loaded = InputLoading.load(options)
                 guard loaded.errors.isEmpty else {
                     for error in loaded.errors { tally.error(console, "\(label): \(error)") }
                     continue
