@@ -64,6 +64,35 @@ enum CheckCommand {
             "flyte-policy check flyte-package.tgz --policies policies/ --baseline .flyte-policy-baseline.json --format github",
         ])
 
+    /// Evaluates the loaded subjects, places findings on their lines, and adds what the run
+    /// did not check as notices.
+    static func evaluate(_ loaded: inout LoadedInputs, policies: PolicySet, now: Int64) -> Report {
+        // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
+        let subjects = loaded.subjects
+        loaded.subjects = []
+        var report = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now)).report(consume subjects)
+        let standardInput = loaded.standardInput
+        FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
+        report.notices += loaded.notices
+        report.skippedInputs = loaded.skippedInputs
+        if !loaded.skippedInputs.isEmpty {
+            let count = loaded.skippedInputs.count
+            let shown = loaded.skippedInputs.prefix(5).map { "\($0.file): \($0.reason)" }.joined(separator: "; ")
+            report.notices.append(
+                "skipped \(count) file\(count == 1 ? "" : "s") of a folder walk that \(count == 1 ? "is" : "are") not Kubernetes manifests (\(shown)\(count > 5 ? "; and \(count - 5) more" : "")); --strict makes them errors, --exclude leaves them out"
+            )
+        }
+        let skipped = loaded.skippedKinds
+        if !skipped.isEmpty {
+            let kinds = Set(skipped).sorted().joined(separator: ", ")
+            report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")
+        }
+        if report.subjects.isEmpty, loaded.errors.isEmpty {
+            report.notices.append("the inputs describe no pod, so nothing was checked")
+        }
+        return report
+    }
+
     /// The time of the run: `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention,
     /// so reports can be compared byte for byte), else the clock.
     static var now: Int64 {
@@ -112,32 +141,8 @@ enum CheckCommand {
             )
             return true
         }
-        let skipped = loaded.skippedKinds
-        // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
-        let subjects = loaded.subjects
-        loaded.subjects = []
-
         let now = Self.now
-        let today = CalendarDay(secondsSince1970: now)
-        var report = Evaluator(policies: policies, today: today).report(consume subjects)
-        let standardInput = loaded.standardInput
-        FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
-        report.notices += loaded.notices
-        report.skippedInputs = loaded.skippedInputs
-        if !loaded.skippedInputs.isEmpty {
-            let count = loaded.skippedInputs.count
-            let shown = loaded.skippedInputs.prefix(5).map { "\($0.file): \($0.reason)" }.joined(separator: "; ")
-            report.notices.append(
-                "skipped \(count) file\(count == 1 ? "" : "s") of a folder walk that \(count == 1 ? "is" : "are") not Kubernetes manifests (\(shown)\(count > 5 ? "; and \(count - 5) more" : "")); --strict makes them errors, --exclude leaves them out"
-            )
-        }
-        if !skipped.isEmpty {
-            let kinds = Set(skipped).sorted().joined(separator: ", ")
-            report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")
-        }
-        if report.subjects.isEmpty, inputErrors.isEmpty {
-            report.notices.append("the inputs describe no pod, so nothing was checked")
-        }
+        var report = Self.evaluate(&loaded, policies: policies, now: now)
 
         let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
         if let file = parsed.value("--baseline") {
@@ -159,7 +164,16 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        guard emit(report, context: context, parsed, console) else { return .failure }
+        if incomplete("the result") { return .failure }
+        if report.usedBaseline { describeBaseline(report, console) }
+        return report.fails(at: failOn) ? .findings : .success
+    }
+
+    /// Writes the report in the chosen format, to `--output` or standard output.
+    static func emit(_ report: Report, context: ReportContext, _ parsed: ParsedArguments, _ console: Console) -> Bool {
+        var context = context
         let output = parsed.value("--output")
         let color: Bool
         switch parsed.value("--color") ?? "auto" {
@@ -171,19 +185,18 @@ enum CheckCommand {
         // The argument parser admits only the formats' names.
         let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
         // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
-        guard console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) }) else { return .failure }
+        return console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) })
+    }
 
-        if incomplete("the result") { return .failure }
-        if report.usedBaseline {
-            let summary = report.summary
-            console.err(
-                "flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n"
-            )
-            for entry in report.fixed.prefix(20) { console.err("  fixed: \(entry.policy)/\(entry.rule) \(entry.subject) at \(entry.path)\n") }
-            if report.fixed.count > 20 {
-                console.err("  ... and \(report.fixed.count - 20) more; regenerate the baseline with --write-baseline to drop them\n")
-            }
+    /// What the baseline made of the run: new findings, known ones, and what was fixed.
+    static func describeBaseline(_ report: Report, _ console: Console) {
+        let summary = report.summary
+        console.err(
+            "flyte-policy check: \(summary.findings - summary.baselined) new finding\(summary.findings - summary.baselined == 1 ? "" : "s"), \(summary.baselined) in the baseline, \(report.fixed.count) fixed since it was written\n"
+        )
+        for entry in report.fixed.prefix(20) { console.err("  fixed: \(entry.policy)/\(entry.rule) \(entry.subject) at \(entry.path)\n") }
+        if report.fixed.count > 20 {
+            console.err("  ... and \(report.fixed.count - 20) more; regenerate the baseline with --write-baseline to drop them\n")
         }
-        return report.fails(at: failOn) ? .findings : .success
     }
 }
