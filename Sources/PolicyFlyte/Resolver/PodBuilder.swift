@@ -43,50 +43,10 @@ package struct PodBuilder: Sendable {
                 }
                 let name = container["name"]?.string ?? ""
                 let isInit = field == "initContainers"
-                let mode: ResourceAdjustment.Mode = (isInit || name == primary) ? .mergeExistingResources : .ensureExistingResourcesInRange
-                let templateResources =
-                    try base.map { (template) throws(ResolutionError) in
-                        try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: isInit)
-                    }
-                var resources = try ContainerResources(json: container["resources"], at: "/spec/\(field)/\(index)/resources")
-                let stages = ResourceAdjustment.customizeInStages(
-                    resources, mode: mode, overrides: execution.overrideResources, platform: platformResources,
-                    podTemplate: templateResources, config: config)
-                let pointer = "/spec/\(field)/\(index)"
-                var asked = ResourceNotes()
-                for stage in stages {
-                    let layer: String =
-                        switch stage.stage {
-                        case .nodeOverride: execution.overrideResourcesLayer
-                        case .podTemplate: baseLayer ?? "cluster PodTemplate"
-                        case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
-                        case .own: rawLayer
-                        }
-                    switch stage.stage {
-                    case .own: asked.record(stage.resources, layer: layer)
-                    case .nodeOverride:
-                        if let stated = execution.overrideResourcesAsked, let group = execution.replicaGroup {
-                            notes += asked.replaceByGroup(
-                                applied: execution.overrideResources, stated: stated, group: group, layer: layer, container: name, pointer: pointer)
-                        } else {
-                            asked.record(execution.overrideResources, layer: layer)
-                        }
-                    case .podTemplate: asked.record(stage.resources, layer: layer, since: resources)
-                    case .platform:
-                        notes += asked.lowered(
-                            in: stage.resources, platformLimits: platformResources.limits, gpuResourceName: config.gpuResourceName, container: name,
-                            pointer: pointer)
-                    }
-                    values.recordResources(field, container: name, before: resources, after: stage.resources, layer: layer)
-                    resources = stage.resources
-                }
-                if !isInit, name == primary, let hidden = execution.hiddenOverrideResources {
-                    notes.append(
-                        ResourceNotes.ignored(
-                            hidden, what: "the node's resource override",
-                            because: "the \(execution.replicaGroup ?? "replica group") states its own resources, which Flyte uses instead",
-                            container: name, pointer: pointer, layer: execution.overrideLayer + " (resources)"))
-                }
+                let resources = try customizeResources(
+                    of: container, at: ContainerPlace(field: field, index: index, name: name, isPrimary: !isInit && name == primary),
+                    execution: execution, base: base, layers: (raw: rawLayer, base: baseLayer), platform: platformResources, values: &values,
+                    notes: &notes)
                 container["resources"] = resources.json
                 decorateEnvironment(&container)
                 containers[index] = .object(container)
@@ -146,6 +106,71 @@ package struct PodBuilder: Sendable {
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
         for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers, notes: notes)
+    }
+
+    /// Where a container sits and what it is to the pod.
+    struct ContainerPlace {
+        var field: String
+        var index: Int
+        var name: String
+        var isPrimary: Bool
+        var isInit: Bool { field == "initContainers" }
+        var pointer: String { "/spec/\(field)/\(index)" }
+    }
+
+    /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate` for one container:
+    /// its resources through every stage, each value's layer recorded for provenance, and the
+    /// notes of what a stage lowered or replaced.
+    private func customizeResources(
+        of container: JSONObject, at place: ContainerPlace, execution: TaskExecution, base: PodTemplateStore.PodTemplate?,
+        layers: (raw: String, base: String?), platform: ContainerResources, values: inout ValueLayers, notes: inout [SubjectNote]
+    ) throws(ResolutionError) -> ContainerResources {
+        let name = place.name
+        let mode: ResourceAdjustment.Mode = (place.isInit || place.isPrimary) ? .mergeExistingResources : .ensureExistingResourcesInRange
+        let templateResources =
+            try base.map { (template) throws(ResolutionError) in
+                try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: place.isInit)
+            }
+        var resources = try ContainerResources(json: container["resources"], at: "\(place.pointer)/resources")
+        let stages = ResourceAdjustment.customizeInStages(
+            resources, mode: mode, overrides: execution.overrideResources, platform: platform,
+            podTemplate: templateResources, config: config)
+        let pointer = place.pointer
+        var asked = ResourceNotes()
+        for stage in stages {
+            let layer: String =
+                switch stage.stage {
+                case .nodeOverride: execution.overrideResourcesLayer
+                case .podTemplate: layers.base ?? "cluster PodTemplate"
+                case .platform: "platform resource defaults and limits (default-cpus, default-memory, task_resources)"
+                case .own: layers.raw
+                }
+            switch stage.stage {
+            case .own: asked.record(stage.resources, layer: layer)
+            case .nodeOverride:
+                if let stated = execution.overrideResourcesAsked, let group = execution.replicaGroup {
+                    notes += asked.replaceByGroup(
+                        applied: execution.overrideResources, stated: stated, group: group, layer: layer, container: name, pointer: pointer)
+                } else {
+                    asked.record(execution.overrideResources, layer: layer)
+                }
+            case .podTemplate: asked.record(stage.resources, layer: layer, since: resources)
+            case .platform:
+                notes += asked.lowered(
+                    in: stage.resources, platformLimits: platform.limits, gpuResourceName: config.gpuResourceName, container: name,
+                    pointer: pointer)
+            }
+            values.recordResources(place.field, container: name, before: resources, after: stage.resources, layer: layer)
+            resources = stage.resources
+        }
+        if place.isPrimary, let hidden = execution.hiddenOverrideResources {
+            notes.append(
+                ResourceNotes.ignored(
+                    hidden, what: "the node's resource override",
+                    because: "the \(execution.replicaGroup ?? "replica group") states its own resources, which Flyte uses instead",
+                    container: name, pointer: pointer, layer: execution.overrideLayer + " (resources)"))
+        }
+        return resources
     }
 
     /// The part of `DecorateEnvVars` that comes from the platform: `default-env-vars`, then
