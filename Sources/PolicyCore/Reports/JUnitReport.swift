@@ -36,7 +36,7 @@ public enum JUnitReport {
     /// ``render(_:context:)`` handed to `sink` in chunks of about a megabyte as it is written.
     /// - Returns: whether `sink` took all of it.
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        var byCase: [String: [Finding]] = [:]
+        var byCase: [Report.CaseKey: [Finding]] = [:]
         for finding in report.findings {
             byCase[Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex), default: []].append(finding)
         }
@@ -67,7 +67,7 @@ public enum JUnitReport {
         } else {
             // Without the policy set only findings are known: one case per (subject, rule) found.
             var positions: [String: Int] = [:]
-            var seen = Set<String>()
+            var seen = Set<Report.CaseKey>()
             for (index, finding) in report.findings.enumerated() {
                 guard seen.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex)).inserted else {
                     continue
@@ -90,8 +90,9 @@ public enum JUnitReport {
         }
     }
 
-    private static func write(_ suites: [Suite], of report: Report, context: ReportContext, byCase: [String: [Finding]], to writer: inout ChunkWriter)
-    {
+    private static func write(
+        _ suites: [Suite], of report: Report, context: ReportContext, byCase: [Report.CaseKey: [Finding]], to writer: inout ChunkWriter
+    ) {
         func findings(_ policy: String, _ rule: String, _ subject: Int) -> [Finding] { caseFindings(byCase, policy, rule, subject) }
         let tests = suites.reduce(0) { $0 + $1.cases.count }
         let failures = suites.reduce(0) { $0 + $1.failures }
@@ -128,7 +129,7 @@ public enum JUnitReport {
     }
 
     /// The findings of one (subject, rule) case.
-    private static func caseFindings(_ byCase: [String: [Finding]], _ policy: String, _ rule: String, _ subject: Int) -> [Finding] {
+    private static func caseFindings(_ byCase: [Report.CaseKey: [Finding]], _ policy: String, _ rule: String, _ subject: Int) -> [Finding] {
         byCase[Report.caseKey(policy: policy, rule: rule, subjectIndex: subject)] ?? []
     }
 

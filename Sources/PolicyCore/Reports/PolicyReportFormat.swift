@@ -44,7 +44,7 @@ public enum PolicyReportFormat {
             entries[namespace, default: []].append(entry)
             summaries[namespace, default: [:]][outcome, default: 0] += 1
         }
-        var found = Set<String>()
+        var found = Set<Report.CaseKey>()
         for (index, finding) in report.findings.enumerated() {
             found.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex))
             let outcome = finding.status == .excepted ? "skip" : finding.action == .warn ? "warn" : "fail"

@@ -24,10 +24,16 @@ public struct ReportContext: Sendable {
 }
 
 extension Report {
-    /// Identifies one (policy rule, subject) case: what JUnit makes a testcase of and a
-    /// PolicyReport a result of, found or passing.
-    static func caseKey(policy: String, rule: String, subjectIndex: Int) -> String {
-        "\(policy)\u{0}\(rule)\u{0}\(subjectIndex)"
+    /// One (policy rule, subject) case: what JUnit makes a testcase of and a PolicyReport a
+    /// result of, found or passing.
+    struct CaseKey: Hashable {
+        var policy: String
+        var rule: String
+        var subjectIndex: Int
+    }
+
+    static func caseKey(policy: String, rule: String, subjectIndex: Int) -> CaseKey {
+        CaseKey(policy: policy, rule: rule, subjectIndex: subjectIndex)
     }
 
     /// The subject a finding belongs to, if its index is in range.

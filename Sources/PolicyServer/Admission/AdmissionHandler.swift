@@ -96,7 +96,7 @@ package struct AdmissionHandler: Sendable {
         }
         decision.flyte = subjects.first?.flyte
         let evaluator = Evaluator(policies: policies, today: today)
-        var grandfathered = Set<String>()
+        var grandfathered = Set<FindingKey>()
         if request.operation == "UPDATE", let old = request.oldObject, let oldSubjects = try? Self.subjects(old, request: request) {
             // A policy tightened after a pod was created must not block the updates that only
             // finish it (propeller removes its finalizer): deny only what the update introduces.
@@ -141,8 +141,16 @@ package struct AdmissionHandler: Sendable {
         return subjects
     }
 
-    private static func key(_ finding: Finding) -> String {
-        "\(finding.policy)\u{0}\(finding.rule)\u{0}\(finding.path)\u{0}\(finding.message)"
+    /// What makes two findings the same one, for grandfathering on UPDATE.
+    private struct FindingKey: Hashable {
+        var policy: String
+        var rule: String
+        var path: String
+        var message: String
+    }
+
+    private static func key(_ finding: Finding) -> FindingKey {
+        FindingKey(policy: finding.policy, rule: finding.rule, path: finding.path, message: finding.message)
     }
 
     /// Audit annotation keys must be qualified-name parts: at most 63 characters.

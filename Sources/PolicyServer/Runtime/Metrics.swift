@@ -11,7 +11,7 @@ package final class Metrics: Sendable {
     static let buckets: [Double] = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]
 
     struct Values {
-        var admissions: [String: Int] = [:]  // "decision\u{0}kind"
+        var admissions: [AdmissionKey: Int] = [:]
         var evaluationErrors = 0
         var httpResponses: [Int: Int] = [:]
         var latencyBuckets = [Int](repeating: 0, count: Metrics.buckets.count)
@@ -44,7 +44,7 @@ package final class Metrics: Sendable {
 
     func recordAdmission(_ decision: AdmissionDecision, seconds: Double) {
         update { values in
-            values.admissions["\(decision.verdict.rawValue)\u{0}\(decision.kind ?? "")", default: 0] += 1
+            values.admissions[AdmissionKey(decision: decision.verdict.rawValue, kind: decision.kind ?? ""), default: 0] += 1
             if decision.error != nil, decision.verdict != .invalid { values.evaluationErrors += 1 }
             values.latencyCount += 1
             values.latencySum += seconds
@@ -66,11 +66,8 @@ package final class Metrics: Sendable {
         }
         family("flyte_policy_admission_requests_total", "counter", "Admission reviews answered, by decision (allow, deny, invalid) and object kind.")
         for key in v.admissions.keys.sorted() {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            let decision = parts.first.map(String.init) ?? ""
-            let kind = parts.count > 1 ? String(parts[1]) : ""
             out +=
-                "flyte_policy_admission_requests_total{decision=\"\(Self.escape(decision))\",kind=\"\(Self.escape(kind))\"} \(v.admissions[key] ?? 0)\n"
+                "flyte_policy_admission_requests_total{decision=\"\(Self.escape(key.decision))\",kind=\"\(Self.escape(key.kind))\"} \(v.admissions[key] ?? 0)\n"
         }
         single(
             "flyte_policy_admission_evaluation_errors_total", "counter", "Objects that could not be evaluated (answered per --on-error).",
@@ -120,5 +117,16 @@ package final class Metrics: Sendable {
 
     private static func escape(_ value: String) -> String {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// One counter of `flyte_policy_admission_requests_total`: its labels, ordered as they are
+    /// printed.
+    struct AdmissionKey: Hashable, Comparable {
+        var decision: String
+        var kind: String
+
+        static func < (lhs: AdmissionKey, rhs: AdmissionKey) -> Bool {
+            (lhs.decision, lhs.kind) < (rhs.decision, rhs.kind)
+        }
     }
 }
