@@ -93,44 +93,11 @@ package struct PlatformConfig: Sendable {
         }
         for (key, raw) in root {
             reader.key = key
-            switch key {
-            case "default-cpus": config.defaultCPUs = try reader.quantity(raw)
-            case "default-memory": config.defaultMemory = try reader.quantity(raw)
-            case "default-tolerations": config.defaultTolerations = try reader.objectList(raw)
-            case "default-node-selector": config.defaultNodeSelector = try reader.stringMap(raw)
-            case "default-affinity": config.defaultAffinity = try reader.object(raw)
-            case "scheduler-name": config.schedulerName = try reader.string(raw)
-            case "interruptible-tolerations": config.interruptibleTolerations = try reader.objectList(raw)
-            case "interruptible-node-selector": config.interruptibleNodeSelector = try reader.stringMap(raw)
-            case "interruptible-node-selector-requirement": config.interruptibleNodeSelectorRequirement = try reader.object(raw)
-            case "non-interruptible-node-selector-requirement": config.nonInterruptibleNodeSelectorRequirement = try reader.object(raw)
-            case "resource-tolerations":
-                for (resource, tolerations) in try reader.mapping(raw) {
-                    reader.key = "resource-tolerations.\(resource)"
-                    config.resourceTolerations.append((resource, try reader.objectList(tolerations)))
-                }
-            case "image-pull-policy": config.imagePullPolicy = try reader.string(raw)
-            case "gpu-device-node-label": config.gpuDeviceNodeLabel = try reader.string(raw)
-            case "gpu-partition-size-node-label": config.gpuPartitionSizeNodeLabel = try reader.string(raw)
-            case "gpu-unpartitioned-node-selector-requirement": config.gpuUnpartitionedNodeSelectorRequirement = try reader.object(raw)
-            case "gpu-unpartitioned-toleration": config.gpuUnpartitionedToleration = try reader.object(raw)
-            case "gpu-resource-name": config.gpuResourceName = try reader.string(raw)
-            case "default-pod-security-context": config.defaultPodSecurityContext = try reader.object(raw)
-            case "default-security-context": config.defaultSecurityContext = try reader.object(raw)
-            case "enable-host-networking-pod": config.enableHostNetworkingPod = try reader.bool(raw)
-            case "default-pod-dns-config": config.defaultPodDNSConfig = try reader.object(raw)
-            case "default-pod-template-name": config.defaultPodTemplateName = try reader.string(raw)
-            case "add-tolerations-for-extended-resources": config.addTolerationsForExtendedResources = try reader.stringList(raw)
-            case "default-labels": config.defaultLabels = try reader.stringMap(raw)
-            case "default-annotations": config.defaultAnnotations = try reader.stringMap(raw)
-            case "default-env-vars": config.defaultEnvVars = try reader.stringMap(raw)
-            case "default-env-from-configmaps": config.defaultEnvFromConfigMaps = try reader.stringList(raw)
-            case "default-env-from-secrets": config.defaultEnvFromSecrets = try reader.stringList(raw)
-            default:
-                if !ignoredKeys.contains(key) {
-                    let suggestion = Suggest.closest(to: key, among: knownKeys).map { " (did you mean '\($0)'?)" } ?? ""
-                    warnings.append("\(source): unknown key '\(prefix)\(key)'\(suggestion); flytepropeller ignores it too")
-                }
+            if let read = Self.k8sKeys[key] {
+                try read(&config, &reader, raw)
+            } else if !ignoredKeys.contains(key) {
+                let suggestion = Suggest.closest(to: key, among: knownKeys).map { " (did you mean '\($0)'?)" } ?? ""
+                warnings.append("\(source): unknown key '\(prefix)\(key)'\(suggestion); flytepropeller ignores it too")
             }
         }
         if let taskResources {
@@ -236,15 +203,66 @@ package struct PlatformConfig: Sendable {
         return (config, warnings)
     }
 
-    static let knownKeys = [
-        "default-cpus", "default-memory", "default-tolerations", "default-node-selector", "default-affinity", "scheduler-name",
-        "interruptible-tolerations", "interruptible-node-selector", "interruptible-node-selector-requirement",
-        "non-interruptible-node-selector-requirement", "resource-tolerations", "image-pull-policy", "gpu-device-node-label",
-        "gpu-partition-size-node-label", "gpu-unpartitioned-node-selector-requirement", "gpu-unpartitioned-toleration",
-        "gpu-resource-name", "default-pod-security-context", "default-security-context", "enable-host-networking-pod",
-        "default-pod-dns-config", "default-pod-template-name", "add-tolerations-for-extended-resources", "default-labels",
-        "default-annotations", "default-env-vars", "default-env-from-configmaps", "default-env-from-secrets",
+    /// Reads one key of `plugins.k8s` into the configuration.
+    private typealias KeyReader = @Sendable (inout PlatformConfig, inout Reader, JSONValue) throws(PlatformConfigError) -> Void
+
+    /// Every key of propeller's k8s plugin configuration flyte-policy reads, and how.
+    private static let k8sKeys: [String: KeyReader] = [
+        "default-cpus": { config, reader, raw throws(PlatformConfigError) in config.defaultCPUs = try reader.quantity(raw) },
+        "default-memory": { config, reader, raw throws(PlatformConfigError) in config.defaultMemory = try reader.quantity(raw) },
+        "default-tolerations": { config, reader, raw throws(PlatformConfigError) in config.defaultTolerations = try reader.objectList(raw) },
+        "default-node-selector": { config, reader, raw throws(PlatformConfigError) in config.defaultNodeSelector = try reader.stringMap(raw) },
+        "default-affinity": { config, reader, raw throws(PlatformConfigError) in config.defaultAffinity = try reader.object(raw) },
+        "scheduler-name": { config, reader, raw throws(PlatformConfigError) in config.schedulerName = try reader.string(raw) },
+        "interruptible-tolerations": { config, reader, raw throws(PlatformConfigError) in config.interruptibleTolerations = try reader.objectList(raw)
+        },
+        "interruptible-node-selector": { config, reader, raw throws(PlatformConfigError) in
+            config.interruptibleNodeSelector = try reader.stringMap(raw)
+        },
+        "interruptible-node-selector-requirement": { config, reader, raw throws(PlatformConfigError) in
+            config.interruptibleNodeSelectorRequirement = try reader.object(raw)
+        },
+        "non-interruptible-node-selector-requirement": { config, reader, raw throws(PlatformConfigError) in
+            config.nonInterruptibleNodeSelectorRequirement = try reader.object(raw)
+        },
+        "resource-tolerations": { config, reader, raw throws(PlatformConfigError) in
+            for (resource, tolerations) in try reader.mapping(raw) {
+                reader.key = "resource-tolerations.\(resource)"
+                config.resourceTolerations.append((resource, try reader.objectList(tolerations)))
+            }
+        },
+        "image-pull-policy": { config, reader, raw throws(PlatformConfigError) in config.imagePullPolicy = try reader.string(raw) },
+        "gpu-device-node-label": { config, reader, raw throws(PlatformConfigError) in config.gpuDeviceNodeLabel = try reader.string(raw) },
+        "gpu-partition-size-node-label": { config, reader, raw throws(PlatformConfigError) in
+            config.gpuPartitionSizeNodeLabel = try reader.string(raw)
+        },
+        "gpu-unpartitioned-node-selector-requirement": { config, reader, raw throws(PlatformConfigError) in
+            config.gpuUnpartitionedNodeSelectorRequirement = try reader.object(raw)
+        },
+        "gpu-unpartitioned-toleration": { config, reader, raw throws(PlatformConfigError) in
+            config.gpuUnpartitionedToleration = try reader.object(raw)
+        },
+        "gpu-resource-name": { config, reader, raw throws(PlatformConfigError) in config.gpuResourceName = try reader.string(raw) },
+        "default-pod-security-context": { config, reader, raw throws(PlatformConfigError) in config.defaultPodSecurityContext = try reader.object(raw)
+        },
+        "default-security-context": { config, reader, raw throws(PlatformConfigError) in config.defaultSecurityContext = try reader.object(raw) },
+        "enable-host-networking-pod": { config, reader, raw throws(PlatformConfigError) in config.enableHostNetworkingPod = try reader.bool(raw) },
+        "default-pod-dns-config": { config, reader, raw throws(PlatformConfigError) in config.defaultPodDNSConfig = try reader.object(raw) },
+        "default-pod-template-name": { config, reader, raw throws(PlatformConfigError) in config.defaultPodTemplateName = try reader.string(raw) },
+        "add-tolerations-for-extended-resources": { config, reader, raw throws(PlatformConfigError) in
+            config.addTolerationsForExtendedResources = try reader.stringList(raw)
+        },
+        "default-labels": { config, reader, raw throws(PlatformConfigError) in config.defaultLabels = try reader.stringMap(raw) },
+        "default-annotations": { config, reader, raw throws(PlatformConfigError) in config.defaultAnnotations = try reader.stringMap(raw) },
+        "default-env-vars": { config, reader, raw throws(PlatformConfigError) in config.defaultEnvVars = try reader.stringMap(raw) },
+        "default-env-from-configmaps": { config, reader, raw throws(PlatformConfigError) in
+            config.defaultEnvFromConfigMaps = try reader.stringList(raw)
+        },
+        "default-env-from-secrets": { config, reader, raw throws(PlatformConfigError) in config.defaultEnvFromSecrets = try reader.stringList(raw) },
     ]
+
+    /// The keys read, for suggestions when one is misspelt.
+    static var knownKeys: [String] { k8sKeys.keys.sorted() }
 
     /// Typed reads of one key, with propeller's leniency: one object where a list is expected,
     /// a list of one-key mappings where a mapping is expected.
