@@ -230,7 +230,7 @@ struct DistributedResolutionTests {
     /// with the group that asked for it.
     @Test func valuesLoweredToThePlatformLimitsAreNoted() throws {
         var config = PlatformConfig()
-        config.taskResources.limits = ResourceMap([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))])
+        config.taskResources.limits = ResourceList([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))])
         let outcome = FlyteResolver(builder: PodBuilder(config: config)).resolve(try Self.bundle())
         func notes(_ workflow: String, _ node: String, _ role: String) throws -> [String] {
             let resolved = try #require(

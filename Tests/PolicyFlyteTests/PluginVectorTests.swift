@@ -128,8 +128,8 @@ struct PluginVectorTests {
         let node = FlyteResources(
             requests: [.init(name: "CPU", value: "1")], limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2G")])
         let platform = ContainerResources(
-            requests: ResourceMap([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))]),
-            limits: ResourceMap([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))]))
+            requests: ResourceList([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))]),
+            limits: ResourceList([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))]))
         let nodes = try Self.resolve(Self.task(type: "dask", version: 0, custom: custom), overrides: node, platform: platform).nodes
         #expect(nodes.map { $0.role?.label ?? "" } == ["job-runner", "scheduler", "worker"])
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "1", "memory": "2G"]))

@@ -201,7 +201,12 @@ public struct ResourceRequirements: Sendable {
 }
 
 /// A resource name -> quantity map that keeps document order.
-public struct ResourceList: Sendable, Sequence {
+public struct ResourceList: Sendable, Sequence, Equatable {
+    /// The same names with equal quantities (`1Gi` equals `1024Mi`), in any order.
+    public static func == (lhs: ResourceList, rhs: ResourceList) -> Bool {
+        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { entry in rhs[entry.name] == entry.quantity }
+    }
+
     public private(set) var entries: [(name: String, quantity: Quantity)] = []
 
     public init(_ entries: [(name: String, quantity: Quantity)] = []) {
@@ -235,6 +240,15 @@ public struct ResourceList: Sendable, Sequence {
 
     public var isEmpty: Bool { entries.isEmpty }
     public var names: [String] { entries.map(\.name) }
+
+    /// Whether `name` is present (Go's `_, ok := m[k]`), whatever its quantity.
+    public func contains(_ name: String) -> Bool { position(of: name) != nil }
+
+    /// Go's map read: an absent name is the zero quantity.
+    public func value(_ name: String) -> Quantity { self[name] ?? .zero }
+
+    /// The entries, in order (names and quantities).
+    public var pairs: [(name: String, quantity: Quantity)] { entries }
 
     public func makeIterator() -> IndexingIterator<[(name: String, quantity: Quantity)]> {
         entries.makeIterator()

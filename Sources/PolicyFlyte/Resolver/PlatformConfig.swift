@@ -106,7 +106,7 @@ package struct PlatformConfig: Sendable {
             let admin = try reader.mapping(taskResources)
             for (section, list) in admin {
                 reader.key = "task_resources.\(section)"
-                var map = ResourceMap()
+                var map = ResourceList()
                 for (name, quantity) in try reader.mapping(list) {
                     reader.key = "task_resources.\(section).\(name)"
                     let resourceName = name == "gpu" ? config.gpuResourceName : name

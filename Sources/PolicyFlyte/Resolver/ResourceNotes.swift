@@ -51,7 +51,7 @@ struct ResourceNotes {
 
     /// Whether some recorded value is above what `final` holds.
     private func anyAbove(_ final: ContainerResources) -> Bool {
-        func above(_ map: ResourceMap, _ final: ResourceMap) -> Bool {
+        func above(_ map: ResourceList, _ final: ResourceList) -> Bool {
             map.names.contains { name in
                 guard let asked = map[name], let now = final[name] else { return false }
                 return now < asked
@@ -63,7 +63,7 @@ struct ResourceNotes {
     /// A note for every asked value that `final` holds lower: the platform limit
     /// (`task_resources.limits`) or, for a request, the container's own limit brought it down.
     func lowered(
-        in final: ContainerResources, platformLimits: ResourceMap, gpuResourceName: String, container: String, pointer: String
+        in final: ContainerResources, platformLimits: ResourceList, gpuResourceName: String, container: String, pointer: String
     )
         -> [SubjectNote]
     {

@@ -1,56 +1,19 @@
 import PolicyCore
 import PolicyJSON
 
-/// A Kubernetes `ResourceList` that remembers which names are present (Go's `_, ok := m[k]`),
-/// in insertion order so the emitted pod is deterministic.
-package struct ResourceMap: Sendable, Equatable {
-    package private(set) var names: [String] = []
-    private var values: [String: Quantity] = [:]
-
-    package init() {}
-
-    package init(_ pairs: [(String, Quantity)]) {
-        for (name, quantity) in pairs { self[name] = quantity }
-    }
-
-    package var isEmpty: Bool { names.isEmpty }
-
-    package func contains(_ name: String) -> Bool { values[name] != nil }
-
-    /// The quantity, or nil when absent. Reading an absent name in Go yields zero; callers use
-    /// `value(_:)` for that.
-    package subscript(name: String) -> Quantity? {
-        get { values[name] }
-        set {
-            if let newValue {
-                if values[name] == nil { names.append(name) }
-                values[name] = newValue
-            } else if values.removeValue(forKey: name) != nil {
-                names.removeAll { $0 == name }
-            }
-        }
-    }
-
-    /// Go's map read: absent is the zero quantity.
-    package func value(_ name: String) -> Quantity { values[name] ?? .zero }
-
-    package var pairs: [(name: String, quantity: Quantity)] { names.compactMap { name in values[name].map { (name, $0) } } }
-
-    package static func == (lhs: ResourceMap, rhs: ResourceMap) -> Bool {
-        lhs.values == rhs.values
-    }
-
+extension ResourceList {
+    /// The list as Kubernetes JSON writes it, in its order.
     var json: JSONValue {
-        .object(JSONObject(pairs.map { ($0.name, .string($0.quantity.description)) }))
+        .object(JSONObject(entries.map { ($0.name, .string($0.quantity.description)) }))
     }
 }
 
 /// A container's Kubernetes `ResourceRequirements` (requests and limits) as Flyte's container helpers see them.
 package struct ContainerResources: Sendable, Equatable {
-    package var requests = ResourceMap()
-    package var limits = ResourceMap()
+    package var requests = ResourceList()
+    package var limits = ResourceList()
 
-    package init(requests: ResourceMap = ResourceMap(), limits: ResourceMap = ResourceMap()) {
+    package init(requests: ResourceList = ResourceList(), limits: ResourceList = ResourceList()) {
         self.requests = requests
         self.limits = limits
     }
@@ -65,8 +28,8 @@ package struct ContainerResources: Sendable, Equatable {
         limits = try Self.map(object["limits"], "\(pointer)/limits")
     }
 
-    private static func map(_ value: JSONValue?, _ pointer: String) throws(ResolutionError) -> ResourceMap {
-        var result = ResourceMap()
+    private static func map(_ value: JSONValue?, _ pointer: String) throws(ResolutionError) -> ResourceList {
+        var result = ResourceList()
         guard let value, value != .null else { return result }
         guard let object = value.object else { throw .invalidPodSpec(pointer: pointer, reason: "a resource list must be an object") }
         for (name, raw) in object {
@@ -97,8 +60,8 @@ package struct ContainerResources: Sendable, Equatable {
         limits = try Self.convert(flyte.limits, "\(location).limits")
     }
 
-    private static func convert(_ entries: [FlyteResources.Entry], _ location: String) throws(ResolutionError) -> ResourceMap {
-        var result = ResourceMap()
+    private static func convert(_ entries: [FlyteResources.Entry], _ location: String) throws(ResolutionError) -> ResourceList {
+        var result = ResourceList()
         for entry in entries {
             let quantity: Quantity
             do { quantity = try Quantity(parsing: entry.value) } catch {
