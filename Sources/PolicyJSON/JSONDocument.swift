@@ -1,5 +1,9 @@
 internal import CJansson
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An immutable, parsed JSON document whose tree is owned by jansson.
 ///
 /// `JSONDocument` owns exactly one reference to the root `json_t`; every ``JSONNode`` borrowed
@@ -93,9 +97,30 @@ public final class JSONDocument: @unchecked Sendable {
     /// than ``maxValues`` values, and a number that is not zero but underflows a double to
     /// zero (`1e-400`; Kubernetes reads that quantity as `1n`, jansson as 0).
     static func refuseOversizedTree(_ bytes: some Collection<UInt8>, source: String, limit: Int = maxValues) throws(JSONParseError) {
-        let scan = { (buffer: UnsafeBufferPointer<UInt8>) in audit(buffer, limit: limit) }
+        // The careful scan runs only where it can find something: text long enough to hold too
+        // many values, or a negative exponent after a digit somewhere (most texts have neither,
+        // and every pod of a large input comes through here).
+        let scan = { (buffer: UnsafeBufferPointer<UInt8>) in
+            buffer.count > limit || mayHoldTinyNumber(buffer) ? audit(buffer, limit: limit) : nil
+        }
         guard let problem = bytes.withContiguousStorageIfAvailable(scan) ?? Array(bytes).withUnsafeBufferPointer(scan) else { return }
         throw JSONParseError(source: source, line: 0, column: 0, offset: problem.offset, reason: problem.reason)
+    }
+
+    /// Whether the bytes have a digit, then `e` or `E`, then `-`: the only way a JSON number
+    /// can underflow.
+    private static func mayHoldTinyNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // From one `-` to the next with memchr (vectorized): texts have few, and each is
+        // looked at in constant time.
+        guard let base = bytes.baseAddress, bytes.count >= 3 else { return false }
+        var offset = 2
+        while offset < bytes.count {
+            guard let found = memchr(base + offset, 0x2D, bytes.count - offset) else { return false }
+            let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if bytes[index - 1] | 0x20 == 0x65, (0x30...0x39).contains(bytes[index - 2]) { return true }
+            offset = index + 1
+        }
+        return false
     }
 
     /// The first problem of ``refuseOversizedTree(_:source:limit:)``, with its offset.

@@ -46,7 +46,7 @@ extension Quantity {
     /// accept it decide so.)
     public init(json value: JSONValue) throws(QuantityError) {
         switch value {
-        case .string(let text): try self.init(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .string(let text): try self.init(parsing: Self.trimmed(text))
         case .integer(let number): self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
         case .real(let number): try self.init(jsonNumber: number)
         default: throw .notAQuantity(kind: value.kind.phrase)
@@ -56,7 +56,7 @@ extension Quantity {
     /// ``init(json:)`` for a value in a parsed document, read in place.
     public init(json node: JSONNode) throws(QuantityError) {
         if let text = node.string {
-            try self.init(parsing: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            try self.init(parsing: Self.trimmed(text))
         } else if let number = node.integer {
             self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
         } else if let number = node.number {
@@ -64,6 +64,16 @@ extension Quantity {
         } else {
             throw .notAQuantity(kind: node.kind.phrase)
         }
+    }
+
+    /// `text` without surrounding white space, as Go's `strings.TrimSpace`; the text itself
+    /// (no copy) in the usual case of none, since every quantity of every pod comes through here.
+    static func trimmed(_ text: String) -> String {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        guard let first = text.utf8.first, let last = text.utf8.last, isSpace(first) || isSpace(last) || first >= 0x80 || last >= 0x80 else {
+            return text
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A JSON number that is not an integer: Kubernetes parses its text; this parses the
