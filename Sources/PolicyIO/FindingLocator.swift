@@ -12,19 +12,20 @@ package enum FindingLocator {
     /// - Parameter contents: the bytes of an input file by name (`<stdin>` included), or `nil`
     ///   when they can no longer be had.
     package static func locate(_ report: inout Report, contents: (String) -> [UInt8]?) {
-        // Per file, per document, the pointers whose position is wanted.
+        // Per file, per document, the pointers whose position is wanted; the locators record
+        // their parents too, for values the pod does not have.
         var wanted: [String: [Int: Set<String>]] = [:]
-        var candidates: [(finding: Int, file: String, document: Int, pointers: [String])] = []
+        var candidates: [(finding: Int, file: String, document: Int, pointer: String, floor: Int)] = []
         for index in report.findings.indices {
             let finding = report.findings[index]
             guard finding.subjectIndex < report.subjects.count, finding.path.hasPrefix("/") else { continue }
             let source = report.subjects[finding.subjectIndex].source
             // A pod resolved from Flyte entities is not written in its file: nothing to point at.
             guard source.member == nil, !source.isResolved else { continue }
-            let pointers = ancestors(source.podPointer + finding.path, stoppingAt: source.podPointer)
+            let pointer = source.podPointer + finding.path
             let document = source.document ?? 1
-            for pointer in pointers { wanted[source.file, default: [:]][document, default: []].insert(pointer) }
-            candidates.append((index, source.file, document, pointers))
+            wanted[source.file, default: [:]][document, default: []].insert(pointer)
+            candidates.append((index, source.file, document, pointer, source.podPointer.utf8.count))
         }
         var positions: [String: [Int: [String: (line: Int, column: Int)]]] = [:]
         for (file, documents) in wanted {
@@ -37,8 +38,14 @@ package enum FindingLocator {
         for candidate in candidates {
             guard let found = positions[candidate.file]?[candidate.document] else { continue }
             // The deepest pointer the document has: the value, else its nearest parent.
-            if let pointer = candidate.pointers.first(where: { found[$0] != nil }), let place = found[pointer] {
-                report.findings[candidate.finding].position = SourcePosition(line: place.line, column: place.column)
+            var pointer = Substring(candidate.pointer)
+            while true {
+                if let place = found[String(pointer)] {
+                    report.findings[candidate.finding].position = SourcePosition(line: place.line, column: place.column)
+                    break
+                }
+                guard pointer.utf8.count > candidate.floor, let slash = pointer.lastIndex(of: "/") else { break }
+                pointer = pointer[..<slash]
             }
         }
     }

@@ -6,7 +6,8 @@
 /// of a top-level array is a document of its own.
 public enum JSONLocator {
     /// - Parameter wanted: per 1-based document, the JSON pointers to locate.
-    /// - Returns: per document, each found pointer's 1-based line and column (in characters).
+    /// - Returns: per document, the 1-based line and column (in characters) of each wanted
+    ///   pointer found and of each of their parents, so a caller can fall back to the nearest.
     public static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
         var scanner = Scanner(bytes: bytes, wanted: wanted)
         scanner.run()
@@ -17,6 +18,9 @@ public enum JSONLocator {
         var isObject: Bool
         var key: String?
         var index = 0
+        /// The collection's own pointer when it leads to a wanted one; `nil` lets everything
+        /// below it be skipped without building a pointer.
+        var pointer: String?
         /// A top-level array whose elements are documents.
         var isDocumentList = false
     }
@@ -32,6 +36,13 @@ public enum JSONLocator {
         var document = 0
         /// Frames above a document's root (1 inside a top-level array of documents).
         var base = 0
+        /// The current document's wanted pointers, and every parent of them.
+        var targets: Set<String> = []
+        /// Each pointer that leads to a wanted one, to the escaped tokens of its children that
+        /// also do: a child is looked up by its token before its pointer is built.
+        var children: [String: Set<String>] = [:]
+        /// The pointer of the value that just started, when it leads to a wanted one.
+        var started: String?
 
         init(bytes: [UInt8], wanted: [Int: Set<String>]) {
             self.bytes = bytes
@@ -51,17 +62,48 @@ public enum JSONLocator {
         }
 
         mutating func skipSpace() {
-            while offset < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[offset]) { advance() }
+            while offset < bytes.count {
+                switch bytes[offset] {
+                case 0x20, 0x09, 0x0A, 0x0D: advance()
+                default: return
+                }
+            }
         }
 
         /// A value starts here: count a new document at the top, record the value if wanted.
+        /// A value starts here: count a new document at the top, record the value if wanted,
+        /// and leave its pointer in `started` when values below it may be wanted.
         mutating func valueStarts() {
+            started = nil
             if frames.count == base {
                 document += 1
+                targets = wanted[document] ?? []
+                children = Self.children(of: targets)
+                started = targets.isEmpty ? nil : ""
+                if !targets.isEmpty { found[document, default: [:]][""] = (line, column) }
+                return
             }
-            guard let pointers = wanted[document], frames.count >= base else { return }
-            let pointer = frames[base...].map { frame in "/" + JSONPointer.escape(frame.isObject ? frame.key ?? "" : String(frame.index)) }.joined()
-            if pointers.contains(pointer) { found[document, default: [:]][pointer] = (line, column) }
+            guard frames.count > base, let top = frames.indices.last, let parent = frames[top].pointer else { return }
+            let token = JSONPointer.escape(frames[top].isObject ? frames[top].key ?? "" : String(frames[top].index))
+            guard children[parent]?.contains(token) == true else { return }
+            let pointer = parent + "/" + token
+            found[document, default: [:]][pointer] = (line, column)
+            started = pointer
+        }
+
+        /// For every pointer on the way to a wanted one (the root `` included), the escaped
+        /// tokens of its children that are on the way too.
+        static func children(of pointers: Set<String>) -> [String: Set<String>] {
+            var result: [String: Set<String>] = [:]
+            for pointer in pointers {
+                var current = Substring(pointer)
+                while let slash = current.lastIndex(of: "/") {
+                    let parent = String(current[..<slash])
+                    guard result[parent, default: []].insert(String(current[current.index(after: slash)...])).inserted else { break }
+                    current = current[..<slash]
+                }
+            }
+            return result
         }
 
         mutating func valueEnds() {
@@ -115,6 +157,19 @@ public enum JSONLocator {
             return String(decoding: text, as: UTF8.self)
         }
 
+        /// Skips a string at `offset` (on its opening quote) without building it: most strings
+        /// are values or keys on paths that lead to nothing wanted.
+        mutating func skipString() {
+            advance()
+            while offset < bytes.count {
+                let byte = bytes[offset]
+                if byte == UInt8(ascii: "\"") { break }
+                if byte == UInt8(ascii: "\\") { advance() }
+                advance()
+            }
+            advance()
+        }
+
         static func hex(_ byte: UInt8) -> UInt8 {
             switch byte {
             case 0x30...0x39: byte - 0x30
@@ -129,7 +184,9 @@ public enum JSONLocator {
                 skipSpace()
                 guard offset < bytes.count else { return }
                 let byte = bytes[offset]
-                let expectsKey = frames.last.map { $0.isObject && $0.key == nil } ?? false
+                // Read in place: copying the frame would retain its strings for every byte.
+                let top = frames.indices.last
+                let expectsKey = top.map { frames[$0].isObject && frames[$0].key == nil } ?? false
                 switch byte {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     // A top-level array holds one document per element.
@@ -140,7 +197,7 @@ public enum JSONLocator {
                         continue
                     }
                     valueStarts()
-                    frames.append(Frame(isObject: byte == UInt8(ascii: "{")))
+                    frames.append(Frame(isObject: byte == UInt8(ascii: "{"), pointer: started))
                     advance()
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     advance()
@@ -153,17 +210,28 @@ public enum JSONLocator {
                 case UInt8(ascii: ","), UInt8(ascii: ":"):
                     advance()
                 case UInt8(ascii: "\""):
-                    if expectsKey, let top = frames.indices.last {
-                        frames[top].key = string()
+                    if expectsKey, let top {
+                        // A key matters only below a collection that leads to something wanted.
+                        if frames[top].pointer != nil {
+                            frames[top].key = string()
+                        } else {
+                            skipString()
+                            frames[top].key = ""
+                        }
                     } else {
                         valueStarts()
-                        _ = string()
+                        skipString()
                         valueEnds()
                     }
                 default:
                     // A number or a literal: up to the next separator.
                     valueStarts()
-                    while offset < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x5D, 0x7D].contains(bytes[offset]) { advance() }
+                    scanLiteral: while offset < bytes.count {
+                        switch bytes[offset] {
+                        case 0x20, 0x09, 0x0A, 0x0D, 0x2C, 0x5D, 0x7D: break scanLiteral
+                        default: advance()
+                        }
+                    }
                     valueEnds()
                 }
             }

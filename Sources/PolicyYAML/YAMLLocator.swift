@@ -7,27 +7,53 @@ import PolicyJSON
 /// manifest reader: 1-based, empty documents (`---` with nothing, or `null`) not counted.
 package enum YAMLLocator {
     /// - Parameter wanted: per 1-based document, the JSON pointers to locate.
-    /// - Returns: per document, each found pointer's 1-based line and column. A stream that
-    ///   does not parse returns what was found before the error.
+    /// - Returns: per document, the 1-based line and column of each wanted pointer found and of
+    ///   each of their parents (so a caller can fall back to the nearest). A stream that does
+    ///   not parse returns what was found before the error.
     package static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
         var found: [Int: [String: (line: Int, column: Int)]] = [:]
         guard !wanted.isEmpty else { return found }
         let parser = EventParser(bytes)
         var document = 0
-        var pointers: Set<String>?
+        var pointers: Set<String> = []
+        var prefixes: Set<String> = []
         var frames: [Frame] = []
+        /// The pointer of the collection that just started, when it leads to a wanted value.
+        var started: String?
 
         /// A value starts at `event`: record it when wanted, and tell whether it was a key.
+        /// Pointers are built only along the paths that lead to wanted ones.
         func valueStarts(_ event: Event, keyText: String?) -> Bool {
+            started = nil
             if let top = frames.indices.last, frames[top].isMapping, frames[top].key == nil {
                 frames[top].key = keyText ?? ""
                 return true
             }
-            if let pointers {
-                let pointer = frames.map { "/" + JSONPointer.escape($0.token) }.joined()
-                if pointers.contains(pointer) { found[document, default: [:]][pointer] = (event.line, event.column) }
+            let pointer: String
+            if let top = frames.indices.last {
+                guard let parent = frames[top].pointer else { return false }
+                pointer = parent + "/" + JSONPointer.escape(frames[top].token)
+            } else {
+                pointer = ""
+            }
+            if prefixes.contains(pointer) {
+                found[document, default: [:]][pointer] = (event.line, event.column)
+                started = pointer
             }
             return false
+        }
+        func startDocument() {
+            document += 1
+            pointers = wanted[document] ?? []
+            prefixes = []
+            for pointer in pointers {
+                var current = Substring(pointer)
+                prefixes.insert(pointer)
+                while let slash = current.lastIndex(of: "/") {
+                    current = current[..<slash]
+                    prefixes.insert(String(current))
+                }
+            }
         }
         func valueEnds() {
             guard let top = frames.indices.last else { return }
@@ -40,29 +66,23 @@ package enum YAMLLocator {
             case .streamStart, .documentEnd: break
             case .documentStart:
                 frames = []
-                pointers = nil
+                pointers = []
+                prefixes = []
             case .scalar(let value, _, let plain, _):
                 if frames.isEmpty {
                     // An empty document is not one the manifest reader returns.
                     let isNull = plain && ["", "~", "null", "Null", "NULL"].contains(value)
                     if isNull { continue }
-                    document += 1
-                    pointers = wanted[document]
+                    startDocument()
                 }
                 if !valueStarts(event, keyText: value) { valueEnds() }
             case .alias:
-                if frames.isEmpty {
-                    document += 1
-                    pointers = wanted[document]
-                }
+                if frames.isEmpty { startDocument() }
                 if !valueStarts(event, keyText: nil) { valueEnds() }
             case .sequenceStart, .mappingStart:
-                if frames.isEmpty {
-                    document += 1
-                    pointers = wanted[document]
-                }
+                if frames.isEmpty { startDocument() }
                 _ = valueStarts(event, keyText: nil)
-                var frame = Frame(isMapping: false)
+                var frame = Frame(isMapping: false, pointer: started)
                 if case .mappingStart = event.kind { frame.isMapping = true }
                 frames.append(frame)
             case .sequenceEnd, .mappingEnd:
@@ -75,6 +95,8 @@ package enum YAMLLocator {
 
     private struct Frame {
         var isMapping: Bool
+        /// The collection's pointer when it leads to a wanted value, else `nil`.
+        var pointer: String?
         var key: String?
         var index = 0
         /// The token of the value being read in this collection.

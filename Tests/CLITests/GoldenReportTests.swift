@@ -41,4 +41,25 @@ import Testing
     static func withoutTimestamps(_ text: String) -> String {
         text.replacing(/"seconds": [0-9]+/, with: "\"seconds\": 0")
     }
+
+    /// Evaluation is split across threads; the report is the same byte for byte for every
+    /// `--jobs` (issue 20). 20,000-odd pods would be the real test; the package plus a
+    /// generated List of 300 (312 pods with the package) make the chunks.
+    @Test func theReportIsTheSameForEveryJobCount() throws {
+        var items: [String] = []
+        for index in 0..<300 {
+            let gpu = index % 3 == 0 ? "nvidia-tesla-v100" : "nvidia-a100"
+            items.append(
+                #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\#(index)", "namespace": "ml"}, "spec": {"nodeSelector": {"gpu-type": "\#(gpu)"}, "containers": [{"name": "c", "image": "ghcr.io/acme/ml:1.0", "resources": {"limits": {"nvidia.com/gpu": "1"}}}]}}"#
+            )
+        }
+        let list = try temporaryFile("pods.json", #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ",\n") + "]}")
+        let base = ["check", list, Paths.package, "--policies", Paths.policies] + Paths.platform + ["--format", "json"]
+        let one = Self.withoutTimestamps(run(base + ["--jobs", "1"]).out)
+        #expect(one.contains("\"subjects\": 312"))
+        for jobs in ["2", "3", "8"] {
+            #expect(Self.withoutTimestamps(run(base + ["--jobs", jobs]).out) == one, "--jobs \(jobs)")
+        }
+        #expect(run(base + ["--jobs", "0"]).code == 2)
+    }
 }

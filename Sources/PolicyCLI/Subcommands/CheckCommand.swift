@@ -23,6 +23,9 @@ enum CheckCommand {
             OptionSpec(name: "--write-baseline", valueName: "FILE", help: "Record the current failing findings in FILE (for --baseline) and exit 0."),
             OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
             OptionSpec(
+                name: "--jobs", valueName: "N",
+                help: "Evaluate on N threads (default: the machine's cores); the report is the same for every N."),
+            OptionSpec(
                 name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"],
                 help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
         ] + InputLoading.options
@@ -66,11 +69,11 @@ enum CheckCommand {
 
     /// Evaluates the loaded subjects, places findings on their lines, and adds what the run
     /// did not check as notices.
-    static func evaluate(_ loaded: inout LoadedInputs, policies: PolicySet, now: Int64) -> Report {
+    static func evaluate(_ loaded: inout LoadedInputs, policies: PolicySet, now: Int64, jobs: Int) -> Report {
         // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
         let subjects = loaded.subjects
         loaded.subjects = []
-        var report = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now)).report(consume subjects)
+        var report = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now)).report(consume subjects, jobs: jobs)
         let standardInput = loaded.standardInput
         FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
         report.notices += loaded.notices
@@ -124,6 +127,17 @@ enum CheckCommand {
             return .failure
         }
 
+        let jobs: Int
+        if let text = parsed.value("--jobs") {
+            guard let value = Int(text), value >= 1, value <= 1024 else {
+                console.err("flyte-policy check: --jobs takes a number of threads from 1 to 1024, not '\(text)'\n")
+                return .failure
+            }
+            jobs = value
+        } else {
+            jobs = ProcessInfo.processInfo.activeProcessorCount
+        }
+
         var loaded = InputLoading.load(parsed) { console.progress($0) }
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
@@ -142,7 +156,7 @@ enum CheckCommand {
             return true
         }
         let now = Self.now
-        var report = Self.evaluate(&loaded, policies: policies, now: now)
+        var report = Self.evaluate(&loaded, policies: policies, now: now, jobs: jobs)
 
         let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
         if let file = parsed.value("--baseline") {

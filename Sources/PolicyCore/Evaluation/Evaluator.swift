@@ -70,6 +70,13 @@ public struct Evaluator: Sendable {
     /// Evaluates every subject into a report. Each subject's JSON is released once evaluated,
     /// so handing over the only copy of the array lets every parsed document go as the run
     /// proceeds.
+    public func report(_ subjects: consuming [Subject], jobs: Int) -> Report {
+        var builder = ReportBuilder(evaluator: self)
+        builder.reserveCapacity(subjects.count)
+        builder.add(subjects, jobs: jobs)
+        return builder.finish()
+    }
+
     public func report(_ subjects: consuming [Subject]) -> Report {
         var pending = subjects
         var builder = ReportBuilder(evaluator: self)

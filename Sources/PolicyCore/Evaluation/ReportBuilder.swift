@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Builds a ``Report`` one subject at a time.
 ///
 /// Each subject's parsed JSON is released as soon as it has been evaluated, so a run over a
@@ -26,6 +29,49 @@ public struct ReportBuilder: Sendable {
         // Taking the caller's subject (`consuming`) makes this a move, not a copy of its fields.
         subject.releaseJSON()
         subjects.append(subject)
+    }
+
+    /// Evaluates `subjects` on up to `jobs` threads and adds them in order: contiguous chunks
+    /// are evaluated apart, each into findings and outcomes of its own, then joined in chunk
+    /// order, so the report is the same byte for byte whatever `jobs` is.
+    public mutating func add(_ subjects: consuming [Subject], jobs: Int) {
+        let count = subjects.count
+        guard jobs > 1, count >= 64 else {
+            var pending = subjects
+            pending.reverse()
+            while let subject = pending.popLast() { add(subject) }
+            return
+        }
+        // More chunks than threads, so a slow chunk does not hold the others up.
+        let chunkCount = min(count / 16, jobs * 8)
+        let bounds = (0...chunkCount).map { $0 * count / chunkCount }
+        let start = self.subjects.count
+        let evaluator = self.evaluator
+        let input = subjects
+        let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunkCount))
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            var result = ChunkResult(outcomes: RuleOutcomes(policies: evaluator.policies))
+            for index in bounds[chunk]..<bounds[chunk + 1] {
+                var subject = input[index]
+                evaluator.evaluate(subject, index: start + index, into: &result.findings, outcomes: &result.outcomes)
+                subject.releaseJSON()
+                result.subjects.append(subject)
+            }
+            results.withLock { $0[chunk] = result }
+        }
+        for result in results.withLock({ $0 }) {
+            guard let result else { continue }
+            self.subjects += result.subjects
+            findings += result.findings
+            outcomes.append(contentsOf: result.outcomes)
+        }
+    }
+
+    /// What one chunk of a parallel run made.
+    private struct ChunkResult: Sendable {
+        var subjects: [Subject] = []
+        var findings: [Finding] = []
+        var outcomes: RuleOutcomes
     }
 
     /// The report over every subject added, with the evaluator's notices.

@@ -37,6 +37,11 @@ public struct RuleOutcomes: Sendable {
         storage.append(outcome)
     }
 
+    /// Appends the rows of a record of the same shape made for the subjects that follow.
+    mutating func append(contentsOf other: RuleOutcomes) {
+        storage.append(contentsOf: other.storage)
+    }
+
     mutating func reserveCapacity(subjects: Int) {
         storage.reserveCapacity(subjects * rowLength)
     }
