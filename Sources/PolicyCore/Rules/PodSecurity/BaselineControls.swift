@@ -94,19 +94,28 @@ enum BaselineControls {
         }
     }
 
-    static func appArmor(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        func check(_ context: JSONNode?, _ pointer: String, _ who: String) {
-            guard let profile = context?["appArmorProfile"], !profile.isNull else { return }
-            let type = profile["type"]?.string ?? ""
-            guard type != "RuntimeDefault", type != "Localhost" else { return }
+    /// A profile (`appArmorProfile`, `seccompProfile`) set in a security context with a type
+    /// other than RuntimeDefault or Localhost: its type (empty when unset), else `nil`.
+    static func forbiddenProfileType(_ field: String, in context: JSONNode?) -> String? {
+        guard let profile = context?[field], !profile.isNull else { return nil }
+        let type = profile["type"]?.string ?? ""
+        return type == "RuntimeDefault" || type == "Localhost" ? nil : type
+    }
+
+    /// One violation for every security context (the pod's, then each container's) that sets
+    /// `field` to a forbidden profile type.
+    static func profileTypes(_ field: String, named name: String, _ pod: PodSecurityView, _ violations: inout [Violation]) {
+        pod.forEachSecurityContext { context, pointer, who in
+            guard let type = forbiddenProfileType(field, in: context) else { return }
             violations.append(
                 .podSecurity(
-                    "\(pointer)/appArmorProfile/type", "\(who) must not set the AppArmor profile type to \(type.isEmpty ? "nothing" : type)",
-                    value: type,
+                    "\(pointer)/\(field)/type", "\(who) must not set \(name) to \(type.isEmpty ? "nothing" : type)", value: type,
                     allowed: profileTypes))
         }
-        check(pod.podSecurityContext, "/spec/securityContext", "the pod")
-        for container in pod.containers { check(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
+    }
+
+    static func appArmor(_ pod: PodSecurityView, _ violations: inout [Violation]) {
+        profileTypes("appArmorProfile", named: "the AppArmor profile type", pod, &violations)
         let prefix = "container.apparmor.security.beta.kubernetes.io/"
         for (key, value) in (pod.metadata?["annotations"]?.members ?? []).sorted(by: { $0.key < $1.key }) where key.hasPrefix(prefix) {
             let profile = value.string ?? ""
@@ -155,18 +164,7 @@ enum BaselineControls {
     }
 
     static func seccomp(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        func check(_ context: JSONNode?, _ pointer: String, _ who: String) {
-            guard let profile = context?["seccompProfile"], !profile.isNull else { return }
-            let type = profile["type"]?.string ?? ""
-            guard type != "RuntimeDefault", type != "Localhost" else { return }
-            violations.append(
-                .podSecurity(
-                    "\(pointer)/seccompProfile/type", "\(who) must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
-                    value: type,
-                    allowed: profileTypes))
-        }
-        check(pod.podSecurityContext, "/spec/securityContext", "the pod")
-        for container in pod.containers { check(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
+        profileTypes("seccompProfile", named: "securityContext.seccompProfile.type", pod, &violations)
     }
 
     static func sysctls(_ pod: PodSecurityView, _ violations: inout [Violation]) {

@@ -121,6 +121,13 @@ struct PodSecurityView {
     /// `spec.securityContext`, when set.
     var podSecurityContext: JSONNode? { spec?["securityContext"].flatMap { $0.isNull ? nil : $0 } }
 
+    /// Calls `body` with the pod's security context, then each container's, with its pointer
+    /// and who sets it (`the pod`, `container 'main'`).
+    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: String, _ who: String) -> Void) {
+        body(podSecurityContext, "/spec/securityContext", "the pod")
+        for container in containers { body(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
+    }
+
     /// `spec.os.name: windows`: the restricted level exempts these pods from Linux-only controls.
     var isWindows: Bool { spec?["os"]?["name"]?.string == "windows" }
 

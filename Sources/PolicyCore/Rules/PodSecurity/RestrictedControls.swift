@@ -83,41 +83,19 @@ enum RestrictedControls {
     }
 
     static func seccomp(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        func valid(_ profile: JSONNode) -> Bool {
-            let type = profile["type"]?.string ?? ""
-            return type == "RuntimeDefault" || type == "Localhost"
-        }
-        var podSet = false
-        if let profile = pod.podSecurityContext?["seccompProfile"], !profile.isNull {
-            if valid(profile) {
-                podSet = true
-            } else {
-                let type = profile["type"]?.string ?? ""
-                violations.append(
-                    .podSecurity(
-                        "/spec/securityContext/seccompProfile/type",
-                        "the pod must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
-                        value: type, allowed: BaselineControls.profileTypes))
-            }
-        }
-        for container in pod.containers {
-            if let profile = container.securityContext?["seccompProfile"], !profile.isNull {
-                guard !valid(profile) else { continue }
-                let type = profile["type"]?.string ?? ""
-                violations.append(
-                    .podSecurity(
-                        "\(container.pointer)/securityContext/seccompProfile/type",
-                        "container '\(container.name)' must not set securityContext.seccompProfile.type to \(type.isEmpty ? "nothing" : type)",
-                        value: type,
-                        allowed: BaselineControls.profileTypes))
-            } else if !podSet {
-                violations.append(
-                    .podSecurity(
-                        container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
-                        "the pod or container '\(container.name)' must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
-                        value: "unset",
-                        allowed: BaselineControls.profileTypes))
-            }
+        // Invalid types, wherever set, as at baseline.
+        BaselineControls.seccomp(pod, &violations)
+        // A valid pod-level profile covers every container that sets none of its own.
+        let podProfile = pod.podSecurityContext?["seccompProfile"]
+        let podSet =
+            podProfile.map { !$0.isNull } == true && BaselineControls.forbiddenProfileType("seccompProfile", in: pod.podSecurityContext) == nil
+        guard !podSet else { return }
+        for container in pod.containers where container.securityContext?["seccompProfile"].map({ $0.isNull }) ?? true {
+            violations.append(
+                .podSecurity(
+                    container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                    "the pod or container '\(container.name)' must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
+                    value: "unset", allowed: BaselineControls.profileTypes))
         }
     }
 
