@@ -51,23 +51,33 @@ package struct WorkloadKinds: Sendable {
         ]
     }
 
+    /// A Kubeflow training job: one template per replica type (`Master`, `Worker`, ...), keyed
+    /// under `spec.<replicaSpecs>`.
+    static func kubeflow(_ kind: String, replicaSpecs: String) -> WorkloadKind {
+        WorkloadKind(
+            group: "kubeflow.org", kind: kind,
+            templates: [TemplateLocation("/spec/\(replicaSpecs)/*/template", role: .replicaTypeKey, replicasKey: "replicas")])
+    }
+
+    /// An Argo kind whose workflow spec sits at `spec`: a pod per container template.
+    static func argo(_ kind: String, spec: String) -> WorkloadKind {
+        let steps = JSONPointer(spec).tokens
+        return WorkloadKind(
+            group: "argoproj.io", kind: kind,
+            synthesize: { object, base throws(InputError) in
+                var node: JSONNode? = object
+                for step in steps { node = node?[step] }
+                return try ArgoPods.pods(node, at: base + spec)
+            })
+    }
+
     static let operators: [WorkloadKind] = [
         // Kubeflow training operator: replica specs keyed by replica type.
-        WorkloadKind(
-            group: "kubeflow.org", kind: "PyTorchJob",
-            templates: [TemplateLocation("/spec/pytorchReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(
-            group: "kubeflow.org", kind: "TFJob",
-            templates: [TemplateLocation("/spec/tfReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(
-            group: "kubeflow.org", kind: "MPIJob",
-            templates: [TemplateLocation("/spec/mpiReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(
-            group: "kubeflow.org", kind: "XGBoostJob",
-            templates: [TemplateLocation("/spec/xgbReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
-        WorkloadKind(
-            group: "kubeflow.org", kind: "PaddleJob",
-            templates: [TemplateLocation("/spec/paddleReplicaSpecs/*/template", role: .replicaTypeKey, replicasKey: "replicas")]),
+        kubeflow("PyTorchJob", replicaSpecs: "pytorchReplicaSpecs"),
+        kubeflow("TFJob", replicaSpecs: "tfReplicaSpecs"),
+        kubeflow("MPIJob", replicaSpecs: "mpiReplicaSpecs"),
+        kubeflow("XGBoostJob", replicaSpecs: "xgbReplicaSpecs"),
+        kubeflow("PaddleJob", replicaSpecs: "paddleReplicaSpecs"),
         WorkloadKind(group: "kubeflow.org", kind: "Notebook", templates: [TemplateLocation("/spec/template")]),
         // KubeRay.
         WorkloadKind(group: "ray.io", kind: "RayCluster", templates: ray("/spec")),
@@ -77,20 +87,8 @@ package struct WorkloadKinds: Sendable {
         WorkloadKind(group: "ray.io", kind: "RayService", templates: ray("/spec/rayClusterConfig")),
         // Argo.
         WorkloadKind(group: "argoproj.io", kind: "Rollout", templates: [TemplateLocation("/spec/template")]),
-        WorkloadKind(
-            group: "argoproj.io", kind: "Workflow",
-            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(
-            group: "argoproj.io", kind: "WorkflowTemplate",
-            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(
-            group: "argoproj.io", kind: "ClusterWorkflowTemplate",
-            synthesize: { object, base throws(InputError) in try ArgoPods.pods(object["spec"], at: base + "/spec") }),
-        WorkloadKind(
-            group: "argoproj.io", kind: "CronWorkflow",
-            synthesize: { object, base throws(InputError) in
-                try ArgoPods.pods(object["spec"]?["workflowSpec"], at: base + "/spec/workflowSpec")
-            }),
+        argo("Workflow", spec: "/spec"), argo("WorkflowTemplate", spec: "/spec"), argo("ClusterWorkflowTemplate", spec: "/spec"),
+        argo("CronWorkflow", spec: "/spec/workflowSpec"),
         // Spark operator: drivers and executors are built from SparkPodSpecs.
         WorkloadKind(
             group: "sparkoperator.k8s.io", kind: "SparkApplication",
