@@ -1,7 +1,9 @@
+import Dispatch
 import PolicyCore
 import PolicyFlyte
 import PolicyIO
 import PolicyJSON
+import Synchronization
 
 /// Reads the inputs of `check` and `resolve`: Kubernetes manifests as they are, Flyte packages
 /// and entities resolved into one pod per node with the platform configuration and PodTemplates.
@@ -75,10 +77,11 @@ enum InputLoading {
         do {
             let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
-            for (index, file) in files.enumerated() {
-                if files.count > 20, index % 20 == 0 { progress("reading inputs: \(index)/\(files.count)") }
+            if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
+            let contents = read(files, manifests: settings.manifests, jobs: options.jobs)
+            for (file, content) in zip(files, contents) {
                 do {
-                    switch try FlyteInputs.read(file, manifests: settings.manifests) {
+                    switch try content.get() {
                     case .manifests(let outcome):
                         loaded.subjects += outcome.subjects
                         loaded.skippedKinds += outcome.skippedKinds
@@ -101,6 +104,20 @@ enum InputLoading {
         }
         resolve(packages + (loose.isEmpty ? [] : [loose]), settings: settings, options: options, into: &loaded, progress: progress)
         return loaded
+    }
+
+    /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
+    static func read(_ files: [InputFile], manifests: ManifestReader, jobs: Int) -> [Result<FlyteInputs.Content, InputError>] {
+        let read: @Sendable (InputFile) -> Result<FlyteInputs.Content, InputError> = { file in
+            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests) }
+        }
+        guard jobs > 1, files.count > 1 else { return files.map(read) }
+        let results = Mutex<[Result<FlyteInputs.Content, InputError>?]>(Array(repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let result = read(files[index])
+            results.withLock { $0[index] = result }
+        }
+        return results.withLock { $0 }.map { $0 ?? .failure(.unreadable(path: "", reason: "not read")) }
     }
 
     /// What the options make before any input is read: the platform configuration and
@@ -170,6 +187,8 @@ struct InputOptions {
     var maxInputSize: String?
     /// `--workload GROUP/KIND=POINTER` as written.
     var workloads: [String] = []
+    /// Threads for reading files (`--jobs`).
+    var jobs = 1
 
     init(inputs: [String]) {
         self.inputs = inputs

@@ -24,7 +24,7 @@ enum CheckCommand {
             OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
             OptionSpec(
                 name: "--jobs", valueName: "N",
-                help: "Evaluate on N threads (default: the machine's cores); the report is the same for every N."),
+                help: "Read files and evaluate pods on N threads (default: the machine's cores); the report is the same for every N."),
             OptionSpec(
                 name: "--color", valueName: "WHEN", choices: ["auto", "always", "never"],
                 help: "Colour the text report; default auto (a terminal, NO_COLOR unset)."),
@@ -138,7 +138,9 @@ enum CheckCommand {
             jobs = ProcessInfo.processInfo.activeProcessorCount
         }
 
-        var loaded = InputLoading.load(parsed) { console.progress($0) }
+        var inputOptions = InputOptions(parsed)
+        inputOptions.jobs = jobs
+        var loaded = InputLoading.load(inputOptions) { console.progress($0) }
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
             for error in loaded.errors { console.err("error: \(error)\n") }
