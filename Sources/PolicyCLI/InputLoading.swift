@@ -108,8 +108,10 @@ enum InputLoading {
 
     /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
     static func read(_ files: [InputFile], manifests: ManifestReader, jobs: Int) -> [Result<FlyteInputs.Content, InputError>] {
+        // One file takes every thread for its own items (a large List); several share them.
+        let perFile = files.count == 1 ? jobs : 1
         let read: @Sendable (InputFile) -> Result<FlyteInputs.Content, InputError> = { file in
-            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests) }
+            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests, jobs: perFile) }
         }
         guard jobs > 1, files.count > 1 else { return files.map(read) }
         let results = Mutex<[Result<FlyteInputs.Content, InputError>?]>(Array(repeating: nil, count: files.count))

@@ -41,6 +41,15 @@ package struct ManifestReader: Sendable {
         return outcome
     }
 
+    /// Reads the items of a large `List` in `file` that were parsed apart: item `index` is read
+    /// as it would be inside the whole list (document 1, pointers under `/items/<index>`).
+    package func read(items: [(index: Int, node: JSONNode)], of file: InputFile) throws(InputError) -> Outcome {
+        var outcome = Outcome()
+        let source = SubjectSource(file: file.name, document: 1, line: nil)
+        for (index, node) in items { try collect(node, source: source, pointer: "/items/\(index)", outcome: &outcome) }
+        return outcome
+    }
+
     /// Reads the pods one object holds (a Pod, a workload's template, a List's items): the
     /// webhook's entry point, where the object arrives inside an AdmissionReview.
     package func read(object: JSONNode, source: SubjectSource) throws(InputError) -> Outcome {

@@ -96,7 +96,7 @@ public final class JSONDocument: @unchecked Sendable {
     /// Refuses, before parsing, text jansson would read wrongly or ruinously: a tree of more
     /// than ``maxValues`` values, and a number that is not zero but underflows a double to
     /// zero (`1e-400`; Kubernetes reads that quantity as `1n`, jansson as 0).
-    static func refuseOversizedTree(_ bytes: some Collection<UInt8>, source: String, limit: Int = maxValues) throws(JSONParseError) {
+    public static func refuseOversizedTree(_ bytes: some Collection<UInt8>, source: String, limit: Int = maxValues) throws(JSONParseError) {
         // The careful scan runs only where it can find something: text long enough to hold too
         // many values, or a negative exponent after a digit somewhere (most texts have neither,
         // and every pod of a large input comes through here).

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCore
+import PolicyJSON
 import Testing
 
 @testable import PolicyIO
@@ -135,5 +136,46 @@ struct InputDetectionTests {
                 == "pod.yaml: is not UTF-8 text (an invalid byte at offset 3); save it as UTF-8.")
         #expect(Self.error("pod.json", [0x7B, 0x00, 0x7D]) == "pod.json: is not text: byte 1 is NUL (a binary file with a text name?).")
         #expect(!Self.error("pod.yaml", Array("a: b\n\u{0C}c: d\n".utf8)).contains("protobuf"))
+    }
+}
+
+/// A large `List` is split into its items by a byte scanner and parsed on several threads
+/// (issue 20); what it reads must be what reading it whole reads.
+@Suite("parallel List reading")
+struct ParallelListTests {
+    static func list(_ count: Int) -> InputFile {
+        let items = (0..<count).map { index in
+            #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\#(index)", "labels": {"a": "x,]}\"{["}}, "spec": {"containers": [{"name": "c", "image": "img:\#(index)"}]}}"#
+        }
+        return InputFile(
+            name: "list.json",
+            bytes: Array(#"{"apiVersion": "v1", "items": ["#.utf8) + Array(items.joined(separator: ",\n ").utf8)
+                + Array(#"], "kind": "List", "metadata": {}}"#.utf8))
+    }
+
+    @Test func itemsReadInParallelAreTheItemsReadWhole() throws {
+        let file = Self.list(100)
+        let split = try #require(JSONListSplitter.split(file.bytes))
+        #expect(split.items.count == 100)
+        let parallel = try #require(try FlyteInputs.parallelList(file, manifests: ManifestReader(), jobs: 3))
+        let whole = try ManifestReader().read(file)
+        #expect(
+            parallel.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer) \($0.pod.spec.containers.first?.image ?? "")" }
+                == whole.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer) \($0.pod.spec.containers.first?.image ?? "")" })
+        #expect(parallel.subjects.last?.source.podPointer == "/items/99")
+    }
+
+    /// What is not a List, or a List with an item that does not parse, is read whole (which
+    /// positions the error in the file).
+    @Test func anythingElseIsReadWhole() throws {
+        #expect(JSONListSplitter.split(Array(#"[{"kind": "Pod"}]"#.utf8)) == nil)
+        #expect(
+            try FlyteInputs.parallelList(
+                InputFile(name: "o.json", bytes: Array(#"{"kind": "Pod", "items": [1, 2, 3, 4, 5, 6]}"#.utf8)), manifests: ManifestReader(), jobs: 2)
+                == nil)
+        var broken = Self.list(20)
+        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: #""name": "p3""#, with: #""name": p3"#).utf8)
+        #expect(try FlyteInputs.parallelList(broken, manifests: ManifestReader(), jobs: 2) == nil)
+        #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader()) }
     }
 }
