@@ -165,6 +165,21 @@ struct ParallelListTests {
         #expect(parallel.subjects.last?.source.podPointer == "/items/99")
     }
 
+    /// Finding positions in a large List are located item by item on several threads; they
+    /// must be the positions the whole-text scanner finds, first-line columns included.
+    @Test func itemsAreLocatedWhereTheWholeTextPutsThem() throws {
+        let file = Self.list(40)
+        let pointers: Set<String> = Set(
+            (0..<40).flatMap { ["/items/\($0)/spec/containers/0/image", "/items/\($0)/metadata/labels/a", "/items/\($0)/spec/nope"] })
+        let parallel = try #require(FindingLocator.listPositions(file.bytes, pointers: pointers, jobs: 3))
+        let whole = JSONLocator.positions(in: file.bytes, wanted: [1: pointers])[1] ?? [:]
+        for pointer in pointers.sorted() where !pointer.hasSuffix("nope") {
+            #expect(parallel[pointer].map { "\($0.line):\($0.column)" } == whole[pointer].map { "\($0.line):\($0.column)" }, "\(pointer)")
+        }
+        #expect(parallel["/items/0/spec/containers/0/image"]?.line == 1)
+        #expect(parallel["/items/7/spec"].map { "\($0.line):\($0.column)" } == whole["/items/7/spec"].map { "\($0.line):\($0.column)" })
+    }
+
     /// What is not a List, or a List with an item that does not parse, is read whole (which
     /// positions the error in the file).
     @Test func anythingElseIsReadWhole() throws {

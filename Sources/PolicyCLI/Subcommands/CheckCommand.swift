@@ -75,7 +75,7 @@ enum CheckCommand {
         loaded.subjects = []
         var report = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now)).report(consume subjects, jobs: jobs)
         let standardInput = loaded.standardInput
-        FindingLocator.locate(&report) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
+        FindingLocator.locate(&report, jobs: jobs) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
         report.notices += loaded.notices
         report.skippedInputs = loaded.skippedInputs
         if !loaded.skippedInputs.isEmpty {
