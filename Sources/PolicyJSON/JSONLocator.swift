@@ -37,10 +37,8 @@ public enum JSONLocator {
         /// Frames above a document's root (1 inside a top-level array of documents).
         var base = 0
         /// The current document's wanted pointers, and every parent of them.
-        var targets: Set<String> = []
-        /// Each pointer that leads to a wanted one, to the escaped tokens of its children that
-        /// also do: a child is looked up by its token before its pointer is built.
-        var children: [String: Set<String>] = [:]
+        /// The current document's wanted pointers and the paths to them.
+        var targets = JSONPointerTargets([])
         /// The pointer of the value that just started, when it leads to a wanted one.
         var started: String?
 
@@ -77,33 +75,17 @@ public enum JSONLocator {
             started = nil
             if frames.count == base {
                 document += 1
-                targets = wanted[document] ?? []
-                children = Self.children(of: targets)
+                targets = JSONPointerTargets(wanted[document] ?? [])
                 started = targets.isEmpty ? nil : ""
                 if !targets.isEmpty { found[document, default: [:]][""] = (line, column) }
                 return
             }
             guard frames.count > base, let top = frames.indices.last, let parent = frames[top].pointer else { return }
-            let token = JSONPointer.escape(frames[top].isObject ? frames[top].key ?? "" : String(frames[top].index))
-            guard children[parent]?.contains(token) == true else { return }
-            let pointer = parent + "/" + token
+            guard let pointer = targets.child(of: parent, token: frames[top].isObject ? frames[top].key ?? "" : String(frames[top].index)) else {
+                return
+            }
             found[document, default: [:]][pointer] = (line, column)
             started = pointer
-        }
-
-        /// For every pointer on the way to a wanted one (the root `` included), the escaped
-        /// tokens of its children that are on the way too.
-        static func children(of pointers: Set<String>) -> [String: Set<String>] {
-            var result: [String: Set<String>] = [:]
-            for pointer in pointers {
-                var current = Substring(pointer)
-                while let slash = current.lastIndex(of: "/") {
-                    let parent = String(current[..<slash])
-                    guard result[parent, default: []].insert(String(current[current.index(after: slash)...])).inserted else { break }
-                    current = current[..<slash]
-                }
-            }
-            return result
         }
 
         mutating func valueEnds() {

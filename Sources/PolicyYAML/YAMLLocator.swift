@@ -15,8 +15,7 @@ package enum YAMLLocator {
         guard !wanted.isEmpty else { return found }
         let parser = EventParser(bytes)
         var document = 0
-        var pointers: Set<String> = []
-        var prefixes: Set<String> = []
+        var targets = JSONPointerTargets([])
         var frames: [Frame] = []
         /// The pointer of the collection that just started, when it leads to a wanted value.
         var started: String?
@@ -31,29 +30,19 @@ package enum YAMLLocator {
             }
             let pointer: String
             if let top = frames.indices.last {
-                guard let parent = frames[top].pointer else { return false }
-                pointer = parent + "/" + JSONPointer.escape(frames[top].token)
+                guard let parent = frames[top].pointer, let child = targets.child(of: parent, token: frames[top].token) else { return false }
+                pointer = child
             } else {
+                guard !targets.isEmpty else { return false }
                 pointer = ""
             }
-            if prefixes.contains(pointer) {
-                found[document, default: [:]][pointer] = (event.line, event.column)
-                started = pointer
-            }
+            found[document, default: [:]][pointer] = (event.line, event.column)
+            started = pointer
             return false
         }
         func startDocument() {
             document += 1
-            pointers = wanted[document] ?? []
-            prefixes = []
-            for pointer in pointers {
-                var current = Substring(pointer)
-                prefixes.insert(pointer)
-                while let slash = current.lastIndex(of: "/") {
-                    current = current[..<slash]
-                    prefixes.insert(String(current))
-                }
-            }
+            targets = JSONPointerTargets(wanted[document] ?? [])
         }
         func valueEnds() {
             guard let top = frames.indices.last else { return }
@@ -66,8 +55,7 @@ package enum YAMLLocator {
             case .streamStart, .documentEnd: break
             case .documentStart:
                 frames = []
-                pointers = []
-                prefixes = []
+                targets = JSONPointerTargets([])
             case .scalar(let value, _, let plain, _):
                 if frames.isEmpty {
                     // An empty document is not one the manifest reader returns.
