@@ -46,16 +46,7 @@ package enum FindingLocator {
         }
         for candidate in candidates {
             guard let found = positions[candidate.file]?[candidate.document] else { continue }
-            // The deepest pointer the document has: the value, else its nearest parent.
-            var pointer = Substring(candidate.pointer)
-            while true {
-                if let place = found[String(pointer)] {
-                    report.findings[candidate.finding].position = SourcePosition(line: place.line, column: place.column)
-                    break
-                }
-                guard pointer.utf8.count > candidate.floor, let slash = pointer.lastIndex(of: "/") else { break }
-                pointer = pointer[..<slash]
-            }
+            report.findings[candidate.finding].position = nearest(candidate.pointer, floor: candidate.floor, in: found)
         }
     }
 
@@ -117,15 +108,14 @@ package enum FindingLocator {
         return merged
     }
 
-    /// `pointer` and its parents, deepest first, down to `floor`.
-    static func ancestors(_ pointer: String, stoppingAt floor: String) -> [String] {
-        var result = [pointer]
-        var current = Substring(pointer)
-        while current.count > floor.count, let slash = current.lastIndex(of: "/") {
-            current = current[..<slash]
-            if current.count < floor.count { break }
-            result.append(String(current))
+    /// The position of the deepest of `pointer` and its parents (not shorter than `floor`
+    /// bytes) that the locators found: the value, else its nearest written parent.
+    static func nearest(_ pointer: String, floor: Int = 0, in found: [String: (line: Int, column: Int)]) -> SourcePosition? {
+        var pointer = Substring(pointer)
+        while true {
+            if let place = found[String(pointer)] { return SourcePosition(line: place.line, column: place.column) }
+            guard pointer.utf8.count > floor, let slash = pointer.lastIndex(of: "/") else { return nil }
+            pointer = pointer[..<slash]
         }
-        return result
     }
 }

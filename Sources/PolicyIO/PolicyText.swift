@@ -37,10 +37,11 @@ package enum PolicyText {
             guard let first = tokens.first, let index = Int(first) else { return (1, pointer) }
             return (index + 1, JSONPointer(tokens: Array(tokens.dropFirst())).description)
         }
+        // The locator records the parents of what is wanted too, for the nearest fallback.
         var wanted: [Int: Set<String>] = [:]
         for error in errors where error.line == nil {
             let (document, pointer) = split(error.pointer)
-            for candidate in FindingLocator.ancestors(pointer, stoppingAt: "") { wanted[document, default: []].insert(candidate) }
+            wanted[document, default: []].insert(pointer)
         }
         let found = YAMLLocator.positions(in: file.normalizedText().bytes, wanted: wanted)
         return errors.map { error in
@@ -48,9 +49,7 @@ package enum PolicyText {
             let (document, pointer) = split(error.pointer)
             var placed = error
             placed.pointer = pointer
-            if let candidate = FindingLocator.ancestors(pointer, stoppingAt: "").first(where: { found[document]?[$0] != nil }),
-                let position = found[document]?[candidate]
-            {
+            if let position = found[document].flatMap({ FindingLocator.nearest(pointer, in: $0) }) {
                 placed.line = position.line
                 placed.column = position.column
             }
