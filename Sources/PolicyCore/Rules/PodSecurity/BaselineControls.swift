@@ -36,16 +36,20 @@ enum BaselineControls {
     }
 
     static func capabilities(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        for container in pod.containers {
-            for (index, capability) in (container.securityContext?["capabilities"]?["add"]?.elements ?? []).enumerated() {
-                let name = capability.string ?? capability.scalarText
-                guard !allowedCapabilities.contains(name) else { continue }
-                violations.append(
-                    .podSecurity(
-                        "\(container.pointer)/securityContext/capabilities/add/\(index)",
-                        "container '\(container.name)' must not add the capability \(name) (non-default capabilities)", value: name,
-                        allowed: allowedCapabilities.sorted().joined(separator: ", ")))
-            }
+        for container in pod.containers { forbiddenAdds(container, allowed: allowedCapabilities, why: "non-default capabilities", &violations) }
+    }
+
+    /// One violation per capability in `securityContext.capabilities.add` outside `allowed`;
+    /// `why` names the rule in the message. Both levels' capability controls read adds so.
+    static func forbiddenAdds(_ container: PodSecurityView.ContainerView, allowed: Set<String>, why: String, _ violations: inout [Violation]) {
+        for (index, capability) in (container.securityContext?["capabilities"]?["add"]?.elements ?? []).enumerated() {
+            let name = capability.string ?? capability.scalarText
+            guard !allowed.contains(name) else { continue }
+            violations.append(
+                .podSecurity(
+                    "\(container.pointer)/securityContext/capabilities/add/\(index)",
+                    "container '\(container.name)' must not add the capability \(name) (\(why))", value: name,
+                    allowed: allowed.sorted().joined(separator: ", ")))
         }
     }
 
@@ -129,7 +133,7 @@ enum BaselineControls {
     }
 
     static func seLinux(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        func check(_ context: JSONNode?, _ pointer: String, _ who: String) {
+        pod.forEachSecurityContext { context, pointer, who in
             guard let options = context?["seLinuxOptions"], options.isObject else { return }
             let type = options["type"]?.string ?? ""
             if !allowedSELinuxTypes.contains(type) {
@@ -146,8 +150,6 @@ enum BaselineControls {
                         allowed: "unset"))
             }
         }
-        check(pod.podSecurityContext, "/spec/securityContext", "the pod")
-        for container in pod.containers { check(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
     }
 
     static func procMount(_ pod: PodSecurityView, _ violations: inout [Violation]) {

@@ -116,15 +116,7 @@ enum RestrictedControls {
                         value: drop.isEmpty ? "unset" : drop.joined(separator: ", "),
                         allowed: "ALL"))
             }
-            for (index, capability) in (capabilities?["add"]?.elements ?? []).enumerated() {
-                let name = capability.string ?? capability.scalarText
-                guard name != "NET_BIND_SERVICE" else { continue }
-                violations.append(
-                    .podSecurity(
-                        "\(container.pointer)/securityContext/capabilities/add/\(index)",
-                        "container '\(container.name)' must not add the capability \(name) (only NET_BIND_SERVICE may be added)", value: name,
-                        allowed: "NET_BIND_SERVICE"))
-            }
+            BaselineControls.forbiddenAdds(container, allowed: ["NET_BIND_SERVICE"], why: "only NET_BIND_SERVICE may be added", &violations)
         }
     }
 }
