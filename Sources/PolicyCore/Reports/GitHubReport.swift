@@ -13,17 +13,8 @@ public enum GitHubReport {
             } else {
                 command = "notice"
             }
-            var properties: [String] = []
             let subject = report.subject(of: finding)
-            if let subject {
-                properties.append("file=\(property(subject.artifactPath))")
-                if let position = finding.position {
-                    properties.append("line=\(position.line)")
-                    properties.append("col=\(position.column)")
-                } else if let line = subject.source.line {
-                    properties.append("line=\(line)")
-                }
-            }
+            var properties = subject.map { location($0, at: finding.position) } ?? []
             var title = "\(finding.policy)/\(finding.rule)"
             if finding.status == .excepted {
                 title += " (excepted by \(finding.exception ?? "an exception"))"
@@ -38,9 +29,7 @@ public enum GitHubReport {
         }
         for index in report.notedSubjects {
             let subject = report.subjects[index]
-            var properties = ["file=\(property(subject.artifactPath))"]
-            if let line = subject.source.line { properties.append("line=\(line)") }
-            properties.append("title=\(property("flyte-policy note"))")
+            let properties = location(subject, at: nil) + ["title=\(property("flyte-policy note"))"]
             for note in subject.notes {
                 out += "::notice \(properties.joined(separator: ","))::\(data("\(note.text)\n\(TextReport.heading(subject))"))\n"
             }
@@ -50,6 +39,18 @@ public enum GitHubReport {
         out +=
             "flyte-policy: \(summary.subjects) pods checked: \(summary.findings) findings (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
         return Array(out.utf8)
+    }
+
+    /// `file=`, `line=` and `col=` of an annotation: the value's position when it was located,
+    /// else the subject's document line.
+    static func location(_ subject: Subject, at position: SourcePosition?) -> [String] {
+        var properties = ["file=\(property(subject.artifactPath))"]
+        if let position {
+            properties += ["line=\(position.line)", "col=\(position.column)"]
+        } else if let line = subject.source.line {
+            properties.append("line=\(line)")
+        }
+        return properties
     }
 
     /// Escaping of a command's message, as the Actions runner decodes it.
