@@ -67,9 +67,9 @@ public struct Evaluator: Sendable {
         }
     }
 
-    /// Evaluates every subject into a report. Each subject's JSON is released once evaluated,
-    /// so handing over the only copy of the array lets every parsed document go as the run
-    /// proceeds.
+    /// Evaluates every subject into a report, on up to `jobs` threads (the report is the same
+    /// whatever `jobs` is). Each subject's JSON is released once evaluated, so handing over the
+    /// only copy of the array lets every parsed document go as the run proceeds.
     public func report(_ subjects: consuming [Subject], jobs: Int) -> Report {
         var builder = ReportBuilder(evaluator: self)
         builder.reserveCapacity(subjects.count)
@@ -77,16 +77,8 @@ public struct Evaluator: Sendable {
         return builder.finish()
     }
 
+    /// ``report(_:jobs:)`` on one thread.
     public func report(_ subjects: consuming [Subject]) -> Report {
-        var pending = subjects
-        var builder = ReportBuilder(evaluator: self)
-        builder.reserveCapacity(pending.count)
-        // Popping from the end moves each subject out instead of copying it (a copy retains
-        // every field); reversing first keeps the report in input order.
-        pending.reverse()
-        while let subject = pending.popLast() {
-            builder.add(subject)
-        }
-        return builder.finish()
+        report(subjects, jobs: 1)
     }
 }

@@ -37,6 +37,8 @@ public struct ReportBuilder: Sendable {
     public mutating func add(_ subjects: consuming [Subject], jobs: Int) {
         let count = subjects.count
         guard jobs > 1, count >= 64 else {
+            // Popping from the end moves each subject out instead of copying it (a copy retains
+            // every field); reversing first keeps the report in input order.
             var pending = subjects
             pending.reverse()
             while let subject = pending.popLast() { add(subject) }
@@ -47,15 +49,33 @@ public struct ReportBuilder: Sendable {
         let bounds = (0...chunkCount).map { $0 * count / chunkCount }
         let start = self.subjects.count
         let evaluator = self.evaluator
-        let input = subjects
+        // Each chunk takes the only copy of its subjects, so a subject's parsed JSON is freed
+        // as soon as it is evaluated, as in the one-thread path.
+        var pending = subjects
+        var parts: [[Subject]] = Array(repeating: [], count: chunkCount)
+        for chunk in (0..<chunkCount).reversed() {
+            parts[chunk].reserveCapacity(bounds[chunk + 1] - bounds[chunk])
+            for _ in bounds[chunk]..<bounds[chunk + 1] {
+                if let subject = pending.popLast() { parts[chunk].append(subject) }
+            }
+        }
+        let inputs = Mutex<[[Subject]]>(parts)
+        parts = []
         let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunkCount))
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            // Popped from the end of `parts`: each part is in reverse order already.
+            var mine = inputs.withLock { inputs in
+                let taken = inputs[chunk]
+                inputs[chunk] = []
+                return taken
+            }
             var result = ChunkResult(outcomes: RuleOutcomes(policies: evaluator.policies))
-            for index in bounds[chunk]..<bounds[chunk + 1] {
-                var subject = input[index]
-                evaluator.evaluate(subject, index: start + index, into: &result.findings, outcomes: &result.outcomes)
+            var index = start + bounds[chunk]
+            while var subject = mine.popLast() {
+                evaluator.evaluate(subject, index: index, into: &result.findings, outcomes: &result.outcomes)
                 subject.releaseJSON()
                 result.subjects.append(subject)
+                index += 1
             }
             results.withLock { $0[chunk] = result }
         }
