@@ -29,13 +29,19 @@ package enum FlyteInputs {
         if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name)) }
         if file.fileExtension == "pb" { return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name))) }
         let text = file.normalizedText()
-        if text.isNamedText, let problem = text.textProblem() { throw .unsupported(source: file.name, reason: problem) }
+        /// Why the text did not read: bytes that are not text under a text name, a template, or
+        /// the parser's own error. Worked out only on failure: validating every input's UTF-8
+        /// up front repeated what jansson and libyaml check anyway.
+        func failure(_ error: InputError) -> InputError {
+            if text.isNamedText, let problem = text.textProblem() { return .unsupported(source: file.name, reason: problem) }
+            return templateError(text) ?? error
+        }
         if text.looksLikeJSON {
             if jobs > 1, text.bytes.count >= parallelListBytes, let outcome = try parallelList(text, manifests: manifests, jobs: jobs) {
                 return .manifests(outcome)
             }
             let documents: [(document: JSONDocument, line: Int)]
-            do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw templateError(text) ?? .json(error) }
+            do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw failure(.json(error)) }
             // Only Flyte entities need a Swift copy of the tree; manifests are read from jansson's.
             if documents.count == 1, let root = documents.first?.document.rootNode, FlyteEntityDecoder.looksLikeFlyte(root) {
                 do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch {
@@ -48,7 +54,7 @@ package enum FlyteInputs {
             return .entities(try protobuf(text.bytes, source: EntitySource(file: file.name)))
         }
         do { return .manifests(try manifests.read(text)) } catch {
-            throw templateError(text) ?? error
+            throw failure(error)
         }
     }
 
