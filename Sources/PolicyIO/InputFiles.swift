@@ -102,7 +102,6 @@ package enum InputFiles {
     package static func folderWalk(_ folder: String, extensions: Set<String>) throws(InputError) -> (files: [String], notices: [String]) {
         let base = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         let manager = FileManager.default
-        guard (try? manager.contentsOfDirectory(atPath: base)) != nil else { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
         var files: [String] = []
         var hidden: [String] = []
         var loops: [String] = []
@@ -117,6 +116,8 @@ package enum InputFiles {
                 continue
             }
             guard let names = try? manager.contentsOfDirectory(atPath: directory) else {
+                // The folder named is an error; one found inside it is a notice.
+                if directory == base { throw .unreadable(path: folder, reason: "the folder cannot be listed") }
                 unlisted.append(directory)
                 continue
             }
