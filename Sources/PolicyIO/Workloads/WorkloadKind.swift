@@ -28,7 +28,10 @@ package struct WorkloadKind: Sendable {
     }
 
     /// `apps/Deployment`, `Pod` for the core group.
-    package var name: String { group.isEmpty ? kind : "\(group)/\(kind)" }
+    package var name: String { Self.name(group: group, kind: kind) }
+
+    /// The name of a kind in a group, as kinds are keyed.
+    static func name(group: String, kind: String) -> String { group.isEmpty ? kind : "\(group)/\(kind)" }
 
     /// The API group of an `apiVersion` (`apps/v1` -> `apps`, `v1` -> the core group).
     package static func group(ofAPIVersion apiVersion: String) -> String {

@@ -13,7 +13,7 @@ package struct WorkloadKinds: Sendable {
 
     /// The kind of an object with this `apiVersion` and `kind`, if it carries pods.
     package func kind(apiVersion: String, kind: String) -> WorkloadKind? {
-        byName[WorkloadKind(group: WorkloadKind.group(ofAPIVersion: apiVersion), kind: kind, templates: []).name]
+        byName[WorkloadKind.name(group: WorkloadKind.group(ofAPIVersion: apiVersion), kind: kind)]
     }
 
     /// The group of one of Kubernetes' own workload kinds (`Deployment` -> `apps`).
