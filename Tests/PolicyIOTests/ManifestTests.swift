@@ -253,6 +253,26 @@ struct CustomResourceTests {
         #expect(argo.first?.specNode?["containers"]?[0]?["securityContext"]?["privileged"]?.bool == true)
     }
 
+    /// A workflow whose only template is steps that name templates held elsewhere (a
+    /// WorkflowTemplate) runs no container here: it is reported with the kinds holding no pod.
+    @Test func anArgoWorkflowWithoutContainersIsSaidNotPassed() throws {
+        let yaml = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: calls-only}
+            spec:
+              entrypoint: main
+              templates:
+                - name: main
+                  steps:
+                    - - name: build
+                        templateRef: {name: shared, template: build}
+            """
+        let outcome = try ManifestReader().read(InputFile(name: "calls.yaml", bytes: Array(yaml.utf8)))
+        #expect(outcome.subjects.isEmpty)
+        #expect(outcome.skippedKinds == ["Workflow"])
+    }
+
     /// A custom resource's groups form one job for `scope: job` bounds: the PyTorchJob's master
     /// and 4 workers of 8 GPUs use 40.
     @Test func theGroupsOfOneObjectAreOneJob() throws {
