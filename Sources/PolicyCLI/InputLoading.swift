@@ -9,6 +9,12 @@ import Synchronization
 /// and entities resolved into one pod per node with the platform configuration and PodTemplates.
 struct LoadedInputs {
     var subjects: [Subject] = []
+    /// Pods of a large `List` evaluated as they were read (with ``InputOptions/evaluator``),
+    /// each part with the count of ``subjects`` read before it, which keeps the report in input
+    /// order.
+    var evaluated: [(before: Int, part: ReportPart)] = []
+    /// Files whose findings were placed on their lines as they were read.
+    var locatedFiles: Set<String> = []
     var resolved: [ResolvedNode] = []
     var skippedKinds: [String] = []
     /// Files of a folder walk that are not Kubernetes manifests.
@@ -78,12 +84,17 @@ enum InputLoading {
             let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
             if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
-            let contents = read(files, manifests: settings.manifests, jobs: options.jobs)
+            let contents = read(files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator)
             for (file, content) in zip(files, contents) {
                 do {
                     switch try content.get() {
                     case .manifests(let outcome):
                         loaded.subjects += outcome.subjects
+                        loaded.skippedKinds += outcome.skippedKinds
+                        loaded.notices += outcome.unreadPods
+                    case .evaluated(let part, let outcome):
+                        loaded.evaluated.append((loaded.subjects.count, part))
+                        loaded.locatedFiles.insert(file.name)
                         loaded.skippedKinds += outcome.skippedKinds
                         loaded.notices += outcome.unreadPods
                     case .package(let bundle): packages.append(bundle)
@@ -107,11 +118,11 @@ enum InputLoading {
     }
 
     /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
-    static func read(_ files: [InputFile], manifests: ManifestReader, jobs: Int) -> [Result<FlyteInputs.Content, InputError>] {
+    static func read(_ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?) -> [Result<FlyteInputs.Content, InputError>] {
         // One file takes every thread for its own items (a large List); several share them.
         let perFile = files.count == 1 ? jobs : 1
         let read: @Sendable (InputFile) -> Result<FlyteInputs.Content, InputError> = { file in
-            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests, jobs: perFile) }
+            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator) }
         }
         guard jobs > 1, files.count > 1 else { return files.map(read) }
         let results = Mutex<[Result<FlyteInputs.Content, InputError>?]>(Array(repeating: nil, count: files.count))
@@ -191,6 +202,9 @@ struct InputOptions {
     var workloads: [String] = []
     /// Threads for reading files (`--jobs`).
     var jobs = 1
+    /// `check`'s evaluator: a large `List` is evaluated as it is read, so its parsed items are
+    /// freed chunk by chunk instead of all being held until evaluation.
+    var evaluator: Evaluator?
 
     init(inputs: [String]) {
         self.inputs = inputs

@@ -1,8 +1,7 @@
-import Dispatch
+import Glibc
 import PolicyCore
 import PolicyJSON
 import PolicyYAML
-import Synchronization
 
 /// Puts the line and column of the offending value on findings about Kubernetes manifests
 /// read from YAML or JSON text, so reports point at the field, not at the document's first line.
@@ -13,8 +12,9 @@ import Synchronization
 package enum FindingLocator {
     /// - Parameter contents: the bytes of an input file by name (`<stdin>` included), or `nil`
     ///   when they can no longer be had.
-    /// - Parameter jobs: threads for a large `List`, whose items are located apart.
-    package static func locate(_ report: inout Report, jobs: Int = 1, contents: (String) -> [UInt8]?) {
+    /// - Parameter located: files whose findings were placed as they were read (a large
+    ///   `List`, by ``ListPipeline``): not read again.
+    package static func locate(_ report: inout Report, skipping located: Set<String> = [], contents: (String) -> [UInt8]?) {
         // Per file, per document, the pointers whose position is wanted; the locators record
         // their parents too, for values the pod does not have.
         var wanted: [String: [Int: Set<String>]] = [:]
@@ -24,7 +24,7 @@ package enum FindingLocator {
             guard finding.subjectIndex < report.subjects.count, finding.path.hasPrefix("/") else { continue }
             let source = report.subjects[finding.subjectIndex].source
             // A pod resolved from Flyte entities is not written in its file: nothing to point at.
-            guard source.member == nil, !source.isResolved else { continue }
+            guard source.member == nil, !source.isResolved, !located.contains(source.file) else { continue }
             let pointer = source.podPointer + finding.path
             let document = source.document ?? 1
             wanted[source.file, default: [:]][document, default: []].insert(pointer)
@@ -34,12 +34,6 @@ package enum FindingLocator {
         for (file, documents) in wanted {
             guard let bytes = contents(file) else { continue }
             let text = InputFile(name: file, bytes: bytes).normalizedText()
-            if text.looksLikeJSON, jobs > 1, text.bytes.count >= FlyteInputs.parallelListBytes, documents.count == 1,
-                let pointers = documents[1], let found = listPositions(text.bytes, pointers: pointers, jobs: jobs)
-            {
-                positions[file] = [1: found]
-                continue
-            }
             positions[file] =
                 text.looksLikeJSON
                 ? JSONLocator.positions(in: text.bytes, wanted: documents) : YAMLLocator.positions(in: text.bytes, wanted: documents)
@@ -50,62 +44,66 @@ package enum FindingLocator {
         }
     }
 
-    /// The positions in a large `List` located item by item on `jobs` threads: each item's text
-    /// is scanned apart and its positions moved to the item's place in the file. `nil` when the
-    /// text is not a List or a pointer is not below `/items/N`.
-    static func listPositions(_ bytes: [UInt8], pointers: Set<String>, jobs: Int) -> [String: (line: Int, column: Int)]? {
-        guard let split = JSONListSplitter.split(bytes) else { return nil }
-        // The wanted pointers of each item, below the item.
-        var byItem: [Int: Set<String>] = [:]
-        for pointer in pointers {
-            guard pointer.hasPrefix("/items/") else { return nil }
-            let rest = pointer.dropFirst("/items/".count)
-            let digits = rest.prefix { $0.isNumber }
-            guard let index = Int(digits), index < split.items.count else { return nil }
-            byItem[index, default: []].insert(String(rest.dropFirst(digits.count)))
-        }
-        // Where each item starts: line and column, in one pass over the text.
-        var starts: [(line: Int, column: Int)] = []
-        starts.reserveCapacity(split.items.count)
-        var line = 1
-        var column = 1
-        var offset = 0
-        for range in split.items {
-            while offset < range.lowerBound {
-                let byte = bytes[offset]
-                if byte == 0x0A {
+    /// Line and column where each item of a split `List` begins, in one pass over the text.
+    static func itemStarts(_ bytes: [UInt8], items: [Range<Int>]) -> [SourcePosition] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var starts: [SourcePosition] = []
+            starts.reserveCapacity(items.count)
+            var line = 1
+            var offset = 0
+            var lineStart = 0
+            for range in items {
+                // Lines are counted with memchr; the column only on the item's own line.
+                while offset < range.lowerBound, let base = buffer.baseAddress,
+                    let found = memchr(base + offset, 0x0A, range.lowerBound - offset)
+                {
+                    offset = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base + 1
+                    lineStart = offset
                     line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
                 }
-                offset += 1
+                offset = range.lowerBound
+                let column = 1 + buffer[lineStart..<offset].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+                starts.append(SourcePosition(line: line, column: column))
             }
-            starts.append((line, column))
+            return starts
         }
-        let items = byItem.keys.sorted()
-        let itemStarts = starts
-        let wantedByItem = byItem
-        let chunks = min(items.count, jobs * 8)
-        guard chunks > 0 else { return [:] }
-        let bounds = (0...chunks).map { $0 * items.count / chunks }
-        let results = Mutex<[[String: (line: Int, column: Int)]]>(Array(repeating: [:], count: chunks))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var found: [String: (line: Int, column: Int)] = [:]
-            for item in items[bounds[chunk]..<bounds[chunk + 1]] {
-                let start = itemStarts[item]
-                let local = JSONLocator.positions(in: Array(bytes[split.items[item]]), wanted: [1: wantedByItem[item] ?? []])[1] ?? [:]
-                for (pointer, place) in local {
-                    // The item's first line begins at its column in the file.
-                    let position = place.line == 1 ? (start.line, start.column + place.column - 1) : (start.line + place.line - 1, place.column)
-                    found["/items/\(item)" + pointer] = position
-                }
+    }
+
+    /// Places the findings of a part read from the items of a `List` (`/items/N/...`): each
+    /// item with findings is scanned apart and its positions moved to the item's place in the
+    /// file, which are the positions a scan of the whole text finds.
+    /// - Parameter starts: where each item begins (``itemStarts(_:items:)``).
+    static func locate(_ part: inout ReportPart, inList bytes: [UInt8], items: [Range<Int>], starts: [SourcePosition]) {
+        // Per item, the findings and their pointers below the item.
+        var byItem: [Int: [(finding: Int, pointer: String, floor: Int)]] = [:]
+        for index in part.findings.indices {
+            let finding = part.findings[index]
+            guard finding.subjectIndex < part.subjects.count, finding.path.hasPrefix("/") else { continue }
+            let podPointer = part.subjects[finding.subjectIndex].source.podPointer
+            guard let (item, below) = Self.item(of: podPointer), item < items.count, item < starts.count else { continue }
+            byItem[item, default: []].append((index, below + finding.path, below.utf8.count))
+        }
+        for (item, wanted) in byItem {
+            let found = JSONLocator.positions(in: Array(bytes[items[item]]), wanted: [1: Set(wanted.map(\.pointer))])[1] ?? [:]
+            let start = starts[item]
+            for candidate in wanted {
+                guard let place = nearest(candidate.pointer, floor: candidate.floor, in: found) else { continue }
+                // The item's first line begins at its column in the file.
+                part.findings[candidate.finding].position =
+                    place.line == 1
+                    ? SourcePosition(line: start.line, column: start.column + place.column - 1)
+                    : SourcePosition(line: start.line + place.line - 1, column: place.column)
             }
-            results.withLock { $0[chunk] = found }
         }
-        var merged: [String: (line: Int, column: Int)] = [:]
-        for part in results.withLock({ $0 }) { merged.merge(part) { first, _ in first } }
-        return merged
+    }
+
+    /// `/items/12/spec/template` -> (12, `/spec/template`).
+    private static func item(of podPointer: String) -> (Int, String)? {
+        guard podPointer.hasPrefix("/items/") else { return nil }
+        let rest = podPointer.utf8.dropFirst("/items/".count)
+        let digits = rest.prefix { $0 >= 0x30 && $0 <= 0x39 }
+        guard !digits.isEmpty, let index = Int(Substring(digits)) else { return nil }
+        return (index, String(Substring(rest.dropFirst(digits.count))))
     }
 
     /// The position of the deepest of `pointer` and its parents (not shorter than `floor`

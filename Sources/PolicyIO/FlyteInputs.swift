@@ -1,9 +1,7 @@
-import Dispatch
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
 import PolicyYAML
-import Synchronization
 
 /// Flyte inputs, detected by content: `pyflyte package` archives (gzip + tar of `.pb` files),
 /// loose flyteidl protobuf files, and flyteidl entities as protobuf JSON.
@@ -11,6 +9,9 @@ package enum FlyteInputs {
     /// What one input file holds.
     package enum Content: Sendable {
         case manifests(ManifestReader.Outcome)
+        /// A large `List` evaluated as it was read (``ListPipeline``): its pods are in the part,
+        /// their findings placed on their lines; the outcome holds the rest of what was read.
+        case evaluated(ReportPart, ManifestReader.Outcome)
         /// A package archive: resolved on its own, since two packages may both define a task.
         case package(FlyteBundle)
         /// Loose entities: resolved together with the other loose entities of the run.
@@ -21,7 +22,9 @@ package enum FlyteInputs {
     ///
     /// The name decides before the bytes: a `.yaml`, `.yml` or `.json` file is text (never taken
     /// for protobuf), a `.pb` file is protobuf; other names and standard input are sniffed.
-    package static func read(_ file: InputFile, manifests: ManifestReader, jobs: Int = 1) throws(InputError) -> Content {
+    /// - Parameter evaluator: evaluates a large `List` as it is read, so its parsed items can be
+    ///   freed chunk by chunk; other inputs are left to the caller.
+    package static func read(_ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil) throws(InputError) -> Content {
         if Gzip.isGzip(file.bytes) {
             let tar = try Gzip.decompress(file.bytes, source: file.name)
             return .package(try archive(tar, source: file.name))
@@ -37,8 +40,11 @@ package enum FlyteInputs {
             return templateError(text) ?? error
         }
         if text.looksLikeJSON {
-            if jobs > 1, text.bytes.count >= parallelListBytes, let outcome = try parallelList(text, manifests: manifests, jobs: jobs) {
-                return .manifests(outcome)
+            if text.bytes.count >= ListPipeline.minimumBytes,
+                let list = ListPipeline.read(text, manifests: manifests, jobs: jobs, evaluator: evaluator)
+            {
+                if let part = list.evaluated { return .evaluated(part, list.manifests) }
+                return .manifests(list.manifests)
             }
             let documents: [(document: JSONDocument, line: Int)]
             do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw failure(.json(error)) }
@@ -56,50 +62,6 @@ package enum FlyteInputs {
         do { return .manifests(try manifests.read(text)) } catch {
             throw failure(error)
         }
-    }
-
-    /// Inputs from this size on are read item by item on several cores when they are a `List`.
-    static let parallelListBytes = 4 << 20
-
-    /// A large `List` (`kubectl get pods -o json`) parsed and read item by item on `jobs`
-    /// threads, in contiguous chunks joined in order: the same outcome as reading it whole.
-    /// `nil` when the text is not such a list, or when an item does not parse (the whole text is
-    /// then parsed as usual, for an error positioned in the file).
-    static func parallelList(_ file: InputFile, manifests: ManifestReader, jobs: Int) throws(InputError) -> ManifestReader.Outcome? {
-        guard let split = JSONListSplitter.split(file.bytes), split.items.count >= 2 * jobs,
-            let shell = try? JSONDocument.parse(split.shell, source: file.name),
-            let kind = shell.rootNode["kind"]?.string, kind.hasSuffix("List"), !FlyteEntityDecoder.looksLikeFlyte(shell.rootNode)
-        else { return nil }
-        do { try JSONDocument.refuseOversizedTree(file.bytes, source: file.name) } catch { throw .json(error) }
-        let chunks = min(split.items.count, jobs * 8)
-        let bounds = (0...chunks).map { $0 * split.items.count / chunks }
-        let results = Mutex<[Result<ManifestReader.Outcome, InputError>?]>(Array(repeating: nil, count: chunks))
-        let bytes = file.bytes
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var nodes: [(index: Int, node: JSONNode)] = []
-            for index in bounds[chunk]..<bounds[chunk + 1] {
-                guard let document = try? JSONDocument.parse(bytes[split.items[index]], source: file.name) else {
-                    results.withLock { $0[chunk] = .failure(.unreadable(path: file.name, reason: "an item does not parse")) }
-                    return
-                }
-                nodes.append((index, document.rootNode))
-            }
-            let outcome = Result { () throws(InputError) in try manifests.read(items: nodes, of: file) }
-            results.withLock { $0[chunk] = outcome }
-        }
-        var outcome = ManifestReader.Outcome()
-        for result in results.withLock({ $0 }) {
-            switch result {
-            case .success(let part)?:
-                outcome.subjects += part.subjects
-                outcome.skippedKinds += part.skippedKinds
-                outcome.unreadPods += part.unreadPods
-            case .failure?, nil:
-                // An item that does not parse or read: the whole text, read as usual, says where.
-                return nil
-            }
-        }
-        return outcome
     }
 
     /// A Helm template (or any Go template) is not a manifest until it is rendered: say so

@@ -54,11 +54,17 @@ import Testing
             )
         }
         let list = try temporaryFile("pods.json", #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ",\n") + "]}")
-        let base = ["check", list, Paths.package, "--policies", Paths.policies] + Paths.platform + ["--format", "json"]
-        let one = Self.withoutTimestamps(run(base + ["--jobs", "1"]).out)
+        let base = ["check", list, Paths.package, "--policies", Paths.policies] + Paths.platform
+        let one = Self.withoutTimestamps(run(base + ["--format", "json", "--jobs", "1"]).out)
         #expect(one.contains("\"subjects\": 312"))
         for jobs in ["2", "3", "8"] {
-            #expect(Self.withoutTimestamps(run(base + ["--jobs", jobs]).out) == one, "--jobs \(jobs)")
+            #expect(Self.withoutTimestamps(run(base + ["--format", "json", "--jobs", jobs]).out) == one, "--jobs \(jobs)")
+        }
+        // Every format, the text report included, which is rendered on --jobs threads.
+        for (format, _) in Self.formats {
+            let serial = Self.withoutTimestamps(run(base + ["--format", format, "--jobs", "1"]).out)
+            #expect(!serial.isEmpty)
+            #expect(Self.withoutTimestamps(run(base + ["--format", format, "--jobs", "3"]).out) == serial, "\(format) with --jobs 3")
         }
         #expect(run(base + ["--jobs", "0"]).code == 2)
     }

@@ -139,45 +139,103 @@ struct InputDetectionTests {
     }
 }
 
-/// A large `List` is split into its items by a byte scanner and parsed on several threads
-/// (issue 20); what it reads must be what reading it whole reads.
+/// A large `List` is split into its items by a byte scanner and parsed, evaluated and located
+/// chunk by chunk on several threads (issue 20); what it makes must be what reading it whole
+/// and evaluating it afterwards makes.
 @Suite("parallel List reading")
 struct ParallelListTests {
+    /// `count` pods, some a Deployment (a pod below `/spec/template`), some over several lines
+    /// and some on one line after the end of the item before it (whose last line holds
+    /// non-ASCII text, so columns count characters), with strings holding brackets and quotes.
     static func list(_ count: Int) -> InputFile {
-        let items = (0..<count).map { index in
-            #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\#(index)", "labels": {"a": "x,]}\"{["}}, "spec": {"containers": [{"name": "c", "image": "img:\#(index)"}]}}"#
+        var text = #"{"apiVersion": "v1", "items": ["#
+        for index in 0..<count {
+            let lineBreak = index % 4 == 1 ? "" : "\n "
+            let containers =
+                #"{"containers": [{"name": "c", "image": "img:\#(index)",\#(lineBreak)  "resources": {"limits": {"cpu": "\#(index % 7)"}}, "command": ["é"]}]}"#
+            if index > 0 { text += index % 2 == 0 ? ",\n " : ", " }
+            text +=
+                index % 3 == 0
+                ? #"{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d\#(index)"},\#(lineBreak) "spec": {"template": {"metadata": {"labels": {"a": "x,]}\"{["}}, "spec": \#(containers)}}}"#
+                : #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\#(index)", "labels": {"a": "x,]}\"{["}},\#(lineBreak) "spec": \#(containers)}"#
         }
-        return InputFile(
-            name: "list.json",
-            bytes: Array(#"{"apiVersion": "v1", "items": ["#.utf8) + Array(items.joined(separator: ",\n ").utf8)
-                + Array(#"], "kind": "List", "metadata": {}}"#.utf8))
+        text += #"], "kind": "List", "metadata": {}}"#
+        return InputFile(name: "list.json", bytes: Array(text.utf8))
+    }
+
+    /// Findings on present values (an image, a limit), on an absent one (a memory limit, placed
+    /// at its nearest written parent) and on the pod as a whole.
+    static func evaluator() throws -> Evaluator {
+        let policy = #"""
+            {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "p"}, "spec": {"rules": [
+              {"name": "registry", "images": {"allowedRegistries": ["ghcr.io"]}},
+              {"name": "cpu", "resources": {"max": {"limits": {"cpu": "3"}}}},
+              {"name": "memory", "resources": {"require": ["limits.memory"]}}]}}
+            """#
+        let policies = try PolicyLoader.load(files: [("p.json", Array(policy.utf8))])
+        return Evaluator(policies: policies, today: CalendarDay(year: 2026, month: 12, day: 1))
+    }
+
+    /// The report in every format, positions included.
+    static func rendered(_ report: Report) throws -> String {
+        var context = ReportContext(policies: try evaluator().policies)
+        context.jobs = 3
+        return ReportFormat.allCases.map { format in
+            var bytes: [UInt8] = []
+            _ = format.render(report, context: context) { chunk in
+                bytes += chunk
+                return true
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }.joined(separator: "\n---\n")
+    }
+
+    /// The report of reading `file` whole, evaluating it, then locating findings in its text.
+    static func wholeReport(_ file: InputFile) throws -> Report {
+        var report = try evaluator().report(try ManifestReader().read(file).subjects)
+        FindingLocator.locate(&report) { _ in file.bytes }
+        return report
     }
 
     @Test func itemsReadInParallelAreTheItemsReadWhole() throws {
         let file = Self.list(100)
         let split = try #require(JSONListSplitter.split(file.bytes))
         #expect(split.items.count == 100)
-        let parallel = try #require(try FlyteInputs.parallelList(file, manifests: ManifestReader(), jobs: 3))
+        let parallel = try #require(ListPipeline.read(file, manifests: ManifestReader(), jobs: 3)).manifests
         let whole = try ManifestReader().read(file)
         #expect(
             parallel.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer) \($0.pod.spec.containers.first?.image ?? "")" }
                 == whole.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer) \($0.pod.spec.containers.first?.image ?? "")" })
-        #expect(parallel.subjects.last?.source.podPointer == "/items/99")
+        #expect(parallel.subjects.last?.source.podPointer == "/items/99/spec/template")
     }
 
-    /// Finding positions in a large List are located item by item on several threads; they
-    /// must be the positions the whole-text scanner finds, first-line columns included.
-    @Test func itemsAreLocatedWhereTheWholeTextPutsThem() throws {
-        let file = Self.list(40)
-        let pointers: Set<String> = Set(
-            (0..<40).flatMap { ["/items/\($0)/spec/containers/0/image", "/items/\($0)/metadata/labels/a", "/items/\($0)/spec/nope"] })
-        let parallel = try #require(FindingLocator.listPositions(file.bytes, pointers: pointers, jobs: 3))
-        let whole = JSONLocator.positions(in: file.bytes, wanted: [1: pointers])[1] ?? [:]
-        for pointer in pointers.sorted() where !pointer.hasSuffix("nope") {
-            #expect(parallel[pointer].map { "\($0.line):\($0.column)" } == whole[pointer].map { "\($0.line):\($0.column)" }, "\(pointer)")
-        }
-        #expect(parallel["/items/0/spec/containers/0/image"]?.line == 1)
-        #expect(parallel["/items/7/spec"].map { "\($0.line):\($0.column)" } == whole["/items/7/spec"].map { "\($0.line):\($0.column)" })
+    /// Evaluated and located chunk by chunk, on any number of threads, the report is the one
+    /// of reading the text whole: same findings, same order, same lines and columns (first-line
+    /// columns of an item included).
+    @Test(arguments: [1, 2, 3, 8])
+    func itemsEvaluatedAsReadMakeTheReportOfTheWholeText(jobs: Int) throws {
+        let file = Self.list(ListPipeline.itemsPerChunk * 2 + 37)
+        let whole = try Self.wholeReport(file)
+        let list = try #require(ListPipeline.read(file, manifests: ManifestReader(), jobs: jobs, evaluator: try Self.evaluator()))
+        #expect(list.manifests.subjects.isEmpty)
+        var builder = ReportBuilder(evaluator: try Self.evaluator())
+        builder.append(try #require(list.evaluated))
+        let report = builder.finish()
+        #expect(report.findings.count == whole.findings.count)
+        #expect(report.findings.count > 3 * 200)
+        #expect(report.findings.allSatisfy { $0.position != nil })
+        #expect(try Self.rendered(report) == Self.rendered(whole))
+        // The text report is rendered in pieces of consecutive subjects on several threads.
+        #expect(report.subjects.count > TextReport.subjectsPerPiece)
+        var pieces: [UInt8] = []
+        #expect(
+            TextReport.render(report, style: TextReport.Style(), jobs: 3) { chunk in
+                pieces += chunk
+                return true
+            })
+        #expect(String(decoding: pieces, as: UTF8.self) == TextReport.render(report))
+        // Items that start after the end of the one before are placed after it on that line.
+        #expect(report.findings.contains { ($0.position?.column ?? 0) > 200 })
     }
 
     /// What is not a List, or a List with an item that does not parse, is read whole (which
@@ -185,12 +243,12 @@ struct ParallelListTests {
     @Test func anythingElseIsReadWhole() throws {
         #expect(JSONListSplitter.split(Array(#"[{"kind": "Pod"}]"#.utf8)) == nil)
         #expect(
-            try FlyteInputs.parallelList(
+            ListPipeline.read(
                 InputFile(name: "o.json", bytes: Array(#"{"kind": "Pod", "items": [1, 2, 3, 4, 5, 6]}"#.utf8)), manifests: ManifestReader(), jobs: 2)
                 == nil)
-        var broken = Self.list(20)
-        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: #""name": "p3""#, with: #""name": p3"#).utf8)
-        #expect(try FlyteInputs.parallelList(broken, manifests: ManifestReader(), jobs: 2) == nil)
+        var broken = Self.list(300)
+        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: #""name": "p250""#, with: #""name": p250"#).utf8)
+        #expect(ListPipeline.read(broken, manifests: ManifestReader(), jobs: 2, evaluator: try Self.evaluator()) == nil)
         #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader()) }
     }
 }

@@ -69,13 +69,33 @@ enum CheckCommand {
 
     /// Evaluates the loaded subjects, places findings on their lines, and adds what the run
     /// did not check as notices.
-    static func evaluate(_ loaded: inout LoadedInputs, policies: PolicySet, now: Int64, jobs: Int) -> Report {
+    static func evaluate(_ loaded: inout LoadedInputs, evaluator: Evaluator, jobs: Int, timer: inout PhaseTimer) -> Report {
         // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
-        let subjects = loaded.subjects
+        // Reversed, so popping from the end moves them out in input order.
+        var pending = loaded.subjects
         loaded.subjects = []
-        var report = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now)).report(consume subjects, jobs: jobs)
+        pending.reverse()
+        let evaluated = loaded.evaluated
+        loaded.evaluated = []
+        var builder = ReportBuilder(evaluator: evaluator)
+        // Subjects read whole and parts evaluated as they were read, in input order.
+        var added = 0
+        for (before, part) in evaluated {
+            var batch: [Subject] = []
+            while added < before, let subject = pending.popLast() {
+                batch.append(subject)
+                added += 1
+            }
+            builder.add(consume batch, jobs: jobs)
+            builder.append(part)
+        }
+        pending.reverse()
+        builder.add(consume pending, jobs: jobs)
+        var report = builder.finish()
+        timer.lap("evaluation")
         let standardInput = loaded.standardInput
-        FindingLocator.locate(&report, jobs: jobs) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
+        FindingLocator.locate(&report, skipping: loaded.locatedFiles) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
+        timer.lap("finding positions")
         report.notices += loaded.notices
         report.skippedInputs = loaded.skippedInputs
         if !loaded.skippedInputs.isEmpty {
@@ -120,6 +140,7 @@ enum CheckCommand {
             return .failure
         }
 
+        var timer = PhaseTimer(console)
         let policies: PolicySet
         do { policies = try PolicyFiles.load(policyPaths + parsed.all("--exceptions")) } catch {
             for problem in error.errors { console.err("error: \(problem)\n") }
@@ -140,6 +161,9 @@ enum CheckCommand {
 
         var inputOptions = InputOptions(parsed)
         inputOptions.jobs = jobs
+        let now = Self.now
+        let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now))
+        inputOptions.evaluator = evaluator
         var loaded = InputLoading.load(inputOptions) { console.progress($0) }
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
@@ -147,6 +171,7 @@ enum CheckCommand {
             console.err("flyte-policy check: the platform configuration, the PodTemplates or an option cannot be used; nothing was checked\n")
             return .failure
         }
+        timer.lap("policies and inputs")
         let inputErrors = loaded.errors
         /// Says which inputs could not be read; the run then exits 2 whatever it found.
         func incomplete(_ what: String) -> Bool {
@@ -157,8 +182,7 @@ enum CheckCommand {
             )
             return true
         }
-        let now = Self.now
-        var report = Self.evaluate(&loaded, policies: policies, now: now, jobs: jobs)
+        var report = Self.evaluate(&loaded, evaluator: evaluator, jobs: jobs, timer: &timer)
 
         let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
         if let file = parsed.value("--baseline") {
@@ -180,8 +204,10 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        let context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        context.jobs = jobs
         guard emit(report, context: context, parsed, console) else { return .failure }
+        timer.lap("report")
         if incomplete("the result") { return .failure }
         if report.usedBaseline { describeBaseline(report, console) }
         return report.fails(at: failOn) ? .findings : .success

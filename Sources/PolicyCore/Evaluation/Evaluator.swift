@@ -77,6 +77,25 @@ public struct Evaluator: Sendable {
         return builder.finish()
     }
 
+    /// Evaluates consecutive subjects apart from the rest of a run (on a thread of their own,
+    /// or while their file is still being read), releasing each one's JSON once it is
+    /// evaluated; ``ReportBuilder/append(_:)`` joins the parts in order.
+    package func part(_ subjects: consuming [Subject]) -> ReportPart {
+        var part = ReportPart(outcomes: RuleOutcomes(policies: policies))
+        part.outcomes.reserveCapacity(subjects: subjects.count)
+        part.subjects.reserveCapacity(subjects.count)
+        // Popping from the end moves each subject out instead of copying it (a copy retains
+        // every field); reversing first keeps the report in input order.
+        var pending = subjects
+        pending.reverse()
+        while var subject = pending.popLast() {
+            evaluate(subject, index: part.subjects.count, into: &part.findings, outcomes: &part.outcomes)
+            subject.releaseJSON()
+            part.subjects.append(subject)
+        }
+        return part
+    }
+
     /// ``report(_:jobs:)`` on one thread.
     public func report(_ subjects: consuming [Subject]) -> Report {
         report(subjects, jobs: 1)

@@ -31,7 +31,7 @@ public struct Finding: Sendable {
     private let violation: Violation
     private let extras: SharedStorage<Extras>?
     /// Index of the subject in the report's subject list.
-    public let subjectIndex: Int
+    public package(set) var subjectIndex: Int
     public let status: Status
     /// Recorded in the `--baseline` file: reported, but does not fail the run.
     public var baselined = false

@@ -7,7 +7,11 @@ public enum PrintableText {
         func escaped(_ scalar: Unicode.Scalar) -> Bool {
             isControl(scalar) && !(keepingLineBreaks && (scalar == "\n" || scalar == "\r"))
         }
-        guard text.unicodeScalars.contains(where: escaped) else { return text }
+        // Most text has no byte that can start a control character (C0, DEL, or 0xC2, the lead
+        // byte of the C1 range), which a byte scan says faster than decoding scalars.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }), text.unicodeScalars.contains(where: escaped) else {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {

@@ -9,6 +9,8 @@ public struct ReportContext: Sendable {
     public var timestamp: Int64
     /// Colour and quietness of the text format.
     public var textStyle = TextReport.Style()
+    /// Threads a format may render on (the text report does); the bytes are the same for any.
+    public var jobs = 1
 
     public init(policies: PolicySet? = nil, failOn: FailLevel = .deny, toolVersion: String = "0.0.0", timestamp: Int64 = 0) {
         self.policies = policies

@@ -27,7 +27,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 extension TextReport: ReportRenderer {
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        sink(Array(render(report, style: context.textStyle).utf8))
+        render(report, style: context.textStyle, jobs: context.jobs, to: sink)
     }
 }
 

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The `--format text` report: grouped by subject, one line per finding, a closing summary.
 public enum TextReport {
     public struct Style: Sendable {
@@ -10,23 +13,95 @@ public enum TextReport {
         }
     }
 
+    /// The whole report as one string.
     public static func render(_ report: Report, style: Style = Style()) -> String {
-        var out = ""
-        func paint(_ text: String, _ code: String) -> String { style.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var out: [UInt8] = []
+        _ = render(report, style: style, jobs: 1) { chunk in
+            out += chunk
+            return true
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
-        var bySubject: [Int: [Finding]] = [:]
-        for finding in report.findings { bySubject[finding.subjectIndex, default: []].append(finding) }
-        // Notes are shown under their subject's heading, after its findings, unless `--quiet`.
-        var shown = Set(bySubject.keys)
-        if !style.quiet { shown.formUnion(report.notedSubjects) }
-        for index in shown.sorted() where index < report.subjects.count {
-            let findings = bySubject[index] ?? []
+    /// Subjects per piece of a report rendered on several threads.
+    package static let subjectsPerPiece = 256
+
+    /// Writes the report to `sink` in pieces of consecutive subjects, rendered `jobs` at a time
+    /// on as many threads and written in order, so the bytes are the same for every `jobs` and
+    /// only a few pieces are held at once.
+    public static func render(_ report: Report, style: Style, jobs: Int, to sink: ([UInt8]) -> Bool) -> Bool {
+        let shown = shownSubjects(report, style: style)
+        let pieces = (shown.subjects.count + subjectsPerPiece - 1) / subjectsPerPiece
+        var piece = 0
+        while piece < pieces {
+            let wave = min(max(1, jobs), pieces - piece)
+            let first = piece
+            var rendered: [[UInt8]]
+            if wave == 1 {
+                rendered = [render(report, shown: shown, piece: first, style: style)]
+            } else {
+                let results = Mutex<[[UInt8]]>(Array(repeating: [], count: wave))
+                DispatchQueue.concurrentPerform(iterations: wave) { offset in
+                    let bytes = render(report, shown: shown, piece: first + offset, style: style)
+                    results.withLock { $0[offset] = bytes }
+                }
+                rendered = results.withLock { results in
+                    let taken = results
+                    results = []
+                    return taken
+                }
+            }
+            for bytes in rendered where !bytes.isEmpty {
+                guard sink(bytes) else { return false }
+            }
+            rendered = []
+            piece += wave
+        }
+        return sink(Array(closing(report, style: style).utf8))
+    }
+
+    /// The subjects with something to show, in order, and the indices of each one's findings.
+    private struct Shown: Sendable {
+        var subjects: [Int] = []
+        /// Per subject of ``subjects``, the indices of its findings in the report's order.
+        var findings: [[Int]] = []
+    }
+
+    private static func shownSubjects(_ report: Report, style: Style) -> Shown {
+        var bySubject: [[Int]] = Array(repeating: [], count: report.subjects.count)
+        for index in report.findings.indices where report.findings[index].subjectIndex >= 0 {
+            let subject = report.findings[index].subjectIndex
+            if subject < bySubject.count { bySubject[subject].append(index) }
+        }
+        var shown = Shown()
+        for index in report.subjects.indices {
             // Quiet: what fails the run and is new; baselined findings are known already.
-            let visible = style.quiet ? findings.filter { $0.status == .fail && !$0.baselined } : findings
-            let notes = style.quiet ? [] : report.subjects[index].notes
-            guard !visible.isEmpty || !notes.isEmpty else { continue }
-            out += paint(PrintableText.escape(heading(report.subjects[index])), "1") + "\n"
-            for finding in visible {
+            let findings =
+                style.quiet
+                ? bySubject[index].filter { report.findings[$0].status == .fail && !report.findings[$0].baselined } : bySubject[index]
+            // Notes are shown under their subject's heading, after its findings, unless `--quiet`.
+            guard !findings.isEmpty || (!style.quiet && !report.subjects[index].notes.isEmpty) else { continue }
+            shown.subjects.append(index)
+            shown.findings.append(findings)
+        }
+        return shown
+    }
+
+    private static func paint(_ text: String, _ code: String, _ style: Style) -> String {
+        style.color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    /// One piece: the subjects of ``Shown/subjects`` from `piece * subjectsPerPiece` on.
+    private static func render(_ report: Report, shown: Shown, piece: Int, style: Style) -> [UInt8] {
+        var out = ""
+        func paint(_ text: String, _ code: String) -> String { Self.paint(text, code, style) }
+        let range = (piece * subjectsPerPiece)..<min(shown.subjects.count, (piece + 1) * subjectsPerPiece)
+        for position in range {
+            let index = shown.subjects[position]
+            let subject = report.subjects[index]
+            out += paint(PrintableText.escape(heading(subject)), "1") + "\n"
+            for findingIndex in shown.findings[position] {
+                let finding = report.findings[findingIndex]
                 let label: String
                 if finding.status == .excepted {
                     label = paint("EXCEPTED", "2")
@@ -46,16 +121,23 @@ public enum TextReport {
                     out += "           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n"
                 }
                 if let position = finding.position {
-                    out += "           at \(PrintableText.escape(report.subjects[index].source.file)):\(position)\n"
+                    out += "           at \(PrintableText.escape(subject.source.file)):\(position)\n"
                 }
                 if let provenance = finding.provenance { out += "           set by \(PrintableText.escape(provenance))\n" }
             }
-            for note in notes {
+            guard !style.quiet else { continue }
+            for note in subject.notes {
                 out += "  \(paint("NOTE    ", "36")) \(PrintableText.escape((note.container.map { "container '\($0)': " } ?? "") + note.message))\n"
                 out += "           asked by \(PrintableText.escape(note.layer))\n"
             }
         }
-        for notice in report.notices { out += paint("warning: ", "33") + PrintableText.escape(notice) + "\n" }
+        return Array(out.utf8)
+    }
+
+    /// The run's warnings and the summary line.
+    private static func closing(_ report: Report, style: Style) -> String {
+        var out = ""
+        for notice in report.notices { out += paint("warning: ", "33", style) + PrintableText.escape(notice) + "\n" }
         let summary = report.summary
         let subjects = summary.subjects == 1 ? "1 pod" : "\(summary.subjects) pods"
         let findings = summary.findings == 1 ? "1 finding" : "\(summary.findings) findings"
