@@ -19,12 +19,17 @@ package enum FindingLocator {
         // their parents too, for values the pod does not have.
         var wanted: [String: [Int: Set<String>]] = [:]
         var candidates: [(finding: Int, file: String, document: Int, pointer: String, floor: Int)] = []
+        // A pod resolved from Flyte entities is not written in its file: nothing to point at.
+        let placeable = report.subjects.map { subject in
+            subject.source.member == nil && !subject.source.isResolved && !located.contains(subject.source.file)
+        }
         for index in report.findings.indices {
             let finding = report.findings[index]
-            guard finding.subjectIndex < report.subjects.count, finding.path.hasPrefix("/") else { continue }
+            guard finding.subjectIndex >= 0, finding.subjectIndex < placeable.count, placeable[finding.subjectIndex], finding.path.hasPrefix("/")
+            else {
+                continue
+            }
             let source = report.subjects[finding.subjectIndex].source
-            // A pod resolved from Flyte entities is not written in its file: nothing to point at.
-            guard source.member == nil, !source.isResolved, !located.contains(source.file) else { continue }
             let pointer = source.podPointer + finding.path
             let document = source.document ?? 1
             wanted[source.file, default: [:]][document, default: []].insert(pointer)

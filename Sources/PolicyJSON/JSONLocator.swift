@@ -1,3 +1,5 @@
+import Glibc
+
 /// Finds where values sit in JSON text, for reports that point at the offending line.
 ///
 /// A byte scanner that builds no values (jansson builds those): it follows strings, brackets
@@ -9,9 +11,38 @@ public enum JSONLocator {
     /// - Returns: per document, the 1-based line and column (in characters) of each wanted
     ///   pointer found and of each of their parents, so a caller can fall back to the nearest.
     public static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
-        var scanner = Scanner(bytes: bytes, wanted: wanted)
-        scanner.run()
-        return scanner.found
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = Scanner(bytes: buffer, wanted: wanted)
+            scanner.run()
+            return lineAndColumn(scanner.found, in: buffer)
+        }
+    }
+
+    /// Byte offsets turned into lines and columns in one pass over the text up to the last of
+    /// them: the scan itself only counts bytes.
+    private static func lineAndColumn(
+        _ found: [Int: [String: Int]], in bytes: UnsafeBufferPointer<UInt8>
+    ) -> [Int: [String: (line: Int, column: Int)]] {
+        var offsets = found.values.flatMap(\.values)
+        offsets.sort()
+        var places: [Int: (line: Int, column: Int)] = [:]
+        places.reserveCapacity(offsets.count)
+        var line = 1
+        var lineStart = 0
+        var scanned = 0
+        for offset in offsets where places[offset] == nil {
+            while scanned < offset, let base = bytes.baseAddress, let newline = memchr(base + scanned, 0x0A, offset - scanned) {
+                scanned = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
+                lineStart = scanned
+                line += 1
+            }
+            scanned = offset
+            // Columns count characters: every byte but UTF-8 continuation bytes.
+            var column = 1
+            for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            places[offset] = (line, column)
+        }
+        return found.mapValues { pointers in pointers.compactMapValues { places[$0] } }
     }
 
     private struct Frame {
@@ -26,37 +57,27 @@ public enum JSONLocator {
     }
 
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         let wanted: [Int: Set<String>]
-        var found: [Int: [String: (line: Int, column: Int)]] = [:]
+        /// Per document, the byte offset of each wanted value and of each parent on the way.
+        var found: [Int: [String: Int]] = [:]
         var offset = 0
-        var line = 1
-        var column = 1
         var frames: [Frame] = []
         var document = 0
         /// Frames above a document's root (1 inside a top-level array of documents).
         var base = 0
-        /// The current document's wanted pointers, and every parent of them.
         /// The current document's wanted pointers and the paths to them.
         var targets = JSONPointerTargets([])
         /// The pointer of the value that just started, when it leads to a wanted one.
         var started: String?
 
-        init(bytes: [UInt8], wanted: [Int: Set<String>]) {
+        init(bytes: UnsafeBufferPointer<UInt8>, wanted: [Int: Set<String>]) {
             self.bytes = bytes
             self.wanted = wanted
         }
 
         mutating func advance() {
-            guard offset < bytes.count else { return }
-            let byte = bytes[offset]
-            offset += 1
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
+            if offset < bytes.count { offset += 1 }
         }
 
         mutating func skipSpace() {
@@ -68,7 +89,6 @@ public enum JSONLocator {
             }
         }
 
-        /// A value starts here: count a new document at the top, record the value if wanted.
         /// A value starts here: count a new document at the top, record the value if wanted,
         /// and leave its pointer in `started` when values below it may be wanted.
         mutating func valueStarts() {
@@ -77,14 +97,14 @@ public enum JSONLocator {
                 document += 1
                 targets = JSONPointerTargets(wanted[document] ?? [])
                 started = targets.isEmpty ? nil : ""
-                if !targets.isEmpty { found[document, default: [:]][""] = (line, column) }
+                if !targets.isEmpty { found[document, default: [:]][""] = offset }
                 return
             }
             guard frames.count > base, let top = frames.indices.last, let parent = frames[top].pointer else { return }
             guard let pointer = targets.child(of: parent, token: frames[top].isObject ? frames[top].key ?? "" : String(frames[top].index)) else {
                 return
             }
-            found[document, default: [:]][pointer] = (line, column)
+            found[document, default: [:]][pointer] = offset
             started = pointer
         }
 
@@ -142,14 +162,13 @@ public enum JSONLocator {
         /// Skips a string at `offset` (on its opening quote) without building it: most strings
         /// are values or keys on paths that lead to nothing wanted.
         mutating func skipString() {
-            advance()
+            offset += 1
             while offset < bytes.count {
                 let byte = bytes[offset]
                 if byte == UInt8(ascii: "\"") { break }
-                if byte == UInt8(ascii: "\\") { advance() }
-                advance()
+                offset += byte == UInt8(ascii: "\\") ? 2 : 1
             }
-            advance()
+            offset = min(offset + 1, bytes.count)
         }
 
         static func hex(_ byte: UInt8) -> UInt8 {

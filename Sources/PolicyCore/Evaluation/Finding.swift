@@ -53,6 +53,13 @@ public struct Finding: Sendable {
         let path = violation.path
         return "\(origin.fields.rule): \(violation.detail) at \(path.isEmpty ? "/" : path)"
     }
+    /// ``message`` without a leading `RULE: `, for reports that name the rule already.
+    var messageAfterRule: String {
+        let path = violation.path
+        guard let rendered = extras?.fields.renderedMessage else { return "\(violation.detail) at \(path.isEmpty ? "/" : path)" }
+        let prefix = origin.fields.rule + ": "
+        return rendered.hasPrefix(prefix) ? String(rendered.dropFirst(prefix.count)) : rendered
+    }
     /// JSON pointer into the resolved pod.
     public var path: String { violation.path }
     public var container: String? { violation.container }

@@ -9,9 +9,9 @@ public enum PrintableText {
         }
         // Most text has no byte that can start a control character (C0, DEL, or 0xC2, the lead
         // byte of the C1 range), which a byte scan says faster than decoding scalars.
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }), text.unicodeScalars.contains(where: escaped) else {
-            return text
-        }
+        let mayHoldControl =
+            text.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 } } ?? true
+        guard mayHoldControl, text.unicodeScalars.contains(where: escaped) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {

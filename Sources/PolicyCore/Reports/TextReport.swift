@@ -92,46 +92,60 @@ public enum TextReport {
     }
 
     /// One piece: the subjects of ``Shown/subjects`` from `piece * subjectsPerPiece` on.
+    /// Written as bytes, piece by piece of each line: interpolating a line first and appending
+    /// it copied every finding's text twice.
     private static func render(_ report: Report, shown: Shown, piece: Int, style: Style) -> [UInt8] {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(64 << 10)
+        func put(_ text: String) { out.append(contentsOf: text.utf8) }
         func paint(_ text: String, _ code: String) -> String { Self.paint(text, code, style) }
         let range = (piece * subjectsPerPiece)..<min(shown.subjects.count, (piece + 1) * subjectsPerPiece)
         for position in range {
             let index = shown.subjects[position]
             let subject = report.subjects[index]
-            out += paint(PrintableText.escape(heading(subject)), "1") + "\n"
+            put(paint(PrintableText.escape(heading(subject)), "1"))
+            put("\n")
+            let file = PrintableText.escape(subject.source.file)
             for findingIndex in shown.findings[position] {
                 let finding = report.findings[findingIndex]
-                let label: String
+                put("  ")
                 if finding.status == .excepted {
-                    label = paint("EXCEPTED", "2")
+                    put(paint("EXCEPTED", "2"))
                 } else {
                     switch finding.action {
-                    case .deny: label = paint("DENY    ", "31")
-                    case .warn: label = paint("WARN    ", "33")
-                    case .audit: label = paint("AUDIT   ", "36")
+                    case .deny: put(paint("DENY    ", "31"))
+                    case .warn: put(paint("WARN    ", "33"))
+                    case .audit: put(paint("AUDIT   ", "36"))
                     }
                 }
-                // The line already names policy/rule; a default message starts with the rule again.
-                let prefix = "\(finding.rule): "
-                let message = finding.message.hasPrefix(prefix) ? String(finding.message.dropFirst(prefix.count)) : finding.message
-                out +=
-                    "  \(label) [\(finding.severity.rawValue)] \(finding.policy)/\(finding.rule): \(PrintableText.escape(message))\(finding.baselined ? " (in the baseline)" : "")\n"
+                put(" [")
+                put(finding.severity.rawValue)
+                put("] ")
+                put(finding.policy)
+                put("/")
+                put(finding.rule)
+                put(": ")
+                // The line already names policy/rule, so the message leaves the rule out.
+                put(PrintableText.escape(finding.messageAfterRule))
+                if finding.baselined { put(" (in the baseline)") }
+                put("\n")
                 if finding.status == .excepted, let exception = finding.exception {
-                    out += "           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n"
+                    put("           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n")
                 }
                 if let position = finding.position {
-                    out += "           at \(PrintableText.escape(subject.source.file)):\(position)\n"
+                    put("           at ")
+                    put(file)
+                    put(":\(position.line):\(position.column)\n")
                 }
-                if let provenance = finding.provenance { out += "           set by \(PrintableText.escape(provenance))\n" }
+                if let provenance = finding.provenance { put("           set by \(PrintableText.escape(provenance))\n") }
             }
             guard !style.quiet else { continue }
             for note in subject.notes {
-                out += "  \(paint("NOTE    ", "36")) \(PrintableText.escape((note.container.map { "container '\($0)': " } ?? "") + note.message))\n"
-                out += "           asked by \(PrintableText.escape(note.layer))\n"
+                put("  \(paint("NOTE    ", "36")) \(PrintableText.escape((note.container.map { "container '\($0)': " } ?? "") + note.message))\n")
+                put("           asked by \(PrintableText.escape(note.layer))\n")
             }
         }
-        return Array(out.utf8)
+        return out
     }
 
     /// The run's warnings and the summary line.
