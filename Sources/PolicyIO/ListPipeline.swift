@@ -64,7 +64,13 @@ package enum ListPipeline {
             return taken
         }
         var outcome = Outcome()
-        if let evaluator { outcome.evaluated = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies)) }
+        if let evaluator {
+            var part = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies))
+            part.reserveCapacity(
+                subjects: chunks.reduce(0) { $0 + ($1?.evaluated?.subjects.count ?? 0) },
+                findings: chunks.reduce(0) { $0 + ($1?.evaluated?.findings.count ?? 0) })
+            outcome.evaluated = part
+        }
         chunks.reverse()
         while let result = chunks.popLast() {
             guard let result else { return nil }

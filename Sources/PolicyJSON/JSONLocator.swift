@@ -47,11 +47,14 @@ public enum JSONLocator {
 
     private struct Frame {
         var isObject: Bool
-        var key: String?
+        /// In an object, whether the current member's key has been read.
+        var hasKey = false
+        /// The current key's node, when the key leads to a wanted value.
+        var keyNode: JSONPointerTargets.Node?
         var index = 0
-        /// The collection's own pointer when it leads to a wanted one; `nil` lets everything
-        /// below it be skipped without building a pointer.
-        var pointer: String?
+        /// The collection's own node when it leads to a wanted value; `nil` lets everything
+        /// below it be skipped without reading a key.
+        var node: JSONPointerTargets.Node?
         /// A top-level array whose elements are documents.
         var isDocumentList = false
     }
@@ -68,8 +71,8 @@ public enum JSONLocator {
         var base = 0
         /// The current document's wanted pointers and the paths to them.
         var targets = JSONPointerTargets([])
-        /// The pointer of the value that just started, when it leads to a wanted one.
-        var started: String?
+        /// The node of the value that just started, when it leads to a wanted one.
+        var started: JSONPointerTargets.Node?
 
         init(bytes: UnsafeBufferPointer<UInt8>, wanted: [Int: Set<String>]) {
             self.bytes = bytes
@@ -96,21 +99,36 @@ public enum JSONLocator {
             if frames.count == base {
                 document += 1
                 targets = JSONPointerTargets(wanted[document] ?? [])
-                started = targets.isEmpty ? nil : ""
+                started = targets.root
                 if !targets.isEmpty { found[document, default: [:]][""] = offset }
                 return
             }
-            guard frames.count > base, let top = frames.indices.last, let parent = frames[top].pointer else { return }
-            guard let pointer = targets.child(of: parent, token: frames[top].isObject ? frames[top].key ?? "" : String(frames[top].index)) else {
-                return
-            }
-            found[document, default: [:]][pointer] = offset
-            started = pointer
+            guard frames.count > base, let top = frames.indices.last, let parent = frames[top].node else { return }
+            let child = frames[top].isObject ? frames[top].keyNode : targets.child(of: parent, index: frames[top].index)
+            guard let child else { return }
+            found[document, default: [:]][targets.pointer(child)] = offset
+            started = child
         }
 
         mutating func valueEnds() {
             guard let top = frames.indices.last else { return }
-            if frames[top].isObject { frames[top].key = nil } else { frames[top].index += 1 }
+            if frames[top].isObject {
+                frames[top].hasKey = false
+                frames[top].keyNode = nil
+            } else {
+                frames[top].index += 1
+            }
+        }
+
+        /// Reads the key at `offset` (on its opening quote) and returns its node below `parent`:
+        /// a key without escapes is compared as it is written, without building a string.
+        mutating func key(below parent: JSONPointerTargets.Node) -> JSONPointerTargets.Node? {
+            var end = offset + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+            guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return targets.child(of: parent, token: string()) }
+            let node = targets.child(of: parent, token: UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end]))
+            offset = end + 1
+            return node
         }
 
         /// Reads a string at `offset` (on its opening quote) and returns its text.
@@ -185,9 +203,8 @@ public enum JSONLocator {
                 skipSpace()
                 guard offset < bytes.count else { return }
                 let byte = bytes[offset]
-                // Read in place: copying the frame would retain its strings for every byte.
                 let top = frames.indices.last
-                let expectsKey = top.map { frames[$0].isObject && frames[$0].key == nil } ?? false
+                let expectsKey = top.map { frames[$0].isObject && !frames[$0].hasKey } ?? false
                 switch byte {
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     // A top-level array holds one document per element.
@@ -198,7 +215,7 @@ public enum JSONLocator {
                         continue
                     }
                     valueStarts()
-                    frames.append(Frame(isObject: byte == UInt8(ascii: "{"), pointer: started))
+                    frames.append(Frame(isObject: byte == UInt8(ascii: "{"), node: started))
                     advance()
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):
                     advance()
@@ -212,12 +229,12 @@ public enum JSONLocator {
                     advance()
                 case UInt8(ascii: "\""):
                     if expectsKey, let top {
+                        frames[top].hasKey = true
                         // A key matters only below a collection that leads to something wanted.
-                        if frames[top].pointer != nil {
-                            frames[top].key = string()
+                        if let parent = frames[top].node {
+                            frames[top].keyNode = key(below: parent)
                         } else {
                             skipString()
-                            frames[top].key = ""
                         }
                     } else {
                         valueStarts()

@@ -17,8 +17,8 @@ package enum YAMLLocator {
         var document = 0
         var targets = JSONPointerTargets([])
         var frames: [Frame] = []
-        /// The pointer of the collection that just started, when it leads to a wanted value.
-        var started: String?
+        /// The node of the collection that just started, when it leads to a wanted value.
+        var started: JSONPointerTargets.Node?
 
         /// A value starts at `event`: record it when wanted, and tell whether it was a key.
         /// Pointers are built only along the paths that lead to wanted ones.
@@ -28,16 +28,18 @@ package enum YAMLLocator {
                 frames[top].key = keyText ?? ""
                 return true
             }
-            let pointer: String
+            let node: JSONPointerTargets.Node
             if let top = frames.indices.last {
-                guard let parent = frames[top].pointer, let child = targets.child(of: parent, token: frames[top].token) else { return false }
-                pointer = child
+                guard let parent = frames[top].node else { return false }
+                let child = frames[top].isMapping ? targets.child(of: parent, token: frames[top].key ?? "") : targets.child(of: parent, index: frames[top].index)
+                guard let child else { return false }
+                node = child
             } else {
-                guard !targets.isEmpty else { return false }
-                pointer = ""
+                guard let root = targets.root else { return false }
+                node = root
             }
-            found[document, default: [:]][pointer] = (event.line, event.column)
-            started = pointer
+            found[document, default: [:]][targets.pointer(node)] = (event.line, event.column)
+            started = node
             return false
         }
         func startDocument() {
@@ -70,7 +72,7 @@ package enum YAMLLocator {
             case .sequenceStart, .mappingStart:
                 if frames.isEmpty { startDocument() }
                 _ = valueStarts(event, keyText: nil)
-                var frame = Frame(isMapping: false, pointer: started)
+                var frame = Frame(isMapping: false, node: started)
                 if case .mappingStart = event.kind { frame.isMapping = true }
                 frames.append(frame)
             case .sequenceEnd, .mappingEnd:
@@ -83,11 +85,9 @@ package enum YAMLLocator {
 
     private struct Frame {
         var isMapping: Bool
-        /// The collection's pointer when it leads to a wanted value, else `nil`.
-        var pointer: String?
+        /// The collection's node when it leads to a wanted value, else `nil`.
+        var node: JSONPointerTargets.Node?
         var key: String?
         var index = 0
-        /// The token of the value being read in this collection.
-        var token: String { isMapping ? key ?? "" : String(index) }
     }
 }

@@ -246,7 +246,7 @@ let decodeTime = best {
 }
 
 // The whole pipeline the way `check` runs it: each pod is parsed, decoded and evaluated, then
-// its parsed JSON is released; the report keeps findings and typed pods.
+// its parsed JSON and pod are released; the report keeps findings and each pod's identity.
 let evaluator = Evaluator(policies: policySet, today: CalendarDay(year: 2026, month: 11, day: 24))
 // Every run's report is kept until the end: a `check` run exits with its report alive, so
 // tearing one down is no part of the pipeline.

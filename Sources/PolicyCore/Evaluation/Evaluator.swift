@@ -90,9 +90,10 @@ public struct Evaluator: Sendable {
         pending.reverse()
         while var subject = pending.popLast() {
             evaluate(subject, index: part.subjects.count, into: &part.findings, outcomes: &part.outcomes)
-            subject.releaseJSON()
+            subject.releaseAfterEvaluation()
             part.subjects.append(subject)
         }
+        part.compact()
         return part
     }
 

@@ -37,7 +37,20 @@ public struct Finding: Sendable {
     public var baselined = false
     /// Where the offending value (or its nearest written parent) sits in the input file, when
     /// the input is YAML or JSON text that was located after the run.
-    public var position: SourcePosition?
+    public var position: SourcePosition? {
+        get { line == 0 ? nil : SourcePosition(line: Int(line), column: Int(column)) }
+        set {
+            // Kept in 32 bits each (0 for none): a run can hold hundreds of thousands of
+            // findings, and a text of more than 4 billion lines is not read.
+            guard let newValue, let line = UInt32(exactly: newValue.line), let column = UInt32(exactly: newValue.column), line > 0 else {
+                (line, column) = (0, 0)
+                return
+            }
+            (self.line, self.column) = (line, column)
+        }
+    }
+    private var line: UInt32 = 0
+    private var column: UInt32 = 0
 
     public var policy: String { origin.fields.policy }
     public var rule: String { origin.fields.rule }

@@ -3,9 +3,9 @@ import Synchronization
 
 /// Builds a ``Report`` one subject at a time.
 ///
-/// Each subject's parsed JSON is released as soon as it has been evaluated, so a run over a
-/// large input holds its findings and typed pods, not every parsed document at once (a parsed
-/// pod is several times the size of its text).
+/// Each subject's parsed JSON and typed pod are released as soon as it has been evaluated, so a
+/// run over a large input holds its findings and each pod's identity, not every parsed document
+/// at once (a parsed pod is several times the size of its text).
 public struct ReportBuilder: Sendable {
     public let evaluator: Evaluator
     /// Everything added so far.
@@ -26,7 +26,7 @@ public struct ReportBuilder: Sendable {
     public mutating func add(_ subject: consuming Subject) {
         evaluator.evaluate(subject, index: part.subjects.count, into: &part.findings, outcomes: &part.outcomes)
         // Taking the caller's subject (`consuming`) makes this a move, not a copy of its fields.
-        subject.releaseJSON()
+        subject.releaseAfterEvaluation()
         part.subjects.append(subject)
     }
 
@@ -43,7 +43,7 @@ public struct ReportBuilder: Sendable {
         let chunkCount = min(count / 16, jobs * 8)
         let bounds = (0...chunkCount).map { $0 * count / chunkCount }
         let evaluator = self.evaluator
-        // Each chunk takes the only copy of its subjects, so a subject's parsed JSON is freed
+        // Each chunk takes the only copy of its subjects, so a subject's parsed JSON and pod are freed
         // as soon as it is evaluated, as in the one-thread path.
         var pending = subjects
         var chunks: [[Subject]] = Array(repeating: [], count: chunkCount)
@@ -83,7 +83,7 @@ public struct ReportBuilder: Sendable {
     }
 
     /// The report over every subject added, with the evaluator's notices.
-    public func finish() -> Report {
+    public consuming func finish() -> Report {
         var report = Report(subjects: part.subjects, findings: part.findings, notices: evaluator.notices + unappliedPolicies)
         report.ruleOutcomes = part.outcomes
         return report

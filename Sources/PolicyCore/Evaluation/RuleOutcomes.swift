@@ -42,6 +42,11 @@ public struct RuleOutcomes: Sendable {
         storage.append(contentsOf: other.storage)
     }
 
+    /// Gives back the spare room of a record that grew subject by subject.
+    mutating func compact() {
+        if storage.capacity > storage.count { storage = Array(storage[...]) }
+    }
+
     mutating func reserveCapacity(subjects: Int) {
         storage.reserveCapacity(subjects * rowLength)
     }

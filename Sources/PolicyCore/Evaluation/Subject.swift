@@ -56,11 +56,13 @@ public struct Subject: Sendable {
         self.provenance = provenance
     }
 
-    /// Drops the parsed JSON once every rule has run, so the document can be freed; `assert`
-    /// checks and `when` assertions see no fields afterwards.
-    public mutating func releaseJSON() {
+    /// Drops what only the checks read, the parsed JSON and the typed pod, once every rule has
+    /// run: a large run then holds its findings and each subject's identity and source (what
+    /// reports show), not every pod. Checks see an empty pod afterwards.
+    public mutating func releaseAfterEvaluation() {
         metadataNode = nil
         specNode = nil
+        pod = Pod()
     }
 
     /// The primary container: the named one, else the first app container.
