@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "PolicyFlyte", dependencies: ["PolicyCore", "PolicyJSON"]),
         .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
         .target(name: "PolicyServer", dependencies: ["COpenSSL", "CLinux", "PolicyCore", "PolicyIO", "PolicyJSON"]),
-        .target(name: "PolicyCLI", dependencies: ["PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
+        .target(name: "PolicyCLI", dependencies: ["CLinux", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .target(name: "BenchSupport", dependencies: ["CLinux"]),
         .executableTarget(name: "flyte-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),

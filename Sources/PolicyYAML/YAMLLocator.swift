@@ -31,7 +31,9 @@ package enum YAMLLocator {
             let node: JSONPointerTargets.Node
             if let top = frames.indices.last {
                 guard let parent = frames[top].node else { return false }
-                let child = frames[top].isMapping ? targets.child(of: parent, token: frames[top].key ?? "") : targets.child(of: parent, index: frames[top].index)
+                let child =
+                    frames[top].isMapping
+                    ? targets.child(of: parent, token: frames[top].key ?? "") : targets.child(of: parent, index: frames[top].index)
                 guard let child else { return false }
                 node = child
             } else {
