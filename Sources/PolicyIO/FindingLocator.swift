@@ -15,37 +15,52 @@ package enum FindingLocator {
     /// - Parameter located: files whose findings were placed as they were read (a large
     ///   `List`, by ``ListPipeline``): not read again.
     package static func locate(_ report: inout Report, skipping located: Set<String> = [], contents: (String) -> [UInt8]?) {
+        place(&report.findings, of: report.subjects, skipping: located) { file, wanted in
+            guard let bytes = contents(file) else { return nil }
+            let text = InputFile(name: file, bytes: bytes).normalizedText()
+            return text.looksLikeJSON ? JSONLocator.positions(in: text.bytes, wanted: wanted) : YAMLLocator.positions(in: text.bytes, wanted: wanted)
+        }
+    }
+
+    /// Places the findings of a part read from a run of whole YAML documents that starts at
+    /// `firstLine` of its file (``ListPipeline``), its documents numbered from the run's first.
+    static func locate(_ part: inout ReportPart, inYAML bytes: [UInt8], firstLine: Int) {
+        place(&part.findings, of: part.subjects) { _, wanted in
+            YAMLLocator.positions(in: bytes, wanted: wanted).mapValues { found in found.mapValues { ($0.line + firstLine - 1, $0.column) } }
+        }
+    }
+
+    /// Sets the position of each finding whose pod is written in a text file, with the
+    /// positions `positions` finds in a file for the wanted pointers of its documents.
+    private static func place(
+        _ findings: inout [Finding], of subjects: [Subject], skipping located: Set<String> = [],
+        positions: (_ file: String, _ wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]]?
+    ) {
         // Per file, per document, the pointers whose position is wanted; the locators record
         // their parents too, for values the pod does not have.
         var wanted: [String: [Int: Set<String>]] = [:]
         var candidates: [(finding: Int, file: String, document: Int, pointer: String, floor: Int)] = []
         // A pod resolved from Flyte entities is not written in its file: nothing to point at.
-        let placeable = report.subjects.map { subject in
+        let placeable = subjects.map { subject in
             subject.source.member == nil && !subject.source.isResolved && !located.contains(subject.source.file)
         }
-        for index in report.findings.indices {
-            let finding = report.findings[index]
+        for index in findings.indices {
+            let finding = findings[index]
             guard finding.subjectIndex >= 0, finding.subjectIndex < placeable.count, placeable[finding.subjectIndex], finding.path.hasPrefix("/")
             else {
                 continue
             }
-            let source = report.subjects[finding.subjectIndex].source
+            let source = subjects[finding.subjectIndex].source
             let pointer = source.podPointer + finding.path
             let document = source.document ?? 1
             wanted[source.file, default: [:]][document, default: []].insert(pointer)
             candidates.append((index, source.file, document, pointer, source.podPointer.utf8.count))
         }
-        var positions: [String: [Int: [String: (line: Int, column: Int)]]] = [:]
-        for (file, documents) in wanted {
-            guard let bytes = contents(file) else { continue }
-            let text = InputFile(name: file, bytes: bytes).normalizedText()
-            positions[file] =
-                text.looksLikeJSON
-                ? JSONLocator.positions(in: text.bytes, wanted: documents) : YAMLLocator.positions(in: text.bytes, wanted: documents)
-        }
+        var found: [String: [Int: [String: (line: Int, column: Int)]]] = [:]
+        for (file, documents) in wanted { found[file] = positions(file, documents) }
         for candidate in candidates {
-            guard let found = positions[candidate.file]?[candidate.document] else { continue }
-            report.findings[candidate.finding].position = nearest(candidate.pointer, floor: candidate.floor, in: found)
+            guard let places = found[candidate.file]?[candidate.document] else { continue }
+            findings[candidate.finding].position = nearest(candidate.pointer, floor: candidate.floor, in: places)
         }
     }
 

@@ -59,6 +59,12 @@ package enum FlyteInputs {
         if !text.isNamedText, looksBinary(text.bytes) {
             return .entities(try protobuf(text.bytes, source: EntitySource(file: file.name)))
         }
+        if text.bytes.count >= ListPipeline.minimumBytes,
+            let stream = ListPipeline.readDocuments(text, manifests: manifests, jobs: jobs, evaluator: evaluator)
+        {
+            if let part = stream.evaluated { return .evaluated(part, stream.manifests) }
+            return .manifests(stream.manifests)
+        }
         do { return .manifests(try manifests.read(text)) } catch {
             throw failure(error)
         }

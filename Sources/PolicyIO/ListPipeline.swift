@@ -1,26 +1,30 @@
 import Dispatch
+import Glibc
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
+import PolicyYAML
 import Synchronization
 
-/// A large JSON `List` (`kubectl get pods -A -o json` of a cluster) read item by item on
-/// several cores, and, for `check`, evaluated and located as it is read.
+/// A large input of many objects, read in chunks on several cores and, for `check`, evaluated
+/// and located as it is read: a JSON `List` (`kubectl get pods -A -o json` of a cluster) item
+/// by item, or a multi-document YAML stream run of documents by run of documents.
 ///
-/// A byte scanner finds where the items begin and end (``JSONListSplitter``); jansson parses
-/// each item apart. Items are taken in chunks of consecutive items by `jobs` threads; with an
-/// evaluator, a chunk's pods are checked, their findings placed on their lines, and their parsed
-/// JSON freed before the next chunk is taken, so a run holds a few chunks of parsed JSON rather
-/// than the whole tree (a parsed pod is several times the size of its text). Chunks are joined
-/// in order: the outcome is the same for every `jobs`, and the same as reading the text whole.
+/// Byte scanners find where the items begin and end (``JSONListSplitter``) or where documents
+/// start (``YAMLDocumentSplitter``); jansson or libyaml parses each chunk apart. Chunks of
+/// consecutive items are taken by `jobs` threads; with an evaluator, a chunk's pods are checked,
+/// their findings placed on their lines, and their parsed JSON freed before the next chunk is
+/// taken, so a run holds a few chunks of parsed JSON rather than the whole tree (a parsed pod is
+/// several times the size of its text). Chunks are joined in order: the outcome is the same for
+/// every `jobs`, and the same as reading the text whole.
 package enum ListPipeline {
-    /// Inputs from this size on take this path when they are a `List`.
+    /// Inputs from this size on take this path when they are a `List` or a YAML stream.
     static let minimumBytes = 4 << 20
-    /// Items per chunk: enough to keep per-chunk costs small, few enough that the chunks in
-    /// flight stay a few megabytes of parsed JSON.
+    /// Items (or runs of YAML documents) per chunk: enough to keep per-chunk costs small, few
+    /// enough that the chunks in flight stay a few megabytes of parsed JSON.
     static let itemsPerChunk = 128
 
-    /// What reading a List made: its pods, or, with an evaluator, their evaluation.
+    /// What reading the input made: its pods, or, with an evaluator, their evaluation.
     package struct Outcome: Sendable {
         package var manifests = ManifestReader.Outcome()
         /// The pods evaluated with their findings placed on their lines; their subjects are
@@ -28,7 +32,14 @@ package enum ListPipeline {
         package var evaluated: ReportPart?
     }
 
-    /// Reads `file` as a List when it is one.
+    /// What one chunk made, and how many documents it holds (to number the next chunk's).
+    private struct ChunkResult: Sendable {
+        var manifests: ManifestReader.Outcome
+        var evaluated: ReportPart?
+        var documents = 0
+    }
+
+    /// Reads `file` as a JSON List when it is one.
     ///
     /// - Returns: `nil` when the text is not a List of Kubernetes objects, or when an item does
     ///   not parse or read (the whole text is then read as usual, for an error positioned in the
@@ -39,18 +50,69 @@ package enum ListPipeline {
             let kind = shell.rootNode["kind"]?.string, kind.hasSuffix("List"), !FlyteEntityDecoder.looksLikeFlyte(shell.rootNode)
         else { return nil }
         let starts = evaluator == nil ? [] : FindingLocator.itemStarts(file.bytes, items: split.items)
-        let chunkCount = (split.items.count + itemsPerChunk - 1) / itemsPerChunk
+        let bytes = file.bytes
+        return run(count: split.items.count, jobs: jobs, evaluator: evaluator) { items in
+            var nodes: [(index: Int, node: JSONNode)] = []
+            nodes.reserveCapacity(items.count)
+            for index in items {
+                guard let document = try? JSONDocument.parse(bytes[split.items[index]], source: file.name) else { return nil }
+                nodes.append((index, document.rootNode))
+            }
+            guard var read = try? manifests.read(items: nodes, of: file) else { return nil }
+            nodes = []
+            guard let evaluator else { return ChunkResult(manifests: read) }
+            var part = evaluate(&read, with: evaluator)
+            FindingLocator.locate(&part, inList: bytes, items: split.items, starts: starts)
+            return ChunkResult(manifests: read, evaluated: part)
+        }
+    }
+
+    /// Reads `file` as a stream of YAML documents, runs of documents apart.
+    ///
+    /// - Returns: `nil` when the stream is one document or has directives, or when a run does
+    ///   not parse or read (the whole stream is then read as usual).
+    package static func readDocuments(_ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil) -> Outcome? {
+        guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
+        let lines = lineNumbers(file.bytes, at: runs.map(\.lowerBound))
+        let bytes = file.bytes
+        return run(count: runs.count, jobs: jobs, evaluator: evaluator) { chunk in
+            // The chunk's runs are consecutive: one parse of their bytes together.
+            let text = Array(bytes[runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound])
+            let firstLine = lines[chunk.lowerBound]
+            guard let documents = try? ManifestReader.yamlDocuments(text, source: file.name, firstLine: firstLine),
+                var read = try? manifests.read(file, documents: documents)
+            else { return nil }
+            guard let evaluator else { return ChunkResult(manifests: read, documents: documents.count) }
+            var part = evaluate(&read, with: evaluator)
+            FindingLocator.locate(&part, inYAML: text, firstLine: firstLine)
+            return ChunkResult(manifests: read, evaluated: part, documents: documents.count)
+        }
+    }
+
+    /// Evaluates the subjects of a chunk, moved out of `read`, so the evaluator holds the only
+    /// copy and frees each parsed pod as it goes.
+    private static func evaluate(_ read: inout ManifestReader.Outcome, with evaluator: Evaluator) -> ReportPart {
+        var subjects: [Subject] = []
+        swap(&subjects, &read.subjects)
+        return evaluator.part(consume subjects)
+    }
+
+    /// Runs `body` over chunks of `count` items on `jobs` threads and joins what they made in
+    /// order; `nil` when a chunk fails. Documents are numbered by each chunk from 1, and
+    /// renumbered here after those of the chunks before.
+    private static func run(
+        count: Int, jobs: Int, evaluator: Evaluator?, _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
+    ) -> Outcome? {
+        let chunkCount = (count + itemsPerChunk - 1) / itemsPerChunk
         let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunkCount))
         let next = Atomic<Int>(0)
         let failed = Atomic<Bool>(false)
-        let bytes = file.bytes
         // `jobs` workers take the next chunk until none is left, so --jobs is what runs.
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, chunkCount))) { _ in
             while !failed.load(ordering: .relaxed) {
                 let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { return }
-                let items = (chunk * itemsPerChunk)..<min(split.items.count, (chunk + 1) * itemsPerChunk)
-                guard let result = read(items, of: split, in: bytes, file: file, manifests: manifests, evaluator: evaluator, starts: starts) else {
+                guard let result = body((chunk * itemsPerChunk)..<min(count, (chunk + 1) * itemsPerChunk)) else {
                     failed.store(true, ordering: .relaxed)
                     return
                 }
@@ -71,9 +133,15 @@ package enum ListPipeline {
                 findings: chunks.reduce(0) { $0 + ($1?.evaluated?.findings.count ?? 0) })
             outcome.evaluated = part
         }
+        var documentsBefore = 0
         chunks.reverse()
-        while let result = chunks.popLast() {
-            guard let result else { return nil }
+        while let popped = chunks.popLast() {
+            guard var result = popped else { return nil }
+            if documentsBefore > 0 {
+                result.manifests.subjects.renumberDocuments(after: documentsBefore)
+                result.evaluated?.subjects.renumberDocuments(after: documentsBefore)
+            }
+            documentsBefore += result.documents
             outcome.manifests.subjects += result.manifests.subjects
             outcome.manifests.skippedKinds += result.manifests.skippedKinds
             outcome.manifests.unreadPods += result.manifests.unreadPods
@@ -82,28 +150,29 @@ package enum ListPipeline {
         return outcome
     }
 
-    private typealias ChunkResult = Outcome
-
-    /// Parses, reads and (with an evaluator) evaluates and locates one chunk of items; `nil`
-    /// when an item does not parse or read.
-    private static func read(
-        _ items: Range<Int>, of split: JSONListSplitter.Split, in bytes: [UInt8], file: InputFile, manifests: ManifestReader,
-        evaluator: Evaluator?, starts: [SourcePosition]
-    ) -> ChunkResult? {
-        var nodes: [(index: Int, node: JSONNode)] = []
-        nodes.reserveCapacity(items.count)
-        for index in items {
-            guard let document = try? JSONDocument.parse(bytes[split.items[index]], source: file.name) else { return nil }
-            nodes.append((index, document.rootNode))
+    /// The 1-based line of each offset (ascending), counted with memchr.
+    private static func lineNumbers(_ bytes: [UInt8], at offsets: [Int]) -> [Int] {
+        bytes.withUnsafeBufferPointer { buffer in
+            var lines: [Int] = []
+            lines.reserveCapacity(offsets.count)
+            var line = 1
+            var scanned = 0
+            for offset in offsets {
+                while scanned < offset, let base = buffer.baseAddress, let newline = memchr(base + scanned, 0x0A, offset - scanned) {
+                    scanned = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
+                    line += 1
+                }
+                scanned = max(scanned, offset)
+                lines.append(line)
+            }
+            return lines
         }
-        guard var read = try? manifests.read(items: nodes, of: file) else { return nil }
-        nodes = []
-        guard let evaluator else { return ChunkResult(manifests: read) }
-        // Moved out, so the evaluator holds the only copy and frees each parsed pod as it goes.
-        var subjects: [Subject] = []
-        swap(&subjects, &read.subjects)
-        var part = evaluator.part(consume subjects)
-        FindingLocator.locate(&part, inList: bytes, items: split.items, starts: starts)
-        return ChunkResult(manifests: read, evaluated: part)
+    }
+}
+
+extension [Subject] {
+    /// Numbers documents after the `count` documents before them.
+    fileprivate mutating func renumberDocuments(after count: Int) {
+        for index in indices { self[index].source.document = (self[index].source.document ?? 1) + count }
     }
 }

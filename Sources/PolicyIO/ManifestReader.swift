@@ -73,14 +73,21 @@ package struct ManifestReader: Sendable {
         if file.looksLikeJSON {
             do { return jsonDocuments(try JSONDocument.parseSequence(file.bytes, source: file.name)) } catch { throw .json(error) }
         }
+        return try yamlDocuments(file.bytes, source: file.name)
+    }
+
+    /// The documents of a YAML stream that are not empty, each with its line (counted from
+    /// `firstLine`, for a run of documents cut from a larger stream).
+    static func yamlDocuments(_ bytes: [UInt8], source: String, firstLine: Int = 1) throws(InputError) -> [(node: JSONNode, line: Int?)] {
         let yamlDocuments: [YAMLDocument]
-        do { yamlDocuments = try YAMLReader.documents(file.bytes, source: file.name) } catch { throw .yaml(error) }
+        do { yamlDocuments = try YAMLReader.documents(bytes, source: source) } catch { throw .yaml(error) }
         var result: [(node: JSONNode, line: Int?)] = []
         for document in yamlDocuments where document.value != .null {
+            let line = document.line + firstLine - 1
             do {
-                result.append((try JSONDocument(document.value).rootNode, document.line))
+                result.append((try JSONDocument(document.value).rootNode, line))
             } catch {
-                throw .invalidObject(source: "\(file.name):\(document.line)", pointer: error.pointer.description, reason: error.reason)
+                throw .invalidObject(source: "\(source):\(line)", pointer: error.pointer.description, reason: error.reason)
             }
         }
         return result

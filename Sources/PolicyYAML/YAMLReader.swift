@@ -265,6 +265,11 @@ struct TreeBuilder {
         // go-yaml, which Kubernetes reads YAML with, picks a plain scalar's type by its first
         // character: `_1` is a string there (and then not a quantity), not the number 1.
         guard text.first != "_" else { return .string(text) }
+        // Only a digit, a sign or a dot can start a number (`.5`, `-1`, `0x1F`); most scalars
+        // (names, images, keys) are known to be strings by their first byte.
+        guard let first = text.utf8.first, (0x30...0x39).contains(first) || first == 0x2B || first == 0x2D || first == 0x2E else {
+            return .string(text)
+        }
         if let number = integer(text) { return .integer(number) }
         if let number = real(text), number.isFinite { return .real(number) }
         return .string(text)
@@ -339,7 +344,9 @@ struct TreeBuilder {
 
 extension String {
     fileprivate func replacingOccurrences(_ target: Character, _ replacement: String) -> String {
-        contains(target) ? String(flatMap { $0 == target ? Array(replacement) : [$0] }) : self
+        // Over UTF-8 first: iterating characters of every scalar is far slower.
+        target.isASCII && !utf8.contains(target.asciiValue ?? 0)
+            ? self : contains(target) ? String(flatMap { $0 == target ? Array(replacement) : [$0] }) : self
     }
 }
 

@@ -252,3 +252,97 @@ struct ParallelListTests {
         #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader()) }
     }
 }
+
+/// A large multi-document YAML stream is cut into runs of documents that are parsed,
+/// evaluated and located chunk by chunk (issue 20): the report must be the one of reading the
+/// stream whole, document numbers and lines included.
+@Suite("parallel YAML stream reading")
+struct ParallelYAMLTests {
+    /// `count` documents: pods and Deployments in block style, some with comments and empty
+    /// documents between them, one a List of two pods, one closed by `...`.
+    static func stream(_ count: Int) -> InputFile {
+        var text = "# generated\n"
+        for index in 0..<count {
+            text += index == 0 ? "" : "---\n"
+            if index % 50 == 7 { text += "# nothing here\n---\n" }
+            switch index % 4 {
+            case 0:
+                text += """
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: d\(index)}
+                    spec:
+                      template:
+                        spec:
+                          containers:
+                          - name: c
+                            image: img:\(index)
+                            resources: {limits: {cpu: "\(index % 7)"}}
+
+                    """
+            case 1:
+                text += """
+                    apiVersion: v1
+                    kind: List
+                    items:
+                    - {apiVersion: v1, kind: Pod, metadata: {name: a\(index)}, spec: {containers: [{name: c, image: "img:\(index)"}]}}
+                    - apiVersion: v1
+                      kind: Pod
+                      metadata: {name: b\(index)}
+                      spec:
+                        containers:
+                        - {name: c, image: ghcr.io/x, resources: {limits: {cpu: "9"}}}
+                    ...
+
+                    """
+            default:
+                text += """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata:
+                      name: "p\(index)"
+                      labels: {a: "x: ---"}
+                    spec:
+                      containers:
+                      - name: c
+                        image: img:\(index)
+                        command: ["é", "---"]
+                        resources:
+                          limits: {cpu: "\(index % 7)"}
+
+                    """
+            }
+        }
+        return InputFile(name: "stream.yaml", bytes: Array(text.utf8))
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func documentsEvaluatedAsReadMakeTheReportOfTheWholeStream(jobs: Int) throws {
+        let file = Self.stream(ListPipeline.itemsPerChunk * 2 + 21)
+        let whole = try ParallelListTests.wholeReport(file)
+        let stream = try #require(
+            ListPipeline.readDocuments(file, manifests: ManifestReader(), jobs: jobs, evaluator: try ParallelListTests.evaluator()))
+        var builder = ReportBuilder(evaluator: try ParallelListTests.evaluator())
+        builder.append(try #require(stream.evaluated))
+        let report = builder.finish()
+        #expect(report.subjects.map { "\($0.source) \($0.source.document ?? 0)" } == whole.subjects.map { "\($0.source) \($0.source.document ?? 0)" })
+        #expect(report.findings.count == whole.findings.count)
+        #expect(report.findings.count > 500)
+        #expect(report.findings.allSatisfy { $0.position != nil })
+        #expect(try ParallelListTests.rendered(report) == ParallelListTests.rendered(whole))
+        // Without an evaluator, the pods as read whole.
+        let read = try #require(ListPipeline.readDocuments(file, manifests: ManifestReader(), jobs: jobs)).manifests
+        #expect(
+            read.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer)" }
+                == whole.subjects.map { "\($0.name) \($0.source) \($0.source.podPointer)" })
+    }
+
+    /// A document that does not parse sends the stream through the usual path, whose error
+    /// names its line in the file.
+    @Test func aBrokenDocumentIsReadWhole() throws {
+        var broken = Self.stream(300)
+        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: "name: \"p250\"", with: "name: [p250").utf8)
+        #expect(ListPipeline.readDocuments(broken, manifests: ManifestReader(), jobs: 2, evaluator: try ParallelListTests.evaluator()) == nil)
+        #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader(), jobs: 2) }
+    }
+}

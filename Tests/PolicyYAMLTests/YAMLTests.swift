@@ -15,7 +15,8 @@ import Testing
         ("0755", .integer(493)), ("0x1F", .integer(31)), ("1_000", .integer(1000)), ("-42", .integer(-42)),
         ("1.5", .real(1.5)), ("6.02e3", .real(6020)), ("~", .null), ("null", .null), ("", .null),
         ("'yes'", .string("yes")), ("\"0755\"", .string("0755")), ("_1", .string("_1")), ("500m", .string("500m")), ("1Gi", .string("1Gi")),
-        (".inf", .string(".inf")),
+        (".inf", .string(".inf")), (".5", .real(0.5)), ("+1", .integer(1)), ("-0.5", .real(-0.5)), ("0b101", .integer(5)),
+        ("v1.2", .string("v1.2")), ("é1", .string("é1")), ("1_0.5", .real(10.5)),
     ]
 
     @Test(arguments: scalars)
@@ -56,6 +57,40 @@ import Testing
             let text = "\(error)"
             return text.hasPrefix("bad.yaml:") && (text.contains(reason) || reason == "invalid YAML")
         }
+    }
+}
+
+/// A large stream is cut into runs of documents parsed apart (issue 20): the cuts must be
+/// where libyaml's documents begin, or the stream is read whole.
+@Suite("YAML document splitting") struct YAMLDocumentSplitterTests {
+    static func runs(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        return YAMLDocumentSplitter.split(bytes)?.map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test func cutsAtDocumentMarkers() {
+        #expect(Self.runs("a: 1\n---\nb: 2\n--- {c: 3}\n") == ["a: 1\n", "---\nb: 2\n", "--- {c: 3}\n"])
+        #expect(Self.runs("---\na: 1\n...\nb: 2\n") == ["---\na: 1\n...\n", "b: 2\n"])
+        #expect(Self.runs("---\r\na: 1\r\n---\tb\r\n") == ["---\r\na: 1\r\n", "---\tb\r\n"])
+        // Not markers: more dashes, text after them, or an indented line.
+        #expect(Self.runs("a: |\n  ---\n----\n---x\n") == ["a: |\n  ---\n----\n---x\n"])
+        #expect(Self.runs("") == [])
+    }
+
+    /// Directives belong to the document after them: such a stream is read whole.
+    @Test func directivesAreReadWhole() {
+        #expect(Self.runs("%YAML 1.1\n---\na: 1\n---\nb: 2\n") == nil)
+    }
+
+    /// Every run parses to the documents libyaml finds in the whole stream.
+    @Test func runsParseToTheWholeStreamsDocuments() throws {
+        let text = "# head\n---\na: 1\n---\n# empty\n---\nb: [1, 2]\n...\n---\nc: \"---\"\nd: |\n  ---\n  x\n"
+        let bytes = Array(text.utf8)
+        let whole = try YAMLReader.documents(bytes, source: "s.yaml").map(\.value)
+        let runs = try #require(YAMLDocumentSplitter.split(bytes))
+        let apart = try runs.flatMap { try YAMLReader.documents(Array(bytes[$0]), source: "s.yaml").map(\.value) }
+        #expect(apart == whole)
+        #expect(whole.count >= 4)
     }
 }
 
