@@ -37,6 +37,10 @@ enum FuzzTarget: String, CaseIterable {
             for name in ["<stdin>", "fuzz.yaml", "fuzz.json"] {
                 _ = try? FlyteInputs.read(InputFile(name: name, bytes: bytes), manifests: ManifestReader())
             }
+            // The chunked readers of large Lists and YAML streams, whatever the size.
+            let evaluator = Evaluator(policies: Fuzz.policies, today: CalendarDay(year: 2026, month: 11, day: 25))
+            _ = ListPipeline.read(InputFile(name: "fuzz.json", bytes: bytes), manifests: ManifestReader(), jobs: 2, evaluator: evaluator)
+            _ = ListPipeline.readDocuments(InputFile(name: "fuzz.yaml", bytes: bytes), manifests: ManifestReader(), jobs: 2, evaluator: evaluator)
             let wanted: [Int: Set<String>] = [1: ["/spec", "/spec/containers/0/image", "/metadata/name"], 2: ["/spec"]]
             _ = JSONLocator.positions(in: bytes, wanted: wanted)
             _ = YAMLLocator.positions(in: bytes, wanted: wanted)

@@ -68,4 +68,18 @@ import Testing
         }
         #expect(run(base + ["--jobs", "0"]).code == 2)
     }
+
+    /// `FLYTE_POLICY_TIMINGS` prints each phase's time to stderr and leaves the report alone.
+    @Test func timingsGoToStandardErrorOnly() throws {
+        let arguments = ["check", Paths.manifests, "--policies", Paths.policies, "--format", "json"]
+        let capture = Capture()
+        var console = capture.console
+        console.environment = ["FLYTE_POLICY_TIMINGS": "1"]
+        #expect(PolicyCLIMain.run(arguments, console: console).rawValue == 1)
+        let phases = capture.err.split(separator: "\n").filter { $0.hasPrefix("timing: ") }.map {
+            $0.split(separator: " ").dropFirst().dropLast(2).joined(separator: " ")
+        }
+        #expect(phases == ["policies and inputs", "evaluation", "finding positions", "report"])
+        #expect(Self.withoutTimestamps(capture.out) == Self.withoutTimestamps(run(arguments).out))
+    }
 }
