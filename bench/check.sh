@@ -3,7 +3,8 @@
 # text report to a file) as one JSON List and as multi-document YAML, each against its parse
 # floor measured in the same run: jansson's json_load_file and libyaml's event parse of the same
 # file on one core (bench/floor.c). Runs alternate and each figure is the median of RUNS (3).
-# Usage: bench/check.sh [PODS]
+# BASELINE=path/to/flyte-policy runs an earlier build on the same inputs in the same loop.
+# Usage: [BASELINE=BINARY] [RUNS=N] bench/check.sh [PODS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pods="${1:-20000}"
@@ -52,8 +53,8 @@ PY
 echo "input: $pods pods, 30 rules; List $(( $(stat -c %s "$work/pods-list.json") / 1000000 )) MB, YAML $(( $(stat -c %s "$work/pods.yaml") / 1000000 )) MB"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-check() {  # file jobs -> "seconds kib"
-  /usr/bin/time -o "$work/time" -f "%e %M" .build/release/flyte-policy check "$1" --policies "$work/policies.json" \
+check() {  # file jobs [binary] -> "seconds kib"
+  /usr/bin/time -o "$work/time" -f "%e %M" "${3:-.build/release/flyte-policy}" check "$1" --policies "$work/policies.json" \
     --jobs "$2" --output "$work/report.txt" --fail-on never
   cat "$work/time"
 }
@@ -63,6 +64,11 @@ for run in $(seq "$runs"); do
   check "$work/pods-list.json" 2 >> "$work/json-2"
   "$work/floor" yaml "$work/pods.yaml" >> "$work/yaml-floor"
   check "$work/pods.yaml" 2 >> "$work/yaml-2"
+  if [ -n "${BASELINE:-}" ]; then
+    check "$work/pods-list.json" 1 "$BASELINE" >> "$work/base-json-1"
+    check "$work/pods-list.json" 2 "$BASELINE" >> "$work/base-json-2"
+    check "$work/pods.yaml" 2 "$BASELINE" >> "$work/base-yaml-2"
+  fi
 done
 jf=$(median < "$work/json-floor"); yf=$(median < "$work/yaml-floor")
 j1=$(cut -d' ' -f1 "$work/json-1" | median); j2=$(cut -d' ' -f1 "$work/json-2" | median); y2=$(cut -d' ' -f1 "$work/yaml-2" | median)
@@ -77,3 +83,9 @@ awk -v pods="$pods" -v jf="$jf" -v yf="$yf" -v j1="$j1" -v j2="$j2" -v y2="$y2" 
   printf "            check --jobs 2                 %7.0f ms  %6.0f pods/s  peak %d MiB  (target >= 10000 pods/s)\n", y2 * 1000, pods / y2, ym / 1024
   printf "            --jobs 2 / libyaml floor       %7.2f\n", y2 * 1000 / yf
 }'
+if [ -n "${BASELINE:-}" ]; then
+  for name in json-1 json-2 yaml-2; do
+    printf 'baseline %-7s %7.0f ms  peak %d MiB\n' "$name" "$(cut -d' ' -f1 "$work/base-$name" | median | awk '{ print $1 * 1000 }')" \
+      "$(cut -d' ' -f2 "$work/base-$name" | median | awk '{ print int($1 / 1024) }')"
+  done
+fi
