@@ -33,13 +33,16 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CBuildInfo"),
         .target(name: "PolicyJSON", dependencies: ["CJansson"]),
         .target(name: "PolicyYAML", dependencies: ["CYAML", "PolicyJSON"]),
         .target(name: "PolicyCore", dependencies: ["PolicyJSON"]),
         .target(name: "PolicyFlyte", dependencies: ["PolicyCore", "PolicyJSON"]),
         .target(name: "PolicyIO", dependencies: ["CZlib", "PolicyCore", "PolicyFlyte", "PolicyJSON", "PolicyYAML"]),
         .target(name: "PolicyServer", dependencies: ["COpenSSL", "CLinux", "PolicyCore", "PolicyIO", "PolicyJSON"]),
-        .target(name: "PolicyCLI", dependencies: ["CLinux", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
+        .target(
+            name: "PolicyCLI",
+            dependencies: ["CBuildInfo", "CLinux", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON", "PolicyServer", "PolicyYAML"]),
         .executableTarget(name: "flyte-policy", dependencies: ["PolicyCLI"]),
         .target(name: "BenchSupport", dependencies: ["CLinux"]),
         .executableTarget(name: "flyte-bench", dependencies: ["BenchSupport", "PolicyCore", "PolicyFlyte", "PolicyIO", "PolicyJSON"]),

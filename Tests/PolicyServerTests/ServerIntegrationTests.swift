@@ -142,7 +142,8 @@ import Testing
 
         try "{\"apiVersion\": \"flyte-policy/v1\", \"kind\": \"Policy\", ".write(toFile: server.policyFile, atomically: true, encoding: .utf8)
         #expect(TestServer.eventually { server.server.metrics.render().contains("flyte_policy_policy_reload_failures_total 1") })
-        #expect(server.logs.contains { $0.contains("policy reload failed") && $0.contains("policies.json") })
+        // The counter can move before the log line is written: wait for the line too.
+        #expect(TestServer.eventually { server.logs.contains { $0.contains("policy reload failed") && $0.contains("policies.json") } })
         #expect(try Self.response(server.curl("/validate", body: F.review(F.pod())).body)?["allowed"]?.bool == false)
         #expect(try server.curl("/readyz").code == 200)
 
