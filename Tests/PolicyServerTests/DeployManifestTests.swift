@@ -22,15 +22,42 @@ struct DeployManifestTests {
         try #require(try documents(file).first { $0["kind"]?.string == kind }, "no \(kind) in deploy/\(file)")
     }
 
-    @Test func webhooksCannotLockTheClusterOrTheirOwnNamespace() throws {
-        let configuration = try Self.named("ValidatingWebhookConfiguration", in: "webhook.yaml")
+    /// Where the objects are read: the files of `deploy/` one by one, or what `kubectl
+    /// kustomize` renders of the base or of the example overlay (when kubectl is installed).
+    enum Source: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case files, base, overlay
+
+        var testDescription: String { rawValue }
+
+        /// The sources this machine can read: kustomize needs kubectl.
+        static var available: [Source] {
+            FileManager.default.isExecutableFile(atPath: "/usr/bin/kubectl") ? allCases : [.files]
+        }
+
+        func object(_ kind: String, file: String) throws -> JSONValue {
+            switch self {
+            case .files: return try DeployManifestTests.named(kind, in: file)
+            case .base, .overlay:
+                let folder = self == .base ? DeployManifestTests.deploy : AdmissionFixtures.root.appendingPathComponent("examples/deploy-overlay")
+                let rendered = try TestServer.run("/usr/bin/kubectl", ["kustomize", folder.path])
+                try #require(rendered.status == 0, "kubectl kustomize \(folder.path): \(rendered.stderr)")
+                let objects = try YAMLReader.documents(Array(rendered.stdout.utf8), source: "kubectl kustomize").map(\.value)
+                return try #require(objects.first { $0["kind"]?.string == kind }, "no \(kind) in the rendered \(rawValue)")
+            }
+        }
+    }
+
+    @Test(arguments: Source.available)
+    func webhooksCannotLockTheClusterOrTheirOwnNamespace(source: Source) throws {
+        let configuration = try source.object("ValidatingWebhookConfiguration", file: "webhook.yaml")
         let webhooks = try #require(configuration["webhooks"]?.array)
         #expect(webhooks.count == 2)
         for webhook in webhooks {
             let name = webhook["name"]?.string ?? "?"
             #expect(webhook["sideEffects"]?.string == "None", "\(name)")
             #expect(webhook["admissionReviewVersions"] == .array(["v1"]), "\(name)")
-            #expect(webhook["failurePolicy"]?.string == "Fail", "\(name)")
+            // The example overlay shows how a staging cluster relaxes this; the base never does.
+            #expect(webhook["failurePolicy"]?.string == (source == .overlay ? "Ignore" : "Fail"), "\(name)")
             if case .integer(let timeout)? = webhook["timeoutSeconds"] {
                 #expect((1...10).contains(timeout), "\(name)")
             } else {
@@ -50,8 +77,9 @@ struct DeployManifestTests {
         #expect(podSelector?["operator"]?.string == "Exists")
     }
 
-    @Test func deploymentIsHardenedAndHighlyAvailable() throws {
-        let deployment = try Self.named("Deployment", in: "deployment.yaml")
+    @Test(arguments: Source.available)
+    func deploymentIsHardenedAndHighlyAvailable(source: Source) throws {
+        let deployment = try source.object("Deployment", file: "deployment.yaml")
         #expect(deployment["metadata"]?["namespace"]?.string == "flyte-policy")
         if case .integer(let replicas)? = deployment["spec"]?["replicas"] { #expect(replicas >= 2) } else { Issue.record("no replicas") }
         let pod = try #require(deployment["spec"]?["template"]?["spec"])
@@ -70,8 +98,33 @@ struct DeployManifestTests {
             let path = try #require(arguments.first { $0.hasPrefix(flag) }).dropFirst(flag.count)
             #expect(mounts.contains { path.hasPrefix($0) }, "\(flag)\(path) is not under a mounted volume")
         }
-        #expect(try Self.named("PodDisruptionBudget", in: "deployment.yaml")["spec"]?["minAvailable"] == .integer(1))
-        #expect(try Self.named("Service", in: "deployment.yaml")["spec"]?["ports"]?.array?.first?["port"] == .integer(443))
+        // One replica out at a time whatever the autoscaler made, which never goes below two.
+        #expect(try source.object("PodDisruptionBudget", file: "deployment.yaml")["spec"]?["maxUnavailable"] == .integer(1))
+        #expect(try source.object("Service", file: "deployment.yaml")["spec"]?["ports"]?.array?.first?["port"] == .integer(443))
+        let autoscaler = try source.object("HorizontalPodAutoscaler", file: "hpa.yaml")["spec"]
+        #expect(autoscaler?["scaleTargetRef"]?["kind"]?.string == "Deployment")
+        #expect(autoscaler?["scaleTargetRef"]?["name"] == deployment["metadata"]?["name"])
+        if case .integer(let least)? = autoscaler?["minReplicas"], case .integer(let most)? = autoscaler?["maxReplicas"] {
+            #expect(least >= 2 && most > least)
+        } else {
+            Issue.record("the autoscaler has no replica bounds")
+        }
+        #expect(autoscaler?["metrics"]?.array?.first?["resource"]?["name"]?.string == "cpu")
+        #expect(container["resources"]?["requests"]?["cpu"] != nil, "CPU autoscaling needs a CPU request")
+        #expect(container["image"]?.string?.contains("flyte-policy:") == true)
+    }
+
+    /// `kubectl kustomize deploy/` renders exactly the objects of the files it lists.
+    @Test(.enabled(if: Source.available.contains(.base)))
+    func kustomizeRendersEveryFileOfTheBase() throws {
+        let listed = try #require(try Self.documents("kustomization.yaml").first?["resources"]?.array?.compactMap { $0.string })
+        let files = try listed.flatMap { try Self.documents($0) }.map { "\($0["kind"]?.string ?? "") \($0["metadata"]?["name"]?.string ?? "")" }
+        let rendered = try TestServer.run("/usr/bin/kubectl", ["kustomize", Self.deploy.path])
+        try #require(rendered.status == 0, "\(rendered.stderr)")
+        let objects = try YAMLReader.documents(Array(rendered.stdout.utf8), source: "kubectl kustomize").map(\.value)
+            .map { "\($0["kind"]?.string ?? "") \($0["metadata"]?["name"]?.string ?? "")" }
+        #expect(objects.sorted() == files.sorted())
+        #expect(files.contains("HorizontalPodAutoscaler flyte-policy"))
     }
 
     /// `deploy/make-policies-configmap.sh` must be re-run when a policy changes.
