@@ -82,4 +82,23 @@ import Testing
         #expect(phases == ["policies and inputs", "evaluation", "finding positions", "report"])
         #expect(Self.withoutTimestamps(capture.out) == Self.withoutTimestamps(run(arguments).out))
     }
+
+    /// `--source` (issue 21): node n3's override finding is annotated on the `with_overrides`
+    /// line of examples/flyte/src/demo/workflows.py in every format that points at lines, and a
+    /// folder that is not there is exit 2.
+    @Test func sourcePlacesFlyteFindingsOnThePythonLine() throws {
+        let base = [
+            "check", "examples/flyte", "--policies", "policies/", "--platform", "examples/platform/propeller.yaml", "--pod-templates",
+            "examples/platform/pod-templates.yaml", "--project", "ml", "--domain", "production", "--color", "never", "--source", "examples/flyte/src",
+        ]
+        let text = run(base).out
+        #expect(text.contains("set by node override at demo.workflows.training_wf node n3 (pod template)"))
+        let n3 = try #require(text.components(separatedBy: "node n3, task demo.workflows.train_model)").dropFirst().first)
+        #expect(n3.contains("tolerate-gpu-taint") && n3.contains("at examples/flyte/src/demo/workflows.py:63:31"))
+        #expect(!text.contains("warning: --source"), "every finding of the example has a Python line")
+        #expect(run(base + ["--format", "github"]).out.contains("file=examples/flyte/src/demo/workflows.py,line=63,col=31"))
+        #expect(run(base + ["--format", "sarif"]).out.contains("examples/flyte/src/demo/workflows.py"))
+        #expect(run(base + ["--format", "json"]).out.contains(#""file": "examples/flyte/src/demo/workflows.py""#))
+        #expect(run(Array(base.dropLast()) + ["no-such-folder"]).code == 2)
+    }
 }

@@ -21,6 +21,11 @@ enum CheckCommand {
                 name: "--baseline", valueName: "FILE",
                 help: "Findings recorded in FILE are reported but do not fail; recorded ones no longer found are listed as fixed."),
             OptionSpec(name: "--write-baseline", valueName: "FILE", help: "Record the current failing findings in FILE (for --baseline) and exit 0."),
+            OptionSpec(
+                name: "--source", valueName: "DIR",
+                help:
+                    "The project's Python source: Flyte findings are placed on the @task or .with_overrides(...) line that set the value (SARIF, GitHub, text, JSON)."
+            ),
             OptionSpec(name: "--quiet", valueName: nil, help: "Print only failing findings and the summary."),
             OptionSpec(
                 name: "--jobs", valueName: "N",
@@ -69,6 +74,7 @@ enum CheckCommand {
             "flyte-policy check flyte-package.tgz --policies policies/ --format sarif --output flyte-policy.sarif",
             "flyte-policy check flyte-package.tgz --policies policies/ --write-baseline .flyte-policy-baseline.json",
             "flyte-policy check flyte-package.tgz --policies policies/ --baseline .flyte-policy-baseline.json --format github",
+            "flyte-policy check flyte-package.tgz --policies policies/ --source src/ --format sarif --output flyte-policy.sarif",
         ])
 
     /// Evaluates the loaded subjects, places findings on their lines, and adds what the run
@@ -187,6 +193,12 @@ enum CheckCommand {
             return true
         }
         var report = Self.evaluate(&loaded, evaluator: evaluator, jobs: jobs, timer: &timer)
+        if let folder = parsed.value("--source") {
+            do { report.notices += SourcePlacer.place(&report, sources: try PythonSources.read(folder: folder)) } catch {
+                console.err("error: \(error)\nflyte-policy check: --source cannot be read; nothing was decided\n")
+                return .failure
+            }
+        }
 
         let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
         if let file = parsed.value("--baseline") {

@@ -51,6 +51,13 @@ public struct Finding: Sendable {
     }
     private var line: UInt32 = 0
     private var column: UInt32 = 0
+    /// The source line that wrote the offending value, when it was placed there (`check
+    /// --source`): reports point at it rather than at the subject's file.
+    public var sourceLine: SourceLine? {
+        get { placed?.fields }
+        set { placed = newValue.map(SharedStorage.init) }
+    }
+    private var placed: SharedStorage<SourceLine>?
 
     public var policy: String { origin.fields.policy }
     public var rule: String { origin.fields.rule }

@@ -10,3 +10,15 @@ public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(line):\(column)" }
 }
+
+/// A place in a file other than the one the subject was read from: the Python line where a
+/// Flyte value was written (`check --source`), which reports show instead of the package.
+public struct SourceLine: Sendable, Hashable {
+    public var file: String
+    public var position: SourcePosition
+
+    public init(file: String, position: SourcePosition) {
+        self.file = file
+        self.position = position
+    }
+}

@@ -14,7 +14,7 @@ public enum GitHubReport {
                 command = "notice"
             }
             let subject = report.subject(of: finding)
-            var properties = subject.map { location($0, at: finding.position) } ?? []
+            var properties = subject.map { location(finding.place(in: $0), line: $0.source.line) } ?? []
             var title = "\(finding.policy)/\(finding.rule)"
             if finding.status == .excepted {
                 title += " (excepted by \(finding.exception ?? "an exception"))"
@@ -29,7 +29,7 @@ public enum GitHubReport {
         }
         for index in report.notedSubjects {
             let subject = report.subjects[index]
-            let properties = location(subject, at: nil) + ["title=\(property("flyte-policy note"))"]
+            let properties = location((subject.artifactPath, nil), line: subject.source.line) + ["title=\(property("flyte-policy note"))"]
             for note in subject.notes {
                 out += "::notice \(properties.joined(separator: ","))::\(data("\(note.text)\n\(TextReport.heading(subject))"))\n"
             }
@@ -43,11 +43,11 @@ public enum GitHubReport {
 
     /// `file=`, `line=` and `col=` of an annotation: the value's position when it was located,
     /// else the subject's document line.
-    static func location(_ subject: Subject, at position: SourcePosition?) -> [String] {
-        var properties = ["file=\(property(subject.artifactPath))"]
-        if let position {
+    static func location(_ place: (file: String, position: SourcePosition?), line: Int?) -> [String] {
+        var properties = ["file=\(property(place.file))"]
+        if let position = place.position {
             properties += ["line=\(position.line)", "col=\(position.column)"]
-        } else if let line = subject.source.line {
+        } else if let line {
             properties.append("line=\(line)")
         }
         return properties

@@ -78,6 +78,12 @@ public enum JSONReport {
             object["line"] = .integer(Int64(position.line))
             object["column"] = .integer(Int64(position.column))
         }
+        if let sourceLine = finding.sourceLine {
+            object["source"] = [
+                "file": .string(sourceLine.file), "line": .integer(Int64(sourceLine.position.line)),
+                "column": .integer(Int64(sourceLine.position.column)),
+            ]
+        }
         if let subject { object["subject"] = Self.subject(subject, container: finding.container) }
         if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
         return .object(object)

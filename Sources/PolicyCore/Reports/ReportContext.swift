@@ -50,6 +50,15 @@ extension Subject {
 }
 
 extension Finding {
+    /// Where a report points for this finding of `subject`: the source line that wrote the
+    /// value when one was found, else the subject's file at the value's position (if located).
+    func place(in subject: Subject) -> (file: String, position: SourcePosition?) {
+        if let sourceLine { return (sourceLine.file, sourceLine.position) }
+        return (subject.artifactPath, position)
+    }
+}
+
+extension Finding {
     /// The message with where it points, unless the message already says it (default messages
     /// end with "at POINTER").
     var locatedMessage: String {

@@ -168,9 +168,10 @@ public enum SARIFReport {
 
     /// The input file (and line) of a subject, with its Flyte workflow, node and role as a
     /// logical location.
-    static func location(_ subject: Subject, at position: SourcePosition? = nil) -> JSONValue {
-        var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(subject.artifactPath)), "uriBaseId": "%SRCROOT%"]]
-        if let position {
+    static func location(_ subject: Subject, at place: (file: String, position: SourcePosition?)? = nil) -> JSONValue {
+        let file = place?.file ?? subject.artifactPath
+        var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(file)), "uriBaseId": "%SRCROOT%"]]
+        if let position = place?.position {
             physical["region"] = ["startLine": .integer(Int64(position.line)), "startColumn": .integer(Int64(position.column))]
         } else {
             physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
@@ -194,7 +195,7 @@ public enum SARIFReport {
             "level": .string(level(finding.action)), "message": ["text": .string(text)],
             "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
         ]
-        if let subject { object["locations"] = [location(subject, at: finding.position)] }
+        if let subject { object["locations"] = [location(subject, at: finding.place(in: subject))] }
         var properties: JSONObject = [
             "severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path),
         ]

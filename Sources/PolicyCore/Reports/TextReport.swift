@@ -132,7 +132,9 @@ public enum TextReport {
                 if finding.status == .excepted, let exception = finding.exception {
                     put("           excepted by \(exception): \(PrintableText.escape(finding.exceptionReason ?? ""))\n")
                 }
-                if let position = finding.position {
+                if let sourceLine = finding.sourceLine {
+                    put("           at \(PrintableText.escape(sourceLine.file)):\(sourceLine.position)\n")
+                } else if let position = finding.position {
                     put("           at ")
                     put(file)
                     put(":\(position.line):\(position.column)\n")
