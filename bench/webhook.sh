@@ -4,7 +4,10 @@
 #
 #   1. saturation: wrk with keep-alive connections as fast as it can -> requests/s, p50/p99
 #   2. paced: about 1,000 requests/s (10 connections, 10 ms apart) -> p50/p99 at that rate
-#   3. peak resident memory (VmHWM) of each server after both runs
+#   3. fan-out burst: 500 connections opened together send 10,000 reviews in all (a map task
+#      over thousands of items makes propeller create that many pods at once) -> every answer
+#      within the webhook's 5 s timeout, no connection dropped or reset, p50/p99/max
+#   4. peak resident memory (VmHWM) of each server after the runs
 #   and, first, admission-bench: one request's CPU cost in process (jansson's parse alone, then
 #   the whole handler), the floor under the HTTP figures.
 #
@@ -118,8 +121,8 @@ peak_rss() {
   echo "$((total / 1024))"
 }
 
-run_wrk() {  # name port connections threads [pace_ms]
-  BODY="$body" PACE_MS="${5:-}" wrk -t"$4" -c"$3" -d"${duration}s" --timeout 5s -s bench/webhook.lua \
+run_wrk() {  # name port connections threads [pace_ms] [quota per thread]
+  BODY="$body" PACE_MS="${5:-}" QUOTA="${6:-}" wrk -t"$4" -c"$3" -d"${duration}s" --timeout 5s -s bench/webhook.lua \
     "https://127.0.0.1:$2/validate" | sed -n "s/^RESULT /$1 /p"
 }
 
@@ -135,6 +138,12 @@ echo "$nginx_sat"
 echo "--- paced: 10 connections x 1 request per 10 ms (about 1,000 requests/s)"
 run_wrk flyte-policy "$ours_port" 10 1 10
 run_wrk nginx "$nginx_port" 10 1 10
+echo "--- fan-out burst: 500 connections opened together, 10,000 reviews (errors and timeouts must be 0)"
+burst_duration=$duration
+duration=60
+run_wrk flyte-policy "$ours_port" 500 "$threads" "" $((10000 / threads))
+run_wrk nginx "$nginx_port" 500 "$threads" "" $((10000 / threads))
+duration=$burst_duration
 echo "--- peak resident memory"
 echo "flyte-policy rss_mib=$(peak_rss "$ours_pid")"
 echo "nginx rss_mib=$(peak_rss "$nginx_pid") (master + workers)"

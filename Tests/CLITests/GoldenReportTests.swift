@@ -101,4 +101,25 @@ import Testing
         #expect(run(base + ["--format", "json"]).out.contains(#""file": "examples/flyte/src/demo/workflows.py""#))
         #expect(run(Array(base.dropLast()) + ["no-such-folder"]).code == 2)
     }
+
+    /// `--source` places a platform value on its key in the `--platform` file and a cluster
+    /// PodTemplate's value on its line in the `--pod-templates` file.
+    @Test func sourcePlacesPlatformAndPodTemplateValuesInTheirFiles() throws {
+        let policy = try temporaryFile(
+            "p.json",
+            #"{"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "p"}, "spec": {"rules": [{"name": "no-spot", "tolerations": {"forbidden": [{"key": "lifecycle"}]}}, {"name": "memory", "resources": {"max": {"limits": {"memory": "16Gi"}}}}]}}"#
+        )
+        let arguments = [
+            "check", "examples/flyte", "--policies", policy, "--platform", "examples/platform/propeller.yaml", "--pod-templates",
+            "examples/platform/pod-templates.yaml", "--project", "ml", "--domain", "production", "--source", "examples/flyte/src", "--format",
+            "github",
+        ]
+        let out = run(arguments).out
+        // The list under interruptible-tolerations: in propeller.yaml; 24Gi of gpu-default-template.
+        #expect(out.contains("file=examples/platform/propeller.yaml,line=15,col=7"), "\(out)")
+        #expect(out.contains("file=examples/platform/pod-templates.yaml,line=20,col=21"), "\(out)")
+        // Without the files, the findings stay on the package and a warning says why.
+        let bare = run(Array(arguments.prefix(4)) + ["--project", "ml", "--domain", "production", "--source", "examples/flyte/src"]).out
+        #expect(bare.contains("warning: --source placed"))
+    }
 }

@@ -74,8 +74,10 @@ struct PythonSourcesTests {
         ),
         ("GPU accelerator nvidia-tesla-a100 (task demo.workflows.infer)", .task("demo.workflows.infer")),
         ("worker of mpi task distributed.workflows.mpi_sim (resources)", .task("distributed.workflows.mpi_sim")),
-        ("platform interruptible-node-selector (interruptible task)", .platform),
-        ("cluster PodTemplate 'gpu-default-template' (namespace flyte)", .clusterPodTemplate),
+        ("platform interruptible-node-selector (interruptible task)", .platform(key: "interruptible-node-selector")),
+        ("platform config (plugins.k8s)", .platform(key: "plugins.k8s")),
+        ("platform resource defaults and limits (default-cpus, default-memory, task_resources)", .platform(key: "default-cpus")),
+        ("cluster PodTemplate 'gpu-default-template' (namespace flyte)", .clusterPodTemplate(name: "gpu-default-template", namespace: "flyte")),
         ("the Ray plugin's head defaults", nil),
     ]
 

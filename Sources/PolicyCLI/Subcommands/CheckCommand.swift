@@ -194,7 +194,13 @@ enum CheckCommand {
         }
         var report = Self.evaluate(&loaded, evaluator: evaluator, jobs: jobs, timer: &timer)
         if let folder = parsed.value("--source") {
-            do { report.notices += SourcePlacer.place(&report, sources: try PythonSources.read(folder: folder)) } catch {
+            do {
+                let placer = SourcePlacer(
+                    sources: try PythonSources.read(folder: folder),
+                    platform: try inputOptions.platform.map { path throws(InputError) in InputFile(name: path, bytes: try InputFiles.read(path)) },
+                    podTemplates: try InputFiles.collect(inputOptions.podTemplates, extensions: ["json", "yaml", "yml"], notices: &report.notices))
+                report.notices += placer.place(&report)
+            } catch {
                 console.err("error: \(error)\nflyte-policy check: --source cannot be read; nothing was decided\n")
                 return .failure
             }

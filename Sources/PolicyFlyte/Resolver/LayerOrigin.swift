@@ -7,10 +7,11 @@ package enum LayerOrigin: Equatable, Sendable {
     case task(String)
     /// A node's `with_overrides(...)` in a workflow.
     case nodeOverride(workflow: String, node: String)
-    /// flytepropeller's k8s plugin configuration (`--platform`).
-    case platform
+    /// A key of flytepropeller's plugin configuration (`--platform`): `default-tolerations`
+    /// (under `plugins.k8s`, or bare), `plugins.ray.serviceAccount`; `nil` when not named.
+    case platform(key: String?)
     /// A PodTemplate in the cluster (`--pod-templates`).
-    case clusterPodTemplate
+    case clusterPodTemplate(name: String, namespace: String?)
 
     /// The origin named in `layer`; `nil` for words of no written origin (a plugin's default).
     package init?(_ layer: String) {
@@ -35,10 +36,17 @@ package enum LayerOrigin: Equatable, Sendable {
                 searched = range.upperBound..<layer.endIndex
             }
         }
-        if layer.hasPrefix("platform") {
-            self = .platform
-        } else if layer.hasPrefix("cluster PodTemplate") {
-            self = .clusterPodTemplate
+        if layer.hasPrefix("platform ") {
+            // `platform default-tolerations`, `platform config (plugins.k8s)`, `platform
+            // resource defaults and limits (default-cpus, ...)`: the first word that is a key.
+            let words = layer.dropFirst("platform ".count).split { $0 == " " || $0 == "(" || $0 == ")" || $0 == "," }
+            let key = words.first { $0.contains("-") || $0.contains(".") }
+            self = .platform(key: key.map(String.init))
+        } else if layer.hasPrefix("cluster PodTemplate '") {
+            let rest = layer.dropFirst("cluster PodTemplate '".count)
+            let name = rest.prefix { $0 != "'" }
+            let namespace = rest.range(of: "(namespace ").map { rest[$0.upperBound...].prefix { $0 != ")" } }
+            self = .clusterPodTemplate(name: String(name), namespace: namespace.map(String.init))
         } else {
             return nil
         }
