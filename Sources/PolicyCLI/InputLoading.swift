@@ -173,10 +173,10 @@ enum InputLoading {
         let resolver = FlyteResolver(builder: PodBuilder(config: settings.config, templates: settings.store), context: context)
         for bundle in bundles {
             progress("resolving \(bundle.workflows.count) workflows, \(bundle.tasks.count) tasks")
-            let outcome = resolver.resolve(bundle)
+            let outcome = resolver.resolve(bundle, jobs: options.jobs)
             loaded.notices += outcome.notices
             loaded.errors += outcome.errors.map { InputError.resolution($0) }
-            let (subjects, nodes, errors) = outcome.subjects()
+            let (subjects, nodes, errors) = outcome.subjects(jobs: options.jobs)
             loaded.subjects += subjects
             loaded.resolved += nodes
             loaded.errors += errors.map { InputError.resolution($0) }

@@ -7,7 +7,7 @@ import PolicyJSON
 
 // flyte-bench: resolving and checking a synthetic Flyte package (see bench/flyte.sh).
 //
-//   flyte-bench [--workflows W] [--nodes N] [--policies DIR] [--mix distributed|plain]
+//   flyte-bench [--workflows W] [--nodes N] [--policies DIR] [--mix distributed|plain] [--jobs N]
 //
 // The package is generated as flyteidl protobuf JSON (one WorkflowSpec per workflow, one TaskSpec
 // per task), shaped like flytekit's output: container tasks and pod-template tasks, node
@@ -170,21 +170,23 @@ let decodeTime = try seconds {
 }
 let resolver = FlyteResolver(builder: PodBuilder(config: platform, templates: store), context: FlyteContext(project: "ml", domain: "production"))
 var outcome = FlyteResolver.Outcome()
-let resolveTime = seconds { outcome = resolver.resolve(bundle) }
+// --jobs N: resolve, subjects and evaluate on N threads, as `check --jobs` runs them.
+let jobs = max(1, Int(option("--jobs", "1")) ?? 1)
+let resolveTime = seconds { outcome = resolver.resolve(bundle, jobs: jobs) }
 guard outcome.errors.isEmpty else {
     FileHandle.standardError.write(Data("resolution errors: \(outcome.errors.prefix(3))\n".utf8))
     exit(2)
 }
 var subjects: [Subject] = []
 var subjectErrors: [NodeResolutionError] = []
-let subjectTime = seconds { (subjects, _, subjectErrors) = outcome.subjects() }
+let subjectTime = seconds { (subjects, _, subjectErrors) = outcome.subjects(jobs: jobs) }
 guard subjectErrors.isEmpty else {
     FileHandle.standardError.write(Data("pods that do not decode: \(subjectErrors.prefix(3))\n".utf8))
     exit(2)
 }
 let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970)))
 var report = Report(subjects: [], findings: [])
-let evaluateTime = seconds { report = evaluator.report(subjects) }
+let evaluateTime = seconds { report = evaluator.report(subjects, jobs: jobs) }
 
 let total = decodeTime + resolveTime + subjectTime + evaluateTime
 let pods = outcome.nodes.count
@@ -198,4 +200,4 @@ print("decode:    \(ms(decodeTime))")
 print("resolve:   \(ms(resolveTime))  (\(String(format: "%.1f", resolveTime / Double(max(pods, 1)) * 1e6)) us per pod)")
 print("subjects:  \(ms(subjectTime))")
 print("evaluate:  \(ms(evaluateTime))")
-print("total:     \(ms(total))  (\(Int(Double(pods) / total)) pods/s end to end, one core)")
+print("total:     \(ms(total))  (\(Int(Double(pods) / total)) pods/s end to end, \(jobs == 1 ? "one core" : "\(jobs) threads"))")

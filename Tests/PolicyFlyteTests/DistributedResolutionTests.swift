@@ -290,3 +290,34 @@ struct DistributedResolutionTests {
             ])
     }
 }
+
+/// Workflows are resolved, and resolved pods turned into subjects, on several threads (issue 20):
+/// the outcome is the serial one, job numbers and the links between a job's groups included.
+@Suite("parallel resolution")
+struct ParallelResolutionTests {
+    /// What a subject is, down to the job it is linked into and the job's shape.
+    static func summary(_ result: (subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError])) -> [String] {
+        zip(result.subjects, result.nodes).map { subject, node in
+            let job = subject.job.map { shape in "\(shape.groups.map { "\($0.role?.label ?? "-") x\($0.replicas)" })" } ?? "alone"
+            return "\(node.identity.location) \(subject.role?.label ?? "-") job \(node.job) \(job) \(node.podJSON)"
+        } + result.errors.map(\.description)
+    }
+
+    @Test(arguments: [2, 3, 8])
+    func theOutcomeIsTheSerialOne(jobs: Int) throws {
+        var bundle = try DistributedResolutionTests.bundle()
+        bundle.append(try Demo.bundle())
+        let resolver = try Demo.resolver()
+        let serial = resolver.resolve(bundle)
+        let parallel = resolver.resolve(bundle, jobs: jobs)
+        #expect(parallel.nodes.count == serial.nodes.count)
+        #expect(parallel.nodes.count > 20)
+        #expect(parallel.notices == serial.notices)
+        #expect(parallel.errors.map(\.description) == serial.errors.map(\.description))
+        let expected = Self.summary(serial.subjects())
+        #expect(Self.summary(parallel.subjects(jobs: jobs, nodesPerChunk: 1)) == expected)
+        #expect(Self.summary(serial.subjects(jobs: jobs, nodesPerChunk: 1)) == expected)
+        // Several groups of one job stay linked as one job.
+        #expect(expected.contains { $0.contains("worker") && !$0.contains("alone") })
+    }
+}

@@ -1,5 +1,7 @@
+import Dispatch
 import PolicyCore
 import PolicyJSON
+import Synchronization
 
 /// Execution context for Flyte inputs that do not carry it themselves (a `pyflyte package` has
 /// no project or domain).
@@ -80,9 +82,22 @@ package struct FlyteResolver: Sendable {
             }
             jobs += 1
         }
+
+        /// Appends what resolving the workflows that follow made, its jobs numbered after these.
+        mutating func append(_ other: Outcome) {
+            for var node in other.nodes {
+                node.job += jobs
+                nodes.append(node)
+            }
+            jobs += other.jobs
+            errors += other.errors
+            notices += other.notices
+        }
     }
 
-    package func resolve(_ bundle: FlyteBundle) -> Outcome {
+    /// Resolves every workflow's nodes (and the tasks no workflow uses) into pods, workflows on
+    /// up to `jobs` threads.
+    package func resolve(_ bundle: FlyteBundle, jobs: Int = 1) -> Outcome {
         var tasks: [String: (template: TaskTemplate, source: EntitySource)] = [:]
         for entry in bundle.tasks where tasks[entry.template.id.name] == nil { tasks[entry.template.id.name] = entry }
         var workflows: [String: WorkflowTemplate] = [:]
@@ -96,22 +111,50 @@ package struct FlyteResolver: Sendable {
             if plans[name] == nil || entry.plan.id.name == name { plans[name] = entry.plan }
         }
         var seenWorkflows = Set<String>()
-        var walker = Walker(resolver: self, tasks: tasks, workflows: workflows)
-        for entry in bundle.workflows where seenWorkflows.insert(entry.template.id.name).inserted {
-            let workflow = entry.template
-            let interruptible = plans[workflow.id.name]?.interruptible ?? workflow.interruptible
-            walker.top = workflow
-            walker.source = entry.source
-            walker.walk(workflow.nodes, prefix: "", interruptible: interruptible, stack: [workflow.id.name])
+        let tops = bundle.workflows.filter { seenWorkflows.insert($0.template.id.name).inserted }
+        // Workflows are resolved apart, in chunks on `jobs` threads, and joined in order: the
+        // outcome is the same for every `jobs`.
+        let chunkCount = jobs > 1 ? min(tops.count, jobs * 8) : 1
+        let bounds = (0...chunkCount).map { $0 * tops.count / max(chunkCount, 1) }
+        let resolver = self
+        let (taskTable, workflowTable, planTable) = (tasks, workflows, plans)
+        let walk: @Sendable (Int) -> Walker = { chunk in
+            var walker = Walker(resolver: resolver, tasks: taskTable, workflows: workflowTable)
+            for entry in tops[bounds[chunk]..<bounds[chunk + 1]] {
+                let workflow = entry.template
+                let interruptible = planTable[workflow.id.name]?.interruptible ?? workflow.interruptible
+                walker.top = workflow
+                walker.source = entry.source
+                walker.walk(workflow.nodes, prefix: "", interruptible: interruptible, stack: [workflow.id.name])
+            }
+            return walker
         }
+        var walkers: [Walker?]
+        if chunkCount > 1 {
+            let results = Mutex<[Walker?]>(Array(repeating: nil, count: chunkCount))
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let walker = walk(chunk)
+                results.withLock { $0[chunk] = walker }
+            }
+            walkers = results.withLock { $0 }
+        } else {
+            walkers = tops.isEmpty ? [] : [walk(0)]
+        }
+        var outcome = Outcome()
+        var usedTasks = Set<String>()
+        for walker in walkers {
+            guard let walker else { continue }
+            outcome.append(walker.outcome)
+            usedTasks.formUnion(walker.usedTasks)
+        }
+        walkers = []
         for entry in bundle.launchPlans where workflows[entry.plan.workflowId.name] == nil {
-            walker.outcome.errors.append(
+            outcome.errors.append(
                 NodeResolutionError(
                     source: entry.source, location: "launch plan \(entry.plan.id.name)", error: .workflowNotFound(entry.plan.workflowId.name)))
         }
-        var outcome = walker.outcome
         // Tasks no workflow uses run on their own; `insert` resolves a repeated name once.
-        var resolvedTasks = walker.usedTasks
+        var resolvedTasks = usedTasks
         for entry in bundle.tasks where resolvedTasks.insert(entry.template.id.name).inserted {
             let identity = FlyteIdentity(
                 project: project(entry.template.id), domain: domain(entry.template.id), workflow: "", task: entry.template.id.name, node: "",
