@@ -1,7 +1,9 @@
+import Dispatch
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
 import PolicyYAML
+import Synchronization
 
 /// Flyte inputs, detected by content: `pyflyte package` archives (gzip + tar of `.pb` files),
 /// loose flyteidl protobuf files, and flyteidl entities as protobuf JSON.
@@ -27,9 +29,9 @@ package enum FlyteInputs {
     package static func read(_ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil) throws(InputError) -> Content {
         if Gzip.isGzip(file.bytes) {
             let tar = try Gzip.decompress(file.bytes, source: file.name)
-            return .package(try archive(tar, source: file.name))
+            return .package(try archive(tar, source: file.name, jobs: jobs))
         }
-        if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name)) }
+        if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name, jobs: jobs)) }
         if file.fileExtension == "pb" { return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name))) }
         let text = file.normalizedText()
         /// Why the text did not read: bytes that are not text under a text name, a template, or
@@ -92,31 +94,54 @@ package enum FlyteInputs {
     }
 
     /// Every member of a package archive: `.pb` files by protobuf, JSON members as protobuf JSON.
-    static func archive(_ tar: [UInt8], source: String) throws(InputError) -> FlyteBundle {
-        var bundle = FlyteBundle()
-        let members = try TarReader.members(tar, source: source)
-        for member in members.sorted(by: { $0.name < $1.name }) {
-            let entity = EntitySource(file: source, member: member.name)
-            let bytes = Array(member.bytes)
-            if member.name.hasSuffix(".json") {
-                do {
-                    let value = try JSONDocument.parse(bytes, source: entity.description).rootNode.value
-                    bundle.append(try FlyteEntityDecoder.decode(value, source: entity))
-                } catch let error as JSONParseError {
-                    throw .json(error)
-                } catch let error as FlyteDecodingError {
-                    throw .flyte(error)
-                } catch {
-                    throw .unreadable(path: entity.description, reason: "\(error)")
-                }
-            } else if member.name.hasSuffix(".pb") {
-                bundle.append(try protobuf(bytes, source: entity))
-            }
+    static func archive(_ tar: [UInt8], source: String, jobs: Int = 1) throws(InputError) -> FlyteBundle {
+        let members = try TarReader.members(tar, source: source).sorted { $0.name < $1.name }
+        let decode: @Sendable (TarReader.Member) -> Result<FlyteBundle, InputError> = { member in
+            Result { () throws(InputError) in try entities(of: member, source: source) }
         }
+        // Members decode apart, on `jobs` threads for a large package; the first error in
+        // member order is the one thrown, as when they are read one by one.
+        let results: [Result<FlyteBundle, InputError>]
+        if jobs > 1, members.count >= 32 {
+            let shared = Mutex<[Result<FlyteBundle, InputError>?]>(Array(repeating: nil, count: members.count))
+            let chunks = min(members.count, jobs * 8)
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                for index in (chunk * members.count / chunks)..<((chunk + 1) * members.count / chunks) {
+                    let result = decode(members[index])
+                    shared.withLock { $0[index] = result }
+                }
+            }
+            results = shared.withLock { $0 }.map { $0 ?? .success(FlyteBundle()) }
+        } else {
+            results = members.map(decode)
+        }
+        var bundle = FlyteBundle()
+        for result in results { bundle.append(try result.get()) }
         if bundle.isEmpty {
             throw .unsupported(source: source, reason: "is an archive without flyteidl entities (.pb files); is it a pyflyte package?")
         }
         return bundle
+    }
+
+    /// The entities of one package member: `.pb` by protobuf, `.json` as protobuf JSON; nothing
+    /// for other members.
+    private static func entities(of member: TarReader.Member, source: String) throws(InputError) -> FlyteBundle {
+        let entity = EntitySource(file: source, member: member.name)
+        let bytes = Array(member.bytes)
+        if member.name.hasSuffix(".json") {
+            do {
+                let value = try JSONDocument.parse(bytes, source: entity.description).rootNode.value
+                return try FlyteEntityDecoder.decode(value, source: entity)
+            } catch let error as JSONParseError {
+                throw .json(error)
+            } catch let error as FlyteDecodingError {
+                throw .flyte(error)
+            } catch {
+                throw .unreadable(path: entity.description, reason: "\(error)")
+            }
+        }
+        if member.name.hasSuffix(".pb") { return try protobuf(bytes, source: entity) }
+        return FlyteBundle()
     }
 
     static func protobuf(_ bytes: [UInt8], source: EntitySource) throws(InputError) -> FlyteBundle {

@@ -1,5 +1,6 @@
 import Foundation
 import PolicyCore
+import PolicyFlyte
 import PolicyJSON
 import Testing
 
@@ -344,5 +345,60 @@ struct ParallelYAMLTests {
         broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: "name: \"p250\"", with: "name: [p250").utf8)
         #expect(ListPipeline.readDocuments(broken, manifests: ManifestReader(), jobs: 2, evaluator: try ParallelListTests.evaluator()) == nil)
         #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader(), jobs: 2) }
+    }
+}
+
+/// The members of a large package archive are decoded on several threads (issue 20): the
+/// bundle is the one of decoding them one by one, and a damaged member is the same error.
+@Suite("parallel package decoding")
+struct ParallelPackageTests {
+    /// An uncompressed tar of the demo package's members, each copied under several names.
+    static func package(copies: Int, broken: Bool) throws -> [UInt8] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fp-package-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let unpacked = folder.appendingPathComponent("unpacked")
+        let members = folder.appendingPathComponent("members")
+        try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: members, withIntermediateDirectories: true)
+        try Self.tar(["-xzf", "examples/flyte/demo.tgz", "-C", unpacked.path])
+        let names = try FileManager.default.contentsOfDirectory(atPath: unpacked.path).filter { $0.hasSuffix(".pb") }.sorted()
+        for copy in 0..<copies {
+            for name in names {
+                try FileManager.default.copyItem(
+                    at: unpacked.appendingPathComponent(name), to: members.appendingPathComponent(String(format: "%02d_%@", copy, name)))
+            }
+        }
+        if broken { try Data([0xFF, 0xFF, 0xFF]).write(to: members.appendingPathComponent("02_broken.pb")) }
+        let archive = folder.appendingPathComponent("package.tar")
+        try Self.tar(["-cf", archive.path, "-C", members.path, "."])
+        return [UInt8](try Data(contentsOf: archive))
+    }
+
+    static func tar(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/tar")
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "tar \(arguments)")
+    }
+
+    static func summary(_ bundle: FlyteBundle) -> [String] {
+        bundle.tasks.map { "task \($0.source) \($0.template.id.name)" } + bundle.workflows.map { "workflow \($0.source) \($0.template.id.name)" }
+            + bundle.launchPlans.map { "plan \($0.source) \($0.plan.id.name)" }
+    }
+
+    @Test func membersDecodedInParallelAreTheSerialBundle() throws {
+        let package = try Self.package(copies: 4, broken: false)
+        let serial = try FlyteInputs.archive(package, source: "package.tar", jobs: 1)
+        #expect(Self.summary(serial).count >= 32)
+        for jobs in [2, 3, 8] {
+            #expect(Self.summary(try FlyteInputs.archive(package, source: "package.tar", jobs: jobs)) == Self.summary(serial))
+        }
+        let broken = try Self.package(copies: 4, broken: true)
+        let serialError = #expect(throws: InputError.self) { try FlyteInputs.archive(broken, source: "package.tar", jobs: 1) }
+        let parallelError = #expect(throws: InputError.self) { try FlyteInputs.archive(broken, source: "package.tar", jobs: 3) }
+        #expect(serialError.map { "\($0)" } == parallelError.map { "\($0)" })
+        #expect(serialError.map { "\($0)" }?.contains("02_broken.pb") == true)
     }
 }
