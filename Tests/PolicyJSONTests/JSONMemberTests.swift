@@ -11,7 +11,7 @@ struct JSONStreamedObjectTests {
         ])
     }
 
-    static func shapes() -> [[(key: String, value: JSONMember)]] {
+    static func shapes() -> [[(key: String, value: StreamedJSON)]] {
         [
             [],
             [("only", .value(.string("x")))],
@@ -25,13 +25,13 @@ struct JSONStreamedObjectTests {
     func sameBytes(_ shape: Int) throws {
         let members = Self.shapes()[shape]
         let streamed = try JSONValue.pretty(.object(members))
-        let expected = try JSONMember.object(members).value.serialized(pretty: true)
+        let expected = try StreamedJSON.object(members).value.serialized(pretty: true)
         #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
 
     @Test("nested objects and arrays around streamed elements")
     func nested() throws {
-        let member = JSONMember.object([
+        let member = StreamedJSON.object([
             ("$schema", .value("s")),
             (
                 "runs",
@@ -55,7 +55,7 @@ struct JSONStreamedObjectTests {
 
 @Suite("pretty JSON handed out in chunks")
 struct JSONChunkedOutputTests {
-    static func document() -> JSONMember {
+    static func document() -> StreamedJSON {
         .object([
             ("summary", .value(["n": 3])),
             ("items", .elements(count: 50, element: JSONStreamedObjectTests.element)),

@@ -22,7 +22,7 @@ public enum JSONReport {
         (try? JSONValue.pretty(document(report), to: sink)) ?? false
     }
 
-    private static func document(_ report: Report) -> JSONMember {
+    private static func document(_ report: Report) -> StreamedJSON {
         let summary = report.summary
         var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
@@ -30,7 +30,7 @@ public enum JSONReport {
             "excepted": .integer(Int64(summary.excepted)), "notes": .integer(Int64(summary.notes)),
         ]
         if report.usedBaseline { counts["baselined"] = .integer(Int64(summary.baselined)) }
-        var members: [(key: String, value: JSONMember)] = [("schemaVersion", .value(.string(schemaVersion))), ("summary", .value(.object(counts)))]
+        var members: [(key: String, value: StreamedJSON)] = [("schemaVersion", .value(.string(schemaVersion))), ("summary", .value(.object(counts)))]
         if report.usedBaseline {
             members.append(("fixed", .value(.array(report.fixed.map(\.value)))))
         }

@@ -34,7 +34,7 @@ public enum PolicyReportFormat {
         case pass(subject: Int, policy: Int, rule: Int)
     }
 
-    private static func document(_ report: Report, context: ReportContext) -> JSONMember {
+    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
         // First pass: which results go in which namespace's report, in order, and the counts.
         var namespaces: [String] = []
         var entries: [String: [Entry]] = [:]
@@ -86,7 +86,7 @@ public enum PolicyReportFormat {
                     message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
             }
         }
-        let documents: [JSONMember] = namespaces.map { namespace in
+        let documents: [StreamedJSON] = namespaces.map { namespace in
             let summary = summaries[namespace] ?? [:]
             var metadata: JSONObject = [
                 "name": .string(namespace.isEmpty ? "flyte-policy" : "flyte-policy-\(namespace)"),

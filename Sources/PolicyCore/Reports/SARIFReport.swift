@@ -27,7 +27,7 @@ public enum SARIFReport {
         (try? JSONValue.pretty(document(report, context: context), to: sink)) ?? false
     }
 
-    private static func document(_ report: Report, context: ReportContext) -> JSONMember {
+    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
         // Every rule of the policy set in load order; rules only the findings name (no set
         // given) are added as they first appear.
         var ruleIndex: [String: Int] = [:]
@@ -63,7 +63,7 @@ public enum SARIFReport {
             "informationUri": "https://github.com/flyte-policy/flyte-policy",
             "rules": .array(descriptors),
         ]
-        let run: [(key: String, value: JSONMember)] = [
+        let run: [(key: String, value: StreamedJSON)] = [
             ("tool", .value(["driver": .object(driver)])),
             ("automationDetails", .value(["id": "flyte-policy/"])),
             ("columnKind", .value("unicodeCodePoints")),

@@ -3,16 +3,16 @@ internal import CJansson
 /// A JSON value written piece by piece by ``JSONValue/pretty(_:)``: large arrays are made one
 /// element at a time, so a report with hundreds of thousands of entries is never held whole as
 /// Swift values and again as a jansson tree.
-public indirect enum JSONMember {
+public indirect enum StreamedJSON {
     /// A value, serialized whole.
     case value(JSONValue)
     /// An array of `count` elements, each made by `element` when it is written and dropped right
     /// after.
     case elements(count: Int, element: (Int) -> JSONValue)
     /// An object whose members are written in order.
-    case object([(key: String, value: JSONMember)])
+    case object([(key: String, value: StreamedJSON)])
     /// An array whose items are written in order.
-    case array([JSONMember])
+    case array([StreamedJSON])
 
     /// The whole value, for small outputs and tests: what ``JSONValue/pretty(_:)`` writes piece
     /// by piece.
@@ -33,7 +33,7 @@ extension JSONValue {
     /// Every value still goes through jansson's encoder; only the frame of objects and arrays
     /// (brackets, indentation, separators) is written here, the way jansson writes it with an
     /// indent of two.
-    public static func pretty(_ member: JSONMember) throws(JSONBuildError) -> [UInt8] {
+    public static func pretty(_ member: StreamedJSON) throws(JSONBuildError) -> [UInt8] {
         var out = PrettyOutput(sink: nil)
         try write(member, depth: 0, to: &out)
         out.bytes.append(UInt8(ascii: "\n"))
@@ -44,7 +44,7 @@ extension JSONValue {
     /// report hundreds of megabytes long is never held whole. `sink` returns false when it cannot
     /// take a chunk; writing then stops.
     /// - Returns: whether `sink` took every chunk.
-    public static func pretty(_ member: JSONMember, chunkSize: Int = 1 << 20, to sink: ([UInt8]) -> Bool) throws(JSONBuildError) -> Bool {
+    public static func pretty(_ member: StreamedJSON, chunkSize: Int = 1 << 20, to sink: ([UInt8]) -> Bool) throws(JSONBuildError) -> Bool {
         try withoutActuallyEscaping(sink) { (sink) throws(JSONBuildError) -> Bool in
             var out = PrettyOutput(sink: sink, chunkSize: chunkSize)
             try write(member, depth: 0, to: &out)
@@ -74,7 +74,7 @@ extension JSONValue {
         }
     }
 
-    private static func write(_ member: JSONMember, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
+    private static func write(_ member: StreamedJSON, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
         switch member {
         case .value(let value):
             try append(value, depth: depth, to: &out.bytes)
