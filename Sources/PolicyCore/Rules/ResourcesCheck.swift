@@ -308,105 +308,143 @@ public struct ResourcesCheck: RuleCheck {
     /// - Parameter path: the container's pointer (`/spec/containers/0`), or `/spec` for the pod;
     ///   pointers below it are joined only when a report reads them.
     private func check(_ amounts: Amounts, path: String, container: String?, into violations: inout [Violation]) {
-        let podScope = container == nil
+        var target = Target(amounts: amounts, path: path, container: container, violations: violations)
+        violations = []
+        target.checkMaximums(max)
+        target.checkMinimums(min)
+        target.checkRequired(require)
+        if requestsWithinLimits { target.checkRequestsWithinLimits() }
+        target.checkRatios(maxLimitRequestRatio)
+        violations = target.violations
+    }
+
+    /// One container's (or the pod's) amounts, checked bound by bound into `violations`.
+    ///
+    /// Bounds are compared in nano-units, by index (a `for (name, bound) in` loop copies each
+    /// entry); the words are recipes over what they name (see ``Violation``) and capture nothing.
+    private struct Target {
+        let amounts: Amounts
+        let path: String
+        let container: String?
+        var violations: [Violation]
+
         /// Where a violation points below `path`: a list and a resource name (nothing for the pod).
         typealias Place = (below: String, token: String?)
-        func add<Context: Sendable>(_ place: Place, _ context: Context, _ explain: @escaping @Sendable (Context) -> Violation.Explanation) {
+
+        var podScope: Bool { container == nil }
+
+        mutating func add<Context: Sendable>(_ place: Place, _ context: Context, _ explain: @escaping @Sendable (Context) -> Violation.Explanation) {
             violations.append(
                 Violation(pointer: path, below: place.below, token: place.token, container: container, context: context, explain: explain))
         }
+
         func requestPath(_ name: String) -> Place {
             podScope ? ("", nil) : (amounts.isExplicitRequest(name) ? "/resources/requests" : "/resources/limits", name)
         }
+
         func limitPath(_ name: String) -> Place {
             podScope ? ("", nil) : ("/resources/limits", name)
         }
+
         func isUnbounded(_ name: String) -> Bool {
-            Self.isOvercommittable(name) && (amounts.limitNanos(name) == nil || amounts.isUnboundedLimit(name))
+            ResourcesCheck.isOvercommittable(name) && (amounts.limitNanos(name) == nil || amounts.isUnboundedLimit(name))
         }
 
-        // Bounds are compared in nano-units, by index (a `for (name, bound) in` loop copies each
-        // entry); the words are recipes over what they name (see ``Violation``) and capture nothing.
-        for index in max.requests.indices {
-            let name = max.requests[index].name
-            if let value = amounts.requestNanos(name), value > max.requests[index].quantity.nanos {
-                add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: max.requests[index].quantity)) {
-                    .init(
-                        "\(Self.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)", value: $0.value.description,
-                        allowed: "<= \($0.bound)")
+        mutating func checkMaximums(_ max: Bounds) {
+            for index in max.requests.indices {
+                let name = max.requests[index].name
+                if let value = amounts.requestNanos(name), value > max.requests[index].quantity.nanos {
+                    add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: max.requests[index].quantity)) {
+                        .init(
+                            "\(ResourcesCheck.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)",
+                            value: $0.value.description,
+                            allowed: "<= \($0.bound)")
+                    }
+                }
+            }
+            for index in max.limits.indices {
+                let name = max.limits[index].name
+                if isUnbounded(name) {
+                    add(limitPath(name), (who: container, name: name, bound: max.limits[index].quantity)) {
+                        .init(
+                            "\(ResourcesCheck.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded",
+                            allowed: "<= \($0.bound)")
+                    }
+                } else if let value = amounts.limitNanos(name), value > max.limits[index].quantity.nanos {
+                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: max.limits[index].quantity)) {
+                        .init(
+                            "\(ResourcesCheck.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)",
+                            value: $0.value.description,
+                            allowed: "<= \($0.bound)")
+                    }
                 }
             }
         }
-        for index in max.limits.indices {
-            let name = max.limits[index].name
-            if isUnbounded(name) {
-                add(limitPath(name), (who: container, name: name, bound: max.limits[index].quantity)) {
-                    .init(
-                        "\(Self.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded",
-                        allowed: "<= \($0.bound)")
+
+        mutating func checkMinimums(_ min: Bounds) {
+            for index in min.requests.indices {
+                let name = min.requests[index].name
+                if amounts.requestNanos(name) ?? 0 < min.requests[index].quantity.nanos {
+                    add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: min.requests[index].quantity)) {
+                        let shown = $0.value?.description ?? "nothing"
+                        return .init(
+                            "\(ResourcesCheck.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown,
+                            allowed: ">= \($0.bound)")
+                    }
                 }
-            } else if let value = amounts.limitNanos(name), value > max.limits[index].quantity.nanos {
-                add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: max.limits[index].quantity)) {
-                    .init(
-                        "\(Self.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)", value: $0.value.description,
-                        allowed: "<= \($0.bound)")
+            }
+            for index in min.limits.indices {
+                let name = min.limits[index].name
+                if let value = amounts.limitNanos(name), value < min.limits[index].quantity.nanos {
+                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: min.limits[index].quantity)) {
+                        .init(
+                            "\(ResourcesCheck.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)",
+                            value: $0.value.description,
+                            allowed: ">= \($0.bound)")
+                    }
                 }
             }
         }
-        for index in min.requests.indices {
-            let name = min.requests[index].name
-            if amounts.requestNanos(name) ?? 0 < min.requests[index].quantity.nanos {
-                add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: min.requests[index].quantity)) {
-                    let shown = $0.value?.description ?? "nothing"
-                    return .init(
-                        "\(Self.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown,
-                        allowed: ">= \($0.bound)")
+
+        mutating func checkRequired(_ require: [(list: String, name: String)]) {
+            for (list, name) in require {
+                let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
+                if !present {
+                    add(podScope ? ("", nil) : ("/resources/\(list)", nil), (who: container, list: list, name: name)) {
+                        .init("\(ResourcesCheck.label($0.who)) must set \($0.list).\($0.name)", allowed: "\($0.list).\($0.name)")
+                    }
                 }
             }
         }
-        for index in min.limits.indices {
-            let name = min.limits[index].name
-            if let value = amounts.limitNanos(name), value < min.limits[index].quantity.nanos {
-                add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: min.limits[index].quantity)) {
-                    .init(
-                        "\(Self.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)", value: $0.value.description,
-                        allowed: ">= \($0.bound)")
-                }
-            }
-        }
-        for (list, name) in require {
-            let present = list == "requests" ? amounts.request(name) != nil : (amounts.limit(name) != nil && !amounts.isUnboundedLimit(name))
-            if !present {
-                add(podScope ? ("", nil) : ("/resources/\(list)", nil), (who: container, list: list, name: name)) {
-                    .init("\(Self.label($0.who)) must set \($0.list).\($0.name)", allowed: "\($0.list).\($0.name)")
-                }
-            }
-        }
-        if requestsWithinLimits {
+
+        mutating func checkRequestsWithinLimits() {
             for name in amounts.requestNames {
                 if let request = amounts.request(name), let limit = amounts.limit(name), request > limit {
                     add(requestPath(name), (who: container, name: name, request: request, limit: limit)) {
                         .init(
-                            "\(Self.label($0.who)) requests \($0.request) of \($0.name), more than its limit \($0.limit)",
+                            "\(ResourcesCheck.label($0.who)) requests \($0.request) of \($0.name), more than its limit \($0.limit)",
                             value: $0.request.description, allowed: "<= \($0.limit)")
                     }
                 }
             }
         }
-        for (name, ratio) in maxLimitRequestRatio {
-            let request = amounts.request(name)
-            if isUnbounded(name), request != nil {
-                add(limitPath(name), (who: container, name: name, ratio: ratio)) {
-                    .init(
-                        "\(Self.label($0.who)) has no \($0.name) limit, so its limit/request ratio is unbounded (maximum \($0.ratio))",
-                        value: "unbounded", allowed: "<= \($0.ratio)")
-                }
-            } else if let limit = amounts.limit(name), let request {
-                if request.isZero || !limit.isAtMost(ratio, times: request) {
-                    add(limitPath(name), (who: container, name: name, request: request, limit: limit, ratio: ratio)) {
+
+        mutating func checkRatios(_ maxLimitRequestRatio: [(name: String, ratio: Quantity)]) {
+            for (name, ratio) in maxLimitRequestRatio {
+                let request = amounts.request(name)
+                if isUnbounded(name), request != nil {
+                    add(limitPath(name), (who: container, name: name, ratio: ratio)) {
                         .init(
-                            "\(Self.label($0.who)) limits \($0.name) to \($0.limit) for a request of \($0.request), a ratio above \($0.ratio)",
-                            value: "\($0.limit)/\($0.request)", allowed: "<= \($0.ratio)")
+                            "\(ResourcesCheck.label($0.who)) has no \($0.name) limit, so its limit/request ratio is unbounded (maximum \($0.ratio))",
+                            value: "unbounded", allowed: "<= \($0.ratio)")
+                    }
+                } else if let limit = amounts.limit(name), let request {
+                    if request.isZero || !limit.isAtMost(ratio, times: request) {
+                        add(limitPath(name), (who: container, name: name, request: request, limit: limit, ratio: ratio)) {
+                            .init(
+                                "\(ResourcesCheck.label($0.who)) limits \($0.name) to \($0.limit) for a request of \($0.request), a ratio above \($0.ratio)",
+                                value: "\($0.limit)/\($0.request)", allowed: "<= \($0.ratio)")
+                        }
                     }
                 }
             }
