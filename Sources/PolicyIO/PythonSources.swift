@@ -50,8 +50,13 @@ package struct PythonSources: Sendable {
         let skipped: Set<String> = ["site-packages", "node_modules", "__pycache__", "venv"]
         let walker = FileManager.default.enumerator(atPath: folder)
         while let relative = walker?.nextObject() as? String {
-            let parts = relative.split(separator: "/")
-            if parts.contains(where: { $0.hasPrefix(".") || skipped.contains(String($0)) }) { continue }
+            // Hidden folders (.git, .venv, .build) and installed packages are not the project's
+            // source: not even walked, since a checkout's may hold hundreds of thousands of files.
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") || skipped.contains(name) {
+                walker?.skipDescendants()
+                continue
+            }
             guard relative.hasSuffix(".py"), let bytes = FileManager.default.contents(atPath: folder + "/" + relative) else { continue }
             sources.files.append(relative)
             // Paths as a repository names them: `src/a.py` for the folder `.`, not `./src/a.py`.

@@ -58,6 +58,13 @@ struct PythonSourcesTests {
         #expect(calls[3].overrides.map { "\($0.line):\($0.column)" } == "5:31")
     }
 
+    /// The GitHub Action passes the checkout: the repository root, with .git and .build in it.
+    @Test func theCheckoutItselfIsASourceFolder() throws {
+        let sources = try PythonSources.read(folder: ".")
+        #expect(sources.task("demo.workflows.train_model").map { "\($0.file):\($0.line)" } == "examples/flyte/src/demo/workflows.py:9")
+        #expect(!sources.files.isEmpty && sources.files.allSatisfy { !$0.hasPrefix(".") && !$0.contains("/.") })
+    }
+
     @Test func aFileIsNotAFolder() {
         #expect(throws: InputError.self) { try PythonSources.read(folder: "examples/flyte/src/demo/workflows.py") }
     }
