@@ -20,9 +20,13 @@ import Synchronization
 package enum ListPipeline {
     /// Inputs from this size on take this path when they are a `List` or a YAML stream.
     static let minimumBytes = 4 << 20
-    /// Items (or runs of YAML documents) per chunk: enough to keep per-chunk costs small, few
-    /// enough that the chunks in flight stay a few megabytes of parsed JSON.
+    /// List items per chunk: enough to keep per-chunk costs small, few enough that the chunks
+    /// in flight stay a few megabytes of parsed JSON.
     static let itemsPerChunk = 128
+    /// Bytes of YAML per chunk. A chunk's text is copied for libyaml twice (parse, then
+    /// locate); below glibc's mmap threshold (128 KiB, `PolicyCLIMain`) the copies reuse heap
+    /// memory instead of mapping fresh pages each time (15 % of a YAML run).
+    static let yamlBytesPerChunk = 48 << 10
 
     /// What reading the input made: its pods, or, with an evaluator, their evaluation.
     package struct Outcome: Sendable {
@@ -51,7 +55,8 @@ package enum ListPipeline {
         else { return nil }
         let starts = evaluator == nil ? [] : FindingLocator.itemStarts(file.bytes, items: split.items)
         let bytes = file.bytes
-        return run(count: split.items.count, jobs: jobs, evaluator: evaluator) { items in
+        let chunks = stride(from: 0, to: split.items.count, by: itemsPerChunk).map { $0..<min(split.items.count, $0 + itemsPerChunk) }
+        return run(chunks, jobs: jobs, evaluator: evaluator) { items in
             var nodes: [(index: Int, node: JSONNode)] = []
             nodes.reserveCapacity(items.count)
             for index in items {
@@ -75,7 +80,14 @@ package enum ListPipeline {
         guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
         let lines = lineNumbers(file.bytes, at: runs.map(\.lowerBound))
         let bytes = file.bytes
-        return run(count: runs.count, jobs: jobs, evaluator: evaluator) { chunk in
+        // Consecutive runs up to about `yamlBytesPerChunk` (a run larger than that alone).
+        var chunks: [Range<Int>] = []
+        var first = 0
+        for index in runs.indices where runs[index].upperBound - runs[first].lowerBound >= yamlBytesPerChunk || index == runs.count - 1 {
+            chunks.append(first..<(index + 1))
+            first = index + 1
+        }
+        return run(chunks, jobs: jobs, evaluator: evaluator) { chunk in
             // The chunk's runs are consecutive: one parse of their bytes together.
             let text = Array(bytes[runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound])
             let firstLine = lines[chunk.lowerBound]
@@ -97,13 +109,13 @@ package enum ListPipeline {
         return evaluator.part(consume subjects)
     }
 
-    /// Runs `body` over chunks of `count` items on `jobs` threads and joins what they made in
-    /// order; `nil` when a chunk fails. Documents are numbered by each chunk from 1, and
-    /// renumbered here after those of the chunks before.
+    /// Runs `body` over `chunks` (ranges of consecutive items) on `jobs` threads and joins what
+    /// they made in order; `nil` when a chunk fails. Documents are numbered by each chunk from
+    /// 1, and renumbered here after those of the chunks before.
     private static func run(
-        count: Int, jobs: Int, evaluator: Evaluator?, _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
+        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
     ) -> Outcome? {
-        let chunkCount = (count + itemsPerChunk - 1) / itemsPerChunk
+        let chunkCount = chunks.count
         let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunkCount))
         let next = Atomic<Int>(0)
         let failed = Atomic<Bool>(false)
@@ -112,7 +124,7 @@ package enum ListPipeline {
             while !failed.load(ordering: .relaxed) {
                 let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { return }
-                guard let result = body((chunk * itemsPerChunk)..<min(count, (chunk + 1) * itemsPerChunk)) else {
+                guard let result = body(chunks[chunk]) else {
                     failed.store(true, ordering: .relaxed)
                     return
                 }
@@ -120,7 +132,7 @@ package enum ListPipeline {
             }
         }
         guard !failed.load(ordering: .relaxed) else { return nil }
-        var chunks = results.withLock { results in
+        var finished = results.withLock { results in
             let taken = results
             results = []
             return taken
@@ -129,13 +141,13 @@ package enum ListPipeline {
         if let evaluator {
             var part = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies))
             part.reserveCapacity(
-                subjects: chunks.reduce(0) { $0 + ($1?.evaluated?.subjects.count ?? 0) },
-                findings: chunks.reduce(0) { $0 + ($1?.evaluated?.findings.count ?? 0) })
+                subjects: finished.reduce(0) { $0 + ($1?.evaluated?.subjects.count ?? 0) },
+                findings: finished.reduce(0) { $0 + ($1?.evaluated?.findings.count ?? 0) })
             outcome.evaluated = part
         }
         var documentsBefore = 0
-        chunks.reverse()
-        while let popped = chunks.popLast() {
+        finished.reverse()
+        while let popped = finished.popLast() {
             guard var result = popped else { return nil }
             if documentsBefore > 0 {
                 result.manifests.subjects.renumberDocuments(after: documentsBefore)

@@ -319,7 +319,7 @@ struct ParallelYAMLTests {
 
     @Test(arguments: [1, 2, 3])
     func documentsEvaluatedAsReadMakeTheReportOfTheWholeStream(jobs: Int) throws {
-        let file = Self.stream(ListPipeline.itemsPerChunk * 2 + 21)
+        let file = Self.stream(800)  // about 200 KB: several chunks of `yamlBytesPerChunk`
         let whole = try ParallelListTests.wholeReport(file)
         let stream = try #require(
             ListPipeline.readDocuments(file, manifests: ManifestReader(), jobs: jobs, evaluator: try ParallelListTests.evaluator()))
