@@ -22,7 +22,7 @@ package enum ListPipeline {
     static let minimumBytes = 4 << 20
     /// List items per chunk: enough to keep per-chunk costs small, few enough that the chunks
     /// in flight stay a few megabytes of parsed JSON.
-    static let itemsPerChunk = 128
+    static let itemsPerChunk = 64
     /// Bytes of YAML per chunk. A chunk's text is copied for libyaml twice (parse, then
     /// locate); below glibc's mmap threshold (128 KiB, `PolicyCLIMain`) the copies reuse heap
     /// memory instead of mapping fresh pages each time (15 % of a YAML run).
@@ -115,8 +115,20 @@ package enum ListPipeline {
     private static func run(
         _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
     ) -> Outcome? {
+        /// Chunks finished out of order wait here until the ones before them are joined:
+        /// joining as the run goes frees each chunk's arrays while later chunks are made, where
+        /// joining at the end held every chunk's arrays and the joined ones at once.
+        struct Join: Sendable {
+            var waiting: [ChunkResult?]
+            var next = 0
+            var outcome = Outcome()
+            var documentsBefore = 0
+        }
         let chunkCount = chunks.count
-        let results = Mutex<[ChunkResult?]>(Array(repeating: nil, count: chunkCount))
+        var start = Join(waiting: Array(repeating: nil, count: chunkCount))
+        if let evaluator { start.outcome.evaluated = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies)) }
+        let join = Mutex(start)
+        let totalItems = chunks.last?.upperBound ?? 0
         let next = Atomic<Int>(0)
         let failed = Atomic<Bool>(false)
         // `jobs` workers take the next chunk until none is left, so --jobs is what runs.
@@ -128,38 +140,35 @@ package enum ListPipeline {
                     failed.store(true, ordering: .relaxed)
                     return
                 }
-                results.withLock { $0[chunk] = result }
+                join.withLock { join in
+                    join.waiting[chunk] = result
+                    while join.next < chunkCount, var ready = join.waiting[join.next] {
+                        join.waiting[join.next] = nil
+                        if join.documentsBefore > 0 {
+                            ready.manifests.subjects.renumberDocuments(after: join.documentsBefore)
+                            ready.evaluated?.subjects.renumberDocuments(after: join.documentsBefore)
+                        }
+                        join.documentsBefore += ready.documents
+                        join.outcome.manifests.subjects += ready.manifests.subjects
+                        join.outcome.manifests.skippedKinds += ready.manifests.skippedKinds
+                        join.outcome.manifests.unreadPods += ready.manifests.unreadPods
+                        if let part = ready.evaluated {
+                            // After the first chunk, room for the whole run at its rate, so the
+                            // joined arrays are not copied each time they double.
+                            if join.next == 0, totalItems > 0 {
+                                let scale = Double(totalItems) / Double(max(1, chunks[0].count)) * 1.1
+                                join.outcome.evaluated?.reserveCapacity(
+                                    subjects: Int(Double(part.subjects.count) * scale), findings: Int(Double(part.findings.count) * scale))
+                            }
+                            join.outcome.evaluated?.append(part)
+                        }
+                        join.next += 1
+                    }
+                }
             }
         }
         guard !failed.load(ordering: .relaxed) else { return nil }
-        var finished = results.withLock { results in
-            let taken = results
-            results = []
-            return taken
-        }
-        var outcome = Outcome()
-        if let evaluator {
-            var part = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies))
-            part.reserveCapacity(
-                subjects: finished.reduce(0) { $0 + ($1?.evaluated?.subjects.count ?? 0) },
-                findings: finished.reduce(0) { $0 + ($1?.evaluated?.findings.count ?? 0) })
-            outcome.evaluated = part
-        }
-        var documentsBefore = 0
-        finished.reverse()
-        while let popped = finished.popLast() {
-            guard var result = popped else { return nil }
-            if documentsBefore > 0 {
-                result.manifests.subjects.renumberDocuments(after: documentsBefore)
-                result.evaluated?.subjects.renumberDocuments(after: documentsBefore)
-            }
-            documentsBefore += result.documents
-            outcome.manifests.subjects += result.manifests.subjects
-            outcome.manifests.skippedKinds += result.manifests.skippedKinds
-            outcome.manifests.unreadPods += result.manifests.unreadPods
-            if let part = result.evaluated { outcome.evaluated?.append(part) }
-        }
-        return outcome
+        return join.withLock { join in join.next == chunkCount ? join.outcome : nil }
     }
 
     /// The 1-based line of each offset (ascending), counted with memchr.

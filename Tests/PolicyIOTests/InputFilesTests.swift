@@ -215,7 +215,7 @@ struct ParallelListTests {
     /// columns of an item included).
     @Test(arguments: [1, 2, 3, 8])
     func itemsEvaluatedAsReadMakeTheReportOfTheWholeText(jobs: Int) throws {
-        let file = Self.list(ListPipeline.itemsPerChunk * 2 + 37)
+        let file = Self.list(293)  // several chunks of `itemsPerChunk`, more subjects than a text piece
         let whole = try Self.wholeReport(file)
         let list = try #require(ListPipeline.read(file, manifests: ManifestReader(), jobs: jobs, evaluator: try Self.evaluator()))
         #expect(list.manifests.subjects.isEmpty)
