@@ -33,6 +33,9 @@ package struct PythonSources: Sendable {
         var at: Line
         /// The `.with_overrides(` that follows the call, if any.
         var overrides: Line?
+        /// For a `conditional`, the nodes of its branches (`n0-n0`, `n0-n1`, ...), in the order
+        /// their calls run.
+        var inner: [Call] = []
     }
 
     /// Definitions by `module.function`, the names flytekit gives tasks and workflows.
@@ -104,11 +107,18 @@ package struct PythonSources: Sendable {
 
     /// Where node `node` (`n3`) of workflow `workflow` is created, and its `with_overrides`,
     /// checked against the task the node runs; `nil` with the reason when it cannot be told.
+    /// A node inside a branch (`n0-n1`) is the second node call of the `conditional` statement
+    /// that is node `n0`; deeper nesting is not followed.
     package func node(_ node: String, of workflow: String, runs task: String?) -> (call: Line, overrides: Line?)? {
-        guard let definition = definition(workflow), definition.isWorkflow, node.hasPrefix("n"), let index = Int(node.dropFirst()),
-            index < definition.calls.count
+        let indices = node.split(separator: "-").map { $0.hasPrefix("n") ? Int($0.dropFirst()) : nil }
+        guard let definition = definition(workflow), definition.isWorkflow, (1...2).contains(indices.count), let first = indices[0],
+            first < definition.calls.count
         else { return nil }
-        let call = definition.calls[index]
+        var call = definition.calls[first]
+        if indices.count == 2 {
+            guard let second = indices[1], second < call.inner.count else { return nil }
+            call = call.inner[second]
+        }
         // The n-th call must call the node's task, or the numbering was not followed.
         if let task, let short = Self.function(ofTask: task).split(separator: ".").last, short != call.callee {
             return nil
@@ -175,8 +185,8 @@ package struct PythonSources: Sendable {
 
     /// The calls of `entities` (and of map tasks) in a workflow body, in the order they run:
     /// a call runs when its closing parenthesis is reached, after the calls in its arguments.
-    /// A `conditional(...)` is one node whose branches hold nodes of their own, so the calls in
-    /// the rest of its statement are not numbered here.
+    /// A `conditional(...)` is one node whose branches hold nodes of their own: the calls in the
+    /// rest of its statement are numbered as its ``Call/inner`` nodes.
     static func calls(in body: [Substring], firstLine: Int, path: String, entities: Set<String>) -> [Call] {
         let mapTasks: Set<String> = ["map_task", "array_node_map_task"]
         struct Open {
@@ -187,12 +197,26 @@ package struct PythonSources: Sendable {
         }
         var calls: [Call] = []
         var stack: [Open] = []
+        /// Where a call that made a node sits: `calls[top]`, or `calls[top].inner[inner]`.
+        struct Made {
+            var top: Int
+            var inner: Int?
+        }
         /// The node made by the `)` just closed, for a `.with_overrides(` that follows it.
-        var lastClosed: Int?
+        var lastClosed: Made?
         /// A map task made by the `)` just closed: its node is made by the call that follows.
         var lastMap: (callee: String, at: Line)?
-        var inBranch = false
+        /// The `conditional` whose statement this is: its calls are nodes of its branches.
+        var branch: Int?
         var previous: Character = " "
+        func record(_ call: Call) -> Made {
+            if let branch {
+                calls[branch].inner.append(call)
+                return Made(top: branch, inner: calls[branch].inner.count - 1)
+            }
+            calls.append(call)
+            return Made(top: calls.count - 1, inner: nil)
+        }
         for (number, text) in body.enumerated() {
             let characters = Array(text)
             var column = 0
@@ -204,8 +228,12 @@ package struct PythonSources: Sendable {
                     while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
                     let word = String(characters[column..<end])
                     if end < characters.count, characters[end] == "(" {
-                        if word == "with_overrides", previous == ".", let node = lastClosed, calls[node].overrides == nil {
-                            calls[node].overrides = here
+                        if word == "with_overrides", previous == ".", let made = lastClosed {
+                            if let inner = made.inner {
+                                if calls[made.top].inner[inner].overrides == nil { calls[made.top].inner[inner].overrides = here }
+                            } else if calls[made.top].overrides == nil {
+                                calls[made.top].overrides = here
+                            }
                         }
                         let named = previous != "." && (entities.contains(word) || mapTasks.contains(word) || word == "conditional")
                         stack.append(Open(callee: named ? word : nil, at: here))
@@ -224,18 +252,17 @@ package struct PythonSources: Sendable {
                     guard let open = stack.popLast() else { break }
                     lastClosed = nil
                     lastMap = nil
-                    if inBranch { break }
                     if let callee = open.callee, mapTasks.contains(callee) {
                         // The mapped function is the first name inside the parentheses.
                         let inside = String(characters[min(open.at.column - 1 + callee.count + 1, column)..<column])
                         lastMap = (String(inside.drop { !($0.isLetter || $0 == "_") }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }), open.at)
-                    } else if let callee = open.callee {
-                        calls.append(Call(callee: callee, at: open.at))
-                        lastClosed = calls.count - 1
-                        if callee == "conditional" { inBranch = true }
+                    } else if open.callee == "conditional", branch == nil {
+                        calls.append(Call(callee: "conditional", at: open.at))
+                        branch = calls.count - 1
+                    } else if let callee = open.callee, callee != "conditional" {
+                        lastClosed = record(Call(callee: callee, at: open.at))
                     } else if let map = open.runs {
-                        calls.append(Call(callee: map.callee, at: map.at))
-                        lastClosed = calls.count - 1
+                        lastClosed = record(Call(callee: map.callee, at: map.at))
                     }
                 default: break
                 }
@@ -243,7 +270,7 @@ package struct PythonSources: Sendable {
                 column += 1
             }
             // A statement ends at a line end outside parentheses.
-            if stack.isEmpty { inBranch = false }
+            if stack.isEmpty { branch = nil }
         }
         return calls
     }

@@ -29,6 +29,17 @@ struct PythonSourcesTests {
         #expect(sources.node(node, of: "demo.workflows.training_wf", runs: "demo.workflows.nothing_like_it") == nil)
     }
 
+    /// examples/flyte's branching_wf: the branch is n0, featurize in its first case n0-n0 (with
+    /// its override), square in the else case n0-n1.
+    @Test func nodesInsideABranchAreNumberedWithinIt() throws {
+        let sources = try PythonSources.read(folder: "examples/flyte/src")
+        let featurize = try #require(sources.node("n0-n0", of: "demo.workflows.branching_wf", runs: "demo.workflows.featurize"))
+        #expect(featurize.call.line == 83 && featurize.overrides?.line == 83)
+        #expect(sources.node("n0-n1", of: "demo.workflows.branching_wf", runs: "demo.workflows.square")?.call.line == 84)
+        #expect(sources.node("n0-n2", of: "demo.workflows.branching_wf", runs: nil) == nil)
+        #expect(sources.node("n0-n0-n0", of: "demo.workflows.branching_wf", runs: nil) == nil)
+    }
+
     @Test func tasksAreFoundByTheirDecoratorFromAFolderAboveThePackage() throws {
         let sources = try PythonSources.read(folder: "examples/distributed")
         #expect(sources.task("distributed.workflows.ddp")?.line == 27)
@@ -56,6 +67,9 @@ struct PythonSourcesTests {
         #expect(calls.map(\.callee) == ["load", "train", "conditional", "prep", "train"])
         #expect(calls.map(\.at.line) == [2, 2, 3, 5, 6])
         #expect(calls[3].overrides.map { "\($0.line):\($0.column)" } == "5:31")
+        // The branches' nodes belong to the conditional: n2-n0 and n2-n1.
+        #expect(calls[2].inner.map(\.callee) == ["prep", "load"])
+        #expect(calls.allSatisfy { $0.callee == "conditional" || $0.inner.isEmpty })
     }
 
     /// The GitHub Action passes the checkout: the repository root, with .git and .build in it.
