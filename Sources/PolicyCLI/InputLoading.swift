@@ -66,11 +66,12 @@ enum InputLoading {
         return Int(quantity.nanos / 1_000_000_000)
     }
 
-    static func load(_ parsed: ParsedArguments, progress: (String) -> Void = { _ in }) -> LoadedInputs {
+    static func load(_ parsed: ParsedArguments, progress: @escaping @Sendable (String) -> Void = { _ in }) -> LoadedInputs {
         load(InputOptions(parsed), progress: progress)
     }
 
-    static func load(_ options: InputOptions, progress: (String) -> Void = { _ in }) -> LoadedInputs {
+    /// - Parameter progress: a transient line of how far the run is (a terminal's stderr).
+    static func load(_ options: InputOptions, progress: @escaping @Sendable (String) -> Void = { _ in }) -> LoadedInputs {
         var loaded = LoadedInputs()
         let settings: Settings
         do { settings = try Settings(options, notices: &loaded.notices, warnings: &loaded.warnings) } catch {
@@ -84,7 +85,7 @@ enum InputLoading {
             let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
             if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
-            let contents = read(files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator)
+            let contents = read(files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator, progress: progress)
             for (file, content) in zip(files, contents) {
                 do {
                     switch try content.get() {
@@ -118,11 +119,15 @@ enum InputLoading {
     }
 
     /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
-    static func read(_ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?) -> [Result<FlyteInputs.Content, InputError>] {
+    static func read(
+        _ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?, progress: (@Sendable (String) -> Void)? = nil
+    ) -> [Result<FlyteInputs.Content, InputError>] {
         // One file takes every thread for its own items (a large List); several share them.
         let perFile = files.count == 1 ? jobs : 1
         let read: @Sendable (InputFile) -> Result<FlyteInputs.Content, InputError> = { file in
-            Result { () throws(InputError) in try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator) }
+            Result { () throws(InputError) in
+                try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator, progress: progress)
+            }
         }
         guard jobs > 1, files.count > 1 else { return files.map(read) }
         let results = Mutex<[Result<FlyteInputs.Content, InputError>?]>(Array(repeating: nil, count: files.count))
@@ -167,7 +172,8 @@ enum InputLoading {
 
     /// Resolves every Flyte bundle into pods, one job per node.
     private static func resolve(
-        _ bundles: [FlyteBundle], settings: Settings, options: InputOptions, into loaded: inout LoadedInputs, progress: (String) -> Void
+        _ bundles: [FlyteBundle], settings: Settings, options: InputOptions, into loaded: inout LoadedInputs,
+        progress: @Sendable (String) -> Void
     ) {
         let context = FlyteContext(project: options.project, domain: options.domain, namespace: options.namespace)
         let resolver = FlyteResolver(builder: PodBuilder(config: settings.config, templates: settings.store), context: context)

@@ -48,7 +48,10 @@ package enum ListPipeline {
     /// - Returns: `nil` when the text is not a List of Kubernetes objects, or when an item does
     ///   not parse or read (the whole text is then read as usual, for an error positioned in the
     ///   file).
-    package static func read(_ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil) -> Outcome? {
+    /// - Parameter progress: told how far the run is, now and then (a terminal's progress line).
+    package static func read(
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
+    ) -> Outcome? {
         guard let split = JSONListSplitter.split(file.bytes), !split.items.isEmpty,
             let shell = try? JSONDocument.parse(split.shell, source: file.name),
             let kind = shell.rootNode["kind"]?.string, kind.hasSuffix("List"), !FlyteEntityDecoder.looksLikeFlyte(shell.rootNode)
@@ -56,7 +59,9 @@ package enum ListPipeline {
         let starts = evaluator == nil ? [] : FindingLocator.itemStarts(file.bytes, items: split.items)
         let bytes = file.bytes
         let chunks = stride(from: 0, to: split.items.count, by: itemsPerChunk).map { $0..<min(split.items.count, $0 + itemsPerChunk) }
-        return run(chunks, jobs: jobs, evaluator: evaluator) { items in
+        let report = progress.map { tell in { @Sendable (done: Int) in tell("\(file.name): \(done) of \(split.items.count) items read and checked") }
+        }
+        return run(chunks, jobs: jobs, evaluator: evaluator, progress: report) { items in
             var nodes: [(index: Int, node: JSONNode)] = []
             nodes.reserveCapacity(items.count)
             for index in items {
@@ -76,7 +81,9 @@ package enum ListPipeline {
     ///
     /// - Returns: `nil` when the stream is one document or has directives, or when a run does
     ///   not parse or read (the whole stream is then read as usual).
-    package static func readDocuments(_ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil) -> Outcome? {
+    package static func readDocuments(
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
+    ) -> Outcome? {
         guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
         let lines = lineNumbers(file.bytes, at: runs.map(\.lowerBound))
         let bytes = file.bytes
@@ -87,7 +94,11 @@ package enum ListPipeline {
             chunks.append(first..<(index + 1))
             first = index + 1
         }
-        return run(chunks, jobs: jobs, evaluator: evaluator) { chunk in
+        let total = file.bytes.count
+        let report = progress.map { tell in
+            { @Sendable (done: Int) in tell("\(file.name): \(runs[min(done, runs.count) - 1].upperBound * 100 / max(total, 1)) % read and checked") }
+        }
+        return run(chunks, jobs: jobs, evaluator: evaluator, progress: report) { chunk in
             // The chunk's runs are consecutive: one parse of their bytes together.
             let text = Array(bytes[runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound])
             let firstLine = lines[chunk.lowerBound]
@@ -112,8 +123,10 @@ package enum ListPipeline {
     /// Runs `body` over `chunks` (ranges of consecutive items) on `jobs` threads and joins what
     /// they made in order; `nil` when a chunk fails. Documents are numbered by each chunk from
     /// 1, and renumbered here after those of the chunks before.
+    /// - Parameter progress: told the number of items joined, about every twentieth chunk.
     private static func run(
-        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
+        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, progress: (@Sendable (Int) -> Void)? = nil,
+        _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
     ) -> Outcome? {
         /// Chunks finished out of order wait here until the ones before them are joined:
         /// joining as the run goes frees each chunk's arrays while later chunks are made, where
@@ -152,6 +165,7 @@ package enum ListPipeline {
                         join.outcome.manifests.subjects += ready.manifests.subjects
                         join.outcome.manifests.skippedKinds += ready.manifests.skippedKinds
                         join.outcome.manifests.unreadPods += ready.manifests.unreadPods
+                        if let progress, join.next % max(1, chunkCount / 20) == 0 { progress(chunks[join.next].upperBound) }
                         if let part = ready.evaluated {
                             // After the first chunk, room for the whole run at its rate, so the
                             // joined arrays are not copied each time they double.

@@ -2,6 +2,7 @@ import Foundation
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
+import Synchronization
 import Testing
 
 @testable import PolicyIO
@@ -237,6 +238,16 @@ struct ParallelListTests {
         #expect(String(decoding: pieces, as: UTF8.self) == TextReport.render(report))
         // Items that start after the end of the one before are placed after it on that line.
         #expect(report.findings.contains { ($0.position?.column ?? 0) > 200 })
+    }
+
+    /// A long run says how far it is, in item order whatever the threads' order.
+    @Test func progressIsToldInItemOrder() throws {
+        let told = Mutex<[String]>([])
+        let file = Self.list(293)
+        _ = try #require(
+            ListPipeline.read(file, manifests: ManifestReader(), jobs: 3, evaluator: try Self.evaluator()) { line in told.withLock { $0.append(line) }
+            })
+        #expect(told.withLock { $0 } == [64, 128, 192, 256, 293].map { "list.json: \($0) of 293 items read and checked" })
     }
 
     /// What is not a List, or a List with an item that does not parse, is read whole (which

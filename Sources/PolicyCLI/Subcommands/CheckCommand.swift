@@ -175,6 +175,7 @@ enum CheckCommand {
         let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now))
         inputOptions.evaluator = evaluator
         var loaded = InputLoading.load(inputOptions) { console.progress($0) }
+        console.progress("")  // the progress line, if any, is cleared before the report
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
             for error in loaded.errors { console.err("error: \(error)\n") }

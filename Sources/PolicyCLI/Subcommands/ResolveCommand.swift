@@ -47,6 +47,7 @@ enum ResolveCommand {
             return .failure
         }
         let loaded = InputLoading.load(parsed) { console.progress($0) }
+        console.progress("")
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         let pods = loaded.resolved.map(document)
         let rendered: [UInt8]
