@@ -1,4 +1,3 @@
-import Glibc
 import PolicyCore
 import PolicyJSON
 import PolicyYAML
@@ -66,27 +65,7 @@ package enum FindingLocator {
 
     /// Line and column where each item of a split `List` begins, in one pass over the text.
     static func itemStarts(_ bytes: [UInt8], items: [Range<Int>]) -> [SourcePosition] {
-        bytes.withUnsafeBufferPointer { buffer in
-            var starts: [SourcePosition] = []
-            starts.reserveCapacity(items.count)
-            var line = 1
-            var offset = 0
-            var lineStart = 0
-            for range in items {
-                // Lines are counted with memchr; the column only on the item's own line.
-                while offset < range.lowerBound, let base = buffer.baseAddress,
-                    let found = memchr(base + offset, 0x0A, range.lowerBound - offset)
-                {
-                    offset = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base + 1
-                    lineStart = offset
-                    line += 1
-                }
-                offset = range.lowerBound
-                let column = 1 + buffer[lineStart..<offset].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
-                starts.append(SourcePosition(line: line, column: column))
-            }
-            return starts
-        }
+        TextPositions.lineAndColumn(of: items.map(\.lowerBound), in: bytes).map { SourcePosition(line: $0.line, column: $0.column) }
     }
 
     /// Places the findings of a part read from the items of a `List` (`/items/N/...`): each

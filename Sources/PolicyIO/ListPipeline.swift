@@ -1,5 +1,4 @@
 import Dispatch
-import Glibc
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
@@ -85,7 +84,7 @@ package enum ListPipeline {
         _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
         guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
-        let lines = lineNumbers(file.bytes, at: runs.map(\.lowerBound))
+        let lines = TextPositions.lineAndColumn(of: runs.map(\.lowerBound), in: file.bytes).map(\.line)
         let bytes = file.bytes
         // Consecutive runs up to about `yamlBytesPerChunk` (a run larger than that alone).
         var chunks: [Range<Int>] = []
@@ -183,25 +182,6 @@ package enum ListPipeline {
         }
         guard !failed.load(ordering: .relaxed) else { return nil }
         return join.withLock { join in join.next == chunkCount ? join.outcome : nil }
-    }
-
-    /// The 1-based line of each offset (ascending), counted with memchr.
-    private static func lineNumbers(_ bytes: [UInt8], at offsets: [Int]) -> [Int] {
-        bytes.withUnsafeBufferPointer { buffer in
-            var lines: [Int] = []
-            lines.reserveCapacity(offsets.count)
-            var line = 1
-            var scanned = 0
-            for offset in offsets {
-                while scanned < offset, let base = buffer.baseAddress, let newline = memchr(base + scanned, 0x0A, offset - scanned) {
-                    scanned = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
-                    line += 1
-                }
-                scanned = max(scanned, offset)
-                lines.append(line)
-            }
-            return lines
-        }
     }
 }
 

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Finds where values sit in JSON text, for reports that point at the offending line.
 ///
 /// A byte scanner that builds no values (jansson builds those): it follows strings, brackets
@@ -18,30 +16,15 @@ public enum JSONLocator {
         }
     }
 
-    /// Byte offsets turned into lines and columns in one pass over the text up to the last of
-    /// them: the scan itself only counts bytes.
+    /// Byte offsets turned into lines and columns once, at the end: the scan itself only
+    /// counts bytes.
     private static func lineAndColumn(
         _ found: [Int: [String: Int]], in bytes: UnsafeBufferPointer<UInt8>
     ) -> [Int: [String: (line: Int, column: Int)]] {
-        var offsets = found.values.flatMap(\.values)
-        offsets.sort()
+        let offsets = Array(Set(found.values.flatMap(\.values))).sorted()
         var places: [Int: (line: Int, column: Int)] = [:]
         places.reserveCapacity(offsets.count)
-        var line = 1
-        var lineStart = 0
-        var scanned = 0
-        for offset in offsets where places[offset] == nil {
-            while scanned < offset, let base = bytes.baseAddress, let newline = memchr(base + scanned, 0x0A, offset - scanned) {
-                scanned = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base + 1
-                lineStart = scanned
-                line += 1
-            }
-            scanned = offset
-            // Columns count characters: every byte but UTF-8 continuation bytes.
-            var column = 1
-            for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
-            places[offset] = (line, column)
-        }
+        for (offset, place) in zip(offsets, TextPositions.lineAndColumn(of: offsets, in: bytes)) { places[offset] = place }
         return found.mapValues { pointers in pointers.compactMapValues { places[$0] } }
     }
 
