@@ -15,10 +15,15 @@ package enum FindingLocator {
     ///   `List`, by ``ListPipeline``): not read again.
     package static func locate(_ report: inout Report, skipping located: Set<String> = [], contents: (String) -> [UInt8]?) {
         place(&report.findings, of: report.subjects, skipping: located) { file, wanted in
-            guard let bytes = contents(file) else { return nil }
-            let text = InputFile(name: file, bytes: bytes).normalizedText()
-            return text.looksLikeJSON ? JSONLocator.positions(in: text.bytes, wanted: wanted) : YAMLLocator.positions(in: text.bytes, wanted: wanted)
+            contents(file).map { positions(in: InputFile(name: file, bytes: $0), wanted: wanted) }
         }
+    }
+
+    /// Per document of `file`, the places of the wanted pointers and of their parents, by the
+    /// JSON or the YAML locator as the text reads.
+    static func positions(in file: InputFile, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
+        let text = file.normalizedText()
+        return text.looksLikeJSON ? JSONLocator.positions(in: text.bytes, wanted: wanted) : YAMLLocator.positions(in: text.bytes, wanted: wanted)
     }
 
     /// Places the findings of a part read from a run of whole YAML documents that starts at

@@ -12,13 +12,19 @@ package struct SourcePlacer {
     let sources: PythonSources
     /// The `--platform` file, when given.
     let platform: InputFile?
-    /// The files of `--pod-templates`.
-    let podTemplates: [InputFile]
+    /// The PodTemplates of the `--pod-templates` files, each with its file and 1-based document.
+    let podTemplates: [(file: InputFile, document: Int, name: String, namespace: String?)]
 
     package init(sources: PythonSources, platform: InputFile? = nil, podTemplates: [InputFile] = []) {
         self.sources = sources
         self.platform = platform
-        self.podTemplates = podTemplates
+        // Read once here, not for every finding a cluster PodTemplate set.
+        self.podTemplates = podTemplates.flatMap { file in
+            ((try? ManifestReader.documents(file)) ?? []).enumerated().compactMap { index, document in
+                guard document.node["kind"]?.string == "PodTemplate", let name = document.node["metadata"]?["name"]?.string else { return nil }
+                return (file, index + 1, name, document.node["metadata"]?["namespace"]?.string)
+            }
+        }
     }
 
     /// Places what it can and returns a notice saying how many findings stayed on the package
@@ -26,12 +32,14 @@ package struct SourcePlacer {
     package func place(_ report: inout Report) -> [String] {
         var placed = 0
         var reasons: [String: Int] = [:]
+        // Many findings share a platform key: its line is looked up once.
+        var platformLines: [String: Result<PythonSources.Line, Unplaced>] = [:]
         for index in report.findings.indices {
             let finding = report.findings[index]
             guard report.subjects.indices.contains(finding.subjectIndex) else { continue }
             let subject = report.subjects[finding.subjectIndex]
             guard subject.source.isResolved, let flyte = subject.flyte else { continue }
-            switch line(for: finding, flyte: flyte) {
+            switch line(for: finding, flyte: flyte, platformLines: &platformLines) {
             case .success(let line):
                 report.findings[index].sourceLine = SourceLine(file: line.file, position: SourcePosition(line: line.line, column: line.column))
                 placed += 1
@@ -52,7 +60,9 @@ package struct SourcePlacer {
         var text: String
     }
 
-    private func line(for finding: Finding, flyte: FlyteIdentity) -> Result<PythonSources.Line, Unplaced> {
+    private func line(
+        for finding: Finding, flyte: FlyteIdentity, platformLines: inout [String: Result<PythonSources.Line, Unplaced>]
+    ) -> Result<PythonSources.Line, Unplaced> {
         // A recorded layer says who wrote the value; words of no written origin stay unplaced.
         let origin: LayerOrigin?
         if let provenance = finding.provenance { origin = LayerOrigin(provenance) } else { origin = flyte.task.map(LayerOrigin.task) }
@@ -68,27 +78,17 @@ package struct SourcePlacer {
             }
             return .success(call.overrides ?? call.call)
         case .platform(let key)?:
-            guard let platform else { return .failure(Unplaced(text: "set by the platform configuration, which was not given as a file")) }
-            // Keys sit under `plugins.k8s`, or bare; dotted keys are paths from the top.
-            let path = (key ?? "plugins.k8s").split(separator: ".").map { JSONPointer.escape(String($0)) }.joined(separator: "/")
-            let candidates = key?.contains(".") == true ? ["/" + path] : ["/plugins/k8s/" + path, "/" + path, "/plugins/k8s"]
-            guard let line = Self.first(of: candidates, in: platform, document: 1) else {
-                return .failure(Unplaced(text: "set by the platform configuration, whose \(key ?? "plugins.k8s") is not in \(platform.name)"))
-            }
-            return .success(line)
+            if let known = platformLines[key ?? ""] { return known }
+            let line = platformLine(key)
+            platformLines[key ?? ""] = line
+            return line
         case .clusterPodTemplate(let name, let namespace)?:
-            for file in podTemplates {
-                guard let documents = try? ManifestReader.documents(file) else { continue }
-                for (index, document) in documents.enumerated()
-                where document.node["kind"]?.string == "PodTemplate" && document.node["metadata"]?["name"]?.string == name
-                    && (namespace == nil || document.node["metadata"]?["namespace"]?.string.map { $0 == namespace } ?? true)
+            let pointer = "/template" + finding.path
+            for template in podTemplates where template.name == name && (namespace == nil || template.namespace.map { $0 == namespace } ?? true) {
+                if let found = FindingLocator.positions(in: template.file, wanted: [template.document: [pointer]])[template.document],
+                    let place = FindingLocator.nearest(pointer, floor: 0, in: found)
                 {
-                    let pointer = "/template" + finding.path
-                    if let found = Self.positions(in: file, wanted: [index + 1: [pointer]])[index + 1],
-                        let place = FindingLocator.nearest(pointer, floor: 0, in: found)
-                    {
-                        return .success(PythonSources.Line(file: file.name, line: place.line, column: place.column))
-                    }
+                    return .success(PythonSources.Line(file: template.file.name, line: place.line, column: place.column))
                 }
             }
             return .failure(Unplaced(text: "set by cluster PodTemplate '\(name)', which is not in the --pod-templates files"))
@@ -96,17 +96,15 @@ package struct SourcePlacer {
         }
     }
 
-    /// The place of the first of `pointers` written in a document of `file`.
-    private static func first(of pointers: [String], in file: InputFile, document: Int) -> PythonSources.Line? {
-        let found = positions(in: file, wanted: [document: Set(pointers)])[document] ?? [:]
-        for pointer in pointers {
-            if let place = found[pointer] { return PythonSources.Line(file: file.name, line: place.line, column: place.column) }
+    /// The line of a platform key: under `plugins.k8s`, or bare; a dotted key is a path from the top.
+    private func platformLine(_ key: String?) -> Result<PythonSources.Line, Unplaced> {
+        guard let platform else { return .failure(Unplaced(text: "set by the platform configuration, which was not given as a file")) }
+        let path = (key ?? "plugins.k8s").split(separator: ".").map { JSONPointer.escape(String($0)) }.joined(separator: "/")
+        let candidates = key?.contains(".") == true ? ["/" + path] : ["/plugins/k8s/" + path, "/" + path, "/plugins/k8s"]
+        let found = FindingLocator.positions(in: platform, wanted: [1: Set(candidates)])[1] ?? [:]
+        for pointer in candidates {
+            if let place = found[pointer] { return .success(PythonSources.Line(file: platform.name, line: place.line, column: place.column)) }
         }
-        return nil
-    }
-
-    private static func positions(in file: InputFile, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
-        let text = file.normalizedText()
-        return text.looksLikeJSON ? JSONLocator.positions(in: text.bytes, wanted: wanted) : YAMLLocator.positions(in: text.bytes, wanted: wanted)
+        return .failure(Unplaced(text: "set by the platform configuration, whose \(key ?? "plugins.k8s") is not in \(platform.name)"))
     }
 }
