@@ -66,6 +66,10 @@ package struct PythonSources: Sendable {
             let path = folder == "." || folder == "./" ? relative : (folder as NSString).appendingPathComponent(relative)
             sources.add(String(decoding: bytes, as: UTF8.self), path: path, relative: relative)
         }
+        // A folder without Python is a wrong path, not a project whose findings all stay put.
+        guard !sources.files.isEmpty else {
+            throw .unreadable(path: folder, reason: "holds no Python file (.py); --source takes the folder of the project's Python source")
+        }
         sources.numberNodes()
         return sources
     }

@@ -81,6 +81,8 @@ struct PythonSourcesTests {
 
     @Test func aFileIsNotAFolder() {
         #expect(throws: InputError.self) { try PythonSources.read(folder: "examples/flyte/src/demo/workflows.py") }
+        // A folder with no Python in it is a wrong path: said, not a run whose findings all stay put.
+        #expect(throws: InputError.self) { try PythonSources.read(folder: "policies") }
     }
 
     /// The layer words the resolver writes, read back as where they were written.

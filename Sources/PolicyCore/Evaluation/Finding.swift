@@ -69,16 +69,18 @@ public struct Finding: Sendable {
     /// The finding's message: the rule's `message` template filled in, else the check's
     /// explanation with the rule name and pointer (formatted when read).
     public var message: String {
-        if let rendered = extras?.fields.renderedMessage { return rendered }
-        let path = violation.path
-        return "\(origin.fields.rule): \(violation.detail) at \(path.isEmpty ? "/" : path)"
+        extras?.fields.renderedMessage ?? "\(origin.fields.rule): \(defaultWords)"
     }
     /// ``message`` without a leading `RULE: `, for reports that name the rule already.
     var messageAfterRule: String {
-        let path = violation.path
-        guard let rendered = extras?.fields.renderedMessage else { return "\(violation.detail) at \(path.isEmpty ? "/" : path)" }
+        guard let rendered = extras?.fields.renderedMessage else { return defaultWords }
         let prefix = origin.fields.rule + ": "
         return rendered.hasPrefix(prefix) ? String(rendered.dropFirst(prefix.count)) : rendered
+    }
+    /// The check's explanation and where it points, which a message without a template says.
+    private var defaultWords: String {
+        let path = violation.path
+        return "\(violation.detail) at \(path.isEmpty ? "/" : path)"
     }
     /// JSON pointer into the resolved pod.
     public var path: String { violation.path }
