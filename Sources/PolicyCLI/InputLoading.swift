@@ -1,9 +1,7 @@
-import Dispatch
 import PolicyCore
 import PolicyFlyte
 import PolicyIO
 import PolicyJSON
-import Synchronization
 
 /// Reads the inputs of `check` and `resolve`: Kubernetes manifests as they are, Flyte packages
 /// and entities resolved into one pod per node with the platform configuration and PodTemplates.
@@ -129,13 +127,7 @@ enum InputLoading {
                 try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator, progress: progress)
             }
         }
-        guard jobs > 1, files.count > 1 else { return files.map(read) }
-        let results = Mutex<[Result<FlyteInputs.Content, InputError>?]>(Array(repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            let result = read(files[index])
-            results.withLock { $0[index] = result }
-        }
-        return results.withLock { $0 }.map { $0 ?? .failure(.unreadable(path: "", reason: "not read")) }
+        return ParallelMap.map(files.count, jobs: jobs) { read(files[$0]) }
     }
 
     /// What the options make before any input is read: the platform configuration and

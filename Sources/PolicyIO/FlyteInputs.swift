@@ -1,9 +1,7 @@
-import Dispatch
 import PolicyCore
 import PolicyFlyte
 import PolicyJSON
 import PolicyYAML
-import Synchronization
 
 /// Flyte inputs, detected by content: `pyflyte package` archives (gzip + tar of `.pb` files),
 /// loose flyteidl protobuf files, and flyteidl entities as protobuf JSON.
@@ -104,20 +102,7 @@ package enum FlyteInputs {
         }
         // Members decode apart, on `jobs` threads for a large package; the first error in
         // member order is the one thrown, as when they are read one by one.
-        let results: [Result<FlyteBundle, InputError>]
-        if jobs > 1, members.count >= 32 {
-            let shared = Mutex<[Result<FlyteBundle, InputError>?]>(Array(repeating: nil, count: members.count))
-            let chunks = min(members.count, jobs * 8)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                for index in (chunk * members.count / chunks)..<((chunk + 1) * members.count / chunks) {
-                    let result = decode(members[index])
-                    shared.withLock { $0[index] = result }
-                }
-            }
-            results = shared.withLock { $0 }.map { $0 ?? .success(FlyteBundle()) }
-        } else {
-            results = members.map(decode)
-        }
+        let results = ParallelMap.map(members.count, jobs: members.count >= 32 ? jobs : 1) { decode(members[$0]) }
         var bundle = FlyteBundle()
         for result in results { bundle.append(try result.get()) }
         if bundle.isEmpty {

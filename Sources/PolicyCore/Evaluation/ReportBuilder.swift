@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Builds a ``Report`` one subject at a time.
@@ -56,25 +55,17 @@ public struct ReportBuilder: Sendable {
         }
         let inputs = Mutex<[[Subject]]>(chunks)
         chunks = []
-        let results = Mutex<[ReportPart?]>(Array(repeating: nil, count: chunkCount))
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        var parts = ParallelMap.map(chunkCount, jobs: jobs) { chunk in
             let mine = inputs.withLock { inputs in
                 let taken = inputs[chunk]
                 inputs[chunk] = []
                 return taken
             }
-            let part = evaluator.part(mine)
-            results.withLock { $0[chunk] = part }
+            return evaluator.part(mine)
         }
-        var parts = results.withLock { results in
-            let taken = results
-            results = []
-            return taken
-        }
+        // Popped, so each part's arrays go as soon as they are appended.
         parts.reverse()
-        while let part = parts.popLast() {
-            if let part { append(part) }
-        }
+        while let part = parts.popLast() { append(part) }
     }
 
     /// Adds subjects evaluated apart, after those added so far.

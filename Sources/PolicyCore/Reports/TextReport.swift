@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// The `--format text` report: grouped by subject, one line per finding, a closing summary.
 public enum TextReport {
     public struct Style: Sendable {
@@ -36,21 +33,7 @@ public enum TextReport {
         while piece < pieces {
             let wave = min(max(1, jobs), pieces - piece)
             let first = piece
-            var rendered: [[UInt8]]
-            if wave == 1 {
-                rendered = [render(report, shown: shown, piece: first, style: style)]
-            } else {
-                let results = Mutex<[[UInt8]]>(Array(repeating: [], count: wave))
-                DispatchQueue.concurrentPerform(iterations: wave) { offset in
-                    let bytes = render(report, shown: shown, piece: first + offset, style: style)
-                    results.withLock { $0[offset] = bytes }
-                }
-                rendered = results.withLock { results in
-                    let taken = results
-                    results = []
-                    return taken
-                }
-            }
+            var rendered = ParallelMap.map(wave, jobs: wave) { render(report, shown: shown, piece: first + $0, style: style) }
             for bytes in rendered where !bytes.isEmpty {
                 guard sink(bytes) else { return false }
             }

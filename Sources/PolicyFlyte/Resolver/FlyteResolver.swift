@@ -1,7 +1,5 @@
-import Dispatch
 import PolicyCore
 import PolicyJSON
-import Synchronization
 
 /// Execution context for Flyte inputs that do not carry it themselves (a `pyflyte package` has
 /// no project or domain).
@@ -129,21 +127,10 @@ package struct FlyteResolver: Sendable {
             }
             return walker
         }
-        var walkers: [Walker?]
-        if chunkCount > 1 {
-            let results = Mutex<[Walker?]>(Array(repeating: nil, count: chunkCount))
-            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-                let walker = walk(chunk)
-                results.withLock { $0[chunk] = walker }
-            }
-            walkers = results.withLock { $0 }
-        } else {
-            walkers = tops.isEmpty ? [] : [walk(0)]
-        }
+        var walkers = ParallelMap.map(tops.isEmpty ? 0 : chunkCount, jobs: jobs, walk)
         var outcome = Outcome()
         var usedTasks = Set<String>()
         for walker in walkers {
-            guard let walker else { continue }
             outcome.append(walker.outcome)
             usedTasks.formUnion(walker.usedTasks)
         }

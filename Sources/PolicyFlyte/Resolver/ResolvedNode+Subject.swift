@@ -1,7 +1,5 @@
-import Dispatch
 import PolicyCore
 import PolicyJSON
-import Synchronization
 
 extension ResolvedNode {
     /// The resolved pod as a JSON value (`metadata` and `spec`), as `flyte-policy resolve` prints it.
@@ -75,16 +73,10 @@ extension FlyteResolver.Outcome {
         }
         let cuts = bounds
         guard cuts.count > 2 else { return convert(0..<nodes.count) }
-        let parts = Mutex<[(subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError])?]>(
-            Array(repeating: nil, count: cuts.count - 1))
-        DispatchQueue.concurrentPerform(iterations: cuts.count - 1) { chunk in
-            let part = convert(cuts[chunk]..<cuts[chunk + 1])
-            parts.withLock { $0[chunk] = part }
-        }
+        let parts = ParallelMap.map(cuts.count - 1, jobs: jobs) { convert(cuts[$0]..<cuts[$0 + 1]) }
         var result: (subjects: [Subject], nodes: [ResolvedNode], errors: [NodeResolutionError]) = ([], [], [])
         result.subjects.reserveCapacity(nodes.count)
-        for part in parts.withLock({ $0 }) {
-            guard let part else { continue }
+        for part in parts {
             result.subjects += part.subjects
             result.nodes += part.nodes
             result.errors += part.errors
