@@ -1,4 +1,5 @@
 import Foundation
+import PolicyCore
 
 /// Where the Python source of a Flyte project defines its tasks and calls them inside its
 /// workflows, so a finding can be annotated on the line a person edits (`check --source`).
@@ -8,19 +9,12 @@ import Foundation
 /// the order the calls run, which is the order their closing parentheses are reached). Strings
 /// and comments are blanked first so that nothing in them is taken for code.
 package struct PythonSources: Sendable {
-    /// A place in a source file.
-    package struct Line: Sendable, Equatable {
-        package var file: String
-        package var line: Int
-        package var column: Int
-    }
-
     /// A function decorated as a Flyte entity.
     struct Definition: Sendable {
         var module: String
         var name: String
         /// The first decorator: where a task's pod template and resources are written.
-        var decorator: Line
+        var decorator: SourceLine
         var isWorkflow: Bool
         /// Node calls of a workflow, in node order.
         var calls: [Call] = []
@@ -30,9 +24,9 @@ package struct PythonSources: Sendable {
     struct Call: Sendable {
         /// The function called (for a map task, the function mapped).
         var callee: String
-        var at: Line
+        var at: SourceLine
         /// The `.with_overrides(` that follows the call, if any.
-        var overrides: Line?
+        var overrides: SourceLine?
         /// For a `conditional`, the nodes of its branches (`n0-n0`, `n0-n1`, ...), in the order
         /// their calls run.
         var inner: [Call] = []
@@ -91,7 +85,7 @@ package struct PythonSources: Sendable {
     }
 
     /// The decorator of task `name` (for a map task, of the function it maps).
-    package func task(_ name: String) -> Line? {
+    package func task(_ name: String) -> SourceLine? {
         definition(Self.function(ofTask: name)).flatMap { $0.isWorkflow ? nil : $0.decorator }
     }
 
@@ -113,7 +107,7 @@ package struct PythonSources: Sendable {
     /// checked against the task the node runs; `nil` with the reason when it cannot be told.
     /// A node inside a branch (`n0-n1`) is the second node call of the `conditional` statement
     /// that is node `n0`; deeper nesting is not followed.
-    package func node(_ node: String, of workflow: String, runs task: String?) -> (call: Line, overrides: Line?)? {
+    package func node(_ node: String, of workflow: String, runs task: String?) -> (call: SourceLine, overrides: SourceLine?)? {
         let indices = node.split(separator: "-").map { $0.hasPrefix("n") ? Int($0.dropFirst()) : nil }
         guard let definition = definition(workflow), definition.isWorkflow, (1...2).contains(indices.count), let first = indices[0],
             first < definition.calls.count
@@ -146,7 +140,7 @@ package struct PythonSources: Sendable {
                 continue
             }
             let indent = line.count - trimmed.count
-            let decorator = Line(file: path, line: index + 1, column: indent + 1)
+            let decorator = SourceLine(file: path, line: index + 1, column: indent + 1)
             var decorators: [Substring] = []
             // Decorators, possibly over several lines, up to the `def`.
             while index < lines.count, !lines[index].drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("def ") {
@@ -195,9 +189,9 @@ package struct PythonSources: Sendable {
         let mapTasks: Set<String> = ["map_task", "array_node_map_task"]
         struct Open {
             var callee: String?
-            var at: Line
+            var at: SourceLine
             /// A `(` right after a map task's `)`: the call that runs it, making its node.
-            var runs: (callee: String, at: Line)? = nil
+            var runs: (callee: String, at: SourceLine)? = nil
         }
         var calls: [Call] = []
         var stack: [Open] = []
@@ -209,7 +203,7 @@ package struct PythonSources: Sendable {
         /// The node made by the `)` just closed, for a `.with_overrides(` that follows it.
         var lastClosed: Made?
         /// A map task made by the `)` just closed: its node is made by the call that follows.
-        var lastMap: (callee: String, at: Line)?
+        var lastMap: (callee: String, at: SourceLine)?
         /// The `conditional` whose statement this is: its calls are nodes of its branches.
         var branch: Int?
         var previous: Character = " "
@@ -226,7 +220,7 @@ package struct PythonSources: Sendable {
             var column = 0
             while column < characters.count {
                 let character = characters[column]
-                let here = Line(file: path, line: firstLine + number, column: column + 1)
+                let here = SourceLine(file: path, line: firstLine + number, column: column + 1)
                 if character.isLetter || character == "_" {
                     var end = column
                     while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" { end += 1 }
@@ -258,7 +252,7 @@ package struct PythonSources: Sendable {
                     lastMap = nil
                     if let callee = open.callee, mapTasks.contains(callee) {
                         // The mapped function is the first name inside the parentheses.
-                        let inside = String(characters[min(open.at.column - 1 + callee.count + 1, column)..<column])
+                        let inside = String(characters[min(open.at.position.column - 1 + callee.count + 1, column)..<column])
                         lastMap = (String(inside.drop { !($0.isLetter || $0 == "_") }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }), open.at)
                     } else if open.callee == "conditional", branch == nil {
                         calls.append(Call(callee: "conditional", at: open.at))

@@ -33,7 +33,7 @@ package struct SourcePlacer {
         var placed = 0
         var reasons: [String: Int] = [:]
         // Many findings share a platform key: its line is looked up once.
-        var platformLines: [String: Result<PythonSources.Line, Unplaced>] = [:]
+        var platformLines: [String: Result<SourceLine, Unplaced>] = [:]
         for index in report.findings.indices {
             let finding = report.findings[index]
             guard report.subjects.indices.contains(finding.subjectIndex) else { continue }
@@ -41,7 +41,7 @@ package struct SourcePlacer {
             guard subject.source.isResolved, let flyte = subject.flyte else { continue }
             switch line(for: finding, flyte: flyte, platformLines: &platformLines) {
             case .success(let line):
-                report.findings[index].sourceLine = SourceLine(file: line.file, position: SourcePosition(line: line.line, column: line.column))
+                report.findings[index].sourceLine = line
                 placed += 1
             case .failure(let reason):
                 reasons[reason.text, default: 0] += 1
@@ -61,8 +61,8 @@ package struct SourcePlacer {
     }
 
     private func line(
-        for finding: Finding, flyte: FlyteIdentity, platformLines: inout [String: Result<PythonSources.Line, Unplaced>]
-    ) -> Result<PythonSources.Line, Unplaced> {
+        for finding: Finding, flyte: FlyteIdentity, platformLines: inout [String: Result<SourceLine, Unplaced>]
+    ) -> Result<SourceLine, Unplaced> {
         // A recorded layer says who wrote the value; words of no written origin stay unplaced.
         let origin: LayerOrigin?
         if let provenance = finding.provenance { origin = LayerOrigin(provenance) } else { origin = flyte.task.map(LayerOrigin.task) }
@@ -88,7 +88,7 @@ package struct SourcePlacer {
                 if let found = FindingLocator.positions(in: template.file, wanted: [template.document: [pointer]])[template.document],
                     let place = FindingLocator.nearest(pointer, floor: 0, in: found)
                 {
-                    return .success(PythonSources.Line(file: template.file.name, line: place.line, column: place.column))
+                    return .success(SourceLine(file: template.file.name, line: place.line, column: place.column))
                 }
             }
             return .failure(Unplaced(text: "set by cluster PodTemplate '\(name)', which is not in the --pod-templates files"))
@@ -97,13 +97,13 @@ package struct SourcePlacer {
     }
 
     /// The line of a platform key: under `plugins.k8s`, or bare; a dotted key is a path from the top.
-    private func platformLine(_ key: String?) -> Result<PythonSources.Line, Unplaced> {
+    private func platformLine(_ key: String?) -> Result<SourceLine, Unplaced> {
         guard let platform else { return .failure(Unplaced(text: "set by the platform configuration, which was not given as a file")) }
         let path = (key ?? "plugins.k8s").split(separator: ".").map { JSONPointer.escape(String($0)) }.joined(separator: "/")
         let candidates = key?.contains(".") == true ? ["/" + path] : ["/plugins/k8s/" + path, "/" + path, "/plugins/k8s"]
         let found = FindingLocator.positions(in: platform, wanted: [1: Set(candidates)])[1] ?? [:]
         for pointer in candidates {
-            if let place = found[pointer] { return .success(PythonSources.Line(file: platform.name, line: place.line, column: place.column)) }
+            if let place = found[pointer] { return .success(SourceLine(file: platform.name, line: place.line, column: place.column)) }
         }
         return .failure(Unplaced(text: "set by the platform configuration, whose \(key ?? "plugins.k8s") is not in \(platform.name)"))
     }

@@ -23,8 +23,8 @@ struct PythonSourcesTests {
         let sources = try PythonSources.read(folder: "examples/flyte/src")
         let found = try #require(sources.node(node, of: "demo.workflows.training_wf", runs: task))
         #expect(found.call.file == "examples/flyte/src/demo/workflows.py")
-        #expect(found.call.line == call)
-        #expect(found.overrides?.line == overrides)
+        #expect(found.call.position.line == call)
+        #expect(found.overrides?.position.line == overrides)
         // A node that runs another task than the call's is not matched: the numbering was lost.
         #expect(sources.node(node, of: "demo.workflows.training_wf", runs: "demo.workflows.nothing_like_it") == nil)
     }
@@ -34,18 +34,18 @@ struct PythonSourcesTests {
     @Test func nodesInsideABranchAreNumberedWithinIt() throws {
         let sources = try PythonSources.read(folder: "examples/flyte/src")
         let featurize = try #require(sources.node("n0-n0", of: "demo.workflows.branching_wf", runs: "demo.workflows.featurize"))
-        #expect(featurize.call.line == 83 && featurize.overrides?.line == 83)
-        #expect(sources.node("n0-n1", of: "demo.workflows.branching_wf", runs: "demo.workflows.square")?.call.line == 84)
+        #expect(featurize.call.position.line == 83 && featurize.overrides?.position.line == 83)
+        #expect(sources.node("n0-n1", of: "demo.workflows.branching_wf", runs: "demo.workflows.square")?.call.position.line == 84)
         #expect(sources.node("n0-n2", of: "demo.workflows.branching_wf", runs: nil) == nil)
         #expect(sources.node("n0-n0-n0", of: "demo.workflows.branching_wf", runs: nil) == nil)
     }
 
     @Test func tasksAreFoundByTheirDecoratorFromAFolderAboveThePackage() throws {
         let sources = try PythonSources.read(folder: "examples/distributed")
-        #expect(sources.task("distributed.workflows.ddp")?.line == 27)
-        #expect(sources.task("distributed.workflows.dask_agg").map { "\($0.line):\($0.column)" } == "79:1")
+        #expect(sources.task("distributed.workflows.ddp")?.position.line == 27)
+        #expect(sources.task("distributed.workflows.dask_agg").map { "\($0.position)" } == "79:1")
         #expect(sources.task("distributed.workflows.training_wf") == nil)  // a workflow, not a task
-        #expect(sources.node("n3", of: "distributed.workflows.training_wf", runs: "distributed.workflows.tf_train")?.overrides?.line == 92)
+        #expect(sources.node("n3", of: "distributed.workflows.training_wf", runs: "distributed.workflows.tf_train")?.overrides?.position.line == 92)
         #expect(PythonSources.function(ofTask: "demo.workflows.map_square_6b3bd0353da5de6e84d7982921ead2b3-arraynode") == "demo.workflows.square")
     }
 
@@ -65,8 +65,8 @@ struct PythonSourcesTests {
         ).split(separator: "\n", omittingEmptySubsequences: false)
         let calls = PythonSources.calls(in: body, firstLine: 1, path: "wf.py", entities: ["train", "load", "prep"])
         #expect(calls.map(\.callee) == ["load", "train", "conditional", "prep", "train"])
-        #expect(calls.map(\.at.line) == [2, 2, 3, 5, 6])
-        #expect(calls[3].overrides.map { "\($0.line):\($0.column)" } == "5:31")
+        #expect(calls.map(\.at.position.line) == [2, 2, 3, 5, 6])
+        #expect(calls[3].overrides.map { "\($0.position)" } == "5:31")
         // The branches' nodes belong to the conditional: n2-n0 and n2-n1.
         #expect(calls[2].inner.map(\.callee) == ["prep", "load"])
         #expect(calls.allSatisfy { $0.callee == "conditional" || $0.inner.isEmpty })
@@ -75,7 +75,7 @@ struct PythonSourcesTests {
     /// The GitHub Action passes the checkout: the repository root, with .git and .build in it.
     @Test func theCheckoutItselfIsASourceFolder() throws {
         let sources = try PythonSources.read(folder: ".")
-        #expect(sources.task("demo.workflows.train_model").map { "\($0.file):\($0.line)" } == "examples/flyte/src/demo/workflows.py:9")
+        #expect(sources.task("demo.workflows.train_model").map { "\($0.file):\($0.position.line)" } == "examples/flyte/src/demo/workflows.py:9")
         #expect(!sources.files.isEmpty && sources.files.allSatisfy { !$0.hasPrefix(".") && !$0.contains("/.") })
     }
 

@@ -21,4 +21,8 @@ public struct SourceLine: Sendable, Hashable {
         self.file = file
         self.position = position
     }
+
+    public init(file: String, line: Int, column: Int) {
+        self.init(file: file, position: SourcePosition(line: line, column: column))
+    }
 }
