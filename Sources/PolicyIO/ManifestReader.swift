@@ -182,7 +182,7 @@ package struct ManifestReader: Sendable {
             do {
                 pod = try Pod(metadata: template.metadata, spec: template.spec)
             } catch {
-                throw .invalidObject(source: here, pointer: template.pointer + error.pointer, reason: error.reason)
+                throw .invalidObject(source: here, pointer: template.pointer + error.pointer.description, reason: error.reason)
             }
             let name = objectMeta?["name"]?.string ?? pod.metadata.name
             let namespace = objectMeta?["namespace"]?.string ?? pod.metadata.namespace ?? defaultNamespace

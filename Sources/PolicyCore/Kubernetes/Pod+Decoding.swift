@@ -2,11 +2,11 @@ import PolicyJSON
 
 /// A pod field whose value Kubernetes itself would refuse (wrong type, malformed quantity).
 public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// JSON pointer into the pod (`/spec/containers/0/resources/limits/cpu`).
-    public var pointer: String
+    /// Where in the pod (`/spec/containers/0/resources/limits/cpu`).
+    public var pointer: JSONPointer
     public var reason: String
 
-    public init(pointer: String, reason: String) {
+    public init(pointer: JSONPointer, reason: String) {
         self.pointer = pointer
         self.reason = reason
     }
@@ -16,7 +16,7 @@ public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConverti
 
 /// Where a decoded value sits, as a JSON pointer built only when an error needs it: a pod has
 /// dozens of fields and decoding one must not format a pointer string for each.
-typealias PointerText = () -> String
+typealias PointerText = () -> JSONPointer
 
 extension Pod {
     /// Decodes a pod from its `metadata` and `spec` objects.
@@ -34,10 +34,10 @@ extension ObjectMeta {
         self.init()
         guard let node, !node.isNull else { return }
         try Decode.requireObject(node, pointer())
-        name = try Decode.optionalString(node["name"], "\(pointer())/name") ?? ""
-        namespace = try Decode.optionalString(node["namespace"], "\(pointer())/namespace")
-        labels = try Decode.stringMap(node["labels"], "\(pointer())/labels")
-        annotations = try Decode.stringMap(node["annotations"], "\(pointer())/annotations")
+        name = try Decode.optionalString(node["name"], pointer().appending("name")) ?? ""
+        namespace = try Decode.optionalString(node["namespace"], pointer().appending("namespace"))
+        labels = try Decode.stringMap(node["labels"], pointer().appending("labels"))
+        annotations = try Decode.stringMap(node["annotations"], pointer().appending("annotations"))
     }
 }
 
@@ -46,15 +46,15 @@ extension PodSpec {
         self.init()
         guard let node, !node.isNull else { return }
         try Decode.requireObject(node, pointer())
-        nodeSelector = try Decode.orderedStringMap(node["nodeSelector"], "\(pointer())/nodeSelector")
-        requiredNodeSelectorTerms = try Self.requiredTerms(node["affinity"], "\(pointer())/affinity")
-        tolerations = try Decode.array(node["tolerations"], "\(pointer())/tolerations") { element, path, _ throws(PodDecodingError) in
+        nodeSelector = try Decode.orderedStringMap(node["nodeSelector"], pointer().appending("nodeSelector"))
+        requiredNodeSelectorTerms = try Self.requiredTerms(node["affinity"], pointer().appending("affinity"))
+        tolerations = try Decode.array(node["tolerations"], pointer().appending("tolerations")) { element, path, _ throws(PodDecodingError) in
             try Toleration(decoding: element, at: path())
         }
-        containers = try Self.containers(node["containers"], "\(pointer())/containers", kind: .container)
-        initContainers = try Self.containers(node["initContainers"], "\(pointer())/initContainers", kind: .initContainer)
-        ephemeralContainers = try Self.containers(node["ephemeralContainers"], "\(pointer())/ephemeralContainers", kind: .ephemeralContainer)
-        overhead = try Decode.resourceList(node["overhead"], "\(pointer())/overhead")
+        containers = try Self.containers(node["containers"], pointer().appending("containers"), kind: .container)
+        initContainers = try Self.containers(node["initContainers"], pointer().appending("initContainers"), kind: .initContainer)
+        ephemeralContainers = try Self.containers(node["ephemeralContainers"], pointer().appending("ephemeralContainers"), kind: .ephemeralContainer)
+        overhead = try Decode.resourceList(node["overhead"], pointer().appending("overhead"))
     }
 
     private static func containers(
@@ -69,20 +69,21 @@ extension PodSpec {
         guard let affinity, !affinity.isNull else { return nil }
         try Decode.requireObject(affinity, pointer())
         guard let nodeAffinity = affinity["nodeAffinity"], !nodeAffinity.isNull else { return nil }
-        try Decode.requireObject(nodeAffinity, "\(pointer())/nodeAffinity")
-        func requiredPath() -> String { "\(pointer())/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution" }
+        try Decode.requireObject(nodeAffinity, pointer().appending("nodeAffinity"))
+        func requiredPath() -> JSONPointer { pointer().appending(contentsOf: ["nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution"]) }
         guard let required = nodeAffinity["requiredDuringSchedulingIgnoredDuringExecution"], !required.isNull else { return nil }
         try Decode.requireObject(required, requiredPath())
-        return try Decode.array(required["nodeSelectorTerms"], "\(requiredPath())/nodeSelectorTerms") { term, termPath, _ throws(PodDecodingError) in
+        return try Decode.array(required["nodeSelectorTerms"], requiredPath().appending("nodeSelectorTerms")) {
+            term, termPath, _ throws(PodDecodingError) in
             try Decode.requireObject(term, termPath())
-            let expressions = try Decode.array(term["matchExpressions"], "\(termPath())/matchExpressions") {
+            let expressions = try Decode.array(term["matchExpressions"], termPath().appending("matchExpressions")) {
                 expression, path, _ throws(PodDecodingError) in
                 try Decode.requireObject(expression, path())
-                guard let key = try Decode.optionalString(expression["key"], "\(path())/key") else {
+                guard let key = try Decode.optionalString(expression["key"], path().appending("key")) else {
                     throw PodDecodingError(pointer: path(), reason: "a node selector requirement needs a key")
                 }
-                let op = try Decode.optionalString(expression["operator"], "\(path())/operator") ?? ""
-                let values = try Decode.array(expression["values"], "\(path())/values") { value, valuePath, _ throws(PodDecodingError) in
+                let op = try Decode.optionalString(expression["operator"], path().appending("operator")) ?? ""
+                let values = try Decode.array(expression["values"], path().appending("values")) { value, valuePath, _ throws(PodDecodingError) in
                     try Decode.string(value, valuePath())
                 }
                 return NodeSelectorRequirement(key: key, operator: op, values: values)
@@ -96,13 +97,13 @@ extension Toleration {
     init(decoding node: JSONNode, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
         try Decode.requireObject(node, pointer())
         self.init(
-            key: try Decode.optionalString(node["key"], "\(pointer())/key") ?? "",
-            operator: try Decode.optionalString(node["operator"], "\(pointer())/operator") ?? "",
-            value: try Decode.optionalString(node["value"], "\(pointer())/value") ?? "",
-            effect: try Decode.optionalString(node["effect"], "\(pointer())/effect") ?? "")
+            key: try Decode.optionalString(node["key"], pointer().appending("key")) ?? "",
+            operator: try Decode.optionalString(node["operator"], pointer().appending("operator")) ?? "",
+            value: try Decode.optionalString(node["value"], pointer().appending("value")) ?? "",
+            effect: try Decode.optionalString(node["effect"], pointer().appending("effect")) ?? "")
         if let seconds = node["tolerationSeconds"], !seconds.isNull {
             guard let value = seconds.integer else {
-                throw PodDecodingError(pointer: "\(pointer())/tolerationSeconds", reason: "expected an integer, found \(seconds.kind.phrase)")
+                throw PodDecodingError(pointer: pointer().appending("tolerationSeconds"), reason: "expected an integer, found \(seconds.kind.phrase)")
             }
             tolerationSeconds = value
         }
@@ -114,15 +115,15 @@ extension Container {
         try Decode.requireObject(node, pointer())
         var resources = ResourceRequirements()
         if let resourcesNode = node["resources"], !resourcesNode.isNull {
-            try Decode.requireObject(resourcesNode, "\(pointer())/resources")
-            resources.requests = try Decode.resourceList(resourcesNode["requests"], "\(pointer())/resources/requests")
-            resources.limits = try Decode.resourceList(resourcesNode["limits"], "\(pointer())/resources/limits")
+            try Decode.requireObject(resourcesNode, pointer().appending("resources"))
+            resources.requests = try Decode.resourceList(resourcesNode["requests"], pointer().appending(contentsOf: ["resources", "requests"]))
+            resources.limits = try Decode.resourceList(resourcesNode["limits"], pointer().appending(contentsOf: ["resources", "limits"]))
         }
         self.init(
-            name: try Decode.optionalString(node["name"], "\(pointer())/name") ?? "",
-            image: try Decode.optionalString(node["image"], "\(pointer())/image"),
+            name: try Decode.optionalString(node["name"], pointer().appending("name")) ?? "",
+            image: try Decode.optionalString(node["image"], pointer().appending("image")),
             resources: resources,
-            restartPolicy: try Decode.optionalString(node["restartPolicy"], "\(pointer())/restartPolicy"),
+            restartPolicy: try Decode.optionalString(node["restartPolicy"], pointer().appending("restartPolicy")),
             kind: kind, index: index)
     }
 }
@@ -166,7 +167,7 @@ enum Decode {
         var result: [(key: String, value: String)] = []
         result.reserveCapacity(node.count)
         try node.forEachMember(keys: words) { (key, value) throws(PodDecodingError) in
-            result.append((key, try string(value, "\(pointer())/\(JSONPointer.escape(key))")))
+            result.append((key, try string(value, pointer().appending(key))))
         }
         return result
     }
@@ -189,7 +190,7 @@ enum Decode {
         // The element pointer only lives for the call; it never escapes.
         try withoutActuallyEscaping(pointer) { (pointer) throws(PodDecodingError) in
             try node.forEachElement { (index, child) throws(PodDecodingError) in
-                result.append(try element(child, { "\(pointer())/\(index)" }, index))
+                result.append(try element(child, { pointer().appending(index) }, index))
             }
         }
         return result
@@ -207,7 +208,7 @@ enum Decode {
                 // Kubernetes reads `null` (YAML `~` or nothing) as a zero quantity.
                 quantity = value.isNull ? .zero : try Quantity(json: value)
             } catch {
-                throw PodDecodingError(pointer: "\(pointer())/\(JSONPointer.escape(name))", reason: error.description)
+                throw PodDecodingError(pointer: pointer().appending(name), reason: error.description)
             }
             entries.append((name, quantity))
         }

@@ -5,11 +5,11 @@ import PolicyJSON
 /// every mistake in a file.
 public struct ObjectReader {
     public let node: JSONNode
-    public let pointer: JSONPointerText
+    public let pointer: JSONPointer
 
     /// Checks that `node` is an object whose keys are all in `allowed`; returns `nil` (after
     /// recording why) when it is not an object.
-    public init?(_ node: JSONNode, at pointer: JSONPointerText, allowed: [String], what: String, context: inout LoadContext) {
+    public init?(_ node: JSONNode, at pointer: JSONPointer, allowed: [String], what: String, context: inout LoadContext) {
         guard node.isObject else {
             context.fail(pointer, "expected \(what) (an object), found \(node.kind.phrase)")
             return nil
@@ -20,19 +20,19 @@ public struct ObjectReader {
             var message = "unknown key '\(key)' in \(what)"
             if let suggestion = Suggest.closest(to: key, among: allowed) { message += " (did you mean '\(suggestion)'?)" }
             message += "; expected one of: \(allowed.joined(separator: ", "))"
-            context.fail(pointer.child(key), message)
+            context.fail(pointer.appending(key), message)
         }
     }
 
     public func has(_ key: String) -> Bool { node[key] != nil }
 
-    public func child(_ key: String) -> (JSONNode, JSONPointerText)? {
-        node[key].map { ($0, pointer.child(key)) }
+    public func member(_ key: String) -> (JSONNode, JSONPointer)? {
+        node[key].map { ($0, pointer.appending(key)) }
     }
 
     public func string(_ key: String, required: Bool = false, context: inout LoadContext) -> String? {
-        guard let (value, path) = child(key) else {
-            if required { context.fail(pointer.child(key), "'\(key)' is required (a string)") }
+        guard let (value, path) = member(key) else {
+            if required { context.fail(pointer.appending(key), "'\(key)' is required (a string)") }
             return nil
         }
         guard let text = value.string else {
@@ -43,7 +43,7 @@ public struct ObjectReader {
     }
 
     public func bool(_ key: String, context: inout LoadContext) -> Bool? {
-        guard let (value, path) = child(key) else { return nil }
+        guard let (value, path) = member(key) else { return nil }
         guard let flag = value.bool else {
             context.fail(path, "expected true or false, found \(value.kind.phrase)")
             return nil
@@ -55,25 +55,25 @@ public struct ObjectReader {
     /// (elements it cannot read are left out, with their problems recorded by `read`). A missing
     /// key, another type or an empty array is recorded as "expected `what`".
     public func nonEmptyList<T>(
-        _ key: String, what: String, context: inout LoadContext, _ read: (JSONNode, JSONPointerText, inout LoadContext) -> T?
+        _ key: String, what: String, context: inout LoadContext, _ read: (JSONNode, JSONPointer, inout LoadContext) -> T?
     ) -> [T] {
-        guard let (value, path) = child(key), value.isArray, value.count > 0 else {
-            context.fail(pointer.child(key), "expected \(what)")
+        guard let (value, path) = member(key), value.isArray, value.count > 0 else {
+            context.fail(pointer.appending(key), "expected \(what)")
             return []
         }
         var items: [T] = []
         value.forEachElement { index, element in
-            if let item = read(element, path.child(index), &context) { items.append(item) }
+            if let item = read(element, path.appending(index), &context) { items.append(item) }
         }
         return items
     }
 
     public func stringList(_ key: String, nonEmpty: Bool = false, context: inout LoadContext) -> [String]? {
-        guard let (value, path) = child(key) else { return nil }
+        guard let (value, path) = member(key) else { return nil }
         return Self.stringList(value, at: path, nonEmpty: nonEmpty, context: &context)
     }
 
-    public static func stringList(_ value: JSONNode, at path: JSONPointerText, nonEmpty: Bool = false, context: inout LoadContext) -> [String]? {
+    public static func stringList(_ value: JSONNode, at path: JSONPointer, nonEmpty: Bool = false, context: inout LoadContext) -> [String]? {
         guard value.isArray else {
             context.fail(path, "expected an array of strings, found \(value.kind.phrase)")
             return nil
@@ -84,7 +84,7 @@ public struct ObjectReader {
             if let text = element.string {
                 result.append(text)
             } else {
-                context.fail(path.child(index), "expected a string, found \(element.kind.phrase)")
+                context.fail(path.appending(index), "expected a string, found \(element.kind.phrase)")
                 ok = false
             }
         }
@@ -96,16 +96,16 @@ public struct ObjectReader {
     }
 
     public func globList(_ key: String, context: inout LoadContext) -> GlobList? {
-        guard let (value, path) = child(key) else { return nil }
+        guard let (value, path) = member(key) else { return nil }
         return Self.globList(value, at: path, context: &context)
     }
 
-    public static func globList(_ value: JSONNode, at path: JSONPointerText, context: inout LoadContext) -> GlobList? {
+    public static func globList(_ value: JSONNode, at path: JSONPointer, context: inout LoadContext) -> GlobList? {
         guard let texts = stringList(value, at: path, nonEmpty: true, context: &context) else { return nil }
         var globs: [Glob] = []
         for (index, text) in texts.enumerated() {
             guard let glob = Glob(text) else {
-                context.fail(path.child(index), "'\(text)' is not a valid pattern: expected \(Glob.expectedForm)")
+                context.fail(path.appending(index), "'\(text)' is not a valid pattern: expected \(Glob.expectedForm)")
                 return nil
             }
             globs.append(glob)
@@ -115,7 +115,7 @@ public struct ObjectReader {
 
     /// An object of key -> glob (labels, annotations).
     public func globMap(_ key: String, context: inout LoadContext) -> [(key: String, value: Glob)]? {
-        guard let (value, path) = child(key) else { return nil }
+        guard let (value, path) = member(key) else { return nil }
         guard value.isObject else {
             context.fail(path, "expected an object of key to pattern, found \(value.kind.phrase)")
             return nil
@@ -123,7 +123,7 @@ public struct ObjectReader {
         var result: [(key: String, value: Glob)] = []
         for (mapKey, mapValue) in value.members {
             guard let text = mapValue.string, let glob = Glob(text) else {
-                context.fail(path.child(mapKey), "expected \(Glob.expectedForm)")
+                context.fail(path.appending(mapKey), "expected \(Glob.expectedForm)")
                 continue
             }
             result.append((mapKey, glob))
@@ -132,7 +132,7 @@ public struct ObjectReader {
     }
 
     /// A quantity written as a string or a number.
-    public static func quantity(_ value: JSONNode, at path: JSONPointerText, context: inout LoadContext) -> Quantity? {
+    public static func quantity(_ value: JSONNode, at path: JSONPointer, context: inout LoadContext) -> Quantity? {
         do { return try Quantity(json: value) } catch {
             context.fail(path, error.description)
         }

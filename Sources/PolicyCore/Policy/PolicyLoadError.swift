@@ -34,28 +34,11 @@ public struct LoadContext: Sendable {
         self.file = file
     }
 
-    public mutating func fail(_ pointer: JSONPointerText, _ message: String) {
-        errors.append(PolicyLoadError(file: file, pointer: pointer.text, message: message))
+    public mutating func fail(_ pointer: JSONPointer, _ message: String) {
+        errors.append(PolicyLoadError(file: file, pointer: pointer.description, message: message))
     }
 
     public mutating func append(_ error: PolicyLoadError) {
         errors.append(error)
     }
-}
-
-/// A JSON pointer in its string form, built as the loader descends.
-public struct JSONPointerText: Sendable, Hashable, CustomStringConvertible {
-    public let text: String
-
-    public init(_ text: String = "") {
-        self.text = text
-    }
-
-    public func child(_ key: String) -> JSONPointerText {
-        JSONPointerText(text + "/" + JSONPointer.escape(key))
-    }
-
-    public func child(_ index: Int) -> JSONPointerText { JSONPointerText(text + "/\(index)") }
-
-    public var description: String { text.isEmpty ? "(document)" : text }
 }

@@ -69,14 +69,14 @@ public enum PolicyLoader {
             return ([], [])
         }
         let root = document.rootNode
-        let items: [(JSONNode, JSONPointerText)]
+        let items: [(JSONNode, JSONPointer)]
         if root.isArray {
-            items = root.elements.enumerated().map { ($1, JSONPointerText().child($0)) }
+            items = root.elements.enumerated().map { ($1, JSONPointer.root.appending($0)) }
         } else if root.isObject {
-            items = [(root, JSONPointerText())]
+            items = [(root, JSONPointer.root)]
         } else {
             context.fail(
-                JSONPointerText(), "expected a Policy or PolicyException document (an object) or an array of them, found \(root.kind.phrase)")
+                JSONPointer.root, "expected a Policy or PolicyException document (an object) or an array of them, found \(root.kind.phrase)")
             return ([], [])
         }
         var policies: [Policy] = []
@@ -90,14 +90,14 @@ public enum PolicyLoader {
             }
             let version = reader.string("apiVersion", required: true, context: &context)
             if let version, version != apiVersion {
-                context.fail(pointer.child("apiVersion"), "unsupported apiVersion '\(version)'; expected \"\(apiVersion)\"")
+                context.fail(pointer.appending("apiVersion"), "unsupported apiVersion '\(version)'; expected \"\(apiVersion)\"")
             }
             switch reader.string("kind", required: true, context: &context) {
             case "Policy": if let policy = readPolicy(reader, context: &context) { policies.append(policy) }
             case "PolicyException": if let exception = readException(reader, context: &context) { exceptions.append(exception) }
             // Policy tests live beside the policies they test; `flyte-policy test` reads them.
             case PolicyTestSuite.kind?: break
-            case let other?: context.fail(pointer.child("kind"), "unknown kind '\(other)'; expected \"Policy\" or \"PolicyException\"")
+            case let other?: context.fail(pointer.appending("kind"), "unknown kind '\(other)'; expected \"Policy\" or \"PolicyException\"")
             case nil: break
             }
         }
@@ -105,8 +105,8 @@ public enum PolicyLoader {
     }
 
     private static func readMetadata(_ document: ObjectReader, context: inout LoadContext) -> (name: String, description: String?)? {
-        guard let (node, path) = document.child("metadata") else {
-            context.fail(document.pointer.child("metadata"), "'metadata' with a 'name' is required")
+        guard let (node, path) = document.member("metadata") else {
+            context.fail(document.pointer.appending("metadata"), "'metadata' with a 'name' is required")
             return nil
         }
         guard
@@ -115,7 +115,7 @@ public enum PolicyLoader {
             let name = reader.string("name", required: true, context: &context)
         else { return nil }
         guard isValidName(name) else {
-            context.fail(path.child("name"), "'\(name)' is not a valid name: use \(nameForm)")
+            context.fail(path.appending("name"), "'\(name)' is not a valid name: use \(nameForm)")
             return nil
         }
         return (name, reader.string("description", context: &context))
@@ -129,8 +129,8 @@ public enum PolicyLoader {
     }
 
     private static func spec(_ document: ObjectReader, allowed: [String], what: String, context: inout LoadContext) -> ObjectReader? {
-        guard let (node, path) = document.child("spec") else {
-            context.fail(document.pointer.child("spec"), "'spec' is required")
+        guard let (node, path) = document.member("spec") else {
+            context.fail(document.pointer.appending("spec"), "'spec' is required")
             return nil
         }
         return ObjectReader(node, at: path, allowed: allowed, what: what, context: &context)
@@ -147,7 +147,7 @@ public enum PolicyLoader {
             if let value = Action(rawValue: text) {
                 action = value
             } else {
-                context.fail(spec.pointer.child("action"), "'\(text)' is not an action; use deny, warn or audit")
+                context.fail(spec.pointer.appending("action"), "'\(text)' is not an action; use deny, warn or audit")
             }
         }
         var severity = Severity.medium
@@ -155,30 +155,30 @@ public enum PolicyLoader {
             if let value = Severity(rawValue: text) {
                 severity = value
             } else {
-                context.fail(spec.pointer.child("severity"), "'\(text)' is not a severity; use low, medium, high or critical")
+                context.fail(spec.pointer.appending("severity"), "'\(text)' is not a severity; use low, medium, high or critical")
             }
         }
-        let match = spec.child("match").flatMap { readClause($0.0, at: $0.1, what: "a match clause", allowAssert: false, context: &context)?.clause }
-        let exclude = spec.child("exclude").flatMap {
+        let match = spec.member("match").flatMap { readClause($0.0, at: $0.1, what: "a match clause", allowAssert: false, context: &context)?.clause }
+        let exclude = spec.member("exclude").flatMap {
             readClause($0.0, at: $0.1, what: "an exclude clause", allowAssert: false, context: &context)?.clause
         }
         var rules: [Rule] = []
-        if let (rulesNode, rulesPath) = spec.child("rules") {
+        if let (rulesNode, rulesPath) = spec.member("rules") {
             if rulesNode.isArray, rulesNode.count > 0 {
                 var seen = Set<String>()
                 for (index, ruleNode) in rulesNode.elements.enumerated() {
-                    guard let rule = readRule(ruleNode, at: rulesPath.child(index), context: &context) else { continue }
+                    guard let rule = readRule(ruleNode, at: rulesPath.appending(index), context: &context) else { continue }
                     if (rule.check as? ResourcesCheck)?.scope == .job {
                         for (key, clause) in [("match", match), ("exclude", exclude)] {
                             if let varying = clause?.fieldsVaryingWithinAJob.first {
                                 context.fail(
-                                    spec.pointer.child(key).child(varying),
+                                    spec.pointer.appending(key).appending(varying),
                                     Self.jobScopeConflict("'\(varying)' in the policy's \(key)", rule: rule.name))
                             }
                         }
                     }
                     if !seen.insert(rule.name).inserted {
-                        context.fail(rulesPath.child(index).child("name"), "the rule name '\(rule.name)' is used twice in this policy")
+                        context.fail(rulesPath.appending(index).appending("name"), "the rule name '\(rule.name)' is used twice in this policy")
                     }
                     rules.append(rule)
                 }
@@ -186,7 +186,7 @@ public enum PolicyLoader {
                 context.fail(rulesPath, "expected a non-empty array of rules, found \(rulesNode.isArray ? "an empty array" : rulesNode.kind.phrase)")
             }
         } else {
-            context.fail(spec.pointer.child("rules"), "'rules' is required: a policy needs at least one rule")
+            context.fail(spec.pointer.appending("rules"), "'rules' is required: a policy needs at least one rule")
         }
         guard context.errors.count == before, let metadata else { return nil }
         return Policy(
@@ -194,18 +194,18 @@ public enum PolicyLoader {
             file: context.file)
     }
 
-    private static func readRule(_ node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) -> Rule? {
+    private static func readRule(_ node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) -> Rule? {
         guard let reader = ObjectReader(node, at: pointer, allowed: ruleFields, what: "a rule", context: &context) else { return nil }
         let before = context.errors.count
         let name = reader.string("name", required: true, context: &context)
-        if let name, !isValidName(name) { context.fail(pointer.child("name"), "'\(name)' is not a valid rule name: use \(nameForm)") }
-        let when = reader.child("when").flatMap { readClause($0.0, at: $0.1, what: "a when clause", allowAssert: true, context: &context) }
+        if let name, !isValidName(name) { context.fail(pointer.appending("name"), "'\(name)' is not a valid rule name: use \(nameForm)") }
+        let when = reader.member("when").flatMap { readClause($0.0, at: $0.1, what: "a when clause", allowAssert: true, context: &context) }
         var message: MessageTemplate?
         if let text = reader.string("message", context: &context) {
-            do { message = try MessageTemplate(parsing: text) } catch { context.fail(pointer.child("message"), error.description) }
+            do { message = try MessageTemplate(parsing: text) } catch { context.fail(pointer.appending("message"), error.description) }
         }
         let present = checkKinds.filter { reader.has($0.key) }
-        guard present.count == 1, let kind = present.first, let (checkNode, checkPath) = reader.child(kind.key) else {
+        guard present.count == 1, let kind = present.first, let (checkNode, checkPath) = reader.member(kind.key) else {
             let kinds = checkKinds.map { $0.key }.joined(separator: ", ")
             if present.isEmpty {
                 context.fail(pointer, "a rule needs exactly one check (\(kinds)); it has none")
@@ -218,7 +218,7 @@ public enum PolicyLoader {
         }
         let check = kind.init(reading: checkNode, at: checkPath, context: &context)
         if (check as? ResourcesCheck)?.scope == .job, when != nil {
-            context.fail(pointer.child("when"), jobScopeConflict("a 'when' clause", rule: name ?? ""))
+            context.fail(pointer.appending("when"), jobScopeConflict("a 'when' clause", rule: name ?? ""))
         }
         guard context.errors.count == before, let name, let check else { return nil }
         return Rule(name: name, when: when, check: check, message: message)
@@ -232,7 +232,7 @@ public enum PolicyLoader {
     }
 
     /// A `match`, `exclude` or `when` clause.
-    static func readClause(_ node: JSONNode, at pointer: JSONPointerText, what: String, allowAssert: Bool, context: inout LoadContext) -> Condition? {
+    static func readClause(_ node: JSONNode, at pointer: JSONPointer, what: String, allowAssert: Bool, context: inout LoadContext) -> Condition? {
         let fields = MatchClause.fieldNames + (allowAssert ? ["assert"] : [])
         guard let reader = ObjectReader(node, at: pointer, allowed: fields, what: what, context: &context) else { return nil }
         let before = context.errors.count
@@ -248,7 +248,7 @@ public enum PolicyLoader {
             for (index, glob) in roles.globs.enumerated()
             where !ReplicaRole.words.contains(where: glob.matches) && !glob.pattern.hasPrefix("worker-group:") {
                 context.fail(
-                    pointer.child("roles").child(index),
+                    pointer.appending("roles").appending(index),
                     "'\(glob.pattern)' matches no replica role; roles are \(ReplicaRole.words.joined(separator: ", ")) (a Ray group: worker-group:<name>)"
                 )
             }
@@ -259,8 +259,8 @@ public enum PolicyLoader {
         clause.interruptible = reader.bool("interruptible", context: &context)
         clause.resources = reader.stringList("resources", nonEmpty: true, context: &context)
         var asserts: [AssertCheck] = []
-        if let (assertNode, assertPath) = reader.child("assert") {
-            let items = assertNode.isArray ? assertNode.elements.enumerated().map { ($1, assertPath.child($0)) } : [(assertNode, assertPath)]
+        if let (assertNode, assertPath) = reader.member("assert") {
+            let items = assertNode.isArray ? assertNode.elements.enumerated().map { ($1, assertPath.appending($0)) } : [(assertNode, assertPath)]
             for (item, itemPath) in items {
                 if let check = AssertCheck(reading: item, at: itemPath, context: &context) { asserts.append(check) }
             }
@@ -287,19 +287,21 @@ public enum PolicyLoader {
             return nil
         }
         let policies = spec.globList("policies", context: &context)
-        if !spec.has("policies") { context.fail(spec.pointer.child("policies"), "'policies' is required: name the policies this exception waives") }
+        if !spec.has("policies") {
+            context.fail(spec.pointer.appending("policies"), "'policies' is required: name the policies this exception waives")
+        }
         let rules = spec.globList("rules", context: &context)
-        let match = spec.child("match").flatMap { readClause($0.0, at: $0.1, what: "a match clause", allowAssert: false, context: &context)?.clause }
+        let match = spec.member("match").flatMap { readClause($0.0, at: $0.1, what: "a match clause", allowAssert: false, context: &context)?.clause }
         var expires: CalendarDay?
         if let text = spec.string("expires", context: &context) {
             expires = CalendarDay(text)
             if expires == nil {
-                context.fail(spec.pointer.child("expires"), "'\(text)' is not a date; write YYYY-MM-DD (the last day the exception applies)")
+                context.fail(spec.pointer.appending("expires"), "'\(text)' is not a date; write YYYY-MM-DD (the last day the exception applies)")
             }
         }
         let reason = spec.string("reason", required: true, context: &context)
         if let reason, reason.trimmingCharacters(in: .whitespaces).isEmpty {
-            context.fail(spec.pointer.child("reason"), "'reason' must say why the exception exists (e.g. a ticket)")
+            context.fail(spec.pointer.appending("reason"), "'reason' must say why the exception exists (e.g. a ticket)")
         }
         guard context.errors.count == before, let metadata, let policies, let reason else { return nil }
         return PolicyException(

@@ -27,7 +27,7 @@ public struct AssertCheck: RuleCheck {
     /// Whether a path that reaches nothing is itself a violation.
     public var required = false
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "an assert condition", context: &context) else { return nil }
         let before = context.errors.count
         let pathText = reader.string("path", required: true, context: &context)
@@ -35,7 +35,7 @@ public struct AssertCheck: RuleCheck {
         var parsedPath: SubjectPath?
         if let pathText {
             do { parsedPath = try SubjectPath(parsing: pathText) } catch {
-                context.fail(pointer.child("path"), "'\(pathText)' is not a valid path: \(error)")
+                context.fail(pointer.appending("path"), "'\(pathText)' is not a valid path: \(error)")
             }
         }
         var parsedOperation: Operation?
@@ -46,20 +46,20 @@ public struct AssertCheck: RuleCheck {
                 if let guess = Suggest.closest(to: opText, among: Operation.allCases.map(\.rawValue)) {
                     message = "'\(opText)' is not an operation (did you mean '\(guess)'?)"
                 }
-                context.fail(pointer.child("op"), message)
+                context.fail(pointer.appending("op"), message)
             }
         }
         if let quantifier = reader.string("quantifier", context: &context) {
             if quantifier == "all" || quantifier == "any" {
                 requireAll = quantifier == "all"
             } else {
-                context.fail(pointer.child("quantifier"), "'\(quantifier)' is not a quantifier; use \"all\" or \"any\"")
+                context.fail(pointer.appending("quantifier"), "'\(quantifier)' is not a quantifier; use \"all\" or \"any\"")
             }
         }
         required = reader.bool("required", context: &context) ?? false
         var parsedOperand = Operand.none
         if let operation = parsedOperation {
-            parsedOperand = Self.operand(for: operation, reader.child("value"), at: pointer.child("value"), context: &context)
+            parsedOperand = Self.operand(for: operation, reader.member("value"), at: pointer.appending("value"), context: &context)
         }
         guard context.errors.count == before, let parsedPath, let parsedOperation else { return nil }
         path = parsedPath
@@ -68,7 +68,7 @@ public struct AssertCheck: RuleCheck {
     }
 
     private static func operand(
-        for operation: Operation, _ value: (JSONNode, JSONPointerText)?, at path: JSONPointerText, context: inout LoadContext
+        for operation: Operation, _ value: (JSONNode, JSONPointer)?, at path: JSONPointer, context: inout LoadContext
     ) -> Operand {
         switch operation {
         case .exists, .absent:

@@ -18,7 +18,7 @@ public struct ImagesCheck: RuleCheck {
         self.requireDigest = requireDigest
     }
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "an images check", context: &context) else { return nil }
         let before = context.errors.count
         allowedRegistries = reader.globList("allowedRegistries", context: &context)

@@ -28,16 +28,16 @@ public struct NodeSelectorCheck: RuleCheck {
         self.allowedKeys = allowedKeys
     }
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a nodeSelector check", context: &context) else {
             return nil
         }
         let before = context.errors.count
         required = reader.stringList("required", context: &context) ?? []
-        if let (allowedNode, allowedPath) = reader.child("allowed") {
+        if let (allowedNode, allowedPath) = reader.member("allowed") {
             if allowedNode.isObject {
                 for (key, values) in allowedNode.members {
-                    if let globs = ObjectReader.globList(values, at: allowedPath.child(key), context: &context) {
+                    if let globs = ObjectReader.globList(values, at: allowedPath.appending(key), context: &context) {
                         allowed.append((key, globs))
                     }
                 }

@@ -45,17 +45,17 @@ public struct ResourcesCheck: RuleCheck {
 
     public init() {}
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a resources check", context: &context) else { return nil }
         let before = context.errors.count
         if let scopeText = reader.string("scope", context: &context) {
             if let value = Scope(rawValue: scopeText) {
                 scope = value
             } else {
-                context.fail(pointer.child("scope"), "'\(scopeText)' is not a scope; use \"container\", \"pod\" or \"job\"")
+                context.fail(pointer.appending("scope"), "'\(scopeText)' is not a scope; use \"container\", \"pod\" or \"job\"")
             }
         }
-        if let (selection, path) = reader.child("containers") {
+        if let (selection, path) = reader.member("containers") {
             if selection.string == "all" {
                 containers = .all
             } else if selection.string == "primary" {
@@ -75,21 +75,22 @@ public struct ResourcesCheck: RuleCheck {
                 require.append((parts[0], parts[1]))
             } else {
                 context.fail(
-                    pointer.child("require").child(index), "'\(entry)' is not of the form requests.NAME or limits.NAME (e.g. \"limits.memory\")")
+                    pointer.appending("require").appending(index),
+                    "'\(entry)' is not of the form requests.NAME or limits.NAME (e.g. \"limits.memory\")")
             }
         }
         requestsWithinLimits = reader.bool("requestsWithinLimits", context: &context) ?? false
-        if let (ratios, path) = reader.child("maxLimitRequestRatio") {
+        if let (ratios, path) = reader.member("maxLimitRequestRatio") {
             if ratios.isObject {
                 for (name, value) in ratios.members {
-                    guard value.number != nil, let ratio = ObjectReader.quantity(value, at: path.child(name), context: &context) else {
+                    guard value.number != nil, let ratio = ObjectReader.quantity(value, at: path.appending(name), context: &context) else {
                         if value.number == nil {
-                            context.fail(path.child(name), "expected a number (the largest limit/request ratio), found \(value.kind.phrase)")
+                            context.fail(path.appending(name), "expected a number (the largest limit/request ratio), found \(value.kind.phrase)")
                         }
                         continue
                     }
                     guard ratio.nanos >= Quantity.nanosPerUnit else {
-                        context.fail(path.child(name), "a limit/request ratio below 1 can never be met; use a number of at least 1")
+                        context.fail(path.appending(name), "a limit/request ratio below 1 can never be met; use a number of at least 1")
                         continue
                     }
                     maxLimitRequestRatio.append((name, ratio))
@@ -98,7 +99,7 @@ public struct ResourcesCheck: RuleCheck {
                 context.fail(path, "expected an object of resource name to number, found \(ratios.kind.phrase)")
             }
         }
-        if let (node, path) = reader.child("maxPods") {
+        if let (node, path) = reader.member("maxPods") {
             if let count = node.integer, count >= 1, count <= Int64(Int32.max) {
                 maxPods = Int(count)
             } else {
@@ -109,11 +110,11 @@ public struct ResourcesCheck: RuleCheck {
             // A job total is a sum over pods: only upper bounds on it mean something.
             for key in ["containers", "initContainers", "min", "require", "requestsWithinLimits", "maxLimitRequestRatio"] where reader.has(key) {
                 context.fail(
-                    pointer.child(key),
+                    pointer.appending(key),
                     "'\(key)' does not apply to scope \"job\", which bounds the job's totals; use max and maxPods, or a pod or container scope")
             }
         } else if reader.has("maxPods") {
-            context.fail(pointer.child("maxPods"), "maxPods bounds the pods of a whole job; add \"scope\": \"job\"")
+            context.fail(pointer.appending("maxPods"), "maxPods bounds the pods of a whole job; add \"scope\": \"job\"")
         }
         let hasCheck =
             !max.requests.isEmpty || !max.limits.isEmpty || !min.requests.isEmpty || !min.limits.isEmpty || !require.isEmpty
@@ -126,17 +127,17 @@ public struct ResourcesCheck: RuleCheck {
 
     private static func bounds(_ reader: ObjectReader, _ key: String, context: inout LoadContext) -> Bounds {
         var bounds = Bounds()
-        guard let (node, path) = reader.child(key),
+        guard let (node, path) = reader.member(key),
             let boundsReader = ObjectReader(node, at: path, allowed: ["requests", "limits"], what: "'\(key)' bounds", context: &context)
         else { return bounds }
         for list in ["requests", "limits"] {
-            guard let (listNode, listPath) = boundsReader.child(list) else { continue }
+            guard let (listNode, listPath) = boundsReader.member(list) else { continue }
             guard listNode.isObject else {
                 context.fail(listPath, "expected an object of resource name to quantity, found \(listNode.kind.phrase)")
                 continue
             }
             for (name, value) in listNode.members {
-                guard let quantity = ObjectReader.quantity(value, at: listPath.child(name), context: &context) else { continue }
+                guard let quantity = ObjectReader.quantity(value, at: listPath.appending(name), context: &context) else { continue }
                 if list == "requests" { bounds.requests.append((name, quantity)) } else { bounds.limits.append((name, quantity)) }
             }
         }

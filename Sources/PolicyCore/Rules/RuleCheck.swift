@@ -8,7 +8,7 @@ public protocol RuleCheck: Sendable {
 
     /// Reads the check's configuration; records every problem in `context` and returns `nil`
     /// when it cannot be used.
-    init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext)
+    init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext)
 
     /// Appends every violation in the subject (not just the first), each with a JSON pointer
     /// into the pod. Appending to the caller's buffer lets the evaluator reuse one array for

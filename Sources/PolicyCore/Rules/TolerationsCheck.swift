@@ -57,12 +57,12 @@ public struct TolerationsCheck: RuleCheck {
         self.forbidden = forbidden
     }
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a tolerations check", context: &context) else {
             return nil
         }
         let before = context.errors.count
-        if let (list, path) = reader.child("required") {
+        if let (list, path) = reader.member("required") {
             required = Self.list(list, at: path, context: &context) { element, elementPath, context in
                 guard let taint = ObjectReader(element, at: elementPath, allowed: ["key", "value", "effect"], what: "a taint", context: &context)
                 else { return nil }
@@ -70,17 +70,18 @@ public struct TolerationsCheck: RuleCheck {
                 let value = taint.string("value", context: &context) ?? ""
                 let effect = taint.string("effect", required: true, context: &context)
                 if let effect, !Self.effects.contains(effect) {
-                    context.fail(elementPath.child("effect"), "'\(effect)' is not a taint effect; use one of \(Self.effects.joined(separator: ", "))")
+                    context.fail(
+                        elementPath.appending("effect"), "'\(effect)' is not a taint effect; use one of \(Self.effects.joined(separator: ", "))")
                     return nil
                 }
                 guard let key, let effect else { return nil }
                 return Taint(key: key, value: value, effect: effect)
             }
         }
-        if let (list, path) = reader.child("allowed") {
+        if let (list, path) = reader.member("allowed") {
             allowed = Self.list(list, at: path, context: &context, Self.pattern)
         }
-        if let (list, path) = reader.child("forbidden") {
+        if let (list, path) = reader.member("forbidden") {
             forbidden = Self.list(list, at: path, context: &context, Self.pattern)
         }
         if required.isEmpty, allowed == nil, forbidden.isEmpty, context.errors.count == before {
@@ -90,16 +91,16 @@ public struct TolerationsCheck: RuleCheck {
     }
 
     private static func list<T>(
-        _ node: JSONNode, at path: JSONPointerText, context: inout LoadContext, _ read: (JSONNode, JSONPointerText, inout LoadContext) -> T?
+        _ node: JSONNode, at path: JSONPointer, context: inout LoadContext, _ read: (JSONNode, JSONPointer, inout LoadContext) -> T?
     ) -> [T] {
         guard node.isArray else {
             context.fail(path, "expected an array, found \(node.kind.phrase)")
             return []
         }
-        return node.elements.enumerated().compactMap { index, element in read(element, path.child(index), &context) }
+        return node.elements.enumerated().compactMap { index, element in read(element, path.appending(index), &context) }
     }
 
-    private static func pattern(_ node: JSONNode, at path: JSONPointerText, context: inout LoadContext) -> TolerationPattern? {
+    private static func pattern(_ node: JSONNode, at path: JSONPointer, context: inout LoadContext) -> TolerationPattern? {
         guard let reader = ObjectReader(node, at: path, allowed: TolerationPattern.fields, what: "a toleration pattern", context: &context) else {
             return nil
         }
@@ -110,7 +111,7 @@ public struct TolerationsCheck: RuleCheck {
             // An empty key or value is a real toleration value ("" = any key with Exists).
             let glob = text.isEmpty ? Glob.emptyString : Glob(text)
             guard let glob else {
-                context.fail(path.child(field), "'\(text)' is not a valid pattern: expected \(Glob.expectedForm)")
+                context.fail(path.appending(field), "'\(text)' is not a valid pattern: expected \(Glob.expectedForm)")
                 ok = false
                 continue
             }
@@ -120,7 +121,7 @@ public struct TolerationsCheck: RuleCheck {
             if op == "Equal" || op == "Exists" {
                 pattern.operator = op
             } else {
-                context.fail(path.child("operator"), "'\(op)' is not a toleration operator; use Equal or Exists")
+                context.fail(path.appending("operator"), "'\(op)' is not a toleration operator; use Equal or Exists")
                 ok = false
             }
         }
@@ -128,7 +129,7 @@ public struct TolerationsCheck: RuleCheck {
             if effect.isEmpty || effects.contains(effect) {
                 pattern.effect = effect
             } else {
-                context.fail(path.child("effect"), "'\(effect)' is not a taint effect; use one of \(effects.joined(separator: ", "))")
+                context.fail(path.appending("effect"), "'\(effect)' is not a taint effect; use one of \(effects.joined(separator: ", "))")
                 ok = false
             }
         }

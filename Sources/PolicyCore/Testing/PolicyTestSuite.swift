@@ -19,25 +19,25 @@ public struct PolicyTestSuite: Sendable {
 
     /// Reads a suite from a parsed `PolicyTest` document; every problem goes into `context`.
     public static func read(_ node: JSONNode, file: String, context: inout LoadContext) -> PolicyTestSuite? {
-        let root = JSONPointerText()
+        let root = JSONPointer.root
         guard
             let document = ObjectReader(node, at: root, allowed: ["apiVersion", "kind", "metadata", "spec"], what: "a PolicyTest", context: &context)
         else { return nil }
         if let version = document.string("apiVersion", required: true, context: &context), version != "flyte-policy/v1" {
-            context.fail(root.child("apiVersion"), "unsupported apiVersion '\(version)'; expected \"flyte-policy/v1\"")
+            context.fail(root.appending("apiVersion"), "unsupported apiVersion '\(version)'; expected \"flyte-policy/v1\"")
         }
         guard document.string("kind", required: true, context: &context) == kind else {
-            context.fail(root.child("kind"), "expected \"\(kind)\"")
+            context.fail(root.appending("kind"), "expected \"\(kind)\"")
             return nil
         }
         var name = file
-        if let (metadata, path) = document.child("metadata"),
+        if let (metadata, path) = document.member("metadata"),
             let reader = ObjectReader(metadata, at: path, allowed: ["name", "description"], what: "metadata", context: &context)
         {
             name = reader.string("name", required: true, context: &context) ?? file
         }
-        guard let (specNode, specPath) = document.child("spec") else {
-            context.fail(root.child("spec"), "'spec' is required (policies and cases)")
+        guard let (specNode, specPath) = document.member("spec") else {
+            context.fail(root.appending("spec"), "'spec' is required (policies and cases)")
             return nil
         }
         guard
@@ -46,18 +46,18 @@ public struct PolicyTestSuite: Sendable {
         else { return nil }
         let policies = spec.stringList("policies", nonEmpty: true, context: &context) ?? []
         if !spec.has("policies") {
-            context.fail(specPath.child("policies"), "'policies' is required: the policy files or folders under test, relative to this file")
+            context.fail(specPath.appending("policies"), "'policies' is required: the policy files or folders under test, relative to this file")
         }
         let exceptions = spec.stringList("exceptions", context: &context) ?? []
         var today: CalendarDay?
         if let text = spec.string("today", context: &context) {
             today = CalendarDay(text)
-            if today == nil { context.fail(specPath.child("today"), "'\(text)' is not a date; write YYYY-MM-DD") }
+            if today == nil { context.fail(specPath.appending("today"), "'\(text)' is not a date; write YYYY-MM-DD") }
         }
         let cases = spec.nonEmptyList("cases", what: "a non-empty array of cases", context: &context, PolicyTestCase.read)
         var seen = Set<String>()
         for (index, testCase) in cases.enumerated() where !seen.insert(testCase.name).inserted {
-            context.fail(specPath.child("cases").child(String(index)).child("name"), "duplicate case name '\(testCase.name)'")
+            context.fail(specPath.appending("cases").appending(String(index)).appending("name"), "duplicate case name '\(testCase.name)'")
         }
         return PolicyTestSuite(name: name, file: file, policies: policies, exceptions: exceptions, today: today, cases: cases)
     }
@@ -89,19 +89,19 @@ public struct PolicyTestCase: Sendable {
         }
     }
 
-    static func read(_ node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) -> PolicyTestCase? {
+    static func read(_ node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) -> PolicyTestCase? {
         let allowed = ["name", "object", "inputs", "platform", "podTemplates", "project", "domain", "select", "expect"]
         guard let reader = ObjectReader(node, at: pointer, allowed: allowed, what: "a test case", context: &context) else { return nil }
-        let name = reader.string("name", required: true, context: &context) ?? "case \(pointer.text)"
-        let object = reader.child("object")?.0
+        let name = reader.string("name", required: true, context: &context) ?? "case \(pointer)"
+        let object = reader.member("object")?.0
         let inputs = reader.stringList("inputs", nonEmpty: true, context: &context) ?? []
         if (object == nil) == inputs.isEmpty {
             context.fail(
                 pointer, "a case has either 'object' (an inline Kubernetes object) or 'inputs' (files as check reads them), not both or neither")
         }
-        if let object, !object.isObject { context.fail(pointer.child("object"), "expected a Kubernetes object, found \(object.kind.phrase)") }
+        if let object, !object.isObject { context.fail(pointer.appending("object"), "expected a Kubernetes object, found \(object.kind.phrase)") }
         var select: Selector?
-        if let (selectNode, selectPath) = reader.child("select"),
+        if let (selectNode, selectPath) = reader.member("select"),
             let selectReader = ObjectReader(selectNode, at: selectPath, allowed: ["workflow", "node", "task"], what: "a selector", context: &context)
         {
             select = Selector(
@@ -132,7 +132,7 @@ public struct PolicyExpectation: Sendable, Equatable {
     public var count: Int?
     public var exception: String?
 
-    static func read(_ node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) -> PolicyExpectation? {
+    static func read(_ node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) -> PolicyExpectation? {
         let allowed = ["policy", "rule", "result", "action", "path", "messageContains", "count", "exception"]
         guard let reader = ObjectReader(node, at: pointer, allowed: allowed, what: "an expectation", context: &context) else { return nil }
         let policy = reader.string("policy", required: true, context: &context)
@@ -140,15 +140,15 @@ public struct PolicyExpectation: Sendable, Equatable {
         let resultText = reader.string("result", required: true, context: &context)
         let result = resultText.flatMap(Result.init(rawValue:))
         if let resultText, result == nil {
-            context.fail(pointer.child("result"), "unknown result '\(resultText)'; expected one of: pass, fail, excepted")
+            context.fail(pointer.appending("result"), "unknown result '\(resultText)'; expected one of: pass, fail, excepted")
         }
         var action: Action?
         if let text = reader.string("action", context: &context) {
             action = Action(rawValue: text)
-            if action == nil { context.fail(pointer.child("action"), "unknown action '\(text)'; expected one of: deny, warn, audit") }
+            if action == nil { context.fail(pointer.appending("action"), "unknown action '\(text)'; expected one of: deny, warn, audit") }
         }
         var count: Int?
-        if let (countNode, countPath) = reader.child("count") {
+        if let (countNode, countPath) = reader.member("count") {
             if let value = countNode.integer, value >= 0, value <= 100_000 {
                 count = Int(value)
             } else {
@@ -159,14 +159,15 @@ public struct PolicyExpectation: Sendable, Equatable {
         let messageContains = reader.string("messageContains", context: &context)
         if messageContains == "" {
             context.fail(
-                pointer.child("messageContains"), "an empty messageContains matches every message; write part of the message you expect, or remove it"
+                pointer.appending("messageContains"),
+                "an empty messageContains matches every message; write part of the message you expect, or remove it"
             )
         }
         if result == .pass {
             // A pass means the rule finds nothing in the case: qualifying the findings would make
             // a mistyped path or message pass although the rule fails.
             for key in ["path", "messageContains", "action", "count", "exception"] where reader.has(key) {
-                context.fail(pointer.child(key), "'\(key)' qualifies findings, and a pass expects none; remove it, or expect fail")
+                context.fail(pointer.appending(key), "'\(key)' qualifies findings, and a pass expects none; remove it, or expect fail")
             }
         }
         guard let policy, let rule, let result else { return nil }

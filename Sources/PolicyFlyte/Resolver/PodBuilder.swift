@@ -39,7 +39,7 @@ package struct PodBuilder: Sendable {
             guard var containers = spec[field]?.array else { continue }
             for index in containers.indices {
                 guard var container = containers[index].object else {
-                    throw .invalidPodSpec(pointer: "/spec/\(field)/\(index)", reason: "a container must be an object")
+                    throw .invalidPodSpec(pointer: JSONPointer(tokens: ["spec", field, String(index)]), reason: "a container must be an object")
                 }
                 let name = container["name"]?.string ?? ""
                 let isInit = field == "initContainers"
@@ -131,7 +131,8 @@ package struct PodBuilder: Sendable {
             try base.map { (template) throws(ResolutionError) in
                 try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: place.isInit)
             }
-        var resources = try ContainerResources(json: container["resources"], at: "\(place.pointer)/resources")
+        var resources = try ContainerResources(
+            json: container["resources"], at: JSONPointer(tokens: ["spec", place.field, String(place.index), "resources"]))
         let stages = ResourceAdjustment.customizeInStages(
             resources, mode: mode, overrides: execution.overrideResources, platform: platform,
             podTemplate: templateResources, config: config)

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// Why a node's pod cannot be built. Flyte itself would fail these nodes at run time, so the
 /// check cannot say anything faithful about them either: they are errors, not findings.
 package enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -8,7 +10,7 @@ package enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertibl
     case missingPodSpec(task: String)
     case taskNotFound(String)
     case workflowNotFound(String)
-    case invalidPodSpec(pointer: String, reason: String)
+    case invalidPodSpec(pointer: JSONPointer, reason: String)
     case invalidResource(location: String, name: String, value: String, reason: String)
     case invalidSharedMemory(String)
     case recursion(String)
@@ -36,7 +38,7 @@ package enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .workflowNotFound(let name):
             "the workflow \(name) is referenced but not among the inputs; pass the whole package or the workflow's spec too"
         case .invalidPodSpec(let pointer, let reason):
-            "the pod spec is invalid at \(pointer.isEmpty ? "/" : pointer): \(reason)"
+            "the pod spec is invalid at \(pointer == .root ? "/" : pointer.description): \(reason)"
         case .invalidResource(let location, let name, let value, let reason):
             "\(location): resource \(name) = '\(value)' is not a valid quantity: \(reason)"
         case .invalidSharedMemory(let reason):

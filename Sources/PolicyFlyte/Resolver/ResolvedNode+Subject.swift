@@ -12,7 +12,7 @@ extension ResolvedNode {
     package func subject() throws(ResolutionError) -> Subject {
         let document: JSONDocument
         do { document = try JSONDocument(podJSON) } catch {
-            throw .invalidPodSpec(pointer: error.pointer.description, reason: error.reason)
+            throw .invalidPodSpec(pointer: error.pointer, reason: error.reason)
         }
         let root = document.rootNode
         let decoded: Pod

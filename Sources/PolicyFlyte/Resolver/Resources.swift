@@ -21,24 +21,23 @@ package struct ContainerResources: Sendable, Equatable {
     package var isEmpty: Bool { requests.isEmpty && limits.isEmpty }
 
     /// Reads `{requests: {...}, limits: {...}}`; quantities must parse as Kubernetes would.
-    package init(json: JSONValue?, at pointer: String) throws(ResolutionError) {
+    package init(json: JSONValue?, at pointer: JSONPointer) throws(ResolutionError) {
         guard let json, json != .null else { return }
         guard let object = json.object else { throw .invalidPodSpec(pointer: pointer, reason: "resources must be an object") }
-        requests = try Self.map(object["requests"], "\(pointer)/requests")
-        limits = try Self.map(object["limits"], "\(pointer)/limits")
+        requests = try Self.map(object["requests"], pointer.appending("requests"))
+        limits = try Self.map(object["limits"], pointer.appending("limits"))
     }
 
-    private static func map(_ value: JSONValue?, _ pointer: String) throws(ResolutionError) -> ResourceList {
+    private static func map(_ value: JSONValue?, _ pointer: JSONPointer) throws(ResolutionError) -> ResourceList {
         var result = ResourceList()
         guard let value, value != .null else { return result }
         guard let object = value.object else { throw .invalidPodSpec(pointer: pointer, reason: "a resource list must be an object") }
         for (name, raw) in object {
-            let here = "\(pointer)/\(JSONPointer.escape(name))"
             do throws(QuantityError) {
                 // Kubernetes reads `null` as a zero quantity.
                 result[name] = raw == .null ? .zero : try Quantity(json: raw)
             } catch {
-                throw .invalidPodSpec(pointer: here, reason: error.description)
+                throw .invalidPodSpec(pointer: pointer.appending(name), reason: error.description)
             }
         }
         return result
@@ -230,7 +229,8 @@ package enum ResourceAdjustment {
         let fallbacks = initContainers ? ["primary-init", "default-init"] : ["primary", "default"]
         for wanted in [containerName] + fallbacks {
             if let index = containers.firstIndex(where: { $0["name"]?.string == wanted }) {
-                return try ContainerResources(json: containers[index]["resources"], at: "/template/spec/\(field)/\(index)/resources")
+                return try ContainerResources(
+                    json: containers[index]["resources"], at: JSONPointer(tokens: ["template", "spec", field, String(index), "resources"]))
             }
         }
         return ContainerResources()

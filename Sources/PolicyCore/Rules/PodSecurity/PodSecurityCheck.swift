@@ -14,14 +14,14 @@ public struct PodSecurityCheck: RuleCheck {
         self.control = control
     }
 
-    public init?(reading node: JSONNode, at pointer: JSONPointerText, context: inout LoadContext) {
+    public init?(reading node: JSONNode, at pointer: JSONPointer, context: inout LoadContext) {
         guard let reader = ObjectReader(node, at: pointer, allowed: Self.fields, what: "a podSecurity check", context: &context),
             let name = reader.string("control", required: true, context: &context)
         else { return nil }
         guard let control = PodSecurityControl(rawValue: name) else {
             let suggestion = Suggest.closest(to: name, among: PodSecurityControl.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
             context.fail(
-                pointer.child("control"),
+                pointer.appending("control"),
                 "'\(name)' is not a Pod Security Standards control\(suggestion); controls are \(PodSecurityControl.allCases.map(\.rawValue).joined(separator: ", "))"
             )
             return nil

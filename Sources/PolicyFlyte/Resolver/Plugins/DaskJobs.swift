@@ -49,7 +49,8 @@ extension PluginJobBuilder {
             var result = base
             guard let index = ContainerEdits.index(of: primary, in: result.spec) else { throw .missingPrimaryContainer(name: primary) }
             var resources = try ContainerResources(
-                json: result.spec["containers"]?.array?[index]["resources"], at: "/spec/containers/\(index)/resources")
+                json: result.spec["containers"]?.array?[index]["resources"],
+                at: JSONPointer(tokens: ["spec", "containers", String(index), "resources"]))
             if let group, let stated = group.resources, !stated.isEmpty {
                 let asked: ContainerResources
                 (asked, resources) = try groupResources(stated, at: group.location)
