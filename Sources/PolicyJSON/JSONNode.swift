@@ -23,7 +23,7 @@ public enum JSONKind: String, Sendable {
 /// jansson's `json_object_get` and `json_array_get` return borrowed references; a node pairs
 /// such a pointer with the document that owns it, so the pointer stays valid as long as the node
 /// exists, and no reference counting happens on the hot path.
-public struct JSONNode: @unchecked Sendable {
+public struct JSONNode: JSONReadable, @unchecked Sendable {
     /// Keeps the tree alive; the tree is immutable (see ``JSONDocument``).
     public let document: JSONDocument
     let raw: UnsafeMutablePointer<json_t>
@@ -170,6 +170,10 @@ public struct JSONNode: @unchecked Sendable {
             }
             iterator = json_object_iter_next(raw, current)
         }
+    }
+
+    public func forEachMember<E: Error>(_ body: (String, JSONNode) throws(E) -> Void) throws(E) {
+        try forEachMember(keys: nil, body)
     }
 
     /// Whether this value equals `other` as JSON (numbers by value, `1 == 1.0`); scalars are

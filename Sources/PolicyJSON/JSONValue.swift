@@ -2,7 +2,7 @@
 ///
 /// Parsing goes through ``JSONDocument`` (jansson); emitting goes back through jansson in
 /// ``JSONValue/serialized(pretty:sortKeys:)``, so jansson is the only JSON codec in the program.
-public enum JSONValue: Sendable, Equatable {
+public enum JSONValue: JSONReadable, Equatable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -64,6 +64,31 @@ public enum JSONValue: Sendable, Equatable {
     /// Member lookup on objects; `nil` for anything else.
     public subscript(key: String) -> JSONValue? {
         object?[key]
+    }
+
+    /// The integer, when this is a JSON integer.
+    public var integer: Int64? {
+        if case .integer(let value) = self { return value }
+        return nil
+    }
+
+    /// Number of members of an object or elements of an array; 0 for scalars.
+    public var count: Int {
+        switch self {
+        case .object(let object): object.count
+        case .array(let elements): elements.count
+        default: 0
+        }
+    }
+
+    public func forEachElement<E: Error>(_ body: (Int, JSONValue) throws(E) -> Void) throws(E) {
+        guard case .array(let elements) = self else { return }
+        for (index, element) in elements.enumerated() { try body(index, element) }
+    }
+
+    public func forEachMember<E: Error>(_ body: (String, JSONValue) throws(E) -> Void) throws(E) {
+        guard case .object(let object) = self else { return }
+        for (key, value) in object.members { try body(key, value) }
     }
 
     /// Compact JSON text (jansson's encoder, insertion order kept).

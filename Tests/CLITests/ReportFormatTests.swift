@@ -295,6 +295,12 @@ import Testing
         ("{\"kind\": \"Report\", \"findings\": []}", "/kind"),
         ("{\"kind\": \"Baseline\"}", "/findings"),
         ("{\"kind\": \"Baseline\", \"findings\": [", ":1:34: invalid JSON"),
+        ("{\"kind\": \"Baseline\", \"findings\": [{\"policy\": \"p\"}]}", "/findings/0: 'fingerprint' is required"),
+        ("{\"kind\": \"Baseline\", \"findings\": [{\"fingerprint\": 7}]}", "/findings/0/fingerprint: expected a string, found an integer"),
+        (
+            "{\"kind\": \"Baseline\", \"findings\": [{\"fingerprint\": \"0123456789abcdef0123456789abcdef\", \"rule\": []}]}",
+            "/findings/0/rule: expected a string, found an array"
+        ),
     ])
     func brokenBaselinesStopTheRun(contents: String, expected: String) throws {
         let file = try temporaryFile("baseline.json", contents)

@@ -102,10 +102,9 @@ extension Toleration {
             value: try Decode.optionalString(node["value"], pointer().appending("value")) ?? "",
             effect: try Decode.optionalString(node["effect"], pointer().appending("effect")) ?? "")
         if let seconds = node["tolerationSeconds"], !seconds.isNull {
-            guard let value = seconds.integer else {
-                throw PodDecodingError(pointer: pointer().appending("tolerationSeconds"), reason: "expected an integer, found \(seconds.kind.phrase)")
+            tolerationSeconds = try Decode.typed(pointer().appending("tolerationSeconds")) { () throws(JSONTypeMismatch) in
+                try seconds.expectInteger()
             }
-            tolerationSeconds = value
         }
     }
 }
@@ -128,7 +127,9 @@ extension Container {
     }
 }
 
-/// Typed reads with the pointer of every failure.
+/// The typed reads of ``JSONReader`` (its conversions and their words), with the pointer of a
+/// failure built only when there is one: every pod of a run is decoded, and a reader that
+/// spelled the pointer of each field would make it for dozens of fields per pod.
 enum Decode {
     /// Words real pods repeat: resource names, toleration operators and effects, well-known
     /// taint and node label keys, restart policies, the labels propeller puts on every Flyte pod.
@@ -145,15 +146,18 @@ enum Decode {
         FlyteLabels.interruptible, "shard-key", "cluster-autoscaler.kubernetes.io/safe-to-evict",
     ])
 
+    /// The result of `read`, or its mismatch at `pointer`.
+    static func typed<T>(_ pointer: @autoclosure PointerText, _ read: () throws(JSONTypeMismatch) -> T) throws(PodDecodingError) -> T {
+        do { return try read() } catch { throw PodDecodingError(pointer: pointer(), reason: error.description) }
+    }
+
     static func requireObject(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) {
-        guard node.isObject else { throw PodDecodingError(pointer: pointer(), reason: "expected an object, found \(node.kind.phrase)") }
+        try typed(pointer()) { () throws(JSONTypeMismatch) in try node.expectObject() }
     }
 
     static func string(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String {
-        guard let text = node.string(using: words) else {
-            throw PodDecodingError(pointer: pointer(), reason: "expected a string, found \(node.kind.phrase)")
-        }
-        return text
+        if let word = node.string(using: words) { return word }
+        return try typed(pointer()) { () throws(JSONTypeMismatch) in try node.expectString() }
     }
 
     static func optionalString(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String? {
@@ -184,7 +188,7 @@ enum Decode {
         throws(PodDecodingError) -> [T]
     {
         guard let node, !node.isNull else { return [] }
-        guard node.isArray else { throw PodDecodingError(pointer: pointer(), reason: "expected an array, found \(node.kind.phrase)") }
+        try typed(pointer()) { () throws(JSONTypeMismatch) in try node.expectArray() }
         var result: [T] = []
         result.reserveCapacity(node.count)
         // The element pointer only lives for the call; it never escapes.

@@ -44,25 +44,15 @@ extension Quantity {
     /// with surrounding white space trimmed, an integer exactly (above 2^53 too), any other
     /// number through its shortest decimal form. (`null` is a zero quantity there; callers that
     /// accept it decide so.)
-    public init(json value: JSONValue) throws(QuantityError) {
-        switch value {
-        case .string(let text): try self.init(parsing: Self.trimmed(text))
-        case .integer(let number): self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
-        case .real(let number): try self.init(jsonNumber: number)
-        default: throw .notAQuantity(kind: value.kind.phrase)
-        }
-    }
-
-    /// ``init(json:)`` for a value in a parsed document, read in place.
-    public init(json node: JSONNode) throws(QuantityError) {
-        if let text = node.string {
+    public init(json value: some JSONReadable) throws(QuantityError) {
+        if let text = value.string {
             try self.init(parsing: Self.trimmed(text))
-        } else if let number = node.integer {
+        } else if let number = value.integer {
             self.init(nanos: Int128(number) * Quantity.nanosPerUnit)
-        } else if let number = node.number {
+        } else if let number = value.number {
             try self.init(jsonNumber: number)
         } else {
-            throw .notAQuantity(kind: node.kind.phrase)
+            throw .notAQuantity(kind: value.kind.phrase)
         }
     }
 

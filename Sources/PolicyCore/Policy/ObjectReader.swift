@@ -2,7 +2,8 @@ import PolicyJSON
 
 /// Reads one JSON object of a policy document: every key must be known, every value must have
 /// the expected type. Problems go into the ``LoadContext`` and reading goes on, so one run shows
-/// every mistake in a file.
+/// every mistake in a file; the types are checked by ``JSONReadable``'s conversions, the ones
+/// every reader of flyte-policy uses.
 public struct ObjectReader {
     public let node: JSONNode
     public let pointer: JSONPointer
@@ -35,20 +36,18 @@ public struct ObjectReader {
             if required { context.fail(pointer.appending(key), "'\(key)' is required (a string)") }
             return nil
         }
-        guard let text = value.string else {
-            context.fail(path, "expected a string, found \(value.kind.phrase)")
+        do { return try value.expectString() } catch {
+            context.fail(path, error.description)
             return nil
         }
-        return text
     }
 
     public func bool(_ key: String, context: inout LoadContext) -> Bool? {
         guard let (value, path) = member(key) else { return nil }
-        guard let flag = value.bool else {
-            context.fail(path, "expected true or false, found \(value.kind.phrase)")
+        do { return try value.expectBool() } catch {
+            context.fail(path, error.description)
             return nil
         }
-        return flag
     }
 
     /// The elements of the non-empty array under `key`, each read by `read` at its own pointer
@@ -81,10 +80,8 @@ public struct ObjectReader {
         var result: [String] = []
         var ok = true
         for (index, element) in value.elements.enumerated() {
-            if let text = element.string {
-                result.append(text)
-            } else {
-                context.fail(path.appending(index), "expected a string, found \(element.kind.phrase)")
+            do { result.append(try element.expectString()) } catch {
+                context.fail(path.appending(index), error.description)
                 ok = false
             }
         }

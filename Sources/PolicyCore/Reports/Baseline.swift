@@ -68,41 +68,44 @@ public struct Baseline: Sendable, Equatable {
             // The parse error already starts with the file name, line and column.
             throw BaselineError(file: "", pointer: "", reason: error.description)
         }
-        let root = document.rootNode
-        guard root.isObject else {
+        let root = JSONReader(document.rootNode)
+        func fail(_ failure: JSONReadError) -> BaselineError {
+            BaselineError(file: source, pointer: failure.pointer.description, reason: failure.reason)
+        }
+        guard root.value.isObject else {
             throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'")
         }
-        guard root["kind"]?.string == kind else {
+        guard root.value["kind"]?.string == kind else {
             throw BaselineError(
                 file: source, pointer: "/kind", reason: "expected \"Baseline\"; is this a file written by 'flyte-policy check --write-baseline'?")
         }
-        if let version = root["fingerprintVersion"]?.string, version != Fingerprint.version {
+        if let version = root.value["fingerprintVersion"]?.string, version != Fingerprint.version {
             throw BaselineError(
                 file: source, pointer: "/fingerprintVersion",
                 reason: "'\(version)' is not \(Fingerprint.version); regenerate the baseline with this version of flyte-policy")
         }
-        guard let findings = root["findings"], findings.isArray else {
+        guard let findings = root.member("findings"), findings.value.isArray else {
             throw BaselineError(file: source, pointer: "/findings", reason: "expected an array of findings")
         }
         var entries: [Entry] = []
-        for (index, node) in findings.elements.enumerated() {
-            func text(_ key: String, required: Bool = false) throws(BaselineError) -> String {
-                guard let value = node[key]?.string else {
-                    if !required, node[key] == nil { return "" }
-                    throw BaselineError(file: source, pointer: "/findings/\(index)/\(key)", reason: "expected a string")
+        do throws(JSONReadError) {
+            for finding in try findings.elements() {
+                // Only the fingerprint is needed to match; the other fields are for people.
+                func text(_ key: String) throws(JSONReadError) -> String { try finding.member(key)?.string() ?? "" }
+                guard let fingerprintField = finding.member("fingerprint") else {
+                    throw finding.error("'fingerprint' is required (a string)")
                 }
-                return value
+                let fingerprint = try fingerprintField.string()
+                guard fingerprint.count == 32, fingerprint.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                    throw fingerprintField.error("'\(fingerprint)' is not a fingerprint (32 lowercase hex digits)")
+                }
+                entries.append(
+                    Entry(
+                        fingerprint: fingerprint, policy: try text("policy"), rule: try text("rule"), subject: try text("subject"),
+                        path: try text("path")))
             }
-            let fingerprint = try text("fingerprint", required: true)
-            guard fingerprint.count == 32, fingerprint.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-                throw BaselineError(
-                    file: source, pointer: "/findings/\(index)/fingerprint", reason: "'\(fingerprint)' is not a fingerprint (32 lowercase hex digits)"
-                )
-            }
-            entries.append(
-                Entry(
-                    fingerprint: fingerprint, policy: try text("policy"), rule: try text("rule"), subject: try text("subject"), path: try text("path")
-                ))
+        } catch {
+            throw fail(error)
         }
         return Baseline(entries: entries)
     }

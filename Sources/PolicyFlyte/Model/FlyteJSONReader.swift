@@ -1,57 +1,57 @@
 import PolicyJSON
 
-/// A cursor over a flyteidl message written as protobuf JSON.
+/// A cursor over a flyteidl message written as protobuf JSON: ``JSONReader`` with the field
+/// lookup protobuf's JSON mapping asks for.
 ///
-/// Field names are looked up in both forms protobuf's JSON mapping allows (`podTemplateName` and
-/// `pod_template_name`); every wrong type is an error naming the JSON pointer, so a malformed
-/// entity never resolves to a pod that looks fine.
+/// Field names are looked up in both forms the mapping allows (`podTemplateName` and
+/// `pod_template_name`), and `null` reads as absent; every wrong type is an error naming the
+/// JSON pointer, so a malformed entity never resolves to a pod that looks fine.
 struct FlyteJSONReader {
-    let value: JSONValue
-    let pointer: JSONPointer
+    let json: JSONReader<JSONValue>
     let source: String
 
     init(_ value: JSONValue, pointer: JSONPointer = .root, source: String) {
-        self.value = value
-        self.pointer = pointer
+        self.init(JSONReader(value, at: pointer), source: source)
+    }
+
+    private init(_ json: JSONReader<JSONValue>, source: String) {
+        self.json = json
         self.source = source
     }
+
+    var value: JSONValue { json.value }
+    var pointer: JSONPointer { json.pointer }
+    var object: JSONObject? { value.object }
 
     func error(_ reason: String, at pointer: JSONPointer? = nil) -> FlyteDecodingError {
         FlyteDecodingError(source: source, location: (pointer ?? self.pointer).description, reason: reason)
     }
 
-    var object: JSONObject? { value.object }
+    private func error(_ failure: JSONReadError) -> FlyteDecodingError {
+        error(failure.reason, at: failure.pointer)
+    }
 
     /// The member `name` (lowerCamelCase) or its snake_case spelling; `nil` when absent or null.
     func member(_ name: String) -> FlyteJSONReader? {
-        guard let object = value.object else { return nil }
-        if let found = object[name], found != .null { return child(found, name) }
+        if let found = json.optionalMember(name) { return FlyteJSONReader(found, source: source) }
         let snake = Self.snakeCase(name)
-        if snake != name, let found = object[snake], found != .null { return child(found, snake) }
-        return nil
+        guard snake != name, let found = json.optionalMember(snake) else { return nil }
+        return FlyteJSONReader(found, source: source)
     }
 
     func has(_ name: String) -> Bool { member(name) != nil }
-
-    private func child(_ value: JSONValue, _ key: String) -> FlyteJSONReader {
-        FlyteJSONReader(value, pointer: pointer.appending(key), source: source)
-    }
 
     func requireObject(_ what: String) throws(FlyteDecodingError) {
         guard value.object != nil else { throw error("\(what) must be an object, found \(value.kind.phrase)") }
     }
 
     func string(_ name: String) throws(FlyteDecodingError) -> String? {
-        guard let field = member(name) else { return nil }
-        guard let text = field.value.string else { throw field.error("expected a string, found \(field.value.kind.phrase)") }
-        return text
+        do { return try member(name)?.json.string() } catch { throw self.error(error) }
     }
 
     func bool(_ name: String) throws(FlyteDecodingError) -> Bool? {
-        guard let field = member(name) else { return nil }
         // google.protobuf.BoolValue is written as a bare boolean in protobuf JSON.
-        guard let flag = field.value.bool else { throw field.error("expected true or false, found \(field.value.kind.phrase)") }
-        return flag
+        do { return try member(name)?.json.bool() } catch { throw self.error(error) }
     }
 
     /// An `int32`/`uint32` field: protobuf JSON writes it as a number or a decimal string, and a
@@ -67,7 +67,7 @@ struct FlyteJSONReader {
         case .string(let text):
             guard let value = Int64(text) else { throw field.error("expected an integer, found the string '\(text)'") }
             number = Double(value)
-        default: throw field.error("expected an integer, found \(field.value.kind.phrase)")
+        default: throw field.error(JSONTypeMismatch(expected: "an integer", found: field.value.kind).description)
         }
         guard number.rounded() == number, number >= -2_147_483_648, number <= 4_294_967_295 else {
             throw field.error("expected a 32-bit integer, found \(JSONValue.format(real: number))")
@@ -83,25 +83,20 @@ struct FlyteJSONReader {
 
     func array(_ name: String) throws(FlyteDecodingError) -> [FlyteJSONReader] {
         guard let field = member(name) else { return [] }
-        guard let elements = field.value.array else { throw field.error("expected an array, found \(field.value.kind.phrase)") }
-        return elements.enumerated().map { FlyteJSONReader($1, pointer: field.pointer.appending($0), source: source) }
+        do { return try field.json.elements().map { FlyteJSONReader($0, source: source) } } catch { throw self.error(error) }
     }
 
     func stringArray(_ name: String) throws(FlyteDecodingError) -> [String] {
-        var result: [String] = []
-        for element in try array(name) {
-            guard let text = element.value.string else { throw element.error("expected a string, found \(element.value.kind.phrase)") }
-            result.append(text)
-        }
-        return result
+        guard let field = member(name) else { return [] }
+        do { return try field.json.strings() } catch { throw self.error(error) }
     }
 
     /// A `map<string, string>`.
     func stringMap(_ name: String) throws(FlyteDecodingError) -> JSONObject {
         guard let field = try objectMember(name), let object = field.object else { return [:] }
-        for (key, value) in object where value.string == nil {
-            throw error("expected a string, found \(value.kind.phrase)", at: field.pointer.appending(key))
-        }
+        do {
+            for (_, value) in try field.json.members() { _ = try value.string() }
+        } catch { throw self.error(error) }
         return object
     }
 

@@ -264,8 +264,9 @@ package struct PlatformConfig: Sendable {
     /// The keys read, for suggestions when one is misspelt.
     static var knownKeys: [String] { k8sKeys.keys.sorted() }
 
-    /// Typed reads of one key, with propeller's leniency: one object where a list is expected,
-    /// a list of one-key mappings where a mapping is expected.
+    /// Typed reads of one key (``JSONReadable``'s conversions) with propeller's leniency: one
+    /// object where a list is expected, a list of one-key mappings where a mapping is expected.
+    /// Errors name the configuration key (`plugins.k8s.default-tolerations`), as its users write it.
     private struct Reader {
         let source: String
         var prefix: String
@@ -276,16 +277,12 @@ package struct PlatformConfig: Sendable {
         }
 
         func string(_ value: JSONValue) throws(PlatformConfigError) -> String {
-            switch value {
-            case .string(let text): return text
-            case .null: return ""
-            default: throw fail("expected a string, found \(value.kind.phrase)")
-            }
+            if value == .null { return "" }
+            do { return try value.expectString() } catch { throw fail(error.description) }
         }
 
         func bool(_ value: JSONValue) throws(PlatformConfigError) -> Bool {
-            guard let flag = value.bool else { throw fail("expected true or false, found \(value.kind.phrase)") }
-            return flag
+            do { return try value.expectBool() } catch { throw fail(error.description) }
         }
 
         func quantity(_ value: JSONValue) throws(PlatformConfigError) -> Quantity {
