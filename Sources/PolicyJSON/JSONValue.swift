@@ -88,7 +88,7 @@ public enum JSONValue: JSONReadable, Equatable {
 
     public func forEachMember<E: Error>(_ body: (String, JSONValue) throws(E) -> Void) throws(E) {
         guard case .object(let object) = self else { return }
-        for (key, value) in object.members { try body(key, value) }
+        for (key, value) in object.entries { try body(key, value) }
     }
 
     /// Compact JSON text (jansson's encoder, insertion order kept).
@@ -121,76 +121,8 @@ public enum JSONValue: JSONReadable, Equatable {
     }
 }
 
-/// A JSON object that keeps its members in insertion order, so emitted JSON is deterministic.
-///
-/// Most objects have a handful of members, looked up by comparing keys in order; a hash index
-/// is built only once an object grows past ``indexThreshold`` members. Reports and the resolver
-/// build hundreds of thousands of small objects, and hashing every key of each dominated that.
-public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    public private(set) var members: [(key: String, value: JSONValue)] = []
-    /// Member positions by key, present only above ``indexThreshold`` members.
-    private var index: [String: Int]?
-    static let indexThreshold = 16
-
-    public init() {}
-
-    public init(_ pairs: [(String, JSONValue)]) {
-        members.reserveCapacity(pairs.count)
-        for (key, value) in pairs { self[key] = value }
-    }
-
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init(elements)
-    }
-
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
-    public var keys: [String] { members.map(\.key) }
-
-    /// Reads or replaces a member; assigning `nil` removes it. A new key goes last.
-    public subscript(key: String) -> JSONValue? {
-        get { position(of: key).map { members[$0].value } }
-        set {
-            if let position = position(of: key) {
-                if let newValue {
-                    members[position].value = newValue
-                } else {
-                    members.remove(at: position)
-                    rebuildIndex()
-                }
-            } else if let newValue {
-                members.append((key, newValue))
-                if index != nil { index?[key] = members.count - 1 } else if members.count > Self.indexThreshold { rebuildIndex() }
-            }
-        }
-    }
-
-    private func position(of key: String) -> Int? {
-        if let index { return index[key] }
-        for position in members.indices where members[position].key == key { return position }
-        return nil
-    }
-
-    private mutating func rebuildIndex() {
-        guard members.count > Self.indexThreshold else {
-            index = nil
-            return
-        }
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(members.count)
-        for (offset, member) in members.enumerated() { positions[member.key] = offset }
-        index = positions
-    }
-
-    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
-        members.makeIterator()
-    }
-
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-    }
-}
+/// A JSON object: its members in document order.
+public typealias JSONObject = OrderedMap<JSONValue>
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral

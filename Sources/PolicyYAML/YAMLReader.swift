@@ -231,7 +231,7 @@ struct TreeBuilder {
         if case .array(let items) = value { sources = items } else { sources = [value] }
         for source in sources {
             guard case .object(let members) = source else { throw fail(event, "a '<<' merge key needs a mapping or a list of mappings") }
-            for (key, member) in members.members where frame.object[key] == nil {
+            for (key, member) in members.entries where frame.object[key] == nil {
                 frame.object[key] = member
                 frame.merged.insert(key)
             }

@@ -101,7 +101,7 @@ struct DemoResolutionTests {
         for (name, text) in expected.limits {
             #expect(primary.resources.limits[name] == (try Quantity(parsing: text)), "\(expected) limits \(name)")
         }
-        #expect(Set(primary.resources.requests.map(\.name)) == Set(expected.requests.keys))
+        #expect(Set(primary.resources.requests.names) == Set(expected.requests.keys))
         #expect(subject.pod.metadata.labels["node-id"] == expected.node)
         #expect(subject.pod.metadata.labels["workflow-name"] == FlyteLabels.sanitize(expected.workflow))
     }

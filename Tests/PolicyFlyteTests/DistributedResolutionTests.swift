@@ -117,14 +117,14 @@ struct DistributedResolutionTests {
         #expect(node.identity.interruptible == expected.interruptible)
         #expect(spec["restartPolicy"]?.string == expected.restartPolicy)
         #expect(
-            (spec["nodeSelector"]?.object ?? [:]).members.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
+            (spec["nodeSelector"]?.object ?? [:]).entries.map { "\($0.key)=\($0.value.string ?? "")" }.sorted()
                 == expected.nodeSelector.map { "\($0.key)=\($0.value)" }.sorted())
         #expect(subject.pod.spec.tolerations.map { "\($0.key)=\($0.value):\($0.effect)" } == expected.tolerations)
         let primary = try #require(subject.primaryContainer)
         #expect(primary.name == expected.container)
         #expect(primary.image == expected.image)
         for (list, wanted) in [(primary.resources.requests, expected.requests), (primary.resources.limits, expected.limits)] {
-            #expect(Set(list.map(\.name)) == Set(wanted.keys), "\(expected)")
+            #expect(Set(list.names) == Set(wanted.keys), "\(expected)")
             for (name, text) in wanted { #expect(list[name] == (try Quantity(parsing: text)), "\(expected) \(name)") }
         }
         // The operator's own label, which `serve` reads back as the same role.
@@ -230,7 +230,7 @@ struct DistributedResolutionTests {
     /// with the group that asked for it.
     @Test func valuesLoweredToThePlatformLimitsAreNoted() throws {
         var config = PlatformConfig()
-        config.taskResources.limits = ResourceList([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))])
+        config.taskResources.limits = ResourceList(OrderedMap([("cpu", try Quantity(parsing: "4")), ("nvidia.com/gpu", try Quantity(parsing: "1"))]))
         let outcome = FlyteResolver(builder: PodBuilder(config: config)).resolve(try Self.bundle())
         func notes(_ workflow: String, _ node: String, _ role: String) throws -> [String] {
             let resolved = try #require(

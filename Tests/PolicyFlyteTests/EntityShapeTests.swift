@@ -16,7 +16,7 @@ struct EntityShapeTests {
             if insideStruct { return value }
             return .object(
                 JSONObject(
-                    object.members.map { key, member in
+                    object.entries.map { key, member in
                         let isStruct = key == "podSpec" || key == "labels" || key == "annotations" || key == "config"
                         return (FlyteJSONReader.snakeCase(key), protoNames(member, insideStruct: isStruct))
                     }))

@@ -68,7 +68,7 @@ struct FlyteVectorTests {
     static func onlyAssertedResources(_ result: JSONObject, expected: JSONObject) -> JSONObject {
         func filter(_ actual: JSONValue?, _ wanted: JSONValue?) -> JSONValue? {
             guard let actual = actual?.object, let wanted = wanted?.object else { return nil }
-            return .object(JSONObject(actual.members.filter { wanted[$0.key] != nil }.map { ($0.key, $0.value) }))
+            return .object(JSONObject(actual.entries.filter { wanted[$0.key] != nil }.map { ($0.key, $0.value) }))
         }
         var result = result
         for key in ["requests", "limits"] { result[key] = filter(result[key], expected[key]) }

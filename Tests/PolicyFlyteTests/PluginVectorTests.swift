@@ -38,7 +38,7 @@ struct PluginVectorTests {
     static func resources(_ node: ResolvedNode) -> (requests: [String: String], limits: [String: String]) {
         let object = node.pod.spec["containers"]?.array?.first?["resources"]?.object ?? [:]
         func list(_ key: String) -> [String: String] {
-            Dictionary(uniqueKeysWithValues: (object[key]?.object ?? [:]).members.map { ($0.key, $0.value.string ?? "") })
+            Dictionary(uniqueKeysWithValues: (object[key]?.object ?? [:]).entries.map { ($0.key, $0.value.string ?? "") })
         }
         return (list("requests"), list("limits"))
     }
@@ -128,8 +128,8 @@ struct PluginVectorTests {
         let node = FlyteResources(
             requests: [.init(name: "CPU", value: "1")], limits: [.init(name: "CPU", value: "2"), .init(name: "MEMORY", value: "2G")])
         let platform = ContainerResources(
-            requests: ResourceList([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))]),
-            limits: ResourceList([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))]))
+            requests: ResourceList(OrderedMap([("cpu", try Quantity(parsing: "4")), ("memory", try Quantity(parsing: "10G"))])),
+            limits: ResourceList(OrderedMap([("cpu", try Quantity(parsing: "10")), ("memory", try Quantity(parsing: "24G"))])))
         let nodes = try Self.resolve(Self.task(type: "dask", version: 0, custom: custom), overrides: node, platform: platform).nodes
         #expect(nodes.map { $0.role?.label ?? "" } == ["job-runner", "scheduler", "worker"])
         #expect(try Self.quantities(Self.resources(nodes[0]).requests) == Self.quantities(["cpu": "1", "memory": "2G"]))

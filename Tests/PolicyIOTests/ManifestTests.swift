@@ -89,7 +89,7 @@ struct YAMLTests {
         let text = "data:\n" + (0..<20_000).map { "  key\($0): v\($0)\n" }.joined()
         let data = try #require(try YAMLReader.documents(Array(text.utf8), source: "cm.yaml").first?.value["data"]?.object)
         #expect(data.count == 20_000)
-        #expect(data.members.first?.key == "key0" && data.members.last?.key == "key19999")
+        #expect(data.entries.first?.key == "key0" && data.entries.last?.key == "key19999")
         #expect(data["key12345"] == .string("v12345"))
     }
 }
@@ -306,7 +306,7 @@ struct ManifestQuantityTests {
     static func requests(_ yamlOrJSON: String) throws -> [String] {
         let outcome = try ManifestReader().read(InputFile(name: "q", bytes: Array(yamlOrJSON.utf8)))
         let list = try #require(outcome.subjects.first?.pod.spec.containers.first?.resources.requests)
-        return list.entries.map { "\($0.name)=\($0.quantity.canonical)" }
+        return list.map { "\($0.key)=\($0.value.canonical)" }
     }
 
     @Test func spacesAreTrimmedAndNullIsZero() throws {

@@ -84,8 +84,9 @@ public struct Subject: Sendable {
         // Index loops: this runs for every pod decoded, and iterating a list copies each entry,
         // quantity text included.
         func add(_ list: ResourceList) {
-            for index in list.entries.indices where list.entries[index].quantity.isPositive {
-                if !names.contains(list.entries[index].name) { names.append(list.entries[index].name) }
+            let entries = list.quantities.entries
+            for index in entries.indices where entries[index].value.isPositive {
+                if !names.contains(entries[index].key) { names.append(entries[index].key) }
             }
         }
         pod.spec.forEachContainer { container in

@@ -46,7 +46,7 @@ extension PodSpec {
         self.init()
         guard let node, !node.isNull else { return }
         try Decode.requireObject(node, pointer())
-        nodeSelector = try Decode.orderedStringMap(node["nodeSelector"], pointer().appending("nodeSelector"))
+        nodeSelector = try Decode.stringMap(node["nodeSelector"], pointer().appending("nodeSelector"))
         requiredNodeSelectorTerms = try Self.requiredTerms(node["affinity"], pointer().appending("affinity"))
         tolerations = try Decode.array(node["tolerations"], pointer().appending("tolerations")) { element, path, _ throws(PodDecodingError) in
             try Toleration(decoding: element, at: path())
@@ -165,19 +165,15 @@ enum Decode {
         return try string(node, pointer())
     }
 
-    static func orderedStringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [(key: String, value: String)] {
-        guard let node, !node.isNull else { return [] }
+    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> StringMap {
+        guard let node, !node.isNull else { return [:] }
         try requireObject(node, pointer())
         var result: [(key: String, value: String)] = []
         result.reserveCapacity(node.count)
         try node.forEachMember(keys: words) { (key, value) throws(PodDecodingError) in
             result.append((key, try string(value, pointer().appending(key))))
         }
-        return result
-    }
-
-    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> StringMap {
-        StringMap(uniqueEntries: try orderedStringMap(node, pointer()))
+        return StringMap(uniqueEntries: result)
     }
 
     /// The elements of an array; `element` gets each one with its pointer (built on demand) and
@@ -204,7 +200,7 @@ enum Decode {
     static func resourceList(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> ResourceList {
         guard let node, !node.isNull else { return ResourceList() }
         try requireObject(node, pointer())
-        var entries: [(name: String, quantity: Quantity)] = []
+        var entries: [(key: String, value: Quantity)] = []
         entries.reserveCapacity(node.count)
         try node.forEachMember(keys: words) { (name, value) throws(PodDecodingError) in
             let quantity: Quantity
@@ -216,6 +212,6 @@ enum Decode {
             }
             entries.append((name, quantity))
         }
-        return ResourceList(entries)
+        return ResourceList(OrderedMap(uniqueEntries: entries))
     }
 }

@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// The parts of a Kubernetes Pod that policies reason about, decoded from its JSON.
 ///
 /// Fields a check does not need are not modelled here; the `assert` check reads them from the
@@ -41,7 +43,7 @@ public struct ObjectMeta: Sendable {
 /// The scheduling and resource parts of a PodSpec.
 public struct PodSpec: Sendable {
     /// `spec.nodeSelector`, in document order.
-    public var nodeSelector: [(key: String, value: String)]
+    public var nodeSelector: StringMap
     /// `affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`,
     /// `nil` when the pod has no required node affinity.
     public var requiredNodeSelectorTerms: [NodeSelectorTerm]?
@@ -53,7 +55,7 @@ public struct PodSpec: Sendable {
     public var overhead: ResourceList
 
     public init(
-        nodeSelector: [(key: String, value: String)] = [], requiredNodeSelectorTerms: [NodeSelectorTerm]? = nil,
+        nodeSelector: StringMap = [:], requiredNodeSelectorTerms: [NodeSelectorTerm]? = nil,
         tolerations: [Toleration] = [], containers: [Container] = [], initContainers: [Container] = [],
         ephemeralContainers: [Container] = [], overhead: ResourceList = ResourceList()
     ) {
@@ -200,57 +202,45 @@ public struct ResourceRequirements: Sendable {
     }
 }
 
-/// A resource name -> quantity map that keeps document order.
-public struct ResourceList: Sendable, Sequence, Equatable {
-    /// The same names with equal quantities (`1Gi` equals `1024Mi`), in any order.
-    public static func == (lhs: ResourceList, rhs: ResourceList) -> Bool {
-        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { entry in rhs[entry.name] == entry.quantity }
+/// A resource name -> quantity map that keeps document order. Two lists are equal when they
+/// name the same resources with equal quantities (`1Gi` equals `1024Mi`), in any order.
+public struct ResourceList: Sendable, Sequence, Equatable, ExpressibleByDictionaryLiteral {
+    public private(set) var quantities: OrderedMap<Quantity>
+
+    public init(_ quantities: OrderedMap<Quantity> = [:]) {
+        self.quantities = quantities
     }
 
-    public private(set) var entries: [(name: String, quantity: Quantity)] = []
+    public init(dictionaryLiteral elements: (String, Quantity)...) {
+        quantities = OrderedMap(elements)
+    }
 
-    public init(_ entries: [(name: String, quantity: Quantity)] = []) {
-        self.entries = entries
+    public static func == (lhs: ResourceList, rhs: ResourceList) -> Bool {
+        lhs.count == rhs.count && lhs.quantities.entries.allSatisfy { entry in rhs[entry.key] == entry.value }
     }
 
     public subscript(name: String) -> Quantity? {
-        get { position(of: name).map { entries[$0].quantity } }
-        set {
-            if let position = position(of: name) {
-                if let newValue { entries[position].quantity = newValue } else { entries.remove(at: position) }
-            } else if let newValue {
-                entries.append((name, newValue))
-            }
-        }
-    }
-
-    /// Where `name` sits in ``entries``. An index loop compares each name in place: `first(where:)`
-    /// would copy every entry it passes (its name and its quantity's text), and every resources
-    /// rule looks names up for every container.
-    public func position(of name: String) -> Int? {
-        for index in entries.indices where entries[index].name == name { return index }
-        return nil
+        get { quantities[name] }
+        set { quantities[name] = newValue }
     }
 
     /// The quantity of `name` in nano-units, read in place: comparing against a bound needs no
     /// copy of the quantity (and of its text).
     public func nanos(of name: String) -> Int128? {
-        position(of: name).map { entries[$0].quantity.nanos }
+        quantities.position(of: name).map { quantities.entries[$0].value.nanos }
     }
 
-    public var isEmpty: Bool { entries.isEmpty }
-    public var names: [String] { entries.map(\.name) }
+    public var count: Int { quantities.count }
+    public var isEmpty: Bool { quantities.isEmpty }
+    public var names: [String] { quantities.keys }
 
     /// Whether `name` is present (Go's `_, ok := m[k]`), whatever its quantity.
-    public func contains(_ name: String) -> Bool { position(of: name) != nil }
+    public func contains(_ name: String) -> Bool { quantities.contains(name) }
 
     /// Go's map read: an absent name is the zero quantity.
     public func value(_ name: String) -> Quantity { self[name] ?? .zero }
 
-    /// The entries, in order (names and quantities).
-    public var pairs: [(name: String, quantity: Quantity)] { entries }
-
-    public func makeIterator() -> IndexingIterator<[(name: String, quantity: Quantity)]> {
-        entries.makeIterator()
+    public func makeIterator() -> IndexingIterator<[(key: String, value: Quantity)]> {
+        quantities.makeIterator()
     }
 }

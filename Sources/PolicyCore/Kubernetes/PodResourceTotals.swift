@@ -15,7 +15,8 @@ struct PodResourceTotals: Sendable {
     init(_ spec: PodSpec) {
         var names: [String] = []
         func collect(_ list: ResourceList) {
-            for index in list.entries.indices where !names.contains(list.entries[index].name) { names.append(list.entries[index].name) }
+            let entries = list.quantities.entries
+            for index in entries.indices where !names.contains(entries[index].key) { names.append(entries[index].key) }
         }
         spec.forEachContainer(includeInit: true, includeEphemeral: false) { container in
             collect(container.resources.requests)
@@ -58,5 +59,5 @@ struct PodResourceTotals: Sendable {
     }
 
     /// Every resource with a request, in name order.
-    var requestNames: [String] { requests.entries.map(\.name).sorted() }
+    var requestNames: [String] { requests.names.sorted() }
 }

@@ -60,11 +60,7 @@ public struct NodeSelectorCheck: RuleCheck {
         let terms = subject.pod.spec.requiredNodeSelectorTerms.map { $0.enumerated().filter { !$0.element.matchExpressions.isEmpty } } ?? []
 
         for key in required {
-            var inSelector = false
-            for index in subject.pod.spec.nodeSelector.indices where subject.pod.spec.nodeSelector[index].key == key {
-                inSelector = true
-                break
-            }
+            let inSelector = subject.pod.spec.nodeSelector.contains(key)
             let inEveryTerm =
                 !terms.isEmpty
                 && terms.allSatisfy { _, term in
@@ -81,8 +77,8 @@ public struct NodeSelectorCheck: RuleCheck {
         }
 
         // Pointers and descriptions are built only for a violation: most selectors pass.
-        for index in subject.pod.spec.nodeSelector.indices {
-            let (key, value) = subject.pod.spec.nodeSelector[index]
+        for index in subject.pod.spec.nodeSelector.entries.indices {
+            let (key, value) = subject.pod.spec.nodeSelector.entries[index]
             if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
                 violations.append(
                     Violation(

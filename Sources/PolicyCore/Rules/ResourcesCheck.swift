@@ -281,7 +281,7 @@ public struct ResourcesCheck: RuleCheck {
         /// Whether the request is written (not defaulted from the limit), for better paths.
         func isExplicitRequest(_ name: String) -> Bool {
             guard let container else { return true }
-            return container.resources.requests.position(of: name) != nil
+            return container.resources.requests.contains(name)
         }
 
         func isUnboundedLimit(_ name: String) -> Bool {

@@ -84,7 +84,7 @@ package struct PlatformConfig: Sendable {
                 root = k8s
                 prefix = "plugins.k8s."
                 reader.prefix = prefix
-            } else if plugins.members.contains(where: { Self.pluginSections.contains($0.key) }) {
+            } else if plugins.entries.contains(where: { Self.pluginSections.contains($0.key) }) {
                 // Other plugins' sections alone: no k8s keys, but task_resources still apply.
                 root = [:]
             } else {
@@ -138,14 +138,14 @@ package struct PlatformConfig: Sendable {
         if let spark = plugins["spark"]?.object {
             if let defaults = spark["spark-config-default"] {
                 reader.key = "spark.spark-config-default"
-                sparkDefaults = try reader.stringMap(defaults).members.map { ($0.key, $0.value.string ?? "") }
+                sparkDefaults = try reader.stringMap(defaults).entries.map { ($0.key, $0.value.string ?? "") }
             }
             if let features = spark["features"] {
                 reader.key = "spark.features"
                 for feature in try reader.objectList(features) {
                     let name = feature["name"]?.string ?? ""
                     reader.key = "spark.features.\(name).spark-config"
-                    let values = try reader.stringMap(feature["spark-config"] ?? .null).members.map { ($0.key, $0.value.string ?? "") }
+                    let values = try reader.stringMap(feature["spark-config"] ?? .null).entries.map { ($0.key, $0.value.string ?? "") }
                     sparkFeatures.append((name, values))
                 }
             }
@@ -169,7 +169,7 @@ package struct PlatformConfig: Sendable {
         let settings = tasks?.object?["task-plugins"]?.object
         reader.prefix = "tasks.task-plugins."
         let known = ["enabled-plugins", "default-for-task-types"]
-        for key in settings?.members.map(\.key) ?? [] where !known.contains(key) {
+        for key in settings?.entries.map(\.key) ?? [] where !known.contains(key) {
             // A misspelt key would leave the built-in plugin choice in place without a word.
             let suggestion = Suggest.closest(to: key, among: known).map { " (did you mean '\($0)'?)" } ?? ""
             warnings.append("\(reader.source): unknown key 'tasks.task-plugins.\(key)'\(suggestion); flytepropeller ignores it too")
@@ -187,7 +187,7 @@ package struct PlatformConfig: Sendable {
         var defaults: [String: String] = [:]
         if let choices = settings?["default-for-task-types"] {
             reader.key = "default-for-task-types"
-            for (type, plugin) in try reader.stringMap(choices).members { defaults[type] = (plugin.string ?? "").lowercased() }
+            for (type, plugin) in try reader.stringMap(choices).entries { defaults[type] = (plugin.string ?? "").lowercased() }
         }
         if settings != nil || connectorTypes != PluginDispatch.knownConnectorTaskTypes {
             do {
@@ -311,12 +311,12 @@ package struct PlatformConfig: Sendable {
         func mapping(_ value: JSONValue) throws(PlatformConfigError) -> [(String, JSONValue)] {
             switch value {
             case .null: return []
-            case .object(let object): return object.members.map { ($0.key, $0.value) }
+            case .object(let object): return object.entries.map { ($0.key, $0.value) }
             case .array(let elements):
                 var result: [(String, JSONValue)] = []
                 for element in elements {
                     guard let object = element.object else { throw fail("expected a mapping, found a list holding \(element.kind.phrase)") }
-                    result += object.members.map { ($0.key, $0.value) }
+                    result += object.entries.map { ($0.key, $0.value) }
                 }
                 return result
             default: throw fail("expected a mapping, found \(value.kind.phrase)")

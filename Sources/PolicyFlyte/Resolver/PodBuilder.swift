@@ -180,7 +180,7 @@ package struct PodBuilder: Sendable {
     private func decorateEnvironment(_ container: inout JSONObject) {
         if !config.defaultEnvVars.isEmpty {
             var env = container["env"]?.array ?? []
-            for (name, value) in config.defaultEnvVars.members.sorted(by: { $0.key < $1.key }) {
+            for (name, value) in config.defaultEnvVars.entries.sorted(by: { $0.key < $1.key }) {
                 env.append(["name": .string(name), "value": value])
             }
             container["env"] = .array(env)

@@ -39,7 +39,7 @@ struct ResourceNotes {
             for (list, map, before) in [
                 ("requests", record.resources.requests, previous?.requests), ("limits", record.resources.limits, previous?.limits),
             ] {
-                for (name, quantity) in map.pairs where before?[name]?.description != quantity.description || before == nil {
+                for (name, quantity) in map where before?[name]?.description != quantity.description || before == nil {
                     let key = "\(list)/\(name)"
                     let ask = Ask(layer: record.layer, quantity: quantity)
                     if let index = asks.firstIndex(where: { $0.key == key }) { asks[index].ask = ask } else { asks.append((key, ask)) }
@@ -99,7 +99,7 @@ struct ResourceNotes {
         var notes: [SubjectNote] = []
         let asked = asks
         for (list, map, statedMap) in [("requests", applied.requests, stated.requests), ("limits", applied.limits, stated.limits)] {
-            for (name, quantity) in map.pairs where !statedMap.contains(name) {
+            for (name, quantity) in map where !statedMap.contains(name) {
                 guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description
                 else {
                     continue
@@ -127,7 +127,7 @@ struct ResourceNotes {
     ) -> SubjectNote {
         var parts: [String] = []
         for (list, map) in [("requests", resources.requests), ("limits", resources.limits)] where !map.isEmpty {
-            parts.append("\(list) " + map.pairs.map { "\($0.name)=\($0.quantity)" }.joined(separator: ", "))
+            parts.append("\(list) " + map.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
         return SubjectNote(
             container: container, path: "\(pointer)/resources",

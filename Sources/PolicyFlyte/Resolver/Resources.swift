@@ -4,7 +4,7 @@ import PolicyJSON
 extension ResourceList {
     /// The list as Kubernetes JSON writes it, in its order.
     var json: JSONValue {
-        .object(JSONObject(entries.map { ($0.name, .string($0.quantity.description)) }))
+        .object(JSONObject(map { ($0.key, .string($0.value.description)) }))
     }
 }
 
@@ -122,14 +122,14 @@ package enum ResourceAdjustment {
 
     /// `MergeResources`: every key of `overlay` replaces the same key of `target`.
     package static func merge(_ overlay: ContainerResources, into target: inout ContainerResources) {
-        for (name, quantity) in overlay.limits.pairs { target.limits[name] = quantity }
-        for (name, quantity) in overlay.requests.pairs { target.requests[name] = quantity }
+        for (name, quantity) in overlay.limits { target.limits[name] = quantity }
+        for (name, quantity) in overlay.requests { target.requests[name] = quantity }
     }
 
     /// `MergeResourcesIfMissing`: keys of `source` fill only what `target` lacks.
     package static func mergeIfMissing(_ source: ContainerResources, into target: inout ContainerResources) {
-        for (name, quantity) in source.limits.pairs where !target.limits.contains(name) { target.limits[name] = quantity }
-        for (name, quantity) in source.requests.pairs where !target.requests.contains(name) { target.requests[name] = quantity }
+        for (name, quantity) in source.limits where !target.limits.contains(name) { target.limits[name] = quantity }
+        for (name, quantity) in source.requests where !target.requests.contains(name) { target.requests[name] = quantity }
     }
 
     /// `ApplyResourceOverrides`: cpu and memory always; ephemeral storage and the GPU only when

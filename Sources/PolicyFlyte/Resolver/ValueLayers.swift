@@ -66,7 +66,7 @@ struct ValueLayers {
         _ field: String, container: String, before: ContainerResources, after: ContainerResources, layer: String
     ) {
         for (kind, old, new) in [("requests", before.requests, after.requests), ("limits", before.limits, after.limits)] {
-            for (name, quantity) in new.pairs where old[name].map({ $0.description != quantity.description }) ?? true {
+            for (name, quantity) in new where old[name].map({ $0.description != quantity.description }) ?? true {
                 layers[.resource(list: field, name: container, kind: kind, resource: name)] = layer
             }
         }

@@ -16,7 +16,7 @@ extension PluginJobBuilder {
             let sparkConf = try custom.stringMap("sparkConf")
             var conf = SparkConf(
                 defaults: config.sparkDefaults, features: config.sparkFeatures,
-                task: sparkConf.members.map { ($0.key, $0.value.string ?? "") }, executorPath: try custom.string("executorPath") ?? "",
+                task: sparkConf.entries.map { ($0.key, $0.value.string ?? "") }, executorPath: try custom.string("executorPath") ?? "",
                 pointer: custom.pointer.appending("sparkConf"))
             switch custom.member("applicationType")?.value {
             case nil, .string("PYTHON")?, .string("R")?, .integer(0)?, .integer(3)?: conf.nonJVM = true
