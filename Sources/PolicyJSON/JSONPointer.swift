@@ -42,6 +42,16 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
         JSONPointer(tokens: tokens + more)
     }
 
+    /// Whether `prefix` is this pointer or one of its ancestors.
+    public func starts(with prefix: JSONPointer) -> Bool {
+        tokens.starts(with: prefix.tokens)
+    }
+
+    /// The pointer one level up; `nil` for the root.
+    public var parent: JSONPointer? {
+        tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast()))
+    }
+
     /// Escapes one token for the string form.
     public static func escape(_ token: String) -> String {
         // Over UTF-8 bytes: '~' and '/' are ASCII, and grapheme iteration is far slower.

@@ -87,7 +87,7 @@ enum ResolveCommand {
         flyte["interruptible"] = .bool(node.identity.interruptible ?? false)
         if let role = node.role { flyte["role"] = .string(role.label) }
         if let replicas = node.replicas { flyte["replicas"] = .integer(Int64(replicas)) }
-        let provenance = JSONObject(node.pod.provenance.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+        let provenance = JSONObject(node.pod.provenance.map { ($0.key.description, JSONValue.string($0.value)) }.sorted { $0.0 < $1.0 })
         var object: JSONObject = [
             "source": .string(node.source.description), "flyte": .object(flyte), "namespace": .string(node.namespace),
             "primaryContainer": .string(node.pod.primaryContainerName), "provenance": .object(provenance),

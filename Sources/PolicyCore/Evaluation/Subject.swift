@@ -159,27 +159,26 @@ public struct FlyteIdentity: Sendable, Hashable {
 
 /// Which layer set each field of a resolved pod, keyed by JSON pointer into the pod.
 public struct Provenance: Sendable {
-    public private(set) var layers: [String: String] = [:]
+    public private(set) var layers: [JSONPointer: String] = [:]
 
-    public init(_ layers: [String: String] = [:]) {
+    public init(_ layers: [JSONPointer: String] = [:]) {
         self.layers = layers
     }
 
     /// Whether no layer is recorded (plain Kubernetes subjects).
     public var isEmpty: Bool { layers.isEmpty }
 
-    public mutating func record(_ pointer: String, _ layer: String) {
+    public mutating func record(_ pointer: JSONPointer, _ layer: String) {
         layers[pointer] = layer
     }
 
     /// The layer of the most specific recorded pointer at or above `pointer`.
-    public func layer(for pointer: String) -> String? {
-        if layers.isEmpty { return nil }
-        var current = Substring(pointer)
-        while true {
-            if let layer = layers[String(current)] { return layer }
-            guard let slash = current.lastIndex(of: "/"), !current.isEmpty else { return nil }
-            current = current[..<slash]
+    public func layer(for pointer: JSONPointer) -> String? {
+        var current: JSONPointer? = pointer
+        while let here = current {
+            if let layer = layers[here] { return layer }
+            current = here.parent
         }
+        return nil
     }
 }

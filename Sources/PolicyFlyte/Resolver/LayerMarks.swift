@@ -50,16 +50,16 @@ enum LayerMarks {
 
     /// Removes every mark below `value`, reporting each marked element's pointer and layer.
     /// Pointer text is built only for marked elements: most of a pod carries none.
-    static func strip(_ value: JSONValue, at pointer: JSONPointer, into layers: inout [String: String]) -> JSONValue {
+    static func strip(_ value: JSONValue, at pointer: JSONPointer, into layers: inout [JSONPointer: String]) -> JSONValue {
         var tokens = pointer.tokens
         return strip(value, tokens: &tokens, into: &layers)
     }
 
-    private static func strip(_ value: JSONValue, tokens: inout [String], into layers: inout [String: String]) -> JSONValue {
+    private static func strip(_ value: JSONValue, tokens: inout [String], into layers: inout [JSONPointer: String]) -> JSONValue {
         switch value {
         case .object(var object):
             if let layer = object[key]?.string {
-                layers[JSONPointer(tokens: tokens).description] = layer
+                layers[JSONPointer(tokens: tokens)] = layer
                 object[key] = nil
             }
             guard object.contains(where: { $0.value.isContainer }) else { return .object(object) }
@@ -86,7 +86,7 @@ enum LayerMarks {
     }
 
     /// Only the fields marks are put on; the rest of the spec is returned untouched.
-    static func stripSpec(_ spec: JSONObject, into layers: inout [String: String]) -> JSONObject {
+    static func stripSpec(_ spec: JSONObject, into layers: inout [JSONPointer: String]) -> JSONObject {
         var spec = spec
         for field in ["tolerations", "affinity"] {
             if let value = spec[field] {
@@ -99,7 +99,7 @@ enum LayerMarks {
 
     /// The value without marks (for comparisons that must not see them).
     static func unmarked(_ value: JSONValue) -> JSONValue {
-        var ignored: [String: String] = [:]
+        var ignored: [JSONPointer: String] = [:]
         return strip(value, at: .root, into: &ignored)
     }
 }

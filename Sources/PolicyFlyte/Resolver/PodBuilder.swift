@@ -24,7 +24,7 @@ package struct PodBuilder: Sendable {
         // Who wrote the pod's own lists: a finding about a missing toleration points at the list.
         var listLayers: [String: String] = [:]
         for field in ["tolerations", "nodeSelector", "affinity"] where spec[field].map({ !Mergo.isEmpty($0) }) ?? false {
-            listLayers["/spec/\(field)"] = rawLayer
+            listLayers[field] = rawLayer
         }
 
         let base = try basePodTemplate(namespace: execution.namespace, task: execution.task)
@@ -101,10 +101,10 @@ package struct PodBuilder: Sendable {
         }
         addTolerationsForExtendedResources(&spec)
 
-        var layers: [String: String] = [:]
+        var layers: [JSONPointer: String] = [:]
         let cleanSpec = LayerMarks.stripSpec(spec, into: &layers)
         for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
-        for (pointer, layer) in listLayers where cleanSpec[String(pointer.dropFirst(6))] != nil { layers[pointer] = layer }
+        for (field, layer) in listLayers where cleanSpec[field] != nil { layers[JSONPointer(tokens: ["spec", field])] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers, notes: notes)
     }
 

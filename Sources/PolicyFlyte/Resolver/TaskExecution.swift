@@ -55,7 +55,7 @@ package struct BuiltPod: Sendable {
     package var spec: JSONObject
     package var primaryContainerName: String
     /// JSON pointer (`/spec/tolerations/2`) -> the layer that set the value there.
-    package var provenance: [String: String]
+    package var provenance: [JSONPointer: String]
     /// What propeller will change or ignore in this pod (values lowered to platform limits, a
     /// node override a replica group hides).
     package var notes: [SubjectNote] = []

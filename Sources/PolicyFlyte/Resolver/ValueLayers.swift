@@ -74,7 +74,7 @@ struct ValueLayers {
 
     /// The layers as JSON pointers into the finished pod (`/spec/containers/0/resources/limits/cpu`),
     /// for the fields the pod still has.
-    func pointers(for spec: JSONObject) -> [String: String] {
+    func pointers(for spec: JSONObject) -> [JSONPointer: String] {
         // A container's pointer is its first index under its name; whether a field is present
         // is read from the last container of that name.
         var indexes: [String: [String: Int]] = [:]
@@ -86,18 +86,20 @@ struct ValueLayers {
                 containers[list, default: [:]][name] = container
             }
         }
-        var result: [String: String] = [:]
+        var result: [JSONPointer: String] = [:]
         for (field, layer) in layers {
             switch field {
             case .nodeSelector(let key):
-                if spec["nodeSelector"]?[key] != nil { result["/spec/nodeSelector/" + JSONPointer.escape(key)] = layer }
+                if spec["nodeSelector"]?[key] != nil { result[JSONPointer(tokens: ["spec", "nodeSelector", key])] = layer }
             case .pod(let name):
-                if spec[name] != nil { result["/spec/" + name] = layer }
+                if spec[name] != nil { result[JSONPointer(tokens: ["spec", name])] = layer }
             case .container(let list, let name, let key):
-                if containers[list]?[name]?[key] != nil, let index = indexes[list]?[name] { result["/spec/\(list)/\(index)/\(key)"] = layer }
+                if containers[list]?[name]?[key] != nil, let index = indexes[list]?[name] {
+                    result[JSONPointer(tokens: ["spec", list, String(index), key])] = layer
+                }
             case .resource(let list, let name, let kind, let resource):
                 if containers[list]?[name]?["resources"]?[kind]?[resource] != nil, let index = indexes[list]?[name] {
-                    result["/spec/\(list)/\(index)/resources/\(kind)/" + JSONPointer.escape(resource)] = layer
+                    result[JSONPointer(tokens: ["spec", list, String(index), "resources", kind, resource])] = layer
                 }
             }
         }

@@ -40,7 +40,7 @@ extension BuiltPod {
         }
         var values = ValueLayers()
         values.record(before: before, after: changed, layer: layer)
-        var marks: [String: String] = [:]
+        var marks: [JSONPointer: String] = [:]
         spec = LayerMarks.stripSpec(changed, into: &marks)
         for (pointer, owner) in values.pointers(for: spec) { provenance[pointer] = owner }
         for (pointer, owner) in marks { provenance[pointer] = owner }

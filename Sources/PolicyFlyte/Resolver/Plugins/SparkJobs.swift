@@ -76,19 +76,21 @@ extension PluginJobBuilder {
         spec["serviceAccountName"] = .string(execution.serviceAccount.isEmpty ? "spark" : execution.serviceAccount)
 
         // Provenance: pod-level pointers stay; the primary container's move to index 0.
-        var provenance: [String: String] = [:]
-        let from = "/spec/containers/\(index)/"
+        var provenance: [JSONPointer: String] = [:]
+        let from = JSONPointer(tokens: ["spec", "containers", String(index)])
         for (pointer, owner) in pod.provenance {
-            if pointer.hasPrefix(from) {
-                let rest = pointer.dropFirst(from.count)
-                if rest.hasPrefix("image") || rest.hasPrefix("securityContext") { provenance["/spec/containers/0/" + rest] = owner }
-            } else if !pointer.hasPrefix("/spec/containers/") && !pointer.hasPrefix("/spec/initContainers/") {
+            if pointer.starts(with: from), pointer.tokens.count > from.tokens.count {
+                let rest = pointer.tokens.dropFirst(from.tokens.count)
+                if rest.first == "image" || rest.first == "securityContext" {
+                    provenance[JSONPointer(tokens: ["spec", "containers", "0"] + rest)] = owner
+                }
+            } else if !pointer.starts(with: "/spec/containers") && !pointer.starts(with: "/spec/initContainers") {
                 provenance[pointer] = owner
             }
         }
         let confLayer = "Spark configuration of spark task \(task.id.name) (memory \(shape.memoryExplanation))"
         for (kind, list) in [("requests", shape.resources.requests), ("limits", shape.resources.limits)] {
-            for name in list.names { provenance["/spec/containers/0/resources/\(kind)/\(JSONPointer.escape(name))"] = confLayer }
+            for name in list.names { provenance[JSONPointer(tokens: ["spec", "containers", "0", "resources", kind, name])] = confLayer }
         }
         var result = BuiltPod(metadata: pod.metadata, spec: spec, primaryContainerName: name, provenance: provenance)
         let because = "Spark sizes the \(role) from the Spark configuration (spark.\(role).memory, spark.\(role).cores, ...)"
