@@ -1,55 +1,79 @@
 import Foundation
 
 /// An RFC 6901 JSON pointer, e.g. `/spec/containers/0/resources/limits/nvidia.com~1gpu`.
+///
+/// The pointer is kept in its string form, escaped: reports print it, provenance keys on it,
+/// and decoders extend it one token at a time, so a pointer costs what a string costs. Each
+/// token sequence has exactly one escaped form, so comparing and hashing the text compares
+/// and hashes the tokens.
 public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
-    /// The unescaped reference tokens.
-    public var tokens: [String]
+    /// The escaped string form: empty for the whole document, else `/`-separated tokens.
+    public let description: String
 
     /// The pointer to the whole document.
-    public static let root = JSONPointer(tokens: [])
+    public static let root = JSONPointer(escapedText: "")
 
     public init(tokens: [String]) {
-        self.tokens = tokens
+        var text = ""
+        for token in tokens {
+            text += "/"
+            text += Self.escape(token)
+        }
+        description = text
     }
 
-    /// Parses the string form; tokens are unescaped (`~1` is `/`, `~0` is `~`).
+    /// Parses the string form into its tokens (`~1` is `/`, `~0` is `~`) and keeps their
+    /// escaped form.
     public init(_ text: String) {
-        if text.isEmpty {
-            tokens = []
-        } else {
-            tokens = text.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
-                $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            }
-        }
+        self.init(tokens: Self.tokens(of: text))
+    }
+
+    /// A pointer already in its escaped form, as a finding's path is written (by ``escape(_:)``
+    /// token by token), taken as it is: looking up provenance for every finding must not parse.
+    public init(escapedText: String) {
+        description = escapedText
     }
 
     public init(stringLiteral value: String) {
         self.init(value)
     }
 
+    /// The unescaped reference tokens.
+    public var tokens: [String] { Self.tokens(of: description) }
+
+    private static func tokens(of text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        return text.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+            // Most tokens have no escape; Foundation's replacing would copy each one twice.
+            $0.utf8.contains(0x7E) ? $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~") : String($0)
+        }
+    }
+
     /// This pointer extended by one object key or array index.
     public func appending(_ token: String) -> JSONPointer {
-        JSONPointer(tokens: tokens + [token])
+        JSONPointer(escapedText: description + "/" + Self.escape(token))
     }
 
     /// This pointer extended by an array index.
     public func appending(_ index: Int) -> JSONPointer {
-        appending(String(index))
+        JSONPointer(escapedText: description + "/" + String(index))
     }
 
     /// This pointer extended by several tokens.
     public func appending(contentsOf more: [String]) -> JSONPointer {
-        JSONPointer(tokens: tokens + more)
+        var text = description
+        for token in more {
+            text += "/"
+            text += Self.escape(token)
+        }
+        return JSONPointer(escapedText: text)
     }
 
-    /// Whether `prefix` is this pointer or one of its ancestors.
+    /// Whether `prefix` is this pointer or one of its ancestors (`/spec/a` is an ancestor of
+    /// `/spec/a/0`, not of `/spec/ab`).
     public func starts(with prefix: JSONPointer) -> Bool {
-        tokens.starts(with: prefix.tokens)
-    }
-
-    /// The pointer one level up; `nil` for the root.
-    public var parent: JSONPointer? {
-        tokens.isEmpty ? nil : JSONPointer(tokens: Array(tokens.dropLast()))
+        guard description.utf8.starts(with: prefix.description.utf8) else { return false }
+        return description.utf8.dropFirst(prefix.description.utf8.count).first.map { $0 == 0x2F } ?? true
     }
 
     /// Escapes one token for the string form.
@@ -66,9 +90,5 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
             }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    public var description: String {
-        tokens.isEmpty ? "" : tokens.map { "/" + JSONPointer.escape($0) }.joined()
     }
 }

@@ -2,9 +2,10 @@ internal import CJansson
 
 /// Converts Swift values to jansson trees and jansson trees to text.
 enum JanssonBuilder {
-    /// Builds a new tree; the caller owns the returned reference.
+    /// Builds a new tree; the caller owns the returned reference. The pointer is made only when
+    /// a value is refused: every resolved pod is built this way, member by member.
     static func build(
-        _ value: JSONValue, at pointer: JSONPointer = .root
+        _ value: JSONValue, at pointer: @autoclosure () -> JSONPointer = .root
     ) throws(JSONBuildError)
         -> UnsafeMutablePointer<json_t>
     {
@@ -14,16 +15,16 @@ enum JanssonBuilder {
         case .bool(let flag): made = flag ? json_true() : json_false()
         case .integer(let number): made = json_integer(json_int_t(number))
         case .real(let number):
-            guard number.isFinite else { throw JSONBuildError(pointer: pointer, reason: "\(number) is not finite") }
+            guard number.isFinite else { throw JSONBuildError(pointer: pointer(), reason: "\(number) is not finite") }
             made = json_real(number)
         case .string(let text):
             made = withCChars(text) { json_stringn($0, $1) }
         case .array(let elements):
-            guard let array = json_array() else { throw JSONBuildError(pointer: pointer, reason: "out of memory") }
+            guard let array = json_array() else { throw JSONBuildError(pointer: pointer(), reason: "out of memory") }
             for (offset, element) in elements.enumerated() {
                 let child: UnsafeMutablePointer<json_t>
                 do {
-                    child = try build(element, at: pointer.appending(offset))
+                    child = try build(element, at: pointer().appending(offset))
                 } catch {
                     json_decref(array)
                     throw error
@@ -32,11 +33,11 @@ enum JanssonBuilder {
             }
             made = array
         case .object(let object):
-            guard let result = json_object() else { throw JSONBuildError(pointer: pointer, reason: "out of memory") }
+            guard let result = json_object() else { throw JSONBuildError(pointer: pointer(), reason: "out of memory") }
             for (key, member) in object {
                 let child: UnsafeMutablePointer<json_t>
                 do {
-                    child = try build(member, at: pointer.appending(key))
+                    child = try build(member, at: pointer().appending(key))
                 } catch {
                     json_decref(result)
                     throw error
@@ -45,7 +46,7 @@ enum JanssonBuilder {
             }
             made = result
         }
-        guard let made else { throw JSONBuildError(pointer: pointer, reason: "jansson refused the value") }
+        guard let made else { throw JSONBuildError(pointer: pointer(), reason: "jansson refused the value") }
         return made
     }
 

@@ -6,76 +6,89 @@
 /// have a handful of entries, looked up by comparing keys in place; a hash index is built only
 /// once a map grows past ``indexThreshold`` entries. Pods and the resolver build hundreds of
 /// thousands of small maps, and hashing every key of each dominated that.
-public struct OrderedMap<Value>: Sequence {
-    public private(set) var entries: [(key: String, value: Value)] = []
+@frozen public struct OrderedMap<Value>: Sequence {
+    /// The entries in order.
+    @inlinable public var entries: [(key: String, value: Value)] { storage }
+    @usableFromInline var storage: [(key: String, value: Value)] = []
     /// Entry positions by key, present only above ``indexThreshold`` entries.
-    private var index: [String: Int]?
-    static var indexThreshold: Int { 16 }
+    @usableFromInline var index: [String: Int]?
+    @usableFromInline static var indexThreshold: Int { 16 }
 
+    @inlinable
     public init() {}
 
     /// The pairs in order; for a repeated key the last value wins, in the first one's place.
+    @inlinable
     public init(_ pairs: [(String, Value)]) {
-        entries.reserveCapacity(pairs.count)
+        storage.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
     /// Builds the map from entries whose keys are known to be unique (a JSON object's members).
+    @inlinable
     public init(uniqueEntries: [(key: String, value: Value)]) {
-        entries = uniqueEntries
+        storage = uniqueEntries
         rebuildIndex()
     }
 
-    public var count: Int { entries.count }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var keys: [String] { entries.map(\.key) }
+    @inlinable
+    public var count: Int { storage.count }
+    @inlinable
+    public var isEmpty: Bool { storage.isEmpty }
+    @inlinable
+    public var keys: [String] { storage.map(\.key) }
 
     /// Reads or replaces an entry; assigning `nil` removes it. A new key goes last.
+    @inlinable
     public subscript(key: String) -> Value? {
-        get { position(of: key).map { entries[$0].value } }
+        get { position(of: key).map { storage[$0].value } }
         set {
             if let position = position(of: key) {
                 if let newValue {
-                    entries[position].value = newValue
+                    storage[position].value = newValue
                 } else {
-                    entries.remove(at: position)
+                    storage.remove(at: position)
                     rebuildIndex()
                 }
             } else if let newValue {
-                entries.append((key, newValue))
-                if index != nil { index?[key] = entries.count - 1 } else if entries.count > Self.indexThreshold { rebuildIndex() }
+                storage.append((key, newValue))
+                if index != nil { index?[key] = storage.count - 1 } else if storage.count > Self.indexThreshold { rebuildIndex() }
             }
         }
     }
 
     /// Where `key` sits in ``entries``. The loop compares each key in place: `firstIndex(where:)`
     /// would copy every entry it passes.
+    @inlinable
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for position in entries.indices where entries[position].key == key { return position }
+        for position in storage.indices where storage[position].key == key { return position }
         return nil
     }
 
     /// Whether `key` is present, whatever its value.
+    @inlinable
     public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
-    private mutating func rebuildIndex() {
-        guard entries.count > Self.indexThreshold else {
+    @inlinable mutating func rebuildIndex() {
+        guard storage.count > Self.indexThreshold else {
             index = nil
             return
         }
         var positions: [String: Int] = [:]
-        positions.reserveCapacity(entries.count)
-        for (offset, entry) in entries.enumerated() { positions[entry.key] = offset }
+        positions.reserveCapacity(storage.count)
+        for (offset, entry) in storage.enumerated() { positions[entry.key] = offset }
         index = positions
     }
 
+    @inlinable
     public func makeIterator() -> IndexingIterator<[(key: String, value: Value)]> {
-        entries.makeIterator()
+        storage.makeIterator()
     }
 }
 
 extension OrderedMap: ExpressibleByDictionaryLiteral {
+    @inlinable
     public init(dictionaryLiteral elements: (String, Value)...) {
         self.init(elements)
     }
@@ -85,7 +98,8 @@ extension OrderedMap: Sendable where Value: Sendable {}
 
 /// Two maps are equal when they hold the same entries in the same order.
 extension OrderedMap: Equatable where Value: Equatable {
+    @inlinable
     public static func == (lhs: OrderedMap, rhs: OrderedMap) -> Bool {
-        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        lhs.storage.count == rhs.storage.count && zip(lhs.storage, rhs.storage).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 }

@@ -63,6 +63,18 @@ struct JSONTests {
     func pointers(tokens: [String], text: String) {
         #expect(JSONPointer(tokens: tokens).description == text)
         #expect(JSONPointer(text).tokens == tokens)
+        #expect(JSONPointer(text) == JSONPointer(tokens: tokens))
+        #expect(JSONPointer.root.appending(contentsOf: tokens) == JSONPointer(tokens: tokens))
+    }
+
+    @Test(
+        "a pointer's ancestors are whole tokens",
+        arguments: [
+            ("/spec/a/0", "/spec/a", true), ("/spec/ab", "/spec/a", false), ("/spec/a", "/spec/a", true), ("/spec", "", true),
+            ("/spec", "/spec/a", false), ("/a~1b/c", "/a~1b", true), ("/a~1b/c", "/a", false),
+        ])
+    func ancestors(pointer: String, prefix: String, expected: Bool) {
+        #expect(JSONPointer(pointer).starts(with: JSONPointer(prefix)) == expected)
     }
 }
 

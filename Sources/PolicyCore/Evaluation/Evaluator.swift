@@ -1,5 +1,3 @@
-import PolicyJSON
-
 /// Applies a policy set to subjects. Pure: the clock comes in as `today`.
 public struct Evaluator: Sendable {
     public let policies: PolicySet
@@ -62,7 +60,7 @@ public struct Evaluator: Sendable {
         while let violation = violations.popLast() {
             let rendered = rule.renderMessage(violation, subject: subject, policy: policyName)
             // The pointer is joined only when there are layers to look it up in.
-            let provenance = subject.provenance.isEmpty ? nil : subject.provenance.layer(for: JSONPointer(violation.path))
+            let provenance = subject.provenance.isEmpty ? nil : subject.provenance.layer(for: violation.path)
             let finding = Finding(
                 origin: origin, exception: exception, violation: violation, renderedMessage: rendered, subjectIndex: index, provenance: provenance)
             findings.append(consume finding)

@@ -172,13 +172,15 @@ public struct Provenance: Sendable {
         layers[pointer] = layer
     }
 
-    /// The layer of the most specific recorded pointer at or above `pointer`.
-    public func layer(for pointer: JSONPointer) -> String? {
-        var current: JSONPointer? = pointer
-        while let here = current {
-            if let layer = layers[here] { return layer }
-            current = here.parent
+    /// The layer of the most specific recorded pointer at or above `path`, a finding's pointer
+    /// in its escaped text form.
+    public func layer(for path: String) -> String? {
+        if layers.isEmpty { return nil }
+        var current = Substring(path)
+        while true {
+            if let layer = layers[JSONPointer(escapedText: String(current))] { return layer }
+            guard let slash = current.lastIndex(of: "/"), !current.isEmpty else { return nil }
+            current = current[..<slash]
         }
-        return nil
     }
 }
