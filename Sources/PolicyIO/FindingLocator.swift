@@ -50,12 +50,13 @@ package enum FindingLocator {
         }
         for index in findings.indices {
             let finding = findings[index]
-            guard finding.subjectIndex >= 0, finding.subjectIndex < placeable.count, placeable[finding.subjectIndex], finding.path.hasPrefix("/")
+            guard finding.subjectIndex >= 0, finding.subjectIndex < placeable.count, placeable[finding.subjectIndex]
             else {
                 continue
             }
             let source = subjects[finding.subjectIndex].source
-            let pointer = source.podPointer + finding.path
+            // The scanner matches pointer text against the file's bytes.
+            let pointer = source.podPointer + finding.path.description
             let document = source.document ?? 1
             wanted[source.file, default: [:]][document, default: []].insert(pointer)
             candidates.append((index, source.file, document, pointer, source.podPointer.utf8.count))
@@ -82,10 +83,10 @@ package enum FindingLocator {
         var byItem: [Int: [(finding: Int, pointer: String, floor: Int)]] = [:]
         for index in part.findings.indices {
             let finding = part.findings[index]
-            guard finding.subjectIndex < part.subjects.count, finding.path.hasPrefix("/") else { continue }
+            guard finding.subjectIndex < part.subjects.count else { continue }
             let podPointer = part.subjects[finding.subjectIndex].source.podPointer
             guard let (item, below) = Self.item(of: podPointer), item < items.count, item < starts.count else { continue }
-            byItem[item, default: []].append((index, below + finding.path, below.utf8.count))
+            byItem[item, default: []].append((index, below + finding.path.description, below.utf8.count))
         }
         for (item, wanted) in byItem {
             let found = JSONLocator.positions(in: Array(bytes[items[item]]), wanted: [1: Set(wanted.map(\.pointer))])[1] ?? [:]

@@ -83,7 +83,7 @@ package struct SourcePlacer {
             platformLines[key ?? ""] = line
             return line
         case .clusterPodTemplate(let name, let namespace)?:
-            let pointer = "/template" + finding.path
+            let pointer = "/template" + finding.path.description
             for template in podTemplates where template.name == name && (namespace == nil || template.namespace.map { $0 == namespace } ?? true) {
                 if let found = FindingLocator.positions(in: template.file, wanted: [template.document: [pointer]])[template.document],
                     let place = FindingLocator.nearest(pointer, floor: 0, in: found)

@@ -49,7 +49,7 @@ extension JSONNode {
     ///
     /// The position formats its JSON pointer: `pointerPrefix`, then the tokens below this node
     /// (`/containers/0/image`).
-    public func walk(_ path: JSONPath, pointerPrefix: String = "", _ body: (_ node: JSONNode?, _ position: JSONPathPosition) -> Void) {
+    public func walk(_ path: JSONPath, pointerPrefix: JSONPointer = .root, _ body: (_ node: JSONNode?, _ position: JSONPathPosition) -> Void) {
         withUnsafeTemporaryAllocation(of: PathToken.self, capacity: Swift.max(path.steps.count, 1)) { trail in
             path.nameBytes.withUnsafeBufferPointer { names in
                 guard let names = names.baseAddress else { return }
@@ -67,13 +67,13 @@ extension JSONNode {
 /// handing one to the callback for every position reached retains nothing.
 public struct JSONPathPosition {
     fileprivate let trail: UnsafeMutableBufferPointer<PathToken>
-    fileprivate let prefix: String
+    fileprivate let prefix: JSONPointer
     fileprivate let length: Int
 
     /// The JSON pointer of the position: the prefix, then the first `length` tokens of the trail.
-    public var pointer: String {
-        var text = prefix
-        text.reserveCapacity(prefix.utf8.count + 16 * length)
+    public var pointer: JSONPointer {
+        var text = prefix.description
+        text.reserveCapacity(text.utf8.count + 16 * length)
         for position in 0..<length {
             text.append("/")
             switch trail[position] {
@@ -83,7 +83,7 @@ public struct JSONPathPosition {
                 text.append(String(index))
             }
         }
-        return text
+        return JSONPointer(escapedText: text)
     }
 }
 
@@ -99,7 +99,7 @@ fileprivate struct PathWalk {
     let names: UnsafePointer<UInt8>
     let trail: UnsafeMutableBufferPointer<PathToken>
     let document: JSONDocument
-    let prefix: String
+    let prefix: JSONPointer
 
     func visit(_ node: UnsafeMutablePointer<json_t>, depth: Int, _ body: (JSONNode?, JSONPathPosition) -> Void) {
         guard depth < path.steps.count else {

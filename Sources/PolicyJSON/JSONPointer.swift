@@ -34,8 +34,11 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
         description = escapedText
     }
 
+    /// A pointer written in source is in its string form already (`"/spec/nodeSelector"`,
+    /// `"/nvidia.com~1gpu"`), and is taken as written: checks name constant pointers for every
+    /// violation they report.
     public init(stringLiteral value: String) {
-        self.init(value)
+        self.init(escapedText: value)
     }
 
     /// The unescaped reference tokens.

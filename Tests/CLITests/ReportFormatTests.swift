@@ -1,4 +1,5 @@
 import Foundation
+import PolicyJSON
 import Testing
 
 @testable import PolicyCLI
@@ -348,7 +349,7 @@ import Testing
         let pod = Pod()
         let first = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "06_wf_2.pb"), flyte: identity)
         let renumbered = Subject(pod: pod, source: SubjectSource(file: "pkg.tgz", member: "09_wf_2.pb"), flyte: identity)
-        func makeFinding(message: String, path: String) -> Finding {
+        func makeFinding(message: String, path: JSONPointer) -> Finding {
             Finding(policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: message, path: path, subjectIndex: 0)
         }
         let finding = makeFinding(message: "v100", path: "/spec/nodeSelector/gpu-type")

@@ -26,7 +26,7 @@ struct ProvenanceTests {
             ("/spec", nil),
         ] as [(String, String?)])
     func theMostSpecificRecordedPointerAnswers(path: String, layer: String?) {
-        #expect(Self.provenance.layer(for: path) == layer)
+        #expect(Self.provenance.layer(for: JSONPointer(path)) == layer)
     }
 
     @Test func recordingAPointerAgainReplacesItsLayer() {

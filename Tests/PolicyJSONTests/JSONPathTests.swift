@@ -15,7 +15,7 @@ struct JSONPathTests {
         """#
 
     /// Every position the walk ends at, as `pointer=value` (`pointer=missing` for nil).
-    static func ends(_ steps: [JSONPath.Step], prefix: String = "") throws -> [String] {
+    static func ends(_ steps: [JSONPath.Step], prefix: JSONPointer = .root) throws -> [String] {
         let document = try JSONDocument.parse(pod, source: "pod.json")
         var seen: [String] = []
         document.rootNode.walk(JSONPath(steps), pointerPrefix: prefix) { node, position in

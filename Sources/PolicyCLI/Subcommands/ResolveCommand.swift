@@ -96,7 +96,8 @@ enum ResolveCommand {
             object["notes"] = .array(
                 node.pod.notes.map { note in
                     [
-                        "container": note.container.map(JSONValue.string) ?? .null, "path": .string(note.path), "message": .string(note.message),
+                        "container": note.container.map(JSONValue.string) ?? .null, "path": .string(note.path.description),
+                        "message": .string(note.message),
                         "layer": .string(note.layer),
                     ]
                 })

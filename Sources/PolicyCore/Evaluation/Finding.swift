@@ -1,3 +1,5 @@
+import PolicyJSON
+
 /// One violation of one rule by one subject, after exceptions.
 ///
 /// A run can keep hundreds of thousands of findings, so a finding is small and allocates
@@ -80,17 +82,17 @@ public struct Finding: Sendable {
     /// The check's explanation and where it points, which a message without a template says.
     private var defaultWords: String {
         let path = violation.path
-        return "\(violation.detail) at \(path.isEmpty ? "/" : path)"
+        return "\(violation.detail) at \(path == .root ? "/" : path.description)"
     }
-    /// JSON pointer into the resolved pod.
-    public var path: String { violation.path }
+    /// Where in the resolved pod.
+    public var path: JSONPointer { violation.path }
     public var container: String? { violation.container }
     /// The configuration layer that set the offending value, when known.
     public var provenance: String? { extras?.fields.provenance }
 
     public init(
         policy: String, rule: String, action: Action, severity: Severity, status: Status, exception: String? = nil, exceptionReason: String? = nil,
-        message: String, path: String, container: String? = nil, subjectIndex: Int, provenance: String? = nil
+        message: String, path: JSONPointer, container: String? = nil, subjectIndex: Int, provenance: String? = nil
     ) {
         self.init(
             origin: SharedStorage(Origin(policy: policy, rule: rule, action: action, severity: severity)),

@@ -172,11 +172,10 @@ public struct Provenance: Sendable {
         layers[pointer] = layer
     }
 
-    /// The layer of the most specific recorded pointer at or above `path`, a finding's pointer
-    /// in its escaped text form.
-    public func layer(for path: String) -> String? {
+    /// The layer of the most specific recorded pointer at or above `path`.
+    public func layer(for path: JSONPointer) -> String? {
         if layers.isEmpty { return nil }
-        var current = Substring(path)
+        var current = Substring(path.description)
         while true {
             if let layer = layers[JSONPointer(escapedText: String(current))] { return layer }
             guard let slash = current.lastIndex(of: "/"), !current.isEmpty else { return nil }

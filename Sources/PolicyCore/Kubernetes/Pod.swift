@@ -112,7 +112,7 @@ public struct Container: Sendable {
         var restartPolicy: String?
         let kind: ContainerKind
         let index: Int
-        let pointer: String
+        let pointer: JSONPointer
     }
 
     private var storage: SharedStorage<Fields>
@@ -150,7 +150,7 @@ public struct Container: Sendable {
     /// Position in its list, for JSON pointers.
     public var index: Int { storage.fields.index }
     /// `/spec/containers/0`: built once, because every violation in the container starts with it.
-    public var pointer: String { storage.fields.pointer }
+    public var pointer: JSONPointer { storage.fields.pointer }
 
     public init(
         name: String, image: String? = nil, resources: ResourceRequirements = ResourceRequirements(),
@@ -168,18 +168,18 @@ public struct Container: Sendable {
     private static let commonInitPointers = commonPointers(.initContainer)
     private static let commonEphemeralPointers = commonPointers(.ephemeralContainer)
 
-    private static func commonPointers(_ kind: ContainerKind) -> [String] {
-        (0..<8).map { "/spec/\(kind.rawValue)/\($0)" }
+    private static func commonPointers(_ kind: ContainerKind) -> [JSONPointer] {
+        (0..<8).map { JSONPointer.root.appending("spec").appending(kind.rawValue).appending($0) }
     }
 
-    private static func pointer(_ kind: ContainerKind, _ index: Int) -> String {
-        let common: [String]
+    private static func pointer(_ kind: ContainerKind, _ index: Int) -> JSONPointer {
+        let common: [JSONPointer]
         switch kind {
         case .container: common = commonPointers
         case .initContainer: common = commonInitPointers
         case .ephemeralContainer: common = commonEphemeralPointers
         }
-        return common.indices.contains(index) ? common[index] : "/spec/\(kind.rawValue)/\(index)"
+        return common.indices.contains(index) ? common[index] : JSONPointer.root.appending("spec").appending(kind.rawValue).appending(index)
     }
 
     /// An init container that keeps running beside the app (Kubernetes native sidecar).

@@ -84,7 +84,7 @@ public struct MessageTemplate: Sendable {
         // An absent value (a required label not selected at all) is said, not left as a gap.
         case .value: violation.value.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"
         case .allowed: violation.allowed.flatMap { $0.isEmpty ? nil : $0 } ?? "(none)"
-        case .path: violation.path
+        case .path: violation.path.description
         case .container: violation.container ?? ""
         case .flyte(let field): field.text(of: subject)
         case .podNamespace: subject.namespace ?? ""

@@ -46,7 +46,8 @@ public struct Baseline: Sendable, Equatable {
         var seen = Set<String>()
         for (index, finding) in report.findings.enumerated() where finding.status == .fail && seen.insert(fingerprints[index]).inserted {
             let subject = report.subject(of: finding).map(TextReport.heading) ?? ""
-            entries.append(Entry(fingerprint: fingerprints[index], policy: finding.policy, rule: finding.rule, subject: subject, path: finding.path))
+            entries.append(
+                Entry(fingerprint: fingerprints[index], policy: finding.policy, rule: finding.rule, subject: subject, path: finding.path.description))
         }
         self.entries = entries.sorted {
             ($0.policy, $0.rule, $0.subject, $0.path, $0.fingerprint) < ($1.policy, $1.rule, $1.subject, $1.path, $1.fingerprint)

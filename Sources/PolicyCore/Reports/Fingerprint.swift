@@ -32,7 +32,7 @@ public enum Fingerprint {
             }
         }
         hash.add(finding.container ?? "")
-        hash.add(finding.path)
+        hash.add(finding.path.description)
         return hex(hash.value)
     }
 

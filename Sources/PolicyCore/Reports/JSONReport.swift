@@ -73,7 +73,7 @@ public enum JSONReport {
             object["exceptionReason"] = finding.exceptionReason.map(JSONValue.string) ?? .null
         }
         object["message"] = .string(finding.message)
-        object["path"] = .string(finding.path)
+        object["path"] = .string(finding.path.description)
         if let position = finding.position {
             object["line"] = .integer(Int64(position.line))
             object["column"] = .integer(Int64(position.column))
@@ -91,7 +91,7 @@ public enum JSONReport {
 
     static func note(note: SubjectNote, subject: Subject) -> JSONValue {
         [
-            "message": .string(note.message), "path": .string(note.path), "layer": .string(note.layer),
+            "message": .string(note.message), "path": .string(note.path.description), "layer": .string(note.layer),
             "subject": Self.subject(subject, container: note.container),
         ]
     }

@@ -70,7 +70,8 @@ public enum PolicyReportFormat {
             case .finding(let index, let outcome):
                 let finding = report.findings[index]
                 var properties: JSONObject = [
-                    "path": .string(finding.path), "action": .string(finding.action.rawValue), "fingerprint": .string(fingerprints[index]),
+                    "path": .string(finding.path.description), "action": .string(finding.action.rawValue),
+                    "fingerprint": .string(fingerprints[index]),
                 ]
                 if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
                 if let exception = finding.exception { properties["exception"] = .string(exception) }

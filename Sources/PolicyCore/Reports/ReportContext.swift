@@ -62,7 +62,7 @@ extension Finding {
     /// The message with where it points, unless the message already says it (default messages
     /// end with "at POINTER").
     var locatedMessage: String {
-        let at = " at \(path.isEmpty ? "/" : path)"
+        let at = " at \(path == .root ? "/" : path.description)"
         return message.contains(at) ? message : message + at
     }
 }

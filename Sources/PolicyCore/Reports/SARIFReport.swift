@@ -159,7 +159,7 @@ public enum SARIFReport {
             "message": ["text": .string("\(note.text) (\(TextReport.heading(subject)))")],
         ]
         object["locations"] = [location(subject)]
-        var properties: JSONObject = ["path": .string(note.path), "layer": .string(note.layer)]
+        var properties: JSONObject = ["path": .string(note.path.description), "layer": .string(note.layer)]
         if let container = note.container { properties["container"] = .string(container) }
         properties["subject"] = JSONReport.subject(subject, container: nil)
         object["properties"] = .object(properties)
@@ -197,7 +197,7 @@ public enum SARIFReport {
         ]
         if let subject { object["locations"] = [location(subject, at: finding.place(in: subject))] }
         var properties: JSONObject = [
-            "severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path),
+            "severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path.description),
         ]
         if let container = finding.container { properties["container"] = .string(container) }
         if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }

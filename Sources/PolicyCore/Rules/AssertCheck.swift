@@ -120,15 +120,15 @@ public struct AssertCheck: RuleCheck {
         switch operation {
         case .exists:
             var matched = 0
-            var missing: [String] = []
+            var missing: [JSONPointer] = []
             path.visit(in: subject, match: { _, _ in matched += 1 }, missing: { missing.append($0.pointer) })
             if matched == 0 {
-                violations.append(Violation(path: missing.first ?? "", detail: "\(path) must exist but is absent"))
+                violations.append(Violation(path: missing.first ?? .root, detail: "\(path) must exist but is absent"))
             } else if requireAll {
                 for pointer in missing { violations.append(Violation(path: pointer, detail: "\(path) must exist but is absent at \(pointer)")) }
             }
         case .absent:
-            var present: [(pointer: String, shown: String)] = []
+            var present: [(pointer: JSONPointer, shown: String)] = []
             var anyMissing = false
             path.visit(
                 in: subject, match: { value, location in present.append((location.pointer, Self.show(value))) }, missing: { _ in anyMissing = true })
@@ -138,8 +138,8 @@ public struct AssertCheck: RuleCheck {
             }
         default:
             var matched = 0
-            var missing: [String] = []
-            var failures: [(pointer: String, shown: String, why: String)] = []
+            var missing: [JSONPointer] = []
+            var failures: [(pointer: JSONPointer, shown: String, why: String)] = []
             path.visit(
                 in: subject,
                 match: { value, location in
@@ -148,7 +148,7 @@ public struct AssertCheck: RuleCheck {
                 },
                 missing: { location in missing.append(location.pointer) })
             if matched == 0 {
-                if required { violations.append(Violation(path: missing.first ?? "", detail: "\(path) is required but matched nothing")) }
+                if required { violations.append(Violation(path: missing.first ?? .root, detail: "\(path) is required but matched nothing")) }
                 return
             }
             // Required over `[*]` (quantifier all): every element must have the value, not

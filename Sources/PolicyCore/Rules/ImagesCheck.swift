@@ -70,7 +70,7 @@ private struct ImageViolation: ViolationRecipe {
     let owner: Container
     let problem: Problem
 
-    var path: String { owner.pointer + "/image" }
+    var path: JSONPointer { owner.pointer.appending("image") }
     var container: String? { owner.name }
 
     var explanation: Violation.Explanation {

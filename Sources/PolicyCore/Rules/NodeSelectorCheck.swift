@@ -55,7 +55,7 @@ public struct NodeSelectorCheck: RuleCheck {
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
         // The selector is read in place: a copy of the pod spec retains every list in it.
-        let termsPath = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
+        let termsPath: JSONPointer = "/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"
         // A term without expressions selects no node, so it cannot be the way a pod gets placed.
         let terms = subject.pod.spec.requiredNodeSelectorTerms.map { $0.enumerated().filter { !$0.element.matchExpressions.isEmpty } } ?? []
 
@@ -92,13 +92,13 @@ public struct NodeSelectorCheck: RuleCheck {
             // the call is made.
             if forbidden != nil || allowedKeys != nil {
                 keyViolations(
-                    key: key, path: "/spec/nodeSelector/\(JSONPointer.escape(key))", what: "node selector \(key)=\(value)", into: &violations)
+                    key: key, path: ("/spec/nodeSelector" as JSONPointer).appending(key), what: "node selector \(key)=\(value)", into: &violations)
             }
         }
 
         for (termIndex, term) in terms {
             for (index, expression) in term.matchExpressions.enumerated() {
-                let path = "\(termsPath)/\(termIndex)/matchExpressions/\(index)"
+                let path = termsPath.appending(termIndex).appending("matchExpressions").appending(index)
                 let described = "node affinity \(expression.key) \(expression.operator) [\(expression.values.joined(separator: ", "))]"
                 if let rule = allowedIndex(expression.key) {
                     let globs = allowed[rule].values
@@ -106,7 +106,7 @@ public struct NodeSelectorCheck: RuleCheck {
                         for (valueIndex, value) in expression.values.enumerated() where !globs.matches(value) {
                             violations.append(
                                 Violation(
-                                    path: "\(path)/values/\(valueIndex)",
+                                    path: path.appending("values").appending(valueIndex),
                                     detail: "\(described) allows '\(value)', which is not allowed (allowed: \(globs))",
                                     value: value, allowed: globs.description))
                         }
@@ -131,7 +131,7 @@ public struct NodeSelectorCheck: RuleCheck {
     }
 
     private func keyViolations(
-        key: String, path: @autoclosure () -> String, what: @autoclosure @escaping @Sendable () -> String, into violations: inout [Violation]
+        key: String, path: @autoclosure () -> JSONPointer, what: @autoclosure @escaping @Sendable () -> String, into violations: inout [Violation]
     ) {
         if forbidden?.matches(key) == true {
             violations.append(Violation(path: path(), detail: "\(what()) selects on the forbidden label '\(key)'", value: key, allowed: nil))

@@ -182,7 +182,7 @@ public struct ResourcesCheck: RuleCheck {
         ///   layer that set it), else at the pod.
         func report(largest: Int, parts: [String], what: String, total: String, bound: String, resource: (isRequest: Bool, name: String)? = nil) {
             guard largest == job.member else { return }
-            var place = (pointer: "/spec", below: "", token: String?.none, container: String?.none)
+            var place = (pointer: "/spec" as JSONPointer, below: "", token: String?.none, container: String?.none)
             if let resource {
                 var most = Quantity.zero
                 subject.pod.spec.forEachContainer(includeInit: true, includeEphemeral: false) { container in
@@ -308,7 +308,7 @@ public struct ResourcesCheck: RuleCheck {
 
     /// - Parameter path: the container's pointer (`/spec/containers/0`), or `/spec` for the pod;
     ///   pointers below it are joined only when a report reads them.
-    private func check(_ amounts: Amounts, path: String, container: String?, into violations: inout [Violation]) {
+    private func check(_ amounts: Amounts, path: JSONPointer, container: String?, into violations: inout [Violation]) {
         var target = Target(amounts: amounts, path: path, container: container, violations: violations)
         violations = []
         target.checkMaximums(max)
@@ -325,7 +325,7 @@ public struct ResourcesCheck: RuleCheck {
     /// entry); the words are recipes over what they name (see ``Violation``) and capture nothing.
     private struct Target {
         let amounts: Amounts
-        let path: String
+        let path: JSONPointer
         let container: String?
         var violations: [Violation]
 

@@ -128,11 +128,11 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     struct Location {
         fileprivate enum Place {
             case json(JSONPathPosition)
-            case fixed(String)
+            case fixed(JSONPointer)
         }
         fileprivate let place: Place
 
-        var pointer: String {
+        var pointer: JSONPointer {
             switch place {
             case .json(let position): position.pointer
             case .fixed(let text): text
@@ -145,7 +145,8 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
     func visit(in subject: Subject, match: (Value, Location) -> Void, missing: (Location) -> Void) {
         switch root {
         case .flyte(let field):
-            let location = Location(place: .fixed("flyte.\(field.rawValue)"))
+            // The identity is not in the pod: a finding about it is about the pod as a whole.
+            let location = Location(place: .fixed(.root))
             guard let value = field.value(of: subject) else { return missing(location) }
             match(.context(value), location)
         case .metadata:
@@ -157,7 +158,7 @@ public struct SubjectPath: Sendable, CustomStringConvertible {
 
     /// Walks the path's JSON below `start`: a `null` at the end counts as missing, like an
     /// absent field.
-    private func walk(from start: JSONNode?, base: String, match: (Value, Location) -> Void, missing: (Location) -> Void) {
+    private func walk(from start: JSONNode?, base: JSONPointer, match: (Value, Location) -> Void, missing: (Location) -> Void) {
         guard let start else { return missing(Location(place: .fixed(base))) }
         start.walk(jsonPath, pointerPrefix: base) { node, position in
             if let node, !node.isNull { match(.node(node), Location(place: .json(position))) } else { missing(Location(place: .json(position))) }

@@ -9,8 +9,8 @@ import PolicyJSON
 /// (a container and one string, say) lives inside the ``Violation`` itself and allocates
 /// nothing; a larger one is boxed once.
 public protocol ViolationRecipe: Sendable {
-    /// JSON pointer into the resolved pod.
-    var path: String { get }
+    /// Where in the resolved pod.
+    var path: JSONPointer { get }
     /// The container concerned; `nil` for pod-level findings.
     var container: String? { get }
     /// The explanation, the offending value and what was allowed.
@@ -37,8 +37,8 @@ public struct Violation: Sendable {
 
     private let recipe: any ViolationRecipe
 
-    /// JSON pointer into the resolved pod.
-    public var path: String { recipe.path }
+    /// Where in the resolved pod.
+    public var path: JSONPointer { recipe.path }
     /// The container concerned; `nil` for pod-level findings.
     public var container: String? { recipe.container }
     /// The explanation, the offending value and what was allowed, formatted now.
@@ -55,14 +55,15 @@ public struct Violation: Sendable {
         self.recipe = recipe
     }
 
-    /// A violation at `pointer + below`, or at `pointer + below + "/" + token` (escaped) when a
-    /// token is given, whose words `explain` produces from `context` when read.
+    /// A violation at `pointer` followed by `below` (a constant suffix in escaped form, such as
+    /// `/resources/limits`), then `token` (escaped here) when one is given, whose words
+    /// `explain` produces from `context` when read.
     ///
     /// Pass what the words need as `context` and let `explain` capture nothing: the context is
     /// stored with the pointer parts in one box, where a capturing closure would allocate a second
     /// time for every violation.
     public init<Context: Sendable>(
-        pointer: String, below: String = "", token: String? = nil, container: String?, context: Context,
+        pointer: JSONPointer, below: String = "", token: String? = nil, container: String?, context: Context,
         explain: @escaping @Sendable (Context) -> Explanation
     ) {
         recipe = Parts(pointer: pointer, below: below, token: token, container: container, context: context, explain: explain)
@@ -71,7 +72,7 @@ public struct Violation: Sendable {
     /// - Parameter detail: the default explanation, a sentence naming the offending value and
     ///   what was allowed; evaluated when ``detail`` is read.
     public init(
-        path: String, detail: @autoclosure @escaping @Sendable () -> String, value: String? = nil, allowed: String? = nil,
+        path: JSONPointer, detail: @autoclosure @escaping @Sendable () -> String, value: String? = nil, allowed: String? = nil,
         container: String? = nil
     ) {
         self.init(pointer: path, container: container, context: (detail, value, allowed)) { Explanation($0.0(), value: $0.1, allowed: $0.2) }
@@ -82,16 +83,16 @@ extension Violation {
     /// The general recipe: a pointer given as parts (checks hand over the shared pointer of a
     /// container and a constant suffix, joined on read), and words made from a context.
     private struct Parts<Context: Sendable>: ViolationRecipe {
-        let pointer: String
+        let pointer: JSONPointer
         let below: String
         let token: String?
         let container: String?
         let context: Context
         let explain: @Sendable (Context) -> Explanation
 
-        var path: String {
-            guard let token else { return below.isEmpty ? pointer : pointer + below }
-            return pointer + below + "/" + JSONPointer.escape(token)
+        var path: JSONPointer {
+            guard let token else { return below.isEmpty ? pointer : JSONPointer(escapedText: pointer.description + below) }
+            return JSONPointer(escapedText: pointer.description + below + "/" + JSONPointer.escape(token))
         }
 
         var explanation: Explanation { explain(context) }

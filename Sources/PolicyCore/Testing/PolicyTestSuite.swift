@@ -127,7 +127,7 @@ public struct PolicyExpectation: Sendable, Equatable {
     public var rule: String
     public var result: Result
     public var action: Action?
-    public var path: String?
+    public var path: JSONPointer?
     public var messageContains: String?
     public var count: Int?
     public var exception: String?
@@ -155,7 +155,9 @@ public struct PolicyExpectation: Sendable, Equatable {
                 context.fail(countPath, "expected a number of findings (0 or more)")
             }
         }
-        let path = reader.string("path", context: &context)
+        // Read in its canonical form, so `/a~1b` and a finding's `/a~1b` compare equal however the
+        // file spelled its escapes.
+        let path = reader.string("path", context: &context).map { JSONPointer($0) }
         let messageContains = reader.string("messageContains", context: &context)
         if messageContains == "" {
             context.fail(

@@ -115,7 +115,7 @@ package struct PodBuilder: Sendable {
         var name: String
         var isPrimary: Bool
         var isInit: Bool { field == "initContainers" }
-        var pointer: String { "/spec/\(field)/\(index)" }
+        var pointer: JSONPointer { ("/spec" as JSONPointer).appending(field).appending(index) }
     }
 
     /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate` for one container:

@@ -63,7 +63,7 @@ struct ResourceNotes {
     /// A note for every asked value that `final` holds lower: the platform limit
     /// (`task_resources.limits`) or, for a request, the container's own limit brought it down.
     func lowered(
-        in final: ContainerResources, platformLimits: ResourceList, gpuResourceName: String, container: String, pointer: String
+        in final: ContainerResources, platformLimits: ResourceList, gpuResourceName: String, container: String, pointer: JSONPointer
     )
         -> [SubjectNote]
     {
@@ -82,7 +82,7 @@ struct ResourceNotes {
                 : "the container's limits.\(name)"
             notes.append(
                 SubjectNote(
-                    container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
+                    container: container, path: pointer.appending(contentsOf: ["resources", list, name]),
                     message: "Flyte will lower \(list).\(name) from \(ask.quantity) to \(now) (\(cause))", layer: ask.layer))
         }
         return notes
@@ -94,7 +94,7 @@ struct ResourceNotes {
     /// before that such a filled-in default replaces with a different one; then every applied
     /// value counts as asked by `layer`, and the stated ones keep what was stated.
     mutating func replaceByGroup(
-        applied: ContainerResources, stated: ContainerResources, group: String, layer: String, container: String, pointer: String
+        applied: ContainerResources, stated: ContainerResources, group: String, layer: String, container: String, pointer: JSONPointer
     ) -> [SubjectNote] {
         var notes: [SubjectNote] = []
         let asked = asks
@@ -106,7 +106,7 @@ struct ResourceNotes {
                 }
                 notes.append(
                     SubjectNote(
-                        container: container, path: "\(pointer)/resources/\(list)/\(JSONPointer.escape(name))",
+                        container: container, path: pointer.appending(contentsOf: ["resources", list, name]),
                         message:
                             "Flyte will replace \(list).\(name) \(previous.quantity) with \(quantity): the \(group) states resources without \(name), so the platform default fills it in",
                         layer: previous.layer))
@@ -123,14 +123,14 @@ struct ResourceNotes {
     ///   - what: whose resources (`the node's resource override`).
     ///   - because: why they are not used (`worker of pytorch task T states its own resources, which Flyte uses instead`).
     static func ignored(
-        _ resources: ContainerResources, what: String, because: String, container: String, pointer: String, layer: String
+        _ resources: ContainerResources, what: String, because: String, container: String, pointer: JSONPointer, layer: String
     ) -> SubjectNote {
         var parts: [String] = []
         for (list, map) in [("requests", resources.requests), ("limits", resources.limits)] where !map.isEmpty {
             parts.append("\(list) " + map.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
         return SubjectNote(
-            container: container, path: "\(pointer)/resources",
+            container: container, path: pointer.appending("resources"),
             message: "\(what) (\(parts.joined(separator: "; "))) does not reach this pod: \(because)", layer: layer)
     }
 }

@@ -145,7 +145,7 @@ package struct AdmissionHandler: Sendable {
     private struct FindingKey: Hashable {
         var policy: String
         var rule: String
-        var path: String
+        var path: JSONPointer
         var message: String
     }
 

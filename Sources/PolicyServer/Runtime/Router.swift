@@ -82,7 +82,7 @@ struct Router: Sendable {
             decision.findings.map { finding in
                 [
                     "policy": .string(finding.policy), "rule": .string(finding.rule), "action": .string(finding.action.rawValue),
-                    "path": .string(finding.path),
+                    "path": .string(finding.path.description),
                 ]
             })
         if !decision.warnings.isEmpty { fields["warnings"] = .integer(Int64(decision.warnings.count)) }

@@ -21,7 +21,8 @@ enum BaselineControls {
         for field in ["hostNetwork", "hostPID", "hostIPC"] where pod.spec?[field]?.bool == true {
             violations.append(
                 .podSecurity(
-                    "/spec/\(field)", "\(field)=true shares the node's namespace with the pod (host namespaces)", value: "true",
+                    ("/spec" as JSONPointer).appending(field), "\(field)=true shares the node's namespace with the pod (host namespaces)",
+                    value: "true",
                     allowed: "false or unset"))
         }
     }
@@ -30,7 +31,8 @@ enum BaselineControls {
         for container in pod.containers where container.securityContext?["privileged"]?.bool == true {
             violations.append(
                 .podSecurity(
-                    "\(container.pointer)/securityContext/privileged", "container '\(container.name)' must not set securityContext.privileged=true",
+                    container.pointer.appending(contentsOf: ["securityContext", "privileged"]),
+                    "container '\(container.name)' must not set securityContext.privileged=true",
                     value: "true", allowed: "false or unset"))
         }
     }
@@ -47,7 +49,7 @@ enum BaselineControls {
             guard !allowed.contains(name) else { continue }
             violations.append(
                 .podSecurity(
-                    "\(container.pointer)/securityContext/capabilities/add/\(index)",
+                    container.pointer.appending(contentsOf: ["securityContext", "capabilities", "add"]).appending(index),
                     "container '\(container.name)' must not add the capability \(name) (\(why))", value: name,
                     allowed: allowed.sorted().joined(separator: ", ")))
         }
@@ -58,7 +60,8 @@ enum BaselineControls {
             let name = volume["name"]?.string ?? ""
             violations.append(
                 .podSecurity(
-                    "/spec/volumes/\(index)/hostPath", "volume '\(name)' must not be a hostPath volume", value: "hostPath",
+                    ("/spec/volumes" as JSONPointer).appending(index).appending("hostPath"), "volume '\(name)' must not be a hostPath volume",
+                    value: "hostPath",
                     allowed: "no hostPath volumes"))
         }
     }
@@ -69,7 +72,8 @@ enum BaselineControls {
                 guard let hostPort = port["hostPort"]?.integer, hostPort != 0 else { continue }
                 violations.append(
                     .podSecurity(
-                        "\(container.pointer)/ports/\(index)/hostPort", "container '\(container.name)' must not use hostPort \(hostPort)",
+                        container.pointer.appending("ports").appending(index).appending("hostPort"),
+                        "container '\(container.name)' must not use hostPort \(hostPort)",
                         value: String(hostPort),
                         allowed: "0 or unset"))
             }
@@ -90,7 +94,7 @@ enum BaselineControls {
                     guard let host = handler[action]?["host"]?.string, !host.isEmpty else { continue }
                     violations.append(
                         .podSecurity(
-                            "\(container.pointer)/\(place)/\(action)/host",
+                            container.pointer.appending(place).appending(action).appending("host"),
                             "container '\(container.name)' must not set \(place.replacingOccurrences(of: "/", with: ".")).\(action).host (\(host)): a probe or hook may only reach the pod itself",
                             value: host, allowed: "empty (the pod's own IP)"))
                 }
@@ -113,7 +117,7 @@ enum BaselineControls {
             guard let type = forbiddenProfileType(field, in: context) else { return }
             violations.append(
                 .podSecurity(
-                    "\(pointer)/\(field)/type", "\(who) must not set \(name) to \(type.isEmpty ? "nothing" : type)", value: type,
+                    pointer.appending(field).appending("type"), "\(who) must not set \(name) to \(type.isEmpty ? "nothing" : type)", value: type,
                     allowed: profileTypes))
         }
     }
@@ -126,7 +130,7 @@ enum BaselineControls {
             guard !(profile.isEmpty || profile == "runtime/default" || profile.hasPrefix("localhost/")) else { continue }
             violations.append(
                 .podSecurity(
-                    "/metadata/annotations/\(JSONPointer.escape(key))", "the annotation \(key)=\"\(profile)\" sets a forbidden AppArmor profile",
+                    ("/metadata/annotations" as JSONPointer).appending(key), "the annotation \(key)=\"\(profile)\" sets a forbidden AppArmor profile",
                     value: profile,
                     allowed: "runtime/default or localhost/<profile>"))
         }
@@ -139,14 +143,16 @@ enum BaselineControls {
             if !allowedSELinuxTypes.contains(type) {
                 violations.append(
                     .podSecurity(
-                        "\(pointer)/seLinuxOptions/type", "\(who) must not set securityContext.seLinuxOptions.type to \(type)", value: type,
+                        pointer.appending(contentsOf: ["seLinuxOptions", "type"]),
+                        "\(who) must not set securityContext.seLinuxOptions.type to \(type)", value: type,
                         allowed: allowedSELinuxTypes.sorted().map { $0.isEmpty ? "unset" : $0 }.joined(separator: ", ")))
             }
             for field in ["user", "role"] {
                 guard let value = options[field]?.string, !value.isEmpty else { continue }
                 violations.append(
                     .podSecurity(
-                        "\(pointer)/seLinuxOptions/\(field)", "\(who) must not set securityContext.seLinuxOptions.\(field)", value: value,
+                        pointer.appending("seLinuxOptions").appending(field), "\(who) must not set securityContext.seLinuxOptions.\(field)",
+                        value: value,
                         allowed: "unset"))
             }
         }
@@ -159,7 +165,7 @@ enum BaselineControls {
             guard value != "Default" else { continue }
             violations.append(
                 .podSecurity(
-                    "\(container.pointer)/securityContext/procMount",
+                    container.pointer.appending(contentsOf: ["securityContext", "procMount"]),
                     "container '\(container.name)' must not set securityContext.procMount to \(value)", value: value,
                     allowed: "Default or unset"))
         }
@@ -175,7 +181,8 @@ enum BaselineControls {
             guard !allowedSysctls.contains(name) else { continue }
             violations.append(
                 .podSecurity(
-                    "/spec/securityContext/sysctls/\(index)/name", "the pod must not set the sysctl \(name)", value: name,
+                    ("/spec/securityContext/sysctls" as JSONPointer).appending(index).appending("name"), "the pod must not set the sysctl \(name)",
+                    value: name,
                     allowed: allowedSysctls.sorted().joined(separator: ", ")))
         }
     }
@@ -191,7 +198,7 @@ enum BaselineControls {
         for container in pod.containers where container.securityContext?["windowsOptions"]?["hostProcess"]?.bool == true {
             violations.append(
                 .podSecurity(
-                    "\(container.pointer)/securityContext/windowsOptions/hostProcess",
+                    container.pointer.appending(contentsOf: ["securityContext", "windowsOptions", "hostProcess"]),
                     "container '\(container.name)' must not set securityContext.windowsOptions.hostProcess=true", value: "true",
                     allowed: "false or unset"))
         }

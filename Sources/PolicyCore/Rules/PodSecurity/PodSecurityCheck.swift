@@ -97,7 +97,7 @@ public enum PodSecurityControl: String, Sendable, CaseIterable {
 struct PodSecurityView {
     struct ContainerView {
         var node: JSONNode
-        var pointer: String
+        var pointer: JSONPointer
         var name: String
         var securityContext: JSONNode? { node["securityContext"].flatMap { $0.isNull ? nil : $0 } }
     }
@@ -112,7 +112,8 @@ struct PodSecurityView {
         var containers: [ContainerView] = []
         for field in ["initContainers", "containers", "ephemeralContainers"] {
             for (index, node) in (subject.specNode?[field]?.elements ?? []).enumerated() where node.isObject {
-                containers.append(ContainerView(node: node, pointer: "/spec/\(field)/\(index)", name: node["name"]?.string ?? ""))
+                containers.append(
+                    ContainerView(node: node, pointer: ("/spec" as JSONPointer).appending(field).appending(index), name: node["name"]?.string ?? ""))
             }
         }
         self.containers = containers
@@ -123,9 +124,11 @@ struct PodSecurityView {
 
     /// Calls `body` with the pod's security context, then each container's, with its pointer
     /// and who sets it (`the pod`, `container 'main'`).
-    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: String, _ who: String) -> Void) {
+    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: JSONPointer, _ who: String) -> Void) {
         body(podSecurityContext, "/spec/securityContext", "the pod")
-        for container in containers { body(container.securityContext, "\(container.pointer)/securityContext", "container '\(container.name)'") }
+        for container in containers {
+            body(container.securityContext, container.pointer.appending("securityContext"), "container '\(container.name)'")
+        }
     }
 
     /// `spec.os.name: windows`: the restricted level exempts these pods from Linux-only controls.
@@ -138,7 +141,7 @@ struct PodSecurityView {
 extension Violation {
     /// A Pod Security Standards violation at `pointer`, with the offending value and what the
     /// standard allows.
-    static func podSecurity(_ pointer: String, _ detail: String, value: String? = nil, allowed: String) -> Violation {
+    static func podSecurity(_ pointer: JSONPointer, _ detail: String, value: String? = nil, allowed: String) -> Violation {
         Violation(path: pointer, detail: detail, value: value, allowed: allowed)
     }
 }

@@ -22,7 +22,8 @@ enum RestrictedControls {
             let type = knownVolumeTypes.first(where: sources.contains) ?? "unknown"
             violations.append(
                 .podSecurity(
-                    "/spec/volumes/\(index)", "volume '\(volume["name"]?.string ?? "")' uses the restricted volume type \(type)", value: type,
+                    ("/spec/volumes" as JSONPointer).appending(index),
+                    "volume '\(volume["name"]?.string ?? "")' uses the restricted volume type \(type)", value: type,
                     allowed: allowedVolumeTypes.sorted().joined(separator: ", ")))
         }
     }
@@ -33,8 +34,8 @@ enum RestrictedControls {
             violations.append(
                 .podSecurity(
                     set
-                        ? "\(container.pointer)/securityContext/allowPrivilegeEscalation"
-                        : container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                        ? container.pointer.appending(contentsOf: ["securityContext", "allowPrivilegeEscalation"])
+                        : container.securityContext == nil ? container.pointer : container.pointer.appending("securityContext"),
                     "container '\(container.name)' must set securityContext.allowPrivilegeEscalation=false", value: set ? "true" : "unset",
                     allowed: "false"))
         }
@@ -52,7 +53,7 @@ enum RestrictedControls {
             case false?:
                 violations.append(
                     .podSecurity(
-                        "\(container.pointer)/securityContext/runAsNonRoot",
+                        container.pointer.appending(contentsOf: ["securityContext", "runAsNonRoot"]),
                         "container '\(container.name)' must not set securityContext.runAsNonRoot=false",
                         value: "false", allowed: "true"))
             case true?:
@@ -61,7 +62,7 @@ enum RestrictedControls {
                 guard podValue != true else { continue }
                 violations.append(
                     .podSecurity(
-                        container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                        container.securityContext == nil ? container.pointer : container.pointer.appending("securityContext"),
                         "the pod or container '\(container.name)' must set securityContext.runAsNonRoot=true", value: "unset", allowed: "true"))
             }
         }
@@ -76,7 +77,8 @@ enum RestrictedControls {
         for container in pod.containers where container.securityContext?["runAsUser"]?.integer == 0 {
             violations.append(
                 .podSecurity(
-                    "\(container.pointer)/securityContext/runAsUser", "container '\(container.name)' must not set securityContext.runAsUser=0",
+                    container.pointer.appending(contentsOf: ["securityContext", "runAsUser"]),
+                    "container '\(container.name)' must not set securityContext.runAsUser=0",
                     value: "0",
                     allowed: "a non-zero user ID"))
         }
@@ -93,7 +95,7 @@ enum RestrictedControls {
         for container in pod.containers where container.securityContext?["seccompProfile"].map({ $0.isNull }) ?? true {
             violations.append(
                 .podSecurity(
-                    container.securityContext == nil ? container.pointer : "\(container.pointer)/securityContext",
+                    container.securityContext == nil ? container.pointer : container.pointer.appending("securityContext"),
                     "the pod or container '\(container.name)' must set securityContext.seccompProfile.type to RuntimeDefault or Localhost",
                     value: "unset", allowed: BaselineControls.profileTypes))
         }
@@ -106,10 +108,10 @@ enum RestrictedControls {
             if !drop.contains("ALL") {
                 let pointer =
                     capabilities?["drop"] != nil
-                    ? "\(container.pointer)/securityContext/capabilities/drop"
+                    ? container.pointer.appending(contentsOf: ["securityContext", "capabilities", "drop"])
                     : capabilities != nil
-                        ? "\(container.pointer)/securityContext/capabilities"
-                        : container.securityContext != nil ? "\(container.pointer)/securityContext" : container.pointer
+                        ? container.pointer.appending(contentsOf: ["securityContext", "capabilities"])
+                        : container.securityContext != nil ? container.pointer.appending("securityContext") : container.pointer
                 violations.append(
                     .podSecurity(
                         pointer, "container '\(container.name)' must set securityContext.capabilities.drop=[\"ALL\"]",

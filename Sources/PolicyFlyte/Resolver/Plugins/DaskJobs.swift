@@ -55,8 +55,8 @@ extension PluginJobBuilder {
                 let asked: ContainerResources
                 (asked, resources) = try groupResources(stated, at: group.location)
                 // The group's resources replace the container's whole, node override included.
-                let pointer = "/spec/containers/\(index)"
-                result.notes.removeAll { $0.path.hasPrefix(pointer + "/") }
+                let pointer = ("/spec/containers" as JSONPointer).appending(index)
+                result.notes.removeAll { $0.path.starts(with: pointer) && $0.path != pointer }
                 var asks = ResourceNotes()
                 asks.record(asked, layer: "\(layer(role)) (resources)")
                 let platform = ResourceAdjustment.platformWithTaskResources(execution.platformResources, config: config)

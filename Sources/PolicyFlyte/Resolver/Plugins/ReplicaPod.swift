@@ -35,8 +35,8 @@ extension BuiltPod {
         // Notes name containers too: a renamed container keeps its notes under its new name.
         for index in (changed["containers"]?.array ?? []).indices {
             guard let name = changed["containers"]?.array?[index]["name"]?.string else { continue }
-            let prefix = "/spec/containers/\(index)/"
-            for note in notes.indices where notes[note].path.hasPrefix(prefix) { notes[note].container = name }
+            let pointer = ("/spec/containers" as JSONPointer).appending(index)
+            for note in notes.indices where notes[note].path.starts(with: pointer) && notes[note].path != pointer { notes[note].container = name }
         }
         var values = ValueLayers()
         values.record(before: before, after: changed, layer: layer)
