@@ -172,7 +172,8 @@ public struct Container: Sendable {
         (0..<8).map { JSONPointer.root.appending("spec").appending(kind.rawValue).appending($0) }
     }
 
-    private static func pointer(_ kind: ContainerKind, _ index: Int) -> JSONPointer {
+    /// `/spec/containers/3`: the first few of each list are made once for the whole run.
+    static func pointer(_ kind: ContainerKind, _ index: Int) -> JSONPointer {
         let common: [JSONPointer]
         switch kind {
         case .container: common = commonPointers

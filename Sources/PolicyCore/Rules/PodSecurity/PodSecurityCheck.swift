@@ -110,10 +110,9 @@ struct PodSecurityView {
         spec = subject.specNode
         metadata = subject.metadataNode
         var containers: [ContainerView] = []
-        for field in ["initContainers", "containers", "ephemeralContainers"] {
-            for (index, node) in (subject.specNode?[field]?.elements ?? []).enumerated() where node.isObject {
-                containers.append(
-                    ContainerView(node: node, pointer: ("/spec" as JSONPointer).appending(field).appending(index), name: node["name"]?.string ?? ""))
+        for kind in [ContainerKind.initContainer, .container, .ephemeralContainer] {
+            for (index, node) in (subject.specNode?[kind.rawValue]?.elements ?? []).enumerated() where node.isObject {
+                containers.append(ContainerView(node: node, pointer: Container.pointer(kind, index), name: node["name"]?.string ?? ""))
             }
         }
         self.containers = containers
