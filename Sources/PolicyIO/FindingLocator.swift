@@ -56,10 +56,10 @@ package enum FindingLocator {
             }
             let source = subjects[finding.subjectIndex].source
             // The scanner matches pointer text against the file's bytes.
-            let pointer = source.podPointer + finding.path.description
+            let pointer = source.podPointer.appending(pointer: finding.path).description
             let document = source.document ?? 1
             wanted[source.file, default: [:]][document, default: []].insert(pointer)
-            candidates.append((index, source.file, document, pointer, source.podPointer.utf8.count))
+            candidates.append((index, source.file, document, pointer, source.podPointer.description.utf8.count))
         }
         var found: [String: [Int: [String: (line: Int, column: Int)]]] = [:]
         for (file, documents) in wanted { found[file] = positions(file, documents) }
@@ -85,7 +85,7 @@ package enum FindingLocator {
             let finding = part.findings[index]
             guard finding.subjectIndex < part.subjects.count else { continue }
             let podPointer = part.subjects[finding.subjectIndex].source.podPointer
-            guard let (item, below) = Self.item(of: podPointer), item < items.count, item < starts.count else { continue }
+            guard let (item, below) = Self.item(of: podPointer.description), item < items.count, item < starts.count else { continue }
             byItem[item, default: []].append((index, below + finding.path.description, below.utf8.count))
         }
         for (item, wanted) in byItem {

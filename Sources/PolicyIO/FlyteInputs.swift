@@ -167,7 +167,7 @@ package enum FlyteInputs {
                 for object in objects where object["kind"]?.string == "PodTemplate" {
                     do { store.add(try PodTemplateStore.PodTemplate(manifest: object.object ?? [:])) } catch {
                         let place = document.line.map { "\(file.name):\($0)" } ?? "\(file.name) (document \(index + 1))"
-                        throw .invalidObject(source: place, pointer: "", reason: error.description)
+                        throw .invalidObject(source: place, pointer: .root, reason: error.description)
                     }
                 }
             }

@@ -10,7 +10,7 @@ package enum InputError: Error, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case json(JSONParseError)
     case yaml(YAMLError)
-    case invalidObject(source: String, pointer: String, reason: String)
+    case invalidObject(source: String, pointer: JSONPointer, reason: String)
     case unsupported(source: String, reason: String)
     case empty(path: String)
     case tooLarge(path: String, limit: Int)
@@ -28,7 +28,7 @@ package enum InputError: Error, Sendable, CustomStringConvertible {
         case .unreadable(let path, let reason): "\(path): cannot be read: \(reason)."
         case .json(let error): "\(error.source):\(error.line):\(error.column): invalid JSON at byte \(error.offset): \(error.reason)."
         case .yaml(let error): "\(error.source):\(error.line):\(error.column): invalid YAML: \(error.reason)."
-        case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer.isEmpty ? "(document)" : pointer): \(reason)."
+        case .invalidObject(let source, let pointer, let reason): "\(source): \(pointer == .root ? "(document)" : pointer.description): \(reason)."
         case .unsupported(let source, let reason): "\(source): \(reason)."
         case .notAManifest(let source, let reason): "\(source): \(reason)."
         case .empty(let path): "\(path): the folder holds no readable input (.json, .yaml, .yml, .pb or .tgz files)."

@@ -46,7 +46,7 @@ package struct ManifestReader: Sendable {
     package func read(items: [(index: Int, node: JSONNode)], of file: InputFile) throws(InputError) -> Outcome {
         var outcome = Outcome()
         let source = SubjectSource(file: file.name, document: 1, line: nil)
-        for (index, node) in items { try collect(node, source: source, pointer: "/items/\(index)", outcome: &outcome) }
+        for (index, node) in items { try collect(node, source: source, pointer: ("/items" as JSONPointer).appending(index), outcome: &outcome) }
         return outcome
     }
 
@@ -87,7 +87,7 @@ package struct ManifestReader: Sendable {
             do {
                 result.append((try JSONDocument(document.value).rootNode, line))
             } catch {
-                throw .invalidObject(source: "\(source):\(line)", pointer: error.pointer.description, reason: error.reason)
+                throw .invalidObject(source: "\(source):\(line)", pointer: error.pointer, reason: error.reason)
             }
         }
         return result
@@ -101,10 +101,10 @@ package struct ManifestReader: Sendable {
         }
     }
 
-    private func collect(_ node: JSONNode, source: SubjectSource, pointer: String, outcome: inout Outcome) throws(InputError) {
+    private func collect(_ node: JSONNode, source: SubjectSource, pointer: JSONPointer, outcome: inout Outcome) throws(InputError) {
         let here = source.description
         guard node.isObject else {
-            if pointer.isEmpty {
+            if pointer == .root {
                 throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the document is \(node.kind.phrase), not an object)")
             }
             throw .invalidObject(source: here, pointer: pointer, reason: "expected a Kubernetes object, found \(node.kind.phrase)")
@@ -113,7 +113,7 @@ package struct ManifestReader: Sendable {
             if node["template"] != nil || node["closure"] != nil || node["workflow"] != nil || node["tasks"] != nil {
                 throw .unsupported(source: here, reason: "looks like a flyteidl entity; this version reads Kubernetes manifests only")
             }
-            if pointer.isEmpty { throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the object has no 'kind')") }
+            if pointer == .root { throw .notAManifest(source: here, reason: "is not a Kubernetes manifest (the object has no 'kind')") }
             throw .invalidObject(source: here, pointer: pointer, reason: "the object has no 'kind', so it is not a Kubernetes manifest")
         }
         if node["apiVersion"]?.string == PolicyLoader.apiVersion {
@@ -122,15 +122,16 @@ package struct ManifestReader: Sendable {
         }
         if kind == "List" || (kind.hasSuffix("List") && node["items"]?.isArray == true) {
             for (index, item) in (node["items"]?.elements ?? []).enumerated() {
-                try collect(item, source: source, pointer: "\(pointer)/items/\(index)", outcome: &outcome)
+                try collect(item, source: source, pointer: pointer.appending("items").appending(index), outcome: &outcome)
             }
             return
         }
         if kind == "AdmissionReview" {
             guard let object = node["request"]?["object"], object.isObject else {
-                throw .invalidObject(source: here, pointer: "\(pointer)/request/object", reason: "an AdmissionReview needs request.object")
+                throw .invalidObject(
+                    source: here, pointer: pointer.appending(contentsOf: ["request", "object"]), reason: "an AdmissionReview needs request.object")
             }
-            try collect(object, source: source, pointer: "\(pointer)/request/object", outcome: &outcome)
+            try collect(object, source: source, pointer: pointer.appending(contentsOf: ["request", "object"]), outcome: &outcome)
             return
         }
         let written = node["apiVersion"]?.string ?? ""
@@ -145,7 +146,7 @@ package struct ManifestReader: Sendable {
                 let name = node["metadata"]?["name"]?.string.map { " \($0)" } ?? ""
                 let shown = WorkloadKind.name(group: WorkloadKind.group(ofAPIVersion: apiVersion), kind: kind)
                 outcome.unreadPods.append(
-                    "\(here): \(shown)\(name) holds containers at \(found) that were not checked: flyte-policy does not know this kind; add --workload \(shown)=\(found.hasSuffix("/spec") ? String(found.dropLast(5)) : found) to read them"
+                    "\(here): \(shown)\(name) holds containers at \(found) that were not checked: flyte-policy does not know this kind; add --workload \(shown)=\(Self.templatePointer(holding: found)) to read them"
                 )
             } else {
                 outcome.skippedKinds.append(kind)
@@ -167,8 +168,8 @@ package struct ManifestReader: Sendable {
         } else {
             for location in workload.templates { found += location.find(in: node, base: pointer) }
             guard !found.isEmpty else {
-                let expected = workload.templates.map { "/" + $0.steps.joined(separator: "/") }.joined(separator: " or ")
-                throw .invalidObject(source: here, pointer: pointer + expected, reason: "a \(workload.name) needs a pod template here")
+                let expected = workload.templates.map { pointer.appending(contentsOf: $0.steps).description }.joined(separator: " or ")
+                throw .invalidObject(source: here, pointer: pointer, reason: "a \(workload.name) needs a pod template at \(expected)")
             }
         }
         let objectMeta = node["metadata"]
@@ -182,7 +183,7 @@ package struct ManifestReader: Sendable {
             do {
                 pod = try Pod(metadata: template.metadata, spec: template.spec)
             } catch {
-                throw .invalidObject(source: here, pointer: template.pointer + error.pointer.description, reason: error.reason)
+                throw .invalidObject(source: here, pointer: template.pointer.appending(pointer: error.pointer), reason: error.reason)
             }
             let name = objectMeta?["name"]?.string ?? pod.metadata.name
             let namespace = objectMeta?["namespace"]?.string ?? pod.metadata.namespace ?? defaultNamespace
@@ -202,20 +203,28 @@ package struct ManifestReader: Sendable {
         }
     }
 
+    /// What `--workload KIND=POINTER` takes for a pod spec found at `spec`: the template holding
+    /// it (`/spec/template` for `/spec/template/spec`).
+    static func templatePointer(holding spec: JSONPointer) -> JSONPointer {
+        var tokens = spec.tokens
+        if tokens.last == "spec" { tokens.removeLast() }
+        return JSONPointer(tokens: tokens)
+    }
+
     /// The pointer of the first object below `node` that looks like a pod spec (a `containers`
     /// list whose entries have an `image`), a few levels deep; `nil` when there is none.
-    static func embeddedPodTemplate(_ node: JSONNode, pointer: String, depth: Int = 0) -> String? {
+    static func embeddedPodTemplate(_ node: JSONNode, pointer: JSONPointer, depth: Int = 0) -> JSONPointer? {
         guard depth <= 6 else { return nil }
         if node.isObject {
             if let containers = node["containers"], containers.isArray, containers.elements.contains(where: { $0["image"] != nil }) {
                 return pointer
             }
             for (key, value) in node.members where value.isObject || value.isArray {
-                if let found = embeddedPodTemplate(value, pointer: "\(pointer)/\(JSONPointer.escape(key))", depth: depth + 1) { return found }
+                if let found = embeddedPodTemplate(value, pointer: pointer.appending(key), depth: depth + 1) { return found }
             }
         } else if node.isArray {
             for (index, element) in node.elements.enumerated() {
-                if let found = embeddedPodTemplate(element, pointer: "\(pointer)/\(index)", depth: depth + 1) { return found }
+                if let found = embeddedPodTemplate(element, pointer: pointer.appending(index), depth: depth + 1) { return found }
             }
         }
         return nil

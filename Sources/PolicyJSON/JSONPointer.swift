@@ -72,6 +72,12 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
         return JSONPointer(escapedText: text)
     }
 
+    /// This pointer followed by `below`: the pointer, in the whole document, of what `below`
+    /// points at inside the value this pointer points at.
+    public func appending(pointer below: JSONPointer) -> JSONPointer {
+        JSONPointer(escapedText: description + below.description)
+    }
+
     /// Whether `prefix` is this pointer or one of its ancestors (`/spec/a` is an ancestor of
     /// `/spec/a/0`, not of `/spec/ab`).
     public func starts(with prefix: JSONPointer) -> Bool {

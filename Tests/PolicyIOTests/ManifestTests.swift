@@ -125,7 +125,7 @@ struct ManifestTests {
         #expect(outcome.subjects.first?.kind == kind)
         #expect(outcome.subjects.first?.apiVersion == apiVersion)
         #expect(outcome.subjects.first?.namespace == "ns")
-        #expect(outcome.subjects.first?.source.podPointer == pointer)
+        #expect(outcome.subjects.first?.source.podPointer.description == pointer)
         #expect(outcome.subjects.first?.pod.spec.containers.first?.image == "x")
     }
 

@@ -108,12 +108,12 @@ public struct SubjectSource: Sendable, Hashable, CustomStringConvertible {
     /// 1-based line where the object starts, when known.
     public var line: Int?
     /// Where the pod template sits inside the object (`/spec/template` for a Deployment).
-    public var podPointer: String
+    public var podPointer: JSONPointer
     /// The pod was resolved from Flyte entities (as propeller would build it), not read as
     /// written: its pointers do not lead into the file.
     public var isResolved = false
 
-    public init(file: String, member: String? = nil, document: Int? = nil, line: Int? = nil, podPointer: String = "") {
+    public init(file: String, member: String? = nil, document: Int? = nil, line: Int? = nil, podPointer: JSONPointer = .root) {
         self.file = file
         self.member = member
         self.document = document

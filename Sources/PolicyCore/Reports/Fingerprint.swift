@@ -26,7 +26,9 @@ public enum Fingerprint {
                 // Only replica groups add a part, so a plain pod's fingerprint stays what it was.
                 if let role = subject.role { hash.add(role.label) }
             } else {
-                for part in ["object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer] {
+                for part in [
+                    "object", subject.source.file, subject.kind, subject.namespace ?? "", subject.name, subject.source.podPointer.description,
+                ] {
                     hash.add(part)
                 }
             }

@@ -3,13 +3,13 @@ import PolicyFlyte
 import PolicyJSON
 
 /// Builds a pod from the parts a controller assembles it from, as a parsed document.
-private func document(metadata: JSONValue?, spec: JSONObject, at pointer: String) throws(InputError) -> (JSONNode?, JSONNode?) {
+private func document(metadata: JSONValue?, spec: JSONObject, at pointer: JSONPointer) throws(InputError) -> (JSONNode?, JSONNode?) {
     let value: JSONValue = ["metadata": metadata ?? .object([:]), "spec": .object(spec)]
     do {
         let root = try JSONDocument(value).rootNode
         return (root["metadata"], root["spec"])
     } catch {
-        throw .invalidObject(source: "", pointer: pointer + error.pointer.description, reason: error.reason)
+        throw .invalidObject(source: "", pointer: pointer.appending(pointer: error.pointer), reason: error.reason)
     }
 }
 
@@ -23,7 +23,7 @@ enum ArgoPods {
         "hostNetwork", "dnsPolicy", "dnsConfig", "runtimeClassName", "automountServiceAccountToken", "imagePullSecrets",
     ]
 
-    static func pods(_ spec: JSONNode?, at base: String) throws(InputError) -> [FoundPod] {
+    static func pods(_ spec: JSONNode?, at base: JSONPointer) throws(InputError) -> [FoundPod] {
         guard let spec, let templates = spec["templates"], templates.isArray else { return [] }
         var pods: [FoundPod] = []
         for (index, template) in templates.elements.enumerated() {
@@ -52,7 +52,7 @@ enum ArgoPods {
                 for (key, value) in template["metadata"]?[field]?.value.object ?? [:] { merged[key] = value }
                 if !merged.isEmpty { metadata[field] = .object(merged) }
             }
-            let pointer = "\(base)/templates/\(index)"
+            let pointer = base.appending("templates").appending(index)
             let (podMetadata, podSpecNode) = try document(metadata: .object(metadata), spec: podSpec, at: pointer)
             pods.append(FoundPod(metadata: podMetadata, spec: podSpecNode, pointer: pointer, role: nil, replicas: nil))
         }
@@ -66,7 +66,7 @@ enum ArgoPods {
 /// from cores, memory and the Spark configuration with Spark 3.5's formula (the one the Flyte
 /// resolver uses, docs/flyte-resolution.md).
 enum SparkApplicationPods {
-    static func pods(_ spec: JSONNode?, at base: String) throws(InputError) -> [FoundPod] {
+    static func pods(_ spec: JSONNode?, at base: JSONPointer) throws(InputError) -> [FoundPod] {
         guard let spec else { return [] }
         var conf: [(key: String, value: String)] = (spec["sparkConf"]?.members ?? []).compactMap { member in
             member.value.string.map { (member.key, $0) }
@@ -83,7 +83,7 @@ enum SparkApplicationPods {
             if let cores = part?["cores"]?.integer { conf.append(("spark.\(name).cores", String(cores))) }
             if role == .executor, let instances = part?["instances"]?.integer { conf.append(("spark.executor.instances", String(instances))) }
         }
-        var sparkConf = SparkConf(defaults: [], features: [], task: conf, executorPath: "", pointer: JSONPointer(base + "/sparkConf"))
+        var sparkConf = SparkConf(defaults: [], features: [], task: conf, executorPath: "", pointer: base.appending("sparkConf"))
         switch spec["type"]?.string {
         case "Java"?, "Scala"?: sparkConf.nonJVM = false
         default: sparkConf.nonJVM = true
@@ -91,7 +91,7 @@ enum SparkApplicationPods {
         var pods: [FoundPod] = []
         for (role, name) in [(ReplicaRole.driver, "driver"), (.executor, "executor")] {
             let part = spec[name]
-            let pointer = "\(base)/\(name)"
+            let pointer = base.appending(name)
             let shape: SparkConf.PodShape
             do { shape = try sparkConf.shape(for: role, task: "SparkApplication") } catch {
                 throw .invalidObject(source: "", pointer: pointer, reason: error.description)

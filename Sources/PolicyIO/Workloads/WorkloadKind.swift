@@ -11,7 +11,7 @@ package struct WorkloadKind: Sendable {
     package var templates: [TemplateLocation]
     /// For kinds whose pods are not stored as pod templates (Argo workflow steps, Spark drivers
     /// and executors): builds each pod as the operator would, from the object.
-    var synthesize: (@Sendable (JSONNode, String) throws(InputError) -> [FoundPod])?
+    var synthesize: (@Sendable (JSONNode, JSONPointer) throws(InputError) -> [FoundPod])?
 
     package init(group: String, kind: String, templates: [TemplateLocation]) {
         self.group = group
@@ -20,7 +20,7 @@ package struct WorkloadKind: Sendable {
         self.synthesize = nil
     }
 
-    init(group: String, kind: String, synthesize: @escaping @Sendable (JSONNode, String) throws(InputError) -> [FoundPod]) {
+    init(group: String, kind: String, synthesize: @escaping @Sendable (JSONNode, JSONPointer) throws(InputError) -> [FoundPod]) {
         self.group = group
         self.kind = kind
         self.templates = []
@@ -45,7 +45,7 @@ struct FoundPod {
     var metadata: JSONNode?
     var spec: JSONNode?
     /// JSON pointer of the pod template (or of what the pod was built from) in the object.
-    var pointer: String
+    var pointer: JSONPointer
     var role: ReplicaRole?
     var replicas: Int?
 }
@@ -75,9 +75,9 @@ package struct TemplateLocation: Sendable {
     }
 
     /// Every template this location reaches in `object`.
-    func find(in object: JSONNode, base: String) -> [FoundPod] {
+    func find(in object: JSONNode, base: JSONPointer) -> [FoundPod] {
         var found: [FoundPod] = []
-        func walk(_ node: JSONNode, _ index: Int, _ pointer: String, parent: JSONNode?, key: String?) {
+        func walk(_ node: JSONNode, _ index: Int, _ pointer: JSONPointer, parent: JSONNode?, key: String?) {
             guard index < steps.count else {
                 guard node.isObject else { return }
                 found.append(
@@ -90,16 +90,16 @@ package struct TemplateLocation: Sendable {
             if step == "*" {
                 if node.isArray {
                     for (position, element) in node.elements.enumerated() {
-                        walk(element, index + 1, "\(pointer)/\(position)", parent: element, key: nil)
+                        walk(element, index + 1, pointer.appending(position), parent: element, key: nil)
                     }
                 } else if node.isObject {
                     for (name, member) in node.members {
-                        walk(member, index + 1, "\(pointer)/\(JSONPointer.escape(name))", parent: member, key: name)
+                        walk(member, index + 1, pointer.appending(name), parent: member, key: name)
                     }
                 }
             } else if let child = node[step] {
                 // The parent of the template is the node one step above it.
-                walk(child, index + 1, "\(pointer)/\(JSONPointer.escape(step))", parent: index + 1 == steps.count ? node : parent, key: key)
+                walk(child, index + 1, pointer.appending(step), parent: index + 1 == steps.count ? node : parent, key: key)
             }
         }
         walk(object, 0, base, parent: nil, key: nil)

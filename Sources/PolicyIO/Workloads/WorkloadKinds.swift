@@ -60,14 +60,14 @@ package struct WorkloadKinds: Sendable {
     }
 
     /// An Argo kind whose workflow spec sits at `spec`: a pod per container template.
-    static func argo(_ kind: String, spec: String) -> WorkloadKind {
-        let steps = JSONPointer(spec).tokens
+    static func argo(_ kind: String, spec: JSONPointer) -> WorkloadKind {
+        let steps = spec.tokens
         return WorkloadKind(
             group: "argoproj.io", kind: kind,
             synthesize: { object, base throws(InputError) in
                 var node: JSONNode? = object
                 for step in steps { node = node?[step] }
-                return try ArgoPods.pods(node, at: base + spec)
+                return try ArgoPods.pods(node, at: base.appending(pointer: spec))
             })
     }
 
@@ -93,12 +93,12 @@ package struct WorkloadKinds: Sendable {
         WorkloadKind(
             group: "sparkoperator.k8s.io", kind: "SparkApplication",
             synthesize: { object, base throws(InputError) in
-                try SparkApplicationPods.pods(object["spec"], at: base + "/spec")
+                try SparkApplicationPods.pods(object["spec"], at: base.appending("spec"))
             }),
         WorkloadKind(
             group: "sparkoperator.k8s.io", kind: "ScheduledSparkApplication",
             synthesize: { object, base throws(InputError) in
-                try SparkApplicationPods.pods(object["spec"]?["template"], at: base + "/spec/template")
+                try SparkApplicationPods.pods(object["spec"]?["template"], at: base.appending(contentsOf: ["spec", "template"]))
             }),
         // Knative: a revision template is a pod template.
         WorkloadKind(group: "serving.knative.dev", kind: "Service", templates: [TemplateLocation("/spec/template")]),
