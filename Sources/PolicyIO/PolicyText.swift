@@ -22,7 +22,7 @@ package enum PolicyText {
         }
         let value: JSONValue = documents.count == 1 ? documents[0].value : .array(documents.map(\.value))
         do { return (try value.serialized(pretty: false), documents.count) } catch {
-            throw PolicyLoadError(file: file.name, pointer: error.pointer.description, message: error.reason)
+            throw PolicyLoadError(file: file.name, pointer: error.pointer, message: error.reason)
         }
     }
 
@@ -31,17 +31,17 @@ package enum PolicyText {
     package static func place(_ errors: [PolicyLoadError], in file: InputFile, documents: Int) -> [PolicyLoadError] {
         guard isYAML(file.name), !errors.isEmpty else { return errors }
         /// The document (1-based) and the pointer inside it.
-        func split(_ pointer: String) -> (document: Int, pointer: String) {
+        func split(_ pointer: JSONPointer) -> (document: Int, pointer: JSONPointer) {
             guard documents > 1 else { return (1, pointer) }
-            let tokens = JSONPointer(pointer).tokens
+            let tokens = pointer.tokens
             guard let first = tokens.first, let index = Int(first) else { return (1, pointer) }
-            return (index + 1, JSONPointer(tokens: Array(tokens.dropFirst())).description)
+            return (index + 1, JSONPointer(tokens: Array(tokens.dropFirst())))
         }
         // The locator records the parents of what is wanted too, for the nearest fallback.
         var wanted: [Int: Set<String>] = [:]
         for error in errors where error.line == nil {
             let (document, pointer) = split(error.pointer)
-            wanted[document, default: []].insert(pointer)
+            wanted[document, default: []].insert(pointer.description)
         }
         let found = YAMLLocator.positions(in: file.normalizedText().bytes, wanted: wanted)
         return errors.map { error in
@@ -49,7 +49,7 @@ package enum PolicyText {
             let (document, pointer) = split(error.pointer)
             var placed = error
             placed.pointer = pointer
-            if let position = found[document].flatMap({ FindingLocator.nearest(pointer, in: $0) }) {
+            if let position = found[document].flatMap({ FindingLocator.nearest(pointer.description, in: $0) }) {
                 placed.line = position.line
                 placed.column = position.column
             }

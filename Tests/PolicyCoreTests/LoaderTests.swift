@@ -99,7 +99,7 @@ struct LoaderTests {
     @Test(arguments: cases)
     func error(document: String, pointer: String, message: String) {
         let errors = Fixtures.loadErrors(document)
-        #expect(errors.contains { $0.pointer == pointer && $0.message.contains(message) && $0.file == "policy.json" }, "got \(errors)")
+        #expect(errors.contains { $0.pointer.description == pointer && $0.message.contains(message) && $0.file == "policy.json" }, "got \(errors)")
     }
 
     @Test("JSON syntax errors carry line and column")

@@ -68,7 +68,7 @@ enum TestCommand {
                         count > 1
                         ? context.errors.map { error in
                             var error = error
-                            error.pointer = "/\(index)" + error.pointer
+                            error.pointer = JSONPointer.root.appending(index).appending(pointer: error.pointer)
                             return error
                         } : context.errors
                     for problem in PolicyText.place(errors, in: file, documents: count) { tally.error(console, "\(problem)") }

@@ -4,14 +4,14 @@ import PolicyJSON
 /// what was expected there.
 public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    /// JSON pointer of the offending value (empty for the whole document).
-    public var pointer: String
+    /// Where the offending value is (the root for the whole document).
+    public var pointer: JSONPointer
     public var message: String
     /// 1-based position: of a JSON syntax error, or of the pointer in a YAML file.
     public var line: Int?
     public var column: Int?
 
-    public init(file: String, pointer: String, message: String, line: Int? = nil, column: Int? = nil) {
+    public init(file: String, pointer: JSONPointer, message: String, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.pointer = pointer
         self.message = message
@@ -20,8 +20,8 @@ public struct PolicyLoadError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var description: String {
-        if let line, let column { return "\(file):\(line):\(column): \(pointer.isEmpty ? "" : "\(pointer): ")\(message)" }
-        return "\(file): \(pointer.isEmpty ? "(document)" : pointer): \(message)"
+        if let line, let column { return "\(file):\(line):\(column): \(pointer == .root ? "" : "\(pointer): ")\(message)" }
+        return "\(file): \(pointer == .root ? "(document)" : pointer.description): \(message)"
     }
 }
 
@@ -35,7 +35,7 @@ public struct LoadContext: Sendable {
     }
 
     public mutating func fail(_ pointer: JSONPointer, _ message: String) {
-        errors.append(PolicyLoadError(file: file, pointer: pointer.description, message: message))
+        errors.append(PolicyLoadError(file: file, pointer: pointer, message: message))
     }
 
     public mutating func append(_ error: PolicyLoadError) {

@@ -67,14 +67,14 @@ public struct Baseline: Sendable, Equatable {
         let document: JSONDocument
         do { document = try JSONDocument.parse(bytes, source: source) } catch {
             // The parse error already starts with the file name, line and column.
-            throw BaselineError(file: "", pointer: "", reason: error.description)
+            throw BaselineError(file: "", pointer: .root, reason: error.description)
         }
         let root = JSONReader(document.rootNode)
         func fail(_ failure: JSONReadError) -> BaselineError {
-            BaselineError(file: source, pointer: failure.pointer.description, reason: failure.reason)
+            BaselineError(file: source, pointer: failure.pointer, reason: failure.reason)
         }
         guard root.value.isObject else {
-            throw BaselineError(file: source, pointer: "", reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'")
+            throw BaselineError(file: source, pointer: .root, reason: "a baseline is a JSON object written by 'flyte-policy check --write-baseline'")
         }
         guard root.value["kind"]?.string == kind else {
             throw BaselineError(
@@ -115,11 +115,11 @@ public struct Baseline: Sendable, Equatable {
 /// A baseline file that cannot be used; the run stops with exit 2 rather than fail everything.
 public struct BaselineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
-    public var pointer: String
+    public var pointer: JSONPointer
     public var reason: String
 
     public var description: String {
-        "\(file.isEmpty ? "" : "\(file): ")\(pointer.isEmpty ? "" : "\(pointer): ")\(reason)"
+        "\(file.isEmpty ? "" : "\(file): ")\(pointer == .root ? "" : "\(pointer): ")\(reason)"
     }
 }
 
