@@ -12,7 +12,7 @@ public struct NodeSelectorCheck: RuleCheck {
     /// Keys that must be pinned: by `nodeSelector`, or by an `In` expression in every term.
     public var required: [String] = []
     /// key -> allowed value patterns.
-    public var allowed: [(key: String, values: GlobList)] = []
+    public var allowed = OrderedMap<GlobList>()
     /// Key patterns that must not be selected on.
     public var forbidden: GlobList?
     /// Key patterns that may be selected on; any other key is a violation.
@@ -21,7 +21,7 @@ public struct NodeSelectorCheck: RuleCheck {
     /// Operators that select nodes having a label; `NotIn` and `DoesNotExist` only steer away.
     private static let selectingOperators: Set<String> = ["In", "Exists", "Gt", "Lt"]
 
-    public init(required: [String] = [], allowed: [(key: String, values: GlobList)] = [], forbidden: GlobList? = nil, allowedKeys: GlobList? = nil) {
+    public init(required: [String] = [], allowed: OrderedMap<GlobList> = [:], forbidden: GlobList? = nil, allowedKeys: GlobList? = nil) {
         self.required = required
         self.allowed = allowed
         self.forbidden = forbidden
@@ -38,7 +38,7 @@ public struct NodeSelectorCheck: RuleCheck {
             if allowedNode.isObject {
                 for (key, values) in allowedNode.members {
                     if let globs = ObjectReader.globList(values, at: allowedPath.appending(key), context: &context) {
-                        allowed.append((key, globs))
+                        allowed[key] = globs
                     }
                 }
             } else {
@@ -67,7 +67,7 @@ public struct NodeSelectorCheck: RuleCheck {
                     term.matchExpressions.contains { $0.key == key && $0.operator == "In" }
                 }
             if !inSelector && !inEveryTerm {
-                let allowedValues = allowedIndex(key).map { allowed[$0].values.description }
+                let allowedValues = allowed[key].map(\.description)
                 let why = terms.isEmpty ? "" : " (a required node affinity term that does not pin it lets the pod run anywhere)"
                 violations.append(
                     Violation(
@@ -79,10 +79,10 @@ public struct NodeSelectorCheck: RuleCheck {
         // Pointers and descriptions are built only for a violation: most selectors pass.
         for index in subject.pod.spec.nodeSelector.entries.indices {
             let (key, value) = subject.pod.spec.nodeSelector.entries[index]
-            if let rule = allowedIndex(key), !allowed[rule].values.matches(value) {
+            if let globs = allowed[key], !globs.matches(value) {
                 violations.append(
                     Violation(
-                        pointer: "/spec/nodeSelector", token: key, container: nil, context: (key: key, value: value, globs: allowed[rule].values)
+                        pointer: "/spec/nodeSelector", token: key, container: nil, context: (key: key, value: value, globs: globs)
                     ) {
                         let globs = $0.globs.description
                         return .init("node selector \($0.key)=\($0.value) is not allowed (allowed: \(globs))", value: $0.value, allowed: globs)
@@ -100,8 +100,7 @@ public struct NodeSelectorCheck: RuleCheck {
             for (index, expression) in term.matchExpressions.enumerated() {
                 let path = termsPath.appending(termIndex).appending("matchExpressions").appending(index)
                 let described = "node affinity \(expression.key) \(expression.operator) [\(expression.values.joined(separator: ", "))]"
-                if let rule = allowedIndex(expression.key) {
-                    let globs = allowed[rule].values
+                if let globs = allowed[expression.key] {
                     if expression.operator == "In" {
                         for (valueIndex, value) in expression.values.enumerated() where !globs.matches(value) {
                             violations.append(
@@ -122,12 +121,6 @@ public struct NodeSelectorCheck: RuleCheck {
                 }
             }
         }
-    }
-
-    /// Where `key`'s allowed values sit in ``allowed``.
-    private func allowedIndex(_ key: String) -> Int? {
-        for index in allowed.indices where allowed[index].key == key { return index }
-        return nil
     }
 
     private func keyViolations(

@@ -20,8 +20,8 @@ public struct ResourcesCheck: RuleCheck {
 
     /// `requests` / `limits` bounds by resource name.
     public struct Bounds: Sendable {
-        public var requests: [(name: String, quantity: Quantity)] = []
-        public var limits: [(name: String, quantity: Quantity)] = []
+        public var requests = ResourceList()
+        public var limits = ResourceList()
         public init() {}
     }
 
@@ -33,7 +33,7 @@ public struct ResourcesCheck: RuleCheck {
     /// `("requests", "cpu")` for `"requests.cpu"`.
     public var require: [(list: String, name: String)] = []
     public var requestsWithinLimits = false
-    public var maxLimitRequestRatio: [(name: String, ratio: Quantity)] = []
+    public var maxLimitRequestRatio = OrderedMap<Quantity>()
     /// The most pods a job may run (`scope: job` only).
     public var maxPods: Int?
 
@@ -93,7 +93,7 @@ public struct ResourcesCheck: RuleCheck {
                         context.fail(path.appending(name), "a limit/request ratio below 1 can never be met; use a number of at least 1")
                         continue
                     }
-                    maxLimitRequestRatio.append((name, ratio))
+                    maxLimitRequestRatio[name] = ratio
                 }
             } else {
                 context.fail(path, "expected an object of resource name to number, found \(ratios.kind.phrase)")
@@ -138,7 +138,7 @@ public struct ResourcesCheck: RuleCheck {
             }
             for (name, value) in listNode.members {
                 guard let quantity = ObjectReader.quantity(value, at: listPath.appending(name), context: &context) else { continue }
-                if list == "requests" { bounds.requests.append((name, quantity)) } else { bounds.limits.append((name, quantity)) }
+                if list == "requests" { bounds.requests[name] = quantity } else { bounds.limits[name] = quantity }
             }
         }
         return bounds
@@ -352,10 +352,11 @@ public struct ResourcesCheck: RuleCheck {
         }
 
         mutating func checkMaximums(_ max: Bounds) {
-            for index in max.requests.indices {
-                let name = max.requests[index].name
-                if let value = amounts.requestNanos(name), value > max.requests[index].quantity.nanos {
-                    add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: max.requests[index].quantity)) {
+            let requests = max.requests.quantities.entries
+            for index in requests.indices {
+                let name = requests[index].key
+                if let value = amounts.requestNanos(name), value > requests[index].value.nanos {
+                    add(requestPath(name), (who: container, name: name, value: amounts.request(name) ?? .zero, bound: requests[index].value)) {
                         .init(
                             "\(ResourcesCheck.label($0.who)) requests \($0.value) of \($0.name), above the maximum \($0.bound)",
                             value: $0.value.description,
@@ -363,16 +364,17 @@ public struct ResourcesCheck: RuleCheck {
                     }
                 }
             }
-            for index in max.limits.indices {
-                let name = max.limits[index].name
+            let limits = max.limits.quantities.entries
+            for index in limits.indices {
+                let name = limits[index].key
                 if isUnbounded(name) {
-                    add(limitPath(name), (who: container, name: name, bound: max.limits[index].quantity)) {
+                    add(limitPath(name), (who: container, name: name, bound: limits[index].value)) {
                         .init(
                             "\(ResourcesCheck.label($0.who)) has no \($0.name) limit (unbounded); the maximum is \($0.bound)", value: "unbounded",
                             allowed: "<= \($0.bound)")
                     }
-                } else if let value = amounts.limitNanos(name), value > max.limits[index].quantity.nanos {
-                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: max.limits[index].quantity)) {
+                } else if let value = amounts.limitNanos(name), value > limits[index].value.nanos {
+                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: limits[index].value)) {
                         .init(
                             "\(ResourcesCheck.label($0.who)) limits \($0.name) to \($0.value), above the maximum \($0.bound)",
                             value: $0.value.description,
@@ -383,10 +385,11 @@ public struct ResourcesCheck: RuleCheck {
         }
 
         mutating func checkMinimums(_ min: Bounds) {
-            for index in min.requests.indices {
-                let name = min.requests[index].name
-                if amounts.requestNanos(name) ?? 0 < min.requests[index].quantity.nanos {
-                    add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: min.requests[index].quantity)) {
+            let requests = min.requests.quantities.entries
+            for index in requests.indices {
+                let name = requests[index].key
+                if amounts.requestNanos(name) ?? 0 < requests[index].value.nanos {
+                    add(requestPath(name), (who: container, name: name, value: amounts.request(name), bound: requests[index].value)) {
                         let shown = $0.value?.description ?? "nothing"
                         return .init(
                             "\(ResourcesCheck.label($0.who)) requests \(shown) of \($0.name), below the minimum \($0.bound)", value: shown,
@@ -394,10 +397,11 @@ public struct ResourcesCheck: RuleCheck {
                     }
                 }
             }
-            for index in min.limits.indices {
-                let name = min.limits[index].name
-                if let value = amounts.limitNanos(name), value < min.limits[index].quantity.nanos {
-                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: min.limits[index].quantity)) {
+            let limits = min.limits.quantities.entries
+            for index in limits.indices {
+                let name = limits[index].key
+                if let value = amounts.limitNanos(name), value < limits[index].value.nanos {
+                    add(limitPath(name), (who: container, name: name, value: amounts.limit(name) ?? .zero, bound: limits[index].value)) {
                         .init(
                             "\(ResourcesCheck.label($0.who)) limits \($0.name) to \($0.value), below the minimum \($0.bound)",
                             value: $0.value.description,
@@ -430,7 +434,7 @@ public struct ResourcesCheck: RuleCheck {
             }
         }
 
-        mutating func checkRatios(_ maxLimitRequestRatio: [(name: String, ratio: Quantity)]) {
+        mutating func checkRatios(_ maxLimitRequestRatio: OrderedMap<Quantity>) {
             for (name, ratio) in maxLimitRequestRatio {
                 let request = amounts.request(name)
                 if isUnbounded(name), request != nil {
