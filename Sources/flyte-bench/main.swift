@@ -161,17 +161,21 @@ do { policies = try PolicyFiles.load([policyPath]) } catch {
     exit(2)
 }
 
+// --jobs N: decode, resolve, subjects and evaluate on N threads, as `check --jobs` runs them
+// (a package's members decode apart, in member order).
+let jobs = max(1, Int(option("--jobs", "1")) ?? 1)
 var bundle = FlyteBundle()
 let decodeTime = try seconds {
-    for (index, bytes) in documents.enumerated() {
-        let value = try JSONDocument.parse(bytes, source: "doc\(index)").rootNode.value
-        bundle.append(try FlyteEntityDecoder.decode(value, source: EntitySource(file: "doc\(index).json")))
+    let decoded = ParallelMap.map(documents.count, jobs: jobs) { index in
+        Result { () throws -> FlyteBundle in
+            let value = try JSONDocument.parse(documents[index], source: "doc\(index)").rootNode.value
+            return try FlyteEntityDecoder.decode(value, source: EntitySource(file: "doc\(index).json"))
+        }
     }
+    for result in decoded { bundle.append(try result.get()) }
 }
 let resolver = FlyteResolver(builder: PodBuilder(config: platform, templates: store), context: FlyteContext(project: "ml", domain: "production"))
 var outcome = FlyteResolver.Outcome()
-// --jobs N: resolve, subjects and evaluate on N threads, as `check --jobs` runs them.
-let jobs = max(1, Int(option("--jobs", "1")) ?? 1)
 let resolveTime = seconds { outcome = resolver.resolve(bundle, jobs: jobs) }
 guard outcome.errors.isEmpty else {
     FileHandle.standardError.write(Data("resolution errors: \(outcome.errors.prefix(3))\n".utf8))

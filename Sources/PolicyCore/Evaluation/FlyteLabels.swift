@@ -59,7 +59,22 @@ public enum FlyteLabels {
     }
 
     private static func map(_ text: String, keeping extra: String) -> String {
-        String(
+        // Flyte names are ASCII: mapped byte by byte, as every resolved pod's labels are made
+        // here. Anything else goes character by character, one `-` per character.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let kept = Array(extra.utf8)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x41...0x5A: bytes.append(byte + 0x20)
+                case 0x61...0x7A, 0x30...0x39, 0x2D: bytes.append(byte)
+                default: bytes.append(kept.contains(byte) ? byte : 0x2D)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(
             text.lowercased().map { character -> Character in
                 (character.isASCII && (character.isLetter || character.isNumber)) || character == "-" || extra.contains(character)
                     ? character : "-"

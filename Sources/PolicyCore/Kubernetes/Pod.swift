@@ -173,7 +173,7 @@ public struct Container: Sendable {
     }
 
     /// `/spec/containers/3`: the first few of each list are made once for the whole run.
-    static func pointer(_ kind: ContainerKind, _ index: Int) -> JSONPointer {
+    package static func pointer(_ kind: ContainerKind, _ index: Int) -> JSONPointer {
         let common: [JSONPointer]
         switch kind {
         case .container: common = commonPointers

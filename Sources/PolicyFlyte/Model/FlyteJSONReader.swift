@@ -100,16 +100,20 @@ struct FlyteJSONReader {
         return object
     }
 
+    /// `podTemplateName` -> `pod_template_name`. Field names are ASCII, and every absent
+    /// optional field of every entity asks for its snake_case spelling: bytes, not characters.
     static func snakeCase(_ name: String) -> String {
-        var result = ""
-        for character in name {
-            if character.isUppercase {
-                result.append("_")
-                result.append(contentsOf: character.lowercased())
+        guard name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return name }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count + 4)
+        for byte in name.utf8 {
+            if byte >= 0x41 && byte <= 0x5A {
+                bytes.append(0x5F)
+                bytes.append(byte + 0x20)
             } else {
-                result.append(character)
+                bytes.append(byte)
             }
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,3 +1,4 @@
+import PolicyCore
 import PolicyJSON
 
 /// Provenance of the scalar and map fields of a pod spec (node selector keys, container
@@ -72,6 +73,11 @@ struct ValueLayers {
         }
     }
 
+    /// `/spec/containers/0`, from the pointers made once per run.
+    private static func containerPointer(_ list: String, _ index: Int) -> JSONPointer {
+        ContainerKind(rawValue: list).map { Container.pointer($0, index) } ?? ("/spec" as JSONPointer).appending(list).appending(index)
+    }
+
     /// The layers as JSON pointers into the finished pod (`/spec/containers/0/resources/limits/cpu`),
     /// for the fields the pod still has.
     func pointers(for spec: JSONObject) -> [JSONPointer: String] {
@@ -90,16 +96,16 @@ struct ValueLayers {
         for (field, layer) in layers {
             switch field {
             case .nodeSelector(let key):
-                if spec["nodeSelector"]?[key] != nil { result[JSONPointer(tokens: ["spec", "nodeSelector", key])] = layer }
+                if spec["nodeSelector"]?[key] != nil { result[("/spec/nodeSelector" as JSONPointer).appending(key)] = layer }
             case .pod(let name):
-                if spec[name] != nil { result[JSONPointer(tokens: ["spec", name])] = layer }
+                if spec[name] != nil { result[("/spec" as JSONPointer).appending(name)] = layer }
             case .container(let list, let name, let key):
                 if containers[list]?[name]?[key] != nil, let index = indexes[list]?[name] {
-                    result[JSONPointer(tokens: ["spec", list, String(index), key])] = layer
+                    result[Self.containerPointer(list, index).appending(key)] = layer
                 }
             case .resource(let list, let name, let kind, let resource):
                 if containers[list]?[name]?["resources"]?[kind]?[resource] != nil, let index = indexes[list]?[name] {
-                    result[JSONPointer(tokens: ["spec", list, String(index), "resources", kind, resource])] = layer
+                    result[Self.containerPointer(list, index).appending(contentsOf: ["resources", kind, resource])] = layer
                 }
             }
         }

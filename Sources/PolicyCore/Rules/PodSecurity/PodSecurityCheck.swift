@@ -98,7 +98,8 @@ struct PodSecurityView {
     struct ContainerView {
         var node: JSONNode
         var pointer: JSONPointer
-        var name: String
+        /// Read for a violation's words only: most containers pass every control.
+        var name: String { node["name"]?.string ?? "" }
         var securityContext: JSONNode? { node["securityContext"].flatMap { $0.isNull ? nil : $0 } }
     }
 
@@ -111,8 +112,8 @@ struct PodSecurityView {
         metadata = subject.metadataNode
         var containers: [ContainerView] = []
         for kind in [ContainerKind.initContainer, .container, .ephemeralContainer] {
-            for (index, node) in (subject.specNode?[kind.rawValue]?.elements ?? []).enumerated() where node.isObject {
-                containers.append(ContainerView(node: node, pointer: Container.pointer(kind, index), name: node["name"]?.string ?? ""))
+            subject.specNode?[kind.rawValue]?.forEachElement { index, node in
+                if node.isObject { containers.append(ContainerView(node: node, pointer: Container.pointer(kind, index))) }
             }
         }
         self.containers = containers
@@ -123,10 +124,21 @@ struct PodSecurityView {
 
     /// Calls `body` with the pod's security context, then each container's, with its pointer
     /// and who sets it (`the pod`, `container 'main'`).
-    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: JSONPointer, _ who: String) -> Void) {
-        body(podSecurityContext, "/spec/securityContext", "the pod")
-        for container in containers {
-            body(container.securityContext, container.pointer.appending("securityContext"), "container '\(container.name)'")
+    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: JSONPointer, _ who: Owner) -> Void) {
+        body(podSecurityContext, "/spec/securityContext", .pod)
+        for container in containers { body(container.securityContext, container.pointer.appending("securityContext"), .container(container)) }
+    }
+
+    /// Whose security context a control reads, named in its words only when it fails.
+    enum Owner: CustomStringConvertible {
+        case pod
+        case container(ContainerView)
+
+        var description: String {
+            switch self {
+            case .pod: "the pod"
+            case .container(let container): "container '\(container.name)'"
+            }
         }
     }
 
