@@ -15,8 +15,8 @@ public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// Where a decoded value sits, as a JSON pointer built only when an error needs it: a pod has
-/// dozens of fields and decoding one must not format a pointer string for each.
-typealias PointerText = () -> JSONPointer
+/// dozens of fields and decoding one must not build a pointer for each.
+typealias LazyPointer = () -> JSONPointer
 
 extension Pod {
     /// Decodes a pod from its `metadata` and `spec` objects.
@@ -30,7 +30,7 @@ extension Pod {
 }
 
 extension ObjectMeta {
-    init(decoding node: JSONNode?, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
+    init(decoding node: JSONNode?, at pointer: @autoclosure LazyPointer) throws(PodDecodingError) {
         self.init()
         guard let node, !node.isNull else { return }
         try Decode.requireObject(node, pointer())
@@ -42,7 +42,7 @@ extension ObjectMeta {
 }
 
 extension PodSpec {
-    init(decoding node: JSONNode?, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
+    init(decoding node: JSONNode?, at pointer: @autoclosure LazyPointer) throws(PodDecodingError) {
         self.init()
         guard let node, !node.isNull else { return }
         try Decode.requireObject(node, pointer())
@@ -58,14 +58,14 @@ extension PodSpec {
     }
 
     private static func containers(
-        _ node: JSONNode?, _ pointer: @autoclosure PointerText, kind: ContainerKind
+        _ node: JSONNode?, _ pointer: @autoclosure LazyPointer, kind: ContainerKind
     ) throws(PodDecodingError) -> [Container] {
         try Decode.array(node, pointer()) { element, path, index throws(PodDecodingError) in
             try Container(decoding: element, at: path(), kind: kind, index: index)
         }
     }
 
-    private static func requiredTerms(_ affinity: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> [NodeSelectorTerm]? {
+    private static func requiredTerms(_ affinity: JSONNode?, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) -> [NodeSelectorTerm]? {
         guard let affinity, !affinity.isNull else { return nil }
         try Decode.requireObject(affinity, pointer())
         guard let nodeAffinity = affinity["nodeAffinity"], !nodeAffinity.isNull else { return nil }
@@ -94,7 +94,7 @@ extension PodSpec {
 }
 
 extension Toleration {
-    init(decoding node: JSONNode, at pointer: @autoclosure PointerText) throws(PodDecodingError) {
+    init(decoding node: JSONNode, at pointer: @autoclosure LazyPointer) throws(PodDecodingError) {
         try Decode.requireObject(node, pointer())
         self.init(
             key: try Decode.optionalString(node["key"], pointer().appending("key")) ?? "",
@@ -110,7 +110,7 @@ extension Toleration {
 }
 
 extension Container {
-    init(decoding node: JSONNode, at pointer: @autoclosure PointerText, kind: ContainerKind, index: Int) throws(PodDecodingError) {
+    init(decoding node: JSONNode, at pointer: @autoclosure LazyPointer, kind: ContainerKind, index: Int) throws(PodDecodingError) {
         try Decode.requireObject(node, pointer())
         var resources = ResourceRequirements()
         if let resourcesNode = node["resources"], !resourcesNode.isNull {
@@ -147,25 +147,25 @@ enum Decode {
     ])
 
     /// The result of `read`, or its mismatch at `pointer`.
-    static func typed<T>(_ pointer: @autoclosure PointerText, _ read: () throws(JSONTypeMismatch) -> T) throws(PodDecodingError) -> T {
+    static func typed<T>(_ pointer: @autoclosure LazyPointer, _ read: () throws(JSONTypeMismatch) -> T) throws(PodDecodingError) -> T {
         do { return try read() } catch { throw PodDecodingError(pointer: pointer(), reason: error.description) }
     }
 
-    static func requireObject(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) {
+    static func requireObject(_ node: JSONNode, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) {
         try typed(pointer()) { () throws(JSONTypeMismatch) in try node.expectObject() }
     }
 
-    static func string(_ node: JSONNode, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String {
+    static func string(_ node: JSONNode, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) -> String {
         if let word = node.string(using: words) { return word }
         return try typed(pointer()) { () throws(JSONTypeMismatch) in try node.expectString() }
     }
 
-    static func optionalString(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> String? {
+    static func optionalString(_ node: JSONNode?, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) -> String? {
         guard let node, !node.isNull else { return nil }
         return try string(node, pointer())
     }
 
-    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> StringMap {
+    static func stringMap(_ node: JSONNode?, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) -> StringMap {
         guard let node, !node.isNull else { return [:] }
         try requireObject(node, pointer())
         var result: [(key: String, value: String)] = []
@@ -179,7 +179,7 @@ enum Decode {
     /// The elements of an array; `element` gets each one with its pointer (built on demand) and
     /// index.
     static func array<T>(
-        _ node: JSONNode?, _ pointer: @autoclosure PointerText, _ element: (JSONNode, PointerText, Int) throws(PodDecodingError) -> T
+        _ node: JSONNode?, _ pointer: @autoclosure LazyPointer, _ element: (JSONNode, LazyPointer, Int) throws(PodDecodingError) -> T
     )
         throws(PodDecodingError) -> [T]
     {
@@ -197,7 +197,7 @@ enum Decode {
     }
 
     /// A resource list; quantities may be strings or numbers, as in Kubernetes.
-    static func resourceList(_ node: JSONNode?, _ pointer: @autoclosure PointerText) throws(PodDecodingError) -> ResourceList {
+    static func resourceList(_ node: JSONNode?, _ pointer: @autoclosure LazyPointer) throws(PodDecodingError) -> ResourceList {
         guard let node, !node.isNull else { return ResourceList() }
         try requireObject(node, pointer())
         var entries: [(key: String, value: Quantity)] = []
