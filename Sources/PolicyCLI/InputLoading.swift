@@ -25,6 +25,8 @@ struct LoadedInputs {
     /// Set when the platform configuration or the PodTemplates could not be read: nothing Flyte
     /// can be resolved faithfully, so nothing is checked.
     var fatal = false
+    /// What ``InputOptions/spool`` wrote of the report while the inputs were read.
+    var spooled = Report.Summary()
 }
 
 enum InputLoading {
@@ -83,7 +85,9 @@ enum InputLoading {
             let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
             if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
-            let contents = read(files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator, progress: progress)
+            let contents = read(
+                files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator, spool: files.count == 1 ? options.spool : nil,
+                progress: progress)
             for (file, content) in zip(files, contents) {
                 do {
                     switch try content.get() {
@@ -118,13 +122,14 @@ enum InputLoading {
 
     /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
     static func read(
-        _ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?, progress: (@Sendable (String) -> Void)? = nil
+        _ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?, spool: TextSpool? = nil,
+        progress: (@Sendable (String) -> Void)? = nil
     ) -> [Result<FlyteInputs.Content, InputError>] {
         // One file takes every thread for its own items (a large List); several share them.
         let perFile = files.count == 1 ? jobs : 1
         let read: @Sendable (InputFile) -> Result<FlyteInputs.Content, InputError> = { file in
             Result { () throws(InputError) in
-                try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator, progress: progress)
+                try FlyteInputs.read(file, manifests: manifests, jobs: perFile, evaluator: evaluator, spool: spool, progress: progress)
             }
         }
         return ParallelMap.map(files.count, jobs: jobs) { read(files[$0]) }
@@ -203,6 +208,9 @@ struct InputOptions {
     /// `check`'s evaluator: a large `List` is evaluated as it is read, so its parsed items are
     /// freed chunk by chunk instead of all being held until evaluation.
     var evaluator: Evaluator?
+    /// `check`'s text report written as a large input is evaluated (only when the run reads one
+    /// file: a report in input order cannot write one file's pods before another's are read).
+    var spool: TextSpool?
 
     init(inputs: [String]) {
         self.inputs = inputs

@@ -24,9 +24,12 @@ package enum FlyteInputs {
     /// for protobuf), a `.pb` file is protobuf; other names and standard input are sniffed.
     /// - Parameter evaluator: evaluates a large `List` as it is read, so its parsed items can be
     ///   freed chunk by chunk; other inputs are left to the caller.
+    /// - Parameter spool: writes the text report of a large `List` as it is evaluated and keeps
+    ///   only counts (``TextSpool``).
     /// - Parameter progress: told how far a large List or YAML stream is.
     package static func read(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
+        _ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        progress: (@Sendable (String) -> Void)? = nil
     ) throws(InputError) -> Content {
         if Gzip.isGzip(file.bytes) {
             let tar = try Gzip.decompress(file.bytes, source: file.name)
@@ -44,7 +47,7 @@ package enum FlyteInputs {
         }
         if text.looksLikeJSON {
             if text.bytes.count >= ListPipeline.minimumBytes,
-                let list = ListPipeline.read(text, manifests: manifests, jobs: jobs, evaluator: evaluator, progress: progress)
+                let list = ListPipeline.read(text, manifests: manifests, jobs: jobs, evaluator: evaluator, spool: spool, progress: progress)
             {
                 if let part = list.evaluated { return .evaluated(part, list.manifests) }
                 return .manifests(list.manifests)
@@ -63,7 +66,7 @@ package enum FlyteInputs {
             return .entities(try protobuf(text.bytes, source: EntitySource(file: file.name)))
         }
         if text.bytes.count >= ListPipeline.minimumBytes,
-            let stream = ListPipeline.readDocuments(text, manifests: manifests, jobs: jobs, evaluator: evaluator, progress: progress)
+            let stream = ListPipeline.readDocuments(text, manifests: manifests, jobs: jobs, evaluator: evaluator, spool: spool, progress: progress)
         {
             if let part = stream.evaluated { return .evaluated(part, stream.manifests) }
             return .manifests(stream.manifests)

@@ -49,7 +49,8 @@ package enum ListPipeline {
     ///   file).
     /// - Parameter progress: told how far the run is, now and then (a terminal's progress line).
     package static func read(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
         guard let split = JSONListSplitter.split(file.bytes), !split.items.isEmpty,
             let shell = try? JSONDocument.parse(split.shell, source: file.name),
@@ -60,7 +61,7 @@ package enum ListPipeline {
         let chunks = stride(from: 0, to: split.items.count, by: itemsPerChunk).map { $0..<min(split.items.count, $0 + itemsPerChunk) }
         let report = progress.map { tell in { @Sendable (done: Int) in tell("\(file.name): \(done) of \(split.items.count) items read and checked") }
         }
-        return run(chunks, jobs: jobs, evaluator: evaluator, progress: report) { items in
+        return run(chunks, jobs: jobs, evaluator: evaluator, spool: spool, progress: report) { items in
             var nodes: [(index: Int, node: JSONNode)] = []
             nodes.reserveCapacity(items.count)
             for index in items {
@@ -81,7 +82,8 @@ package enum ListPipeline {
     /// - Returns: `nil` when the stream is one document or has directives, or when a run does
     ///   not parse or read (the whole stream is then read as usual).
     package static func readDocuments(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, progress: (@Sendable (String) -> Void)? = nil
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
         guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
         let lines = TextPositions.lineAndColumn(of: runs.map(\.lowerBound), in: file.bytes).map(\.line)
@@ -97,7 +99,7 @@ package enum ListPipeline {
         let report = progress.map { tell in
             { @Sendable (done: Int) in tell("\(file.name): \(runs[min(done, runs.count) - 1].upperBound * 100 / max(total, 1)) % read and checked") }
         }
-        return run(chunks, jobs: jobs, evaluator: evaluator, progress: report) { chunk in
+        return run(chunks, jobs: jobs, evaluator: evaluator, spool: spool, progress: report) { chunk in
             // The chunk's runs are consecutive: one parse of their bytes together.
             let text = Array(bytes[runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound])
             let firstLine = lines[chunk.lowerBound]
@@ -123,8 +125,10 @@ package enum ListPipeline {
     /// they made in order; `nil` when a chunk fails. Documents are numbered by each chunk from
     /// 1, and renumbered here after those of the chunks before.
     /// - Parameter progress: told the number of items joined, about every twentieth chunk.
+    /// - Parameter spool: writes each joined chunk's text report and keeps only its counts and
+    ///   rule outcomes (``TextSpool``); what it wrote is taken back when a chunk fails.
     private static func run(
-        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, progress: (@Sendable (Int) -> Void)? = nil,
+        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, spool: TextSpool?, progress: (@Sendable (Int) -> Void)? = nil,
         _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
     ) -> Outcome? {
         /// Chunks finished out of order wait here until the ones before them are joined:
@@ -140,6 +144,7 @@ package enum ListPipeline {
         var start = Join(waiting: Array(repeating: nil, count: chunkCount))
         if let evaluator { start.outcome.evaluated = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies)) }
         let join = Mutex(start)
+        spool?.begin()
         let totalItems = chunks.last?.upperBound ?? 0
         let next = Atomic<Int>(0)
         let failed = Atomic<Bool>(false)
@@ -165,7 +170,9 @@ package enum ListPipeline {
                         join.outcome.manifests.skippedKinds += ready.manifests.skippedKinds
                         join.outcome.manifests.unreadPods += ready.manifests.unreadPods
                         if let progress, join.next % max(1, chunkCount / 20) == 0 { progress(chunks[join.next].upperBound) }
-                        if let part = ready.evaluated {
+                        if let spool, let part = ready.evaluated {
+                            join.outcome.evaluated?.append(spool.take(part))
+                        } else if let part = ready.evaluated {
                             // After the first chunk, room for the whole run at its rate, so the
                             // joined arrays are not copied each time they double.
                             if join.next == 0, totalItems > 0 {
@@ -180,8 +187,9 @@ package enum ListPipeline {
                 }
             }
         }
-        guard !failed.load(ordering: .relaxed) else { return nil }
-        return join.withLock { join in join.next == chunkCount ? join.outcome : nil }
+        let outcome = failed.load(ordering: .relaxed) ? nil : join.withLock { join in join.next == chunkCount ? join.outcome : nil }
+        if outcome == nil { spool?.rollback() }
+        return outcome
     }
 }
 

@@ -123,3 +123,57 @@ import Testing
         #expect(bare.contains("warning: --source placed"))
     }
 }
+
+/// A text report to `--output` is written as a large List is checked, chunk by chunk, and
+/// holds the same bytes as the report written at the end (issue 20: a 1 GB List in bounded
+/// memory).
+@Suite("text reports written as a large List is checked")
+struct SpooledReportTests {
+    /// A List past the size that is read in parts (4 MiB), with a finding or two per pod;
+    /// `broken` puts a container list that is not one in that item.
+    static func list(broken: Int? = nil) throws -> String {
+        var items: [String] = []
+        let padding = String(repeating: "x", count: 700)
+        for index in 0..<5_000 {
+            let gpu = index % 3 == 0 ? "nvidia-tesla-v100" : "nvidia-a100"
+            let containers =
+                index == broken
+                ? #""not a list""# : #"[{"name": "c", "image": "ghcr.io/acme/ml:1.0", "resources": {"limits": {"nvidia.com/gpu": "1"}}}]"#
+            items.append(
+                #"{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p\#(index)", "namespace": "ml", "annotations": {"note": "\#(padding)"}}, "spec": {"nodeSelector": {"gpu-type": "\#(gpu)"}, "containers": \#(containers)}}"#
+            )
+        }
+        let text = #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ",\n") + "]}"
+        #expect(text.utf8.count > 4 << 20)
+        return try temporaryFile("pods-\(broken.map(String.init) ?? "all").json", text)
+    }
+
+    static func spooled(_ arguments: [String]) throws -> (code: Int32, text: String) {
+        let output = NSTemporaryDirectory() + "spooled-\(UUID().uuidString).txt"
+        let result = run(arguments + ["--output", output])
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return (result.code, try String(contentsOfFile: output, encoding: .utf8))
+    }
+
+    @Test func theSpooledReportIsTheReportWrittenAtTheEnd() throws {
+        let base = ["check", try Self.list(), "--policies", Paths.policies]
+        for extra in [["--jobs", "1"], ["--jobs", "3"], ["--jobs", "2", "--quiet"]] {
+            let whole = run(base + extra)
+            let spooled = try Self.spooled(base + extra)
+            #expect(whole.code == 1 && spooled.code == whole.code, "\(extra)")
+            #expect(whole.out.contains("5000 pods checked"), "\(extra)")
+            #expect(spooled.text == whole.out, "\(extra)")
+        }
+    }
+
+    /// An unreadable item sends the List to be read whole for its error: what was written of
+    /// the chunks before it is taken back, so the report is the one written at the end.
+    @Test func anUnreadableItemTakesBackWhatWasWritten() throws {
+        let base = ["check", try Self.list(broken: 4_321), "--policies", Paths.policies, "--jobs", "2"]
+        let whole = run(base)
+        let spooled = try Self.spooled(base)
+        #expect(whole.code == 2 && spooled.code == 2)
+        #expect(whole.err.contains("items/4321"), "\(whole.err)")
+        #expect(spooled.text == whole.out)
+    }
+}

@@ -102,6 +102,7 @@ enum CheckCommand {
         pending.reverse()
         builder.add(consume pending, jobs: jobs)
         var report = builder.finish()
+        report.spooled = loaded.spooled
         timer.lap("evaluation")
         let standardInput = loaded.standardInput
         FindingLocator.locate(&report, skipping: loaded.locatedFiles) { name in name == "<stdin>" ? standardInput : try? InputFiles.read(name) }
@@ -120,7 +121,7 @@ enum CheckCommand {
             let kinds = Set(skipped).sorted().joined(separator: ", ")
             report.notices.append("\(skipped.count) document\(skipped.count == 1 ? "" : "s") without a pod template not checked (\(kinds))")
         }
-        if report.subjects.isEmpty, loaded.errors.isEmpty {
+        if report.subjects.isEmpty, report.spooled.subjects == 0, loaded.errors.isEmpty {
             report.notices.append("the inputs describe no pod, so nothing was checked")
         }
         return report
@@ -174,10 +175,23 @@ enum CheckCommand {
         let now = Self.now
         let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now))
         inputOptions.evaluator = evaluator
+        // A text report to a file, with nothing that needs the whole run first, is written as a
+        // large input is checked: the run's memory then does not grow with the input.
+        let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
+        let spoolFile =
+            format == .text && ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil })
+            ? parsed.value("--output").flatMap(ReportFile.init(path:)) : nil
+        var spool: TextSpool?
+        if let spoolFile {
+            spool = TextSpool(style: textStyle(parsed, console), output: spoolFile)
+            inputOptions.spool = spool
+        }
         var loaded = InputLoading.load(inputOptions) { console.progress($0) }
+        loaded.spooled = spool?.summary ?? Report.Summary()
         console.progress("")  // the progress line, if any, is cleared before the report
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
+            spoolFile?.abandon()
             for error in loaded.errors { console.err("error: \(error)\n") }
             console.err("flyte-policy check: the platform configuration, the PodTemplates or an option cannot be used; nothing was checked\n")
             return .failure
@@ -229,7 +243,16 @@ enum CheckCommand {
 
         var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
         context.jobs = jobs
-        guard emit(report, context: context, parsed, console) else { return .failure }
+        if let spoolFile, let spool {
+            // The subjects not spooled (inputs too small to read in parts) and the summary.
+            context.textStyle = textStyle(parsed, console)
+            guard !spool.failed, format.render(report, context: context, to: spoolFile.write), spoolFile.finish() else {
+                console.err("flyte-policy check: cannot write the output to \(spoolFile.path)\n")
+                return .failure
+            }
+        } else {
+            guard emit(report, context: context, parsed, console) else { return .failure }
+        }
         timer.lap("report")
         if incomplete("the result") { return .failure }
         if report.usedBaseline { describeBaseline(report, console) }
@@ -240,17 +263,25 @@ enum CheckCommand {
     static func emit(_ report: Report, context: ReportContext, _ parsed: ParsedArguments, _ console: Console) -> Bool {
         var context = context
         let output = parsed.value("--output")
-        let color: Bool
-        switch parsed.value("--color") ?? "auto" {
-        case "always": color = true
-        case "never": color = false
-        default: color = output == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil && console.environment["TERM"] != "dumb"
-        }
-        context.textStyle = TextReport.Style(color: color, quiet: parsed.flags.contains("--quiet"))
+        context.textStyle = textStyle(parsed, console)
         // The argument parser admits only the formats' names.
         let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
         // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
         return console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) })
+    }
+
+    /// `--color` (`auto`: on a terminal that takes it, never in a file) and `--quiet`.
+    static func textStyle(_ parsed: ParsedArguments, _ console: Console) -> TextReport.Style {
+        let color: Bool
+        switch parsed.value("--color") ?? "auto" {
+        case "always": color = true
+        case "never": color = false
+        default:
+            color =
+                parsed.value("--output") == nil && console.stdoutIsTerminal && console.environment["NO_COLOR"] == nil
+                && console.environment["TERM"] != "dumb"
+        }
+        return TextReport.Style(color: color, quiet: parsed.flags.contains("--quiet"))
     }
 
     /// What the baseline made of the run: new findings, known ones, and what was fixed.

@@ -14,6 +14,9 @@ public struct Report: Sendable {
     /// What the evaluator did with each rule for each subject; `nil` for a report put together by
     /// hand, where ``ruleOutcomes(for:)`` works it out again.
     public var ruleOutcomes: RuleOutcomes?
+    /// What a ``TextSpool`` wrote of the run before the report was put together: its subjects
+    /// and findings are counted here and are not in ``subjects`` and ``findings``.
+    package var spooled = Summary()
 
     public init(subjects: [Subject], findings: [Finding], notices: [String] = []) {
         self.subjects = subjects
@@ -32,12 +35,26 @@ public struct Report: Sendable {
         public var baselined = 0
         /// ``SubjectNote``s: what Flyte will change or ignore; they never fail a run.
         public var notes = 0
+
+        public init() {}
+
+        /// These counts and `other`'s together.
+        package mutating func add(_ other: Summary) {
+            subjects += other.subjects
+            findings += other.findings
+            deny += other.deny
+            warn += other.warn
+            audit += other.audit
+            excepted += other.excepted
+            baselined += other.baselined
+            notes += other.notes
+        }
     }
 
     /// Counts of failing findings per action; excepted ones counted apart.
     public var summary: Summary {
-        var summary = Summary()
-        summary.subjects = subjects.count
+        var summary = spooled
+        summary.subjects += subjects.count
         for subject in subjects { summary.notes += subject.notes.count }
         for finding in findings {
             guard finding.status == .fail else {
@@ -62,7 +79,10 @@ public struct Report: Sendable {
 
     /// Whether a failing finding reaches `level`.
     public func fails(at level: FailLevel) -> Bool {
-        findings.contains { $0.status == .fail && !$0.baselined && level.isReached(by: $0.action) }
+        let spooledFailure =
+            (spooled.deny > 0 && level.isReached(by: .deny)) || (spooled.warn > 0 && level.isReached(by: .warn))
+            || (spooled.audit > 0 && level.isReached(by: .audit))
+        return spooledFailure || findings.contains { $0.status == .fail && !$0.baselined && level.isReached(by: $0.action) }
     }
 }
 

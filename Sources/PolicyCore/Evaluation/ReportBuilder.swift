@@ -84,15 +84,16 @@ public struct ReportBuilder: Sendable {
     /// since a glob with a typo (`projects: ["ml-prod"]` for `ml-production`) would otherwise
     /// pass every run quietly.
     private var unappliedPolicies: [String] {
-        let subjects = part.subjects
-        guard !subjects.isEmpty else { return [] }
+        // Counted from the record, which keeps the rows of subjects a ``TextSpool`` wrote and let go.
+        let subjects = part.outcomes.subjectCount
+        guard subjects > 0 else { return [] }
         var notices: [String] = []
         for (index, policy) in evaluator.policies.policies.enumerated() where policy.match != nil || policy.exclude != nil {
-            let applied = subjects.indices.contains { subject in
+            let applied = (0..<subjects).contains { subject in
                 part.outcomes.outcome(subject: subject, policy: index, rule: 0).map { $0 != .notApplicable } ?? true
             }
             if !applied {
-                let pods = subjects.count == 1 ? "not even the 1 pod" : "none of the \(subjects.count) pods"
+                let pods = subjects == 1 ? "not even the 1 pod" : "none of the \(subjects) pods"
                 notices.append(
                     "policy '\(policy.name)' (\(policy.file)) applied to \(pods) checked: its match / exclude leaves every one out; check its globs if that is not intended"
                 )

@@ -33,6 +33,9 @@ public struct RuleOutcomes: Sendable {
             && zip(policies.policies, offsets.indices).allSatisfy { policy, index in offsets[index + 1] - offsets[index] == policy.rules.count }
     }
 
+    /// How many subjects have a row: the subjects of the run, spooled ones included.
+    var subjectCount: Int { rowLength == 0 ? 0 : storage.count / rowLength }
+
     mutating func append(_ outcome: Outcome) {
         storage.append(outcome)
     }

@@ -27,6 +27,13 @@ public enum TextReport {
     /// on as many threads and written in order, so the bytes are the same for every `jobs` and
     /// only a few pieces are held at once.
     public static func render(_ report: Report, style: Style, jobs: Int, to sink: ([UInt8]) -> Bool) -> Bool {
+        guard renderSubjects(report, style: style, jobs: jobs, to: sink) else { return false }
+        return sink(Array(closing(report, style: style).utf8))
+    }
+
+    /// The subjects' part of the report, without the closing summary: what ``TextSpool`` writes
+    /// for each part of a run as it is joined.
+    package static func renderSubjects(_ report: Report, style: Style, jobs: Int, to sink: ([UInt8]) -> Bool) -> Bool {
         let shown = shownSubjects(report, style: style)
         let pieces = (shown.subjects.count + subjectsPerPiece - 1) / subjectsPerPiece
         var piece = 0
@@ -40,7 +47,7 @@ public enum TextReport {
             rendered = []
             piece += wave
         }
-        return sink(Array(closing(report, style: style).utf8))
+        return true
     }
 
     /// The subjects with something to show, in order, and the indices of each one's findings.
