@@ -13,6 +13,10 @@ package enum TextPositions {
         var line = 1
         var lineStart = 0
         var scanned = 0
+        // The column of `counted` on the current line: offsets on one line (a minified List is one
+        // line of a gigabyte) are counted on from the one before, not from the line's start.
+        var counted = 0
+        var column = 1
         for requested in offsets {
             let offset = min(max(requested, 0), bytes.count)
             while scanned < offset, let base = bytes.baseAddress, let newline = memchr(base + scanned, 0x0A, offset - scanned) {
@@ -21,8 +25,12 @@ package enum TextPositions {
                 line += 1
             }
             scanned = max(scanned, offset)
-            var column = 1
-            for index in lineStart..<max(lineStart, offset) where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            if counted < lineStart {
+                counted = lineStart
+                column = 1
+            }
+            for index in counted..<max(counted, offset) where bytes[index] & 0xC0 != 0x80 { column += 1 }
+            counted = max(counted, offset)
             places.append((line, column))
         }
         return places
