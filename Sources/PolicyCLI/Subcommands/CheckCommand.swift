@@ -162,39 +162,20 @@ enum CheckCommand {
             return .failure
         }
 
-        let jobs: Int
-        if let text = parsed.value("--jobs") {
-            guard let value = Int(text), value >= 1, value <= 1024 else {
-                console.err("flyte-policy check: --jobs takes a number of threads from 1 to 1024, not '\(text)'\n")
-                return .failure
-            }
-            jobs = value
-        } else {
-            jobs = ProcessInfo.processInfo.activeProcessorCount
-        }
-
+        guard let jobs = Self.jobs(parsed, console) else { return .failure }
         var inputOptions = InputOptions(parsed)
         inputOptions.jobs = jobs
         let now = Self.now
         let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now))
         inputOptions.evaluator = evaluator
-        // A text report to a file, with nothing that needs the whole run first, is written as a
-        // large input is checked: the run's memory then does not grow with the input.
-        let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
-        let spoolFile =
-            format == .text && ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil })
-            ? parsed.value("--output").flatMap(ReportFile.init(path:)) : nil
-        var spool: TextSpool?
-        if let spoolFile {
-            spool = TextSpool(style: textStyle(parsed, console), output: spoolFile)
-            inputOptions.spool = spool
-        }
+        let spooling = Spooling(parsed, console)
+        inputOptions.spool = spooling?.spool
         var loaded = InputLoading.load(inputOptions) { console.progress($0) }
-        loaded.spooled = spool?.summary ?? Report.Summary()
+        loaded.spooled = spooling?.spool.summary ?? Report.Summary()
         console.progress("")  // the progress line, if any, is cleared before the report
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
-            spoolFile?.abandon()
+            spooling?.file.abandon()
             for error in loaded.errors { console.err("error: \(error)\n") }
             console.err("flyte-policy check: the platform configuration, the PodTemplates or an option cannot be used; nothing was checked\n")
             return .failure
@@ -211,30 +192,9 @@ enum CheckCommand {
             return true
         }
         var report = Self.evaluate(&loaded, evaluator: evaluator, jobs: jobs, timer: &timer)
-        if let folder = parsed.value("--source") {
-            do {
-                let placer = SourcePlacer(
-                    sources: try PythonSources.read(folder: folder),
-                    platform: try inputOptions.platform.map { path throws(InputError) in InputFile(name: path, bytes: try InputFiles.read(path)) },
-                    podTemplates: try InputFiles.collect(inputOptions.podTemplates, extensions: ["json", "yaml", "yml"], notices: &report.notices))
-                report.notices += placer.place(&report)
-            } catch {
-                console.err("error: \(error)\nflyte-policy check: --source cannot be read; nothing was decided\n")
-                return .failure
-            }
-        }
-
+        if let folder = parsed.value("--source"), !placeOnSources(&report, folder: folder, inputOptions, console) { return .failure }
         let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
-        if let file = parsed.value("--baseline") {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                console.err("flyte-policy check: cannot read the baseline \(file); write one with --write-baseline\n")
-                return .failure
-            }
-            do { report.apply(try Baseline.parse([UInt8](bytes), source: file)) } catch {
-                console.err("error: \(error)\nflyte-policy check: the baseline cannot be used; nothing was decided\n")
-                return .failure
-            }
-        }
+        if let file = parsed.value("--baseline"), !apply(baseline: file, to: &report, console) { return .failure }
         if let file = parsed.value("--write-baseline") {
             let baseline = Baseline(report: report)
             guard console.emit(baseline.rendered(), to: file, command: "check") else { return .failure }
@@ -246,13 +206,8 @@ enum CheckCommand {
 
         var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
         context.jobs = jobs
-        if let spoolFile, let spool {
-            // The subjects not spooled (inputs too small to read in parts) and the summary.
-            context.textStyle = textStyle(parsed, console)
-            guard !spool.failed, format.render(report, context: context, to: spoolFile.write), spoolFile.finish() else {
-                console.err("flyte-policy check: cannot write the output to \(spoolFile.path)\n")
-                return .failure
-            }
+        if let spooling {
+            guard spooling.finish(report, context: context, parsed, console) else { return .failure }
         } else {
             guard emit(report, context: context, parsed, console) else { return .failure }
         }
@@ -271,6 +226,75 @@ enum CheckCommand {
         let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
         // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
         return console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) })
+    }
+
+    /// `--jobs`, else the machine's cores; `nil` (after saying why) when it is not a number of threads.
+    static func jobs(_ parsed: ParsedArguments, _ console: Console) -> Int? {
+        guard let text = parsed.value("--jobs") else { return ProcessInfo.processInfo.activeProcessorCount }
+        guard let value = Int(text), value >= 1, value <= 1024 else {
+            console.err("flyte-policy check: --jobs takes a number of threads from 1 to 1024, not '\(text)'\n")
+            return nil
+        }
+        return value
+    }
+
+    /// `--source`: puts Flyte findings on the lines of the project's Python; false (after
+    /// saying why) when the folder or the configuration it needs cannot be read.
+    static func placeOnSources(_ report: inout Report, folder: String, _ inputOptions: InputOptions, _ console: Console) -> Bool {
+        do {
+            let placer = SourcePlacer(
+                sources: try PythonSources.read(folder: folder),
+                platform: try inputOptions.platform.map { path throws(InputError) in InputFile(name: path, bytes: try InputFiles.read(path)) },
+                podTemplates: try InputFiles.collect(inputOptions.podTemplates, extensions: ["json", "yaml", "yml"], notices: &report.notices))
+            report.notices += placer.place(&report)
+            return true
+        } catch {
+            console.err("error: \(error)\nflyte-policy check: --source cannot be read; nothing was decided\n")
+            return false
+        }
+    }
+
+    /// `--baseline FILE`: marks the findings it records; false (after saying why) when it
+    /// cannot be read or used.
+    static func apply(baseline file: String, to report: inout Report, _ console: Console) -> Bool {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            console.err("flyte-policy check: cannot read the baseline \(file); write one with --write-baseline\n")
+            return false
+        }
+        do { report.apply(try Baseline.parse([UInt8](bytes), source: file)) } catch {
+            console.err("error: \(error)\nflyte-policy check: the baseline cannot be used; nothing was decided\n")
+            return false
+        }
+        return true
+    }
+
+    /// A text report to `--output`, with nothing that needs the whole run first (a baseline,
+    /// `--source`), written as a large input is checked: the run's memory then does not grow
+    /// with the findings.
+    struct Spooling {
+        let file: ReportFile
+        let spool: TextSpool
+
+        init?(_ parsed: ParsedArguments, _ console: Console) {
+            guard parsed.value("--format") ?? "text" == ReportFormat.text.rawValue,
+                ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil }),
+                let file = parsed.value("--output").flatMap(ReportFile.init(path:))
+            else { return nil }
+            self.file = file
+            spool = TextSpool(style: CheckCommand.textStyle(parsed, console), output: file)
+        }
+
+        /// Writes the subjects not spooled (inputs too small to read in parts) and the summary,
+        /// and puts the file in place; false (after saying why) when it cannot be written.
+        func finish(_ report: Report, context: ReportContext, _ parsed: ParsedArguments, _ console: Console) -> Bool {
+            var context = context
+            context.textStyle = CheckCommand.textStyle(parsed, console)
+            guard !spool.failed, ReportFormat.text.render(report, context: context, to: file.write), file.finish() else {
+                console.err("flyte-policy check: cannot write the output to \(file.path)\n")
+                return false
+            }
+            return true
+        }
     }
 
     /// `--color` (`auto`: on a terminal that takes it, never in a file) and `--quiet`.
