@@ -10,6 +10,10 @@ struct Console: Sendable {
     /// Writes bytes to standard output as they are; `nil` sends them through `out` as text.
     /// Reports can be hundreds of megabytes, and text would copy them twice more.
     var outBytes: (@Sendable ([UInt8]) -> Void)? = nil
+    /// Standard output's descriptor, when the report may be written to it directly as it is made
+    /// (a large List's text report to a file, ``ReportFile``); `nil` sends everything through
+    /// `out`.
+    var stdoutDescriptor: Int32? = nil
 
     static let standard = Console(
         out: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
@@ -17,7 +21,7 @@ struct Console: Sendable {
         stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
         stderrIsTerminal: isatty(STDERR_FILENO) == 1,
         environment: ProcessInfo.processInfo.environment,
-        outBytes: { bytes in _ = writeAll(bytes, to: STDOUT_FILENO) })
+        outBytes: { bytes in _ = writeAll(bytes, to: STDOUT_FILENO) }, stdoutDescriptor: STDOUT_FILENO)
 
     /// Writes a rendered report to `--output` when given, else to standard output.
     /// - Returns: false (after saying why on stderr) when the file cannot be written.

@@ -166,6 +166,35 @@ struct SpooledReportTests {
         }
     }
 
+    /// Standard output redirected to a file (`check ... > report.txt`) is spooled too; a pipe or
+    /// a file opened to append (`>>`) is not, and gets the report at the end.
+    @Test func standardOutputToAFileIsSpooled() throws {
+        let base = ["check", try Self.list(), "--policies", Paths.policies, "--jobs", "2"]
+        let whole = run(base)
+        for append in [false, true] {
+            let path = NSTemporaryDirectory() + "stdout-\(UUID().uuidString).txt"
+            try Data("before\n".utf8).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let descriptor = open(path, O_WRONLY | (append ? O_APPEND : 0))
+            try #require(descriptor >= 0)
+            // Writes after what the file holds, as a shell's `>` would after an earlier command.
+            if !append { lseek(descriptor, 0, SEEK_END) }
+            let capture = Capture()
+            var console = capture.console
+            console.stdoutDescriptor = descriptor
+            let code = PolicyCLIMain.run(base, console: console)
+            close(descriptor)
+            let written = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(code.rawValue == whole.code)
+            if append {
+                // Not spooled: the report went through the console, the file was left alone.
+                #expect(written == "before\n" && capture.out == whole.out)
+            } else {
+                #expect(written == "before\n" + whole.out && capture.out.isEmpty)
+            }
+        }
+    }
+
     /// An unreadable item sends the List to be read whole for its error: what was written of
     /// the chunks before it is taken back, so the report is the one written at the end.
     @Test func anUnreadableItemTakesBackWhatWasWritten() throws {

@@ -60,9 +60,9 @@ enum CheckCommand {
 
             A JSON List or multi-document YAML stream of 4 MiB or more (a whole cluster's pods) is
             read, checked and located in chunks on --jobs threads, holding only the chunks in
-            flight. With the text format and --output, its report is written as the chunks are
-            checked, so the run's memory does not grow with the findings (a 1 GB List: the
-            file and about 100 MB). FLYTE_POLICY_TIMINGS=1 prints how long each phase took to stderr.
+            flight. A text report to --output, or to standard output redirected to a file, is
+            written as the chunks are checked, so the run's memory does not grow with the
+            findings (a 1 GB List: the file and about 100 MB). FLYTE_POLICY_TIMINGS=1 prints how long each phase took to stderr.
 
             Exit codes: 0 nothing reached --fail-on; 1 a finding reached it; 2 an input or the policy
             set could not be read (nothing is skipped silently).
@@ -71,7 +71,7 @@ enum CheckCommand {
             "flyte-policy check examples/ --policies policies/ --pod-templates examples/cluster/",
             "pyflyte --pkgs wf package -o flyte-package.tgz && flyte-policy check flyte-package.tgz --policies policies/ --platform propeller.yaml --project ml --domain production",
             "kubectl get pods -n ml-production -o json | flyte-policy check - --policies policies/",
-            "kubectl get pods -A -o json > pods.json && flyte-policy check pods.json --policies policies/ --output report.txt",
+            "kubectl get pods -A -o json > pods.json && flyte-policy check pods.json --policies policies/ > report.txt",
             "flyte-policy check deploy/ --policies policies/ --exceptions waivers/ --format json --output report.json",
             "flyte-policy check manifests/ --policies policies/ --fail-on warn",
             "flyte-policy check flyte-package.tgz --policies policies/ --format sarif --output flyte-policy.sarif",
@@ -268,9 +268,9 @@ enum CheckCommand {
         return true
     }
 
-    /// A text report to `--output`, with nothing that needs the whole run first (a baseline,
-    /// `--source`), written as a large input is checked: the run's memory then does not grow
-    /// with the findings.
+    /// A text report to `--output` or to standard output redirected to a file, with nothing that
+    /// needs the whole run first (a baseline, `--source`), written as a large input is checked:
+    /// the run's memory then does not grow with the findings.
     struct Spooling {
         let file: ReportFile
         let spool: TextSpool
@@ -278,7 +278,7 @@ enum CheckCommand {
         init?(_ parsed: ParsedArguments, _ console: Console) {
             guard parsed.value("--format") ?? "text" == ReportFormat.text.rawValue,
                 ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil }),
-                let file = parsed.value("--output").flatMap(ReportFile.init(path:))
+                let file = parsed.value("--output").map(ReportFile.init(path:)) ?? console.stdoutDescriptor.flatMap(ReportFile.init(standardOutput:))
             else { return nil }
             self.file = file
             spool = TextSpool(style: CheckCommand.textStyle(parsed, console), output: file)
@@ -290,7 +290,7 @@ enum CheckCommand {
             var context = context
             context.textStyle = CheckCommand.textStyle(parsed, console)
             guard !spool.failed, ReportFormat.text.render(report, context: context, to: file.write), file.finish() else {
-                console.err("flyte-policy check: cannot write the output to \(file.path)\n")
+                console.err("flyte-policy check: cannot write the report to \(file.name)\n")
                 return false
             }
             return true
