@@ -1,18 +1,9 @@
 import PolicyJSON
 
-/// A pod field whose value Kubernetes itself would refuse (wrong type, malformed quantity).
-public struct PodDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Where in the pod (`/spec/containers/0/resources/limits/cpu`).
-    public var pointer: JSONPointer
-    public var reason: String
-
-    public init(pointer: JSONPointer, reason: String) {
-        self.pointer = pointer
-        self.reason = reason
-    }
-
-    public var description: String { "\(pointer): \(reason)" }
-}
+/// A pod field whose value Kubernetes itself would refuse (wrong type, malformed quantity):
+/// where in the pod (`/spec/containers/0/resources/limits/cpu`) and why, as every typed JSON
+/// read says it.
+public typealias PodDecodingError = JSONReadError
 
 /// Where a decoded value sits, as a JSON pointer built only when an error needs it: a pod has
 /// dozens of fields and decoding one must not build a pointer for each.
