@@ -42,16 +42,15 @@ struct Console: Sendable {
             if !written { err("flyte-policy \(command): the report could not be written in full\n") }
             return written
         }
-        let temporary = "\(output).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        var written = descriptor >= 0 && produce { chunk in Self.writeAll(chunk, to: descriptor) }
-        if descriptor >= 0, close(descriptor) != 0 { written = false }
-        guard written, rename(temporary, output) == 0 else {
-            if descriptor >= 0 { unlink(temporary) }
-            err("flyte-policy \(command): cannot write the output to \(output)\n")
-            return false
+        if let file = ReportFile(path: output) {
+            if !produce(file.write) {
+                file.abandon()
+            } else if file.finish() {
+                return true
+            }
         }
-        return true
+        err("flyte-policy \(command): cannot write the output to \(output)\n")
+        return false
     }
 
     /// Writes every byte, across short writes and interrupted calls.

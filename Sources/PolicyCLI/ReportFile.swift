@@ -7,8 +7,8 @@ import PolicyCore
 /// large input has to be read again whole.
 ///
 /// `--output` is written to a temporary beside the file and renamed over it once the report is
-/// complete, as ``Console/emit(to:command:_:)`` does for a report written at the end: a run that
-/// stops first leaves the file as it was. Standard output is written in place, and a run that
+/// complete (``Console/emit(to:command:_:)`` writes every `--output` this way): a run that stops
+/// first leaves the file as it was. Standard output is written in place, and a run that
 /// stops first takes back what it wrote.
 final class ReportFile: SpoolOutput {
     /// What messages call the destination.
