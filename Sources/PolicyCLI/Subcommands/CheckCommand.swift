@@ -207,7 +207,7 @@ enum CheckCommand {
         var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
         context.jobs = jobs
         if let spooling {
-            guard spooling.finish(report, context: context, parsed, console) else { return .failure }
+            guard spooling.finish(report, context: context, console) else { return .failure }
         } else {
             guard emit(report, context: context, parsed, console) else { return .failure }
         }
@@ -222,10 +222,14 @@ enum CheckCommand {
         var context = context
         let output = parsed.value("--output")
         context.textStyle = textStyle(parsed, console)
-        // The argument parser admits only the formats' names.
-        let format = ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
+        let format = Self.format(parsed)
         // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
         return console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) })
+    }
+
+    /// `--format`, text by default (the argument parser admits only the formats' names).
+    static func format(_ parsed: ParsedArguments) -> ReportFormat {
+        ReportFormat(rawValue: parsed.value("--format") ?? "text") ?? .text
     }
 
     /// `--jobs`, else the machine's cores; `nil` (after saying why) when it is not a number of threads.
@@ -274,21 +278,23 @@ enum CheckCommand {
     struct Spooling {
         let file: ReportFile
         let spool: TextSpool
+        let style: TextReport.Style
 
         init?(_ parsed: ParsedArguments, _ console: Console) {
-            guard parsed.value("--format") ?? "text" == ReportFormat.text.rawValue,
+            guard CheckCommand.format(parsed) == .text,
                 ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil }),
                 let file = parsed.value("--output").map(ReportFile.init(path:)) ?? console.stdoutDescriptor.flatMap(ReportFile.init(standardOutput:))
             else { return nil }
             self.file = file
-            spool = TextSpool(style: CheckCommand.textStyle(parsed, console), output: file)
+            style = CheckCommand.textStyle(parsed, console)
+            spool = TextSpool(style: style, output: file)
         }
 
         /// Writes the subjects not spooled (inputs too small to read in parts) and the summary,
         /// and puts the file in place; false (after saying why) when it cannot be written.
-        func finish(_ report: Report, context: ReportContext, _ parsed: ParsedArguments, _ console: Console) -> Bool {
+        func finish(_ report: Report, context: ReportContext, _ console: Console) -> Bool {
             var context = context
-            context.textStyle = CheckCommand.textStyle(parsed, console)
+            context.textStyle = style
             guard !spool.failed, ReportFormat.text.render(report, context: context, to: file.write), file.finish() else {
                 console.err("flyte-policy check: cannot write the report to \(file.name)\n")
                 return false
