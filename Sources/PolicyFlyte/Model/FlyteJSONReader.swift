@@ -94,9 +94,9 @@ struct FlyteJSONReader {
     /// A `map<string, string>`.
     func stringMap(_ name: String) throws(FlyteDecodingError) -> JSONObject {
         guard let field = try objectMember(name), let object = field.object else { return [:] }
-        do {
-            for (_, value) in try field.json.members() { _ = try value.string() }
-        } catch { throw self.error(error) }
+        for (key, value) in object {
+            do { _ = try value.expectString() } catch { throw self.error(error.description, at: field.pointer.appending(key)) }
+        }
         return object
     }
 
