@@ -14,12 +14,7 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
     public static let root = JSONPointer(escapedText: "")
 
     public init(tokens: [String]) {
-        var text = ""
-        for token in tokens {
-            text += "/"
-            text += Self.escape(token)
-        }
-        description = text
+        self = Self.root.appending(contentsOf: tokens)
     }
 
     /// Parses the string form into its tokens (`~1` is `/`, `~0` is `~`) and keeps their
