@@ -83,7 +83,7 @@ enum InputLoading {
         var loose = FlyteBundle()
         do {
             let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
-            loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes
+            loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes.array
             if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
             let contents = read(
                 files, manifests: settings.manifests, jobs: options.jobs, evaluator: options.evaluator, spool: files.count == 1 ? options.spool : nil,

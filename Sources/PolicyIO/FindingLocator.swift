@@ -23,7 +23,8 @@ package enum FindingLocator {
     /// JSON or the YAML locator as the text reads.
     static func positions(in file: InputFile, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
         let text = file.normalizedText()
-        return text.looksLikeJSON ? JSONLocator.positions(in: text.bytes, wanted: wanted) : YAMLLocator.positions(in: text.bytes, wanted: wanted)
+        let bytes = text.bytes.array
+        return text.looksLikeJSON ? JSONLocator.positions(in: bytes, wanted: wanted) : YAMLLocator.positions(in: bytes, wanted: wanted)
     }
 
     /// Places the findings of a part read from a run of whole YAML documents that starts at
@@ -70,15 +71,18 @@ package enum FindingLocator {
     }
 
     /// Line and column where each item of a split `List` begins, in one pass over the text.
-    static func itemStarts(_ bytes: [UInt8], items: [Range<Int>]) -> [SourcePosition] {
-        TextPositions.lineAndColumn(of: items.map(\.lowerBound), in: bytes).map { SourcePosition(line: $0.line, column: $0.column) }
+    /// - Parameter passed: told how far the scan is (``TextPositions``).
+    static func itemStarts(_ bytes: UnsafeBufferPointer<UInt8>, items: [Range<Int>], passed: (Int) -> Void = { _ in }) -> [SourcePosition] {
+        TextPositions.lineAndColumn(of: items.map(\.lowerBound), in: bytes, passed: passed).map {
+            SourcePosition(line: $0.line, column: $0.column)
+        }
     }
 
     /// Places the findings of a part read from the items of a `List` (`/items/N/...`): each
     /// item with findings is scanned apart and its positions moved to the item's place in the
     /// file, which are the positions a scan of the whole text finds.
     /// - Parameter starts: where each item begins (``itemStarts(_:items:)``).
-    static func locate(_ part: inout ReportPart, inList bytes: [UInt8], items: [Range<Int>], starts: [SourcePosition]) {
+    static func locate(_ part: inout ReportPart, inList bytes: UnsafeBufferPointer<UInt8>, items: [Range<Int>], starts: [SourcePosition]) {
         // Per item, the findings and their pointers below the item.
         var byItem: [Int: [(finding: Int, pointer: String, floor: Int)]] = [:]
         for index in part.findings.indices {

@@ -31,12 +31,13 @@ package enum FlyteInputs {
         _ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) throws(InputError) -> Content {
-        if Gzip.isGzip(file.bytes) {
-            let tar = try Gzip.decompress(file.bytes, source: file.name)
+        let head = file.bytes.prefix(512)
+        if Gzip.isGzip(head) {
+            let tar = try Gzip.decompress(file.bytes.array, source: file.name)
             return .package(try archive(tar, source: file.name, jobs: jobs))
         }
-        if isTar(file.bytes) { return .package(try archive(file.bytes, source: file.name, jobs: jobs)) }
-        if file.fileExtension == "pb" { return .entities(try protobuf(file.bytes, source: EntitySource(file: file.name))) }
+        if isTar(head) { return .package(try archive(file.bytes.array, source: file.name, jobs: jobs)) }
+        if file.fileExtension == "pb" { return .entities(try protobuf(file.bytes.array, source: EntitySource(file: file.name))) }
         let text = file.normalizedText()
         /// Why the text did not read: bytes that are not text under a text name, a template, or
         /// the parser's own error. Worked out only on failure: validating every input's UTF-8
@@ -53,7 +54,7 @@ package enum FlyteInputs {
                 return .manifests(list.manifests)
             }
             let documents: [(document: JSONDocument, line: Int)]
-            do { documents = try JSONDocument.parseSequence(text.bytes, source: file.name) } catch { throw failure(.json(error)) }
+            do { documents = try JSONDocument.parseSequence(text.bytes.array, source: file.name) } catch { throw failure(.json(error)) }
             // Only Flyte entities need a Swift copy of the tree; manifests are read from jansson's.
             if documents.count == 1, let root = documents.first?.document.rootNode, FlyteEntityDecoder.looksLikeFlyte(root) {
                 do { return .entities(try FlyteEntityDecoder.decode(root.value, source: EntitySource(file: file.name))) } catch {
@@ -62,8 +63,8 @@ package enum FlyteInputs {
             }
             return .manifests(try manifests.read(text, documents: ManifestReader.jsonDocuments(documents)))
         }
-        if !text.isNamedText, looksBinary(text.bytes) {
-            return .entities(try protobuf(text.bytes, source: EntitySource(file: file.name)))
+        if !text.isNamedText, text.bytes.withUnsafeBufferPointer(looksBinary) {
+            return .entities(try protobuf(text.bytes.array, source: EntitySource(file: file.name)))
         }
         if text.bytes.count >= ListPipeline.minimumBytes,
             let stream = ListPipeline.readDocuments(text, manifests: manifests, jobs: jobs, evaluator: evaluator, spool: spool, progress: progress)
@@ -87,7 +88,7 @@ package enum FlyteInputs {
     }
 
     /// Text is UTF-8 without control bytes; protobuf almost never is.
-    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+    static func looksBinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if bytes.contains(0) { return true }
         if String(validating: bytes.prefix(4096), as: UTF8.self) == nil, String(validating: bytes, as: UTF8.self) == nil { return true }
         return bytes.prefix(4096).contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }

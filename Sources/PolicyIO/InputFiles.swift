@@ -8,19 +8,23 @@ import Glibc
 /// One file's bytes and the name used for it in messages and reports.
 package struct InputFile: Sendable {
     package var name: String
-    package var bytes: [UInt8]
+    package var bytes: InputBytes
     /// Found by walking a folder rather than named: a file that is not a manifest is then
     /// skipped with a notice instead of failing the run.
     package var fromFolder = false
 
     package init(name: String, bytes: [UInt8]) {
+        self.init(name: name, bytes: InputBytes(bytes))
+    }
+
+    package init(name: String, bytes: InputBytes) {
         self.name = name
         self.bytes = bytes
     }
 
     /// JSON text starts with `{` or `[` after white space; anything else is read as YAML.
     var looksLikeJSON: Bool {
-        let first = bytes.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        let first = bytes.withUnsafeBufferPointer { $0.first { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) } }
         return first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
     }
 }
@@ -71,12 +75,12 @@ package enum InputFiles {
                 notices += walk.notices
                 guard !walk.files.isEmpty else { throw .empty(path: path) }
                 for file in walk.files where !excluded(file, in: path, by: exclude) {
-                    var input = InputFile(name: file, bytes: try read(file, maxBytes: maxBytes))
+                    var input = InputFile(name: file, bytes: try load(file, maxBytes: maxBytes))
                     input.fromFolder = true
                     files.append(input)
                 }
             } else {
-                files.append(InputFile(name: path, bytes: try read(path, maxBytes: maxBytes)))
+                files.append(InputFile(name: path, bytes: try load(path, maxBytes: maxBytes)))
             }
         }
         return files
@@ -158,6 +162,26 @@ package enum InputFiles {
     /// The first few of `items`, and how many more.
     static func list(_ items: [String]) -> String {
         items.count <= 5 ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
+    }
+
+    /// Regular files from this size on are mapped rather than read (``InputBytes``): the size
+    /// from which an input takes the chunked path (``ListPipeline``), which gives pages back.
+    static let mappedBytes = ListPipeline.minimumBytes
+
+    /// A file's bytes: mapped when it is a regular file of `mappedFrom` bytes or more, read otherwise.
+    package static func load(_ path: String, maxBytes: Int = defaultMaxBytes, mappedFrom: Int = mappedBytes) throws(InputError) -> InputBytes {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
+        }
+        // The mapping holds its own reference to the file: the descriptor can go.
+        defer { close(descriptor) }
+        var status = stat()
+        if fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size) >= mappedFrom {
+            guard Int(status.st_size) <= maxBytes else { throw .tooLarge(path: path, limit: maxBytes) }
+            if let mapping = MappedFile(descriptor: descriptor, count: Int(status.st_size)) { return InputBytes(mapping: mapping) }
+        }
+        return InputBytes(try readAll(descriptor, name: path, maxBytes: maxBytes))
     }
 
     package static func read(_ path: String, maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {

@@ -14,10 +14,11 @@ extension InputFile {
     /// The file as UTF-8 text, as kubectl reads it: a UTF-8 byte order mark dropped, UTF-16
     /// with a byte order mark (what PowerShell's `>` writes) converted. Other bytes are left.
     func normalizedText() -> InputFile {
-        let bytes = self.bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return InputFile(name: name, bytes: Array(bytes.dropFirst(3))) }
-        let littleEndian = bytes.starts(with: [0xFF, 0xFE])
-        guard littleEndian || bytes.starts(with: [0xFE, 0xFF]), bytes.count % 2 == 0 else { return self }
+        let head = self.bytes.prefix(3)
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { return InputFile(name: name, bytes: Array(self.bytes.array.dropFirst(3))) }
+        let littleEndian = head.starts(with: [0xFF, 0xFE])
+        guard littleEndian || head.starts(with: [0xFE, 0xFF]), self.bytes.count % 2 == 0 else { return self }
+        let bytes = self.bytes.array
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2 - 1)
         var index = 2
@@ -31,7 +32,13 @@ extension InputFile {
 
     /// Why the bytes are not the text a `.yaml` or `.json` name promises, or `nil` when they are.
     func textProblem() -> String? {
-        if let zero = bytes.firstIndex(of: 0) { return "is not text: byte \(zero) is NUL (a binary file with a text name?)" }
+        bytes.withUnsafeBufferPointer { bytes in
+            if let zero = bytes.firstIndex(of: 0) { return "is not text: byte \(zero) is NUL (a binary file with a text name?)" }
+            return Self.utf8Problem(bytes)
+        }
+    }
+
+    private static func utf8Problem(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var iterator = bytes.makeIterator()
         var parser = Unicode.UTF8.ForwardParser()
         var offset = 0

@@ -52,27 +52,36 @@ package enum ListPipeline {
         _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
-        guard let split = JSONListSplitter.split(file.bytes), !split.items.isEmpty,
+        let bytes = file.bytes
+        guard let split = bytes.withUnsafeBufferPointer({ JSONListSplitter.split($0, passed: releaser(bytes)) }), !split.items.isEmpty,
             let shell = try? JSONDocument.parse(split.shell, source: file.name),
             let kind = shell.rootNode["kind"]?.string, kind.hasSuffix("List"), !FlyteEntityDecoder.looksLikeFlyte(shell.rootNode)
         else { return nil }
-        let starts = evaluator == nil ? [] : FindingLocator.itemStarts(file.bytes, items: split.items)
-        let bytes = file.bytes
+        let starts =
+            evaluator == nil
+            ? [] : bytes.withUnsafeBufferPointer { FindingLocator.itemStarts($0, items: split.items, passed: releaser(bytes)) }
         let chunks = stride(from: 0, to: split.items.count, by: itemsPerChunk).map { $0..<min(split.items.count, $0 + itemsPerChunk) }
         let report = progress.map { tell in { @Sendable (done: Int) in tell("\(file.name): \(done) of \(split.items.count) items read and checked") }
         }
         return run(chunks, jobs: jobs, evaluator: evaluator, spool: spool, progress: report) { items in
+            // The chunk's pages of a mapped file are given back once it is done with.
+            defer { bytes.release(split.items[items.lowerBound].lowerBound..<split.items[items.upperBound - 1].upperBound) }
             var nodes: [(index: Int, node: JSONNode)] = []
             nodes.reserveCapacity(items.count)
             for index in items {
-                guard let document = try? JSONDocument.parse(bytes[split.items[index]], source: file.name) else { return nil }
+                let item = split.items[index]
+                guard
+                    let document = bytes.withUnsafeBufferPointer({
+                        try? JSONDocument.parse(UnsafeBufferPointer(rebasing: $0[item]), source: file.name)
+                    })
+                else { return nil }
                 nodes.append((index, document.rootNode))
             }
             guard var read = try? manifests.read(items: nodes, of: file) else { return nil }
             nodes = []
             guard let evaluator else { return ChunkResult(manifests: read) }
             var part = evaluate(&read, with: evaluator)
-            FindingLocator.locate(&part, inList: bytes, items: split.items, starts: starts)
+            bytes.withUnsafeBufferPointer { FindingLocator.locate(&part, inList: $0, items: split.items, starts: starts) }
             return ChunkResult(manifests: read, evaluated: part)
         }
     }
@@ -85,9 +94,12 @@ package enum ListPipeline {
         _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
-        guard let runs = YAMLDocumentSplitter.split(file.bytes), runs.count > 1 else { return nil }
-        let lines = TextPositions.lineAndColumn(of: runs.map(\.lowerBound), in: file.bytes).map(\.line)
         let bytes = file.bytes
+        guard let runs = bytes.withUnsafeBufferPointer({ YAMLDocumentSplitter.split($0, passed: releaser(bytes)) }), runs.count > 1 else {
+            return nil
+        }
+        let lines = bytes.withUnsafeBufferPointer { TextPositions.lineAndColumn(of: runs.map(\.lowerBound), in: $0, passed: releaser(bytes)) }
+            .map(\.line)
         // Consecutive runs up to about `yamlBytesPerChunk` (a run larger than that alone).
         var chunks: [Range<Int>] = []
         var first = 0
@@ -101,7 +113,9 @@ package enum ListPipeline {
         }
         return run(chunks, jobs: jobs, evaluator: evaluator, spool: spool, progress: report) { chunk in
             // The chunk's runs are consecutive: one parse of their bytes together.
-            let text = Array(bytes[runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound])
+            let span = runs[chunk.lowerBound].lowerBound..<runs[chunk.upperBound - 1].upperBound
+            let text = bytes.withUnsafeBufferPointer { Array($0[span]) }
+            bytes.release(span)
             let firstLine = lines[chunk.lowerBound]
             guard let documents = try? ManifestReader.yamlDocuments(text, source: file.name, firstLine: firstLine),
                 var read = try? manifests.read(file, documents: documents)
@@ -110,6 +124,22 @@ package enum ListPipeline {
             var part = evaluate(&read, with: evaluator)
             FindingLocator.locate(&part, inYAML: text, firstLine: firstLine)
             return ChunkResult(manifests: read, evaluated: part, documents: documents.count)
+        }
+    }
+
+    /// Bytes a forward scan passes between two gifts of pages back (``releaser(_:)``).
+    static let releaseStride = 8 << 20
+
+    /// A `passed` hook for a forward scan of `bytes`: gives back, every ``releaseStride`` bytes,
+    /// the pages of a mapped file the scan has left behind, so scanning a 1 GB file does not
+    /// hold it all.
+    private static func releaser(_ bytes: InputBytes) -> (Int) -> Void {
+        guard bytes.isMapped else { return { _ in } }
+        var released = 0
+        return { offset in
+            guard offset - released >= releaseStride else { return }
+            bytes.release(released..<offset)
+            released = offset
         }
     }
 

@@ -66,14 +66,14 @@ package struct ManifestReader: Sendable {
 
     /// Splits a file into JSON documents, by content: JSON when it starts with `{` or `[`, YAML otherwise.
     package static func documents(_ file: InputFile) throws(InputError) -> [(node: JSONNode, line: Int?)] {
-        if Gzip.isGzip(file.bytes) {
+        if Gzip.isGzip(file.bytes.prefix(2)) {
             throw .unsupported(source: file.name, reason: "is a gzip archive; Kubernetes manifests in JSON or YAML are expected here")
         }
         let file = file.normalizedText()
         if file.looksLikeJSON {
-            do { return jsonDocuments(try JSONDocument.parseSequence(file.bytes, source: file.name)) } catch { throw .json(error) }
+            do { return jsonDocuments(try JSONDocument.parseSequence(file.bytes.array, source: file.name)) } catch { throw .json(error) }
         }
-        return try yamlDocuments(file.bytes, source: file.name)
+        return try yamlDocuments(file.bytes.array, source: file.name)
     }
 
     /// The documents of a YAML stream that are not empty, each with its line (counted from

@@ -14,10 +14,10 @@ package enum PolicyText {
     /// The file as JSON text for the loader: a JSON file as it is; a YAML file's documents as
     /// one document, or an array of them when there are several.
     package static func json(_ file: InputFile) throws(PolicyLoadError) -> (bytes: [UInt8], documents: Int) {
-        guard isYAML(file.name) else { return (file.bytes, 1) }
+        guard isYAML(file.name) else { return (file.bytes.array, 1) }
         let text = file.normalizedText()
         let documents: [YAMLDocument]
-        do { documents = try YAMLReader.documents(text.bytes, source: file.name).filter { $0.value != .null } } catch {
+        do { documents = try YAMLReader.documents(text.bytes.array, source: file.name).filter { $0.value != .null } } catch {
             throw PolicyLoadError(file: file.name, pointer: "", message: "invalid YAML: \(error.reason)", line: error.line, column: error.column)
         }
         let value: JSONValue = documents.count == 1 ? documents[0].value : .array(documents.map(\.value))
@@ -43,7 +43,7 @@ package enum PolicyText {
             let (document, pointer) = split(error.pointer)
             wanted[document, default: []].insert(pointer.description)
         }
-        let found = YAMLLocator.positions(in: file.normalizedText().bytes, wanted: wanted)
+        let found = YAMLLocator.positions(in: file.normalizedText().bytes.array, wanted: wanted)
         return errors.map { error in
             guard error.line == nil else { return error }
             let (document, pointer) = split(error.pointer)

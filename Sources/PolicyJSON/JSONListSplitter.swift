@@ -17,7 +17,9 @@ public enum JSONListSplitter {
         bytes.withUnsafeBufferPointer { buffer in split(buffer) }
     }
 
-    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> Split? {
+    /// - Parameter passed: told the offset after each item, so a reader of a mapped file can
+    ///   give back the pages the scan has passed.
+    package static func split(_ bytes: UnsafeBufferPointer<UInt8>, passed: (Int) -> Void = { _ in }) -> Split? {
         var offset = 0
         func skipSpace() {
             while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x0A || bytes[offset] == 0x0D || bytes[offset] == 0x09 {
@@ -95,6 +97,7 @@ public enum JSONListSplitter {
                         let start = offset
                         guard skipValue() else { return nil }
                         items.append(start..<offset)
+                        passed(offset)
                         skipSpace()
                         guard offset < bytes.count else { return nil }
                         if bytes[offset] == 0x2C {

@@ -6,8 +6,12 @@ import Glibc
 /// few that are wanted into places.
 package enum TextPositions {
     /// - Parameter offsets: in ascending order (repeats allowed); one past the text is its end.
+    /// - Parameter passed: told each offset once it is placed, so a reader of a mapped file can
+    ///   give back the pages the scan has passed.
     /// - Returns: the 1-based line and column of each offset, in the same order.
-    package static func lineAndColumn(of offsets: [Int], in bytes: UnsafeBufferPointer<UInt8>) -> [(line: Int, column: Int)] {
+    package static func lineAndColumn(
+        of offsets: [Int], in bytes: UnsafeBufferPointer<UInt8>, passed: (Int) -> Void = { _ in }
+    ) -> [(line: Int, column: Int)] {
         var places: [(line: Int, column: Int)] = []
         places.reserveCapacity(offsets.count)
         var line = 1
@@ -32,6 +36,7 @@ package enum TextPositions {
             for index in counted..<max(counted, offset) where bytes[index] & 0xC0 != 0x80 { column += 1 }
             counted = max(counted, offset)
             places.append((line, column))
+            passed(offset)
         }
         return places
     }

@@ -12,7 +12,9 @@ package enum YAMLDocumentSplitter {
         bytes.withUnsafeBufferPointer { buffer in split(buffer) }
     }
 
-    private static func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+    /// - Parameter passed: told the offset of each document marker, so a reader of a mapped
+    ///   file can give back the pages the scan has passed.
+    package static func split(_ bytes: UnsafeBufferPointer<UInt8>, passed: (Int) -> Void = { _ in }) -> [Range<Int>]? {
         var starts = [0]
         var lineStart = 0
         while lineStart < bytes.count {
@@ -22,8 +24,10 @@ package enum YAMLDocumentSplitter {
             if bytes[lineStart] == UInt8(ascii: "%") { return nil }
             if isMarker(bytes, at: lineStart, UInt8(ascii: "-")), lineStart > 0, starts.last != lineStart {
                 starts.append(lineStart)
+                passed(lineStart)
             } else if isMarker(bytes, at: lineStart, UInt8(ascii: ".")), next < bytes.count {
                 starts.append(next)
+                passed(next)
             }
             lineStart = next
         }

@@ -195,13 +195,13 @@ struct ParallelListTests {
     /// The report of reading `file` whole, evaluating it, then locating findings in its text.
     static func wholeReport(_ file: InputFile) throws -> Report {
         var report = try evaluator().report(try ManifestReader().read(file).subjects)
-        FindingLocator.locate(&report) { _ in file.bytes }
+        FindingLocator.locate(&report) { _ in file.bytes.array }
         return report
     }
 
     @Test func itemsReadInParallelAreTheItemsReadWhole() throws {
         let file = Self.list(100)
-        let split = try #require(JSONListSplitter.split(file.bytes))
+        let split = try #require(JSONListSplitter.split(file.bytes.array))
         #expect(split.items.count == 100)
         let parallel = try #require(ListPipeline.read(file, manifests: ManifestReader(), jobs: 3)).manifests
         let whole = try ManifestReader().read(file)
@@ -240,6 +240,27 @@ struct ParallelListTests {
         #expect(report.findings.contains { ($0.position?.column ?? 0) > 200 })
     }
 
+    /// A large file is mapped, not read, and the pipeline gives its pages back as it goes: the
+    /// report is the one of the same bytes in memory, and bytes given back read again the same.
+    @Test(arguments: [1, 3])
+    func aMappedFileMakesTheSameReport(jobs: Int) throws {
+        let inMemory = Self.list(293)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(getpid())-\(jobs).json").path
+        try Data(inMemory.bytes.array).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let bytes = try InputFiles.load(path, mappedFrom: 1)
+        #expect(bytes.isMapped)
+        #expect(try !InputFiles.load(path).isMapped)  // below the size that is mapped
+        let mapped = InputFile(name: "list.json", bytes: bytes)
+        let list = try #require(ListPipeline.read(mapped, manifests: ManifestReader(), jobs: jobs, evaluator: try Self.evaluator()))
+        var builder = ReportBuilder(evaluator: try Self.evaluator())
+        builder.append(try #require(list.evaluated))
+        #expect(try Self.rendered(builder.finish()) == Self.rendered(Self.wholeReport(inMemory)))
+        bytes.release(0..<bytes.count)
+        #expect(bytes.array == inMemory.bytes.array)
+        #expect(throws: InputError.self) { try InputFiles.load(path, maxBytes: 1000, mappedFrom: 1) }
+    }
+
     /// A long run says how far it is, in item order whatever the threads' order.
     @Test func progressIsToldInItemOrder() throws {
         let told = Mutex<[String]>([])
@@ -259,7 +280,8 @@ struct ParallelListTests {
                 InputFile(name: "o.json", bytes: Array(#"{"kind": "Pod", "items": [1, 2, 3, 4, 5, 6]}"#.utf8)), manifests: ManifestReader(), jobs: 2)
                 == nil)
         var broken = Self.list(300)
-        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: #""name": "p250""#, with: #""name": p250"#).utf8)
+        broken.bytes = InputBytes(
+            Array(String(decoding: broken.bytes.array, as: UTF8.self).replacingOccurrences(of: #""name": "p250""#, with: #""name": p250"#).utf8))
         #expect(ListPipeline.read(broken, manifests: ManifestReader(), jobs: 2, evaluator: try Self.evaluator()) == nil)
         #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader()) }
     }
@@ -353,7 +375,8 @@ struct ParallelYAMLTests {
     /// names its line in the file.
     @Test func aBrokenDocumentIsReadWhole() throws {
         var broken = Self.stream(300)
-        broken.bytes = Array(String(decoding: broken.bytes, as: UTF8.self).replacingOccurrences(of: "name: \"p250\"", with: "name: [p250").utf8)
+        broken.bytes = InputBytes(
+            Array(String(decoding: broken.bytes.array, as: UTF8.self).replacingOccurrences(of: "name: \"p250\"", with: "name: [p250").utf8))
         #expect(ListPipeline.readDocuments(broken, manifests: ManifestReader(), jobs: 2, evaluator: try ParallelListTests.evaluator()) == nil)
         #expect(throws: InputError.self) { try FlyteInputs.read(broken, manifests: ManifestReader(), jobs: 2) }
     }

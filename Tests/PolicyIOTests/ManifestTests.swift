@@ -397,7 +397,7 @@ struct FindingPositionTests {
             policies: try PolicyLoader.load(files: [("p.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1)
         )
         .report(outcome.subjects)
-        FindingLocator.locate(&report) { $0 == "deploy.yaml" ? file.bytes : nil }
+        FindingLocator.locate(&report) { $0 == "deploy.yaml" ? file.bytes.array : nil }
         #expect(
             report.findings.map { "\($0.path) \($0.position?.description ?? "-")" } == [
                 "/spec/nodeSelector/gpu-type 14:19",
