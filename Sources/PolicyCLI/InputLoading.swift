@@ -7,8 +7,8 @@ import PolicyJSON
 /// and entities resolved into one pod per node with the platform configuration and PodTemplates.
 struct LoadedInputs {
     var subjects: [Subject] = []
-    /// Pods of a large `List` evaluated as they were read (with ``InputOptions/evaluator``),
-    /// each part with the count of ``subjects`` read before it, which keeps the report in input
+    /// Pods of a large `List` evaluated as they were read, and resolved Flyte pods evaluated as
+    /// they were made (with ``InputOptions/evaluator``), each part with the count of ``subjects`` read before it, which keeps the report in input
     /// order.
     var evaluated: [(before: Int, part: ReportPart)] = []
     /// Files whose findings were placed on their lines as they were read.
@@ -167,7 +167,8 @@ enum InputLoading {
         }
     }
 
-    /// Resolves every Flyte bundle into pods, one job per node.
+    /// Resolves every Flyte bundle into pods, one job per node; with `check`'s evaluator, into
+    /// their evaluation.
     private static func resolve(
         _ bundles: [FlyteBundle], settings: Settings, options: InputOptions, into loaded: inout LoadedInputs,
         progress: @Sendable (String) -> Void
@@ -179,6 +180,13 @@ enum InputLoading {
             let outcome = resolver.resolve(bundle, jobs: options.jobs)
             loaded.notices += outcome.notices
             loaded.errors += outcome.errors.map { InputError.resolution($0) }
+            if let evaluator = options.evaluator {
+                // `check` evaluates the pods run by run and keeps only what reports need.
+                let (part, errors) = outcome.evaluated(by: evaluator, jobs: options.jobs)
+                loaded.evaluated.append((loaded.subjects.count, part))
+                loaded.errors += errors.map { InputError.resolution($0) }
+                continue
+            }
             let (subjects, nodes, errors) = outcome.subjects(jobs: options.jobs)
             loaded.subjects += subjects
             loaded.resolved += nodes

@@ -18,8 +18,9 @@ import PolicyJSON
 // container tasks, the mix of earlier runs. Phases, timed separately:
 //   decode    jansson parse + flyteidl entity decoding of every document
 //   resolve   propeller's pod building for every node, with a platform config and PodTemplate
-//   subjects  resolved pods -> typed Pod + Subject (jansson tree for assert paths)
-//   evaluate  the policies of --policies (default policies/) on every pod
+//   subjects and evaluate
+//             resolved pods -> typed Pod + Subject (jansson tree for assert paths), evaluated
+//             by the policies of --policies (default policies/) run by run, as `check` does
 
 let arguments = CommandLine.arguments
 func option(_ name: String, _ fallback: String) -> String {
@@ -181,27 +182,26 @@ guard outcome.errors.isEmpty else {
     FileHandle.standardError.write(Data("resolution errors: \(outcome.errors.prefix(3))\n".utf8))
     exit(2)
 }
-var subjects: [Subject] = []
+// As `check` runs it: subjects made and evaluated run by run, each pod's JSON freed once
+// evaluated.
+let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970)))
+var part = ReportPart(outcomes: RuleOutcomes(policies: policies))
 var subjectErrors: [NodeResolutionError] = []
-let subjectTime = seconds { (subjects, _, subjectErrors) = outcome.subjects(jobs: jobs) }
+let evaluateTime = seconds { (part, subjectErrors) = outcome.evaluated(by: evaluator, jobs: jobs) }
 guard subjectErrors.isEmpty else {
     FileHandle.standardError.write(Data("pods that do not decode: \(subjectErrors.prefix(3))\n".utf8))
     exit(2)
 }
-let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: Int64(Date().timeIntervalSince1970)))
-var report = Report(subjects: [], findings: [])
-let evaluateTime = seconds { report = evaluator.report(subjects, jobs: jobs) }
-
-let total = decodeTime + resolveTime + subjectTime + evaluateTime
 let pods = outcome.nodes.count
 let pluginPods = outcome.nodes.count { $0.role != nil }
+
+let total = decodeTime + resolveTime + evaluateTime
 func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
 print("package:   \(workflowCount) workflows x \(nodesPerWorkflow) nodes, \(taskCount) tasks, \(totalBytes / 1024) KiB of flyteidl JSON")
 print(
-    "pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(report.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)"
+    "pods:      \(pods) resolved (\(mix) mix: \(pluginPods) of them replica groups of plugin tasks), \(part.findings.count) findings from \(policies.policies.count) policies (\(policies.ruleCount) rules)"
 )
 print("decode:    \(ms(decodeTime))")
 print("resolve:   \(ms(resolveTime))  (\(String(format: "%.1f", resolveTime / Double(max(pods, 1)) * 1e6)) us per pod)")
-print("subjects:  \(ms(subjectTime))")
-print("evaluate:  \(ms(evaluateTime))")
+print("subjects and evaluate: \(ms(evaluateTime))")
 print("total:     \(ms(total))  (\(Int(Double(pods) / total)) pods/s end to end, \(jobs == 1 ? "one core" : "\(jobs) threads"))")

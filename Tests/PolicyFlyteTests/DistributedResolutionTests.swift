@@ -320,4 +320,35 @@ struct ParallelResolutionTests {
         // Several groups of one job stay linked as one job.
         #expect(expected.contains { $0.contains("worker") && !$0.contains("alone") })
     }
+
+    /// `check` makes subjects and evaluates them run by run (freeing each pod's JSON): the
+    /// report is the one of evaluating every subject at once, whole-job rules included, for
+    /// runs of one node, of a few, and on several threads.
+    @Test(arguments: [(1, 1), (1, 3), (3, 1), (3, 16)])
+    func subjectsEvaluatedAsMadeMakeTheReportOfAllSubjects(jobs: Int, nodesPerRun: Int) throws {
+        var bundle = try DistributedResolutionTests.bundle()
+        bundle.append(try Demo.bundle())
+        let outcome = try Demo.resolver().resolve(bundle)
+        let policy = """
+            {"apiVersion": "flyte-policy/v1", "kind": "Policy", "metadata": {"name": "mix"},
+             "spec": {"rules": [
+               {"name": "gpus", "resources": {"scope": "job", "max": {"limits": {"nvidia.com/gpu": 8}}}},
+               {"name": "pods", "resources": {"scope": "job", "maxPods": 6}},
+               {"name": "memory", "resources": {"max": {"limits": {"memory": "8Gi"}}}},
+               {"name": "registry", "images": {"allowedRegistries": ["ghcr.io"]}},
+               {"name": "escalation", "podSecurity": {"control": "allowPrivilegeEscalation"}}]}}
+            """
+        let evaluator = Evaluator(
+            policies: try PolicyLoader.load(files: [("mix.json", Array(policy.utf8))]), today: CalendarDay(year: 2026, month: 12, day: 1))
+        let whole = evaluator.report(outcome.subjects().subjects)
+        let (part, errors) = outcome.evaluated(by: evaluator, jobs: jobs, nodesPerRun: nodesPerRun)
+        #expect(errors.isEmpty)
+        var builder = ReportBuilder(evaluator: evaluator)
+        builder.append(part)
+        let report = builder.finish()
+        #expect(whole.findings.count > 50)
+        #expect(whole.findings.contains { $0.rule == "pods" })
+        #expect(report.subjects.count == outcome.nodes.count)
+        #expect(TextReport.render(report) == TextReport.render(whole))
+    }
 }
