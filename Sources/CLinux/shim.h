@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <malloc.h>
+#include <signal.h>
+#include <unistd.h>
 
 /* epoll_event is packed on x86_64; Swift imports it, but reading the union field is clearer here. */
 static inline int clinux_epoll_event_fd(const struct epoll_event *event) {
@@ -40,4 +42,19 @@ static inline int clinux_accept_nonblocking(int fd) {
 /* Bytes the allocator has handed out and not had back (benchmarks report what a run keeps). */
 static inline size_t clinux_heap_bytes_in_use(void) {
     return mallinfo2().uordblks;
+}
+
+/* A mapped input file that is truncated while it is read raises SIGBUS on the next page read
+   past its new end. The command line stops with a sentence instead of a crash; only
+   async-signal-safe calls here. */
+static void clinux_input_changed(int signal) {
+    (void)signal;
+    static const char message[] =
+        "flyte-policy: error: an input file was truncated while it was being read, so the run stopped and its report is incomplete; run again once the file is written.\n";
+    ssize_t ignored = write(2, message, sizeof message - 1);
+    (void)ignored;
+    _exit(2);
+}
+static inline void clinux_exit_on_bus_error(void) {
+    signal(SIGBUS, clinux_input_changed);
 }

@@ -1,3 +1,4 @@
+import CLinux
 import PolicyCore
 import PolicyFlyte
 import PolicyIO
@@ -82,7 +83,10 @@ enum InputLoading {
         var packages: [FlyteBundle] = []
         var loose = FlyteBundle()
         do {
-            let files = try InputFiles.collect(options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, notices: &loaded.notices)
+            // Large inputs are mapped: one truncated while it is read stops the run with a sentence.
+            clinux_exit_on_bus_error()
+            let files = try InputFiles.collect(
+                options.inputs, maxBytes: settings.maxBytes, exclude: settings.exclude, mapsLargeFiles: true, notices: &loaded.notices)
             loaded.standardInput = files.first { $0.name == "<stdin>" }?.bytes.array
             if files.count > 20 { progress("reading \(files.count) inputs on \(min(options.jobs, files.count)) threads") }
             let contents = read(

@@ -51,10 +51,15 @@ package enum InputFiles {
     /// - Parameter notices: receives what a folder walk skipped (hidden folders and files).
     /// - Parameter exclude: globs over a walked file's path below its folder (`charts/*`,
     ///   `*/values.yaml`) or its name (`kustomization.yaml`); named files are always read.
+    /// - Parameter mapsLargeFiles: map regular files of ``mappedBytes`` or more instead of
+    ///   reading them (``InputBytes``). Only for a process that stops with a message on
+    ///   `SIGBUS` (`flyte-policy`'s commands): a mapped file truncated while it is read raises
+    ///   it. The webhook never maps what it reads.
     package static func collect(
         _ paths: [String], extensions: Set<String> = folderExtensions, maxBytes: Int = defaultMaxBytes, exclude: [Glob] = [],
-        notices: inout [String], readStdin: (() throws(InputError) -> [UInt8])? = nil
+        mapsLargeFiles: Bool = false, notices: inout [String], readStdin: (() throws(InputError) -> [UInt8])? = nil
     ) throws(InputError) -> [InputFile] {
+        let mappedFrom = mapsLargeFiles ? mappedBytes : Int.max
         var files: [InputFile] = []
         for path in paths {
             if path == "-" {
@@ -75,12 +80,12 @@ package enum InputFiles {
                 notices += walk.notices
                 guard !walk.files.isEmpty else { throw .empty(path: path) }
                 for file in walk.files where !excluded(file, in: path, by: exclude) {
-                    var input = InputFile(name: file, bytes: try load(file, maxBytes: maxBytes))
+                    var input = InputFile(name: file, bytes: try load(file, maxBytes: maxBytes, mappedFrom: mappedFrom))
                     input.fromFolder = true
                     files.append(input)
                 }
             } else {
-                files.append(InputFile(name: path, bytes: try load(path, maxBytes: maxBytes)))
+                files.append(InputFile(name: path, bytes: try load(path, maxBytes: maxBytes, mappedFrom: mappedFrom)))
             }
         }
         return files
@@ -168,8 +173,9 @@ package enum InputFiles {
     /// from which an input takes the chunked path (``ListPipeline``), which gives pages back.
     static let mappedBytes = ListPipeline.minimumBytes
 
-    /// A file's bytes: mapped when it is a regular file of `mappedFrom` bytes or more, read otherwise.
-    package static func load(_ path: String, maxBytes: Int = defaultMaxBytes, mappedFrom: Int = mappedBytes) throws(InputError) -> InputBytes {
+    /// A file's bytes: mapped when it is a regular file of `mappedFrom` bytes or more, read
+    /// otherwise (see `collect`'s `mapsLargeFiles` for who may map).
+    package static func load(_ path: String, maxBytes: Int = defaultMaxBytes, mappedFrom: Int = Int.max) throws(InputError) -> InputBytes {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())

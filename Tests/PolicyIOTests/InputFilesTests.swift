@@ -250,7 +250,8 @@ struct ParallelListTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let bytes = try InputFiles.load(path, mappedFrom: 1)
         #expect(bytes.isMapped)
-        #expect(try !InputFiles.load(path).isMapped)  // below the size that is mapped
+        #expect(try !InputFiles.load(path, mappedFrom: InputFiles.mappedBytes).isMapped)  // below the size that is mapped
+        #expect(try !InputFiles.load(path).isMapped)  // not asked to map
         let mapped = InputFile(name: "list.json", bytes: bytes)
         let list = try #require(ListPipeline.read(mapped, manifests: ManifestReader(), jobs: jobs, evaluator: try Self.evaluator()))
         var builder = ReportBuilder(evaluator: try Self.evaluator())
