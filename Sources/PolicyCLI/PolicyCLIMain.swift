@@ -44,12 +44,14 @@ package enum PolicyCLIMain {
     /// Runs with the process arguments and exits.
     package static func run() -> Never {
         signal(SIGPIPE, SIG_IGN)
-        // glibc raises its mmap threshold each time a large buffer is freed, after which large
-        // buffers (a chunk of parsed items, a piece of a report) come from the heap and leave
-        // holes there. Fixing it at its initial 128 KiB keeps them in mappings of their own,
-        // returned when freed: the 20,000-pod List's peak falls from 166 to 148 MiB
-        // (docs/benchmarks.md).
+        #if DEBUG
+        // Release builds allocate with jemalloc (Package.swift), and a static one cannot link
+        // glibc's `mallopt` beside it. Debug builds keep glibc's allocator, which raises its
+        // mmap threshold each time a large buffer is freed, after which large buffers come
+        // from the heap and leave holes there; fixing it at 128 KiB keeps their memory figures
+        // comparable (the 20,000-pod List's peak: 166 -> 148 MiB, docs/benchmarks.md).
         _ = mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+        #endif
         let code = run(Array(CommandLine.arguments.dropFirst()), console: .standard)
         exit(code.rawValue)
     }
