@@ -40,6 +40,8 @@ package enum ListPipeline {
         var manifests: ManifestReader.Outcome
         var evaluated: ReportPart?
         var documents = 0
+        /// With a spool, the evaluated part's text, rendered by the worker that made it.
+        var rendered: TextSpool.Rendered?
     }
 
     /// Reads `file` as a JSON List when it is one.
@@ -183,9 +185,16 @@ package enum ListPipeline {
             while !failed.load(ordering: .relaxed) {
                 let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard chunk < chunkCount else { return }
-                guard let result = body(chunks[chunk]) else {
+                guard var result = body(chunks[chunk]) else {
                     failed.store(true, ordering: .relaxed)
                     return
+                }
+                // The text is rendered here, on the worker, and only written in order below.
+                // Document numbers change when chunks are joined; a subject's line, which the
+                // text shows instead, does not.
+                if let spool, let part = result.evaluated, part.subjects.allSatisfy({ $0.source.line != nil || result.documents == 0 }) {
+                    result.rendered = spool.render(part)
+                    result.evaluated = nil
                 }
                 join.withLock { join in
                     join.waiting[chunk] = result
@@ -200,7 +209,9 @@ package enum ListPipeline {
                         join.outcome.manifests.skippedKinds += ready.manifests.skippedKinds
                         join.outcome.manifests.unreadPods += ready.manifests.unreadPods
                         if let progress, join.next % max(1, chunkCount / 20) == 0 { progress(chunks[join.next].upperBound) }
-                        if let spool, let part = ready.evaluated {
+                        if let spool, let rendered = ready.rendered {
+                            join.outcome.evaluated?.append(spool.write(rendered))
+                        } else if let spool, let part = ready.evaluated {
                             join.outcome.evaluated?.append(spool.take(part))
                         } else if let part = ready.evaluated {
                             // After the first chunk, room for the whole run at its rate, so the

@@ -148,6 +148,16 @@ struct SpooledReportTests {
         return try temporaryFile("pods-\(broken.map(String.init) ?? "all").json", text)
     }
 
+    /// The same pods as a stream of YAML documents (flow style: JSON is YAML), past the size
+    /// that is read in runs of documents.
+    static func stream() throws -> String {
+        let list = try String(contentsOfFile: try Self.list(), encoding: .utf8)
+        let document = try #require(list.range(of: #"{"apiVersion": "v1", "kind": "List", "items": ["#))
+        let items = list[document.upperBound...].dropLast(2).components(separatedBy: ",\n")
+        #expect(items.count == 5_000)
+        return try temporaryFile("pods.yaml", items.map { "---\n" + $0 + "\n" }.joined())
+    }
+
     static func spooled(_ arguments: [String]) throws -> (code: Int32, text: String) {
         let output = NSTemporaryDirectory() + "spooled-\(UUID().uuidString).txt"
         let result = run(arguments + ["--output", output])
@@ -162,6 +172,19 @@ struct SpooledReportTests {
             let spooled = try Self.spooled(base + extra)
             #expect(whole.code == 1 && spooled.code == whole.code, "\(extra)")
             #expect(whole.out.contains("5000 pods checked"), "\(extra)")
+            #expect(spooled.text == whole.out, "\(extra)")
+        }
+    }
+
+    /// A YAML stream's text report is spooled the same way, its documents' lines included.
+    @Test func aSpooledYAMLStreamIsTheReportWrittenAtTheEnd() throws {
+        let base = ["check", try Self.stream(), "--policies", Paths.policies]
+        for extra in [["--jobs", "1"], ["--jobs", "3"]] {
+            let whole = run(base + extra)
+            let spooled = try Self.spooled(base + extra)
+            #expect(whole.code == 1 && spooled.code == whole.code, "\(extra)")
+            #expect(whole.out.contains("5000 pods checked"), "\(extra)")
+            #expect(whole.out.contains("pods.yaml:9998:"), "\(extra)")
             #expect(spooled.text == whole.out, "\(extra)")
         }
     }

@@ -41,23 +41,45 @@ package final class TextSpool: Sendable {
         }
     }
 
-    /// Writes the part's subjects with their findings and gives back what the report still
-    /// needs of the part: what the evaluator did with each rule, for the notices about rules
-    /// that never applied. Parts must come in the run's order, one at a time.
-    package func take(_ part: consuming ReportPart) -> ReportPart {
+    /// A part's text, rendered on the thread that evaluated it and waiting for its turn to be
+    /// written (``write(_:)``): rendering is most of a spool's work, and it needs no order.
+    package struct Rendered: Sendable {
+        fileprivate var bytes: [UInt8]
+        fileprivate var summary: Report.Summary
+        fileprivate var outcomes: RuleOutcomes
+    }
+
+    /// Renders the part's subjects with their findings; safe on any thread, in any order.
+    package func render(_ part: consuming ReportPart) -> Rendered {
         let outcomes = part.outcomes
         let report = Report(subjects: part.subjects, findings: part.findings)
+        var bytes: [UInt8] = []
         // One piece on this thread: a part is a chunk of the run, smaller than a piece.
-        let written = TextReport.renderSubjects(report, style: style, jobs: 1, to: output.write)
-        let counted = report.summary
+        _ = TextReport.renderSubjects(report, style: style, jobs: 1) { piece in
+            bytes += piece
+            return true
+        }
+        return Rendered(bytes: bytes, summary: report.summary, outcomes: outcomes)
+    }
+
+    /// Writes a rendered part and gives back what the report still needs of it: what the
+    /// evaluator did with each rule, for the notices about rules that never applied. Parts
+    /// must come in the run's order, one at a time.
+    package func write(_ rendered: consuming Rendered) -> ReportPart {
+        let written = rendered.bytes.isEmpty || output.write(rendered.bytes)
+        let counted = rendered.summary
         state.withLock { state in
             state.summary.add(counted)
             if !written { state.failed = true }
         }
-        return ReportPart(outcomes: outcomes)
+        return ReportPart(outcomes: rendered.outcomes)
     }
 
-    /// The counts of every subject and finding written so far.
+    /// ``render(_:)`` then ``write(_:)``: for a part already in its turn.
+    package func take(_ part: consuming ReportPart) -> ReportPart {
+        write(render(part))
+    }
+
     package var summary: Report.Summary { state.withLock { $0.summary } }
 
     /// Whether a piece could not be written (the output is then incomplete).
