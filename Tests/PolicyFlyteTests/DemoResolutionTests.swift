@@ -89,7 +89,7 @@ struct DemoResolutionTests {
         #expect(node.identity.interruptible == expected.interruptible)
         #expect(subject.namespace == "ml-production")
         #expect(Dictionary(uniqueKeysWithValues: spec.nodeSelector.map { ($0.key, $0.value) }) == expected.nodeSelector)
-        #expect(spec.tolerations.map { "\($0.key ?? "")=\($0.value ?? ""):\($0.effect ?? "")" } == expected.tolerations)
+        #expect(spec.tolerations.map { "\($0.key)=\($0.value):\($0.effect)" } == expected.tolerations)
         let requirements = (spec.requiredNodeSelectorTerms ?? []).flatMap(\.matchExpressions).map {
             "\($0.key) \($0.operator) \($0.values.joined(separator: ","))"
         }
