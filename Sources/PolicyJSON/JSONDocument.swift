@@ -107,18 +107,31 @@ public final class JSONDocument: @unchecked Sendable {
         throw JSONParseError(source: source, line: 0, column: 0, offset: problem.offset, reason: problem.reason)
     }
 
-    /// Whether the bytes have a digit, then `e` or `E`, then `-`: the only way a JSON number
-    /// can underflow.
-    private static func mayHoldTinyNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the bytes have what starts like a JSON number with a negative exponent (digits,
+    /// then `e` or `E`, then `-`, the digits beginning after a sign, a delimiter or the start):
+    /// the only way a JSON number can underflow. A UUID or a digest in a string
+    /// (`"4a4e-9f5e-..."`) has letters before its digits, so every AdmissionReview and every
+    /// pod with a `uid` does not pay for the careful scan.
+    static func mayHoldTinyNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         // From one `-` to the next with memchr (vectorized): texts have few, and each is
-        // looked at in constant time.
+        // looked at in constant time but for the digits before it.
         guard let base = bytes.baseAddress, bytes.count >= 3 else { return false }
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
         var offset = 2
         while offset < bytes.count {
             guard let found = memchr(base + offset, 0x2D, bytes.count - offset) else { return false }
             let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            if bytes[index - 1] | 0x20 == 0x65, (0x30...0x39).contains(bytes[index - 2]) { return true }
             offset = index + 1
+            guard bytes[index - 1] | 0x20 == 0x65, isDigit(bytes[index - 2]) else { continue }
+            var start = index - 2
+            while start > 0, isDigit(bytes[start - 1]) || bytes[start - 1] == 0x2E { start -= 1 }
+            if start > 0, bytes[start - 1] == 0x2D { start -= 1 }
+            // What may come before a JSON value: white space, `:`, `,`, `[`, or nothing.
+            guard start > 0 else { return true }
+            switch bytes[start - 1] {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x3A, 0x2C, 0x5B: return true
+            default: continue
+            }
         }
         return false
     }
