@@ -190,13 +190,9 @@ package enum InputFiles {
         return InputBytes(try readAll(descriptor, name: path, maxBytes: maxBytes))
     }
 
+    /// A file's bytes, read into memory (``load(_:maxBytes:mappedFrom:)`` never maps unless asked).
     package static func read(_ path: String, maxBytes: Int = defaultMaxBytes) throws(InputError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw .unreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
-        }
-        defer { close(descriptor) }
-        return try readAll(descriptor, name: path, maxBytes: maxBytes)
+        try load(path, maxBytes: maxBytes).array
     }
 
     /// Standard input, to its end. A closed descriptor is an error, not a crash.
