@@ -30,7 +30,7 @@ public struct PodSecurityCheck: RuleCheck {
     }
 
     public func evaluate(_ subject: Subject, into violations: inout [Violation]) {
-        let pod = PodSecurityView(subject)
+        let pod = PodSecurityView(spec: subject.specNode, metadata: subject.metadataNode)
         control.check(pod, into: &violations)
     }
 }
@@ -105,18 +105,49 @@ struct PodSecurityView {
 
     let spec: JSONNode?
     let metadata: JSONNode?
-    let containers: [ContainerView]
 
-    init(_ subject: Subject) {
-        spec = subject.specNode
-        metadata = subject.metadataNode
-        var containers: [ContainerView] = []
-        for kind in [ContainerKind.initContainer, .container, .ephemeralContainer] {
-            subject.specNode?[kind.rawValue]?.forEachElement { index, node in
-                if node.isObject { containers.append(ContainerView(node: node, pointer: Container.pointer(kind, index))) }
+    /// Made for every control of every pod, so it holds the two nodes and nothing more: the
+    /// containers are walked where a control reads them, not gathered into an array first.
+    init(spec: JSONNode?, metadata: JSONNode?) {
+        self.spec = spec
+        self.metadata = metadata
+    }
+
+    /// Every container that is an object, in pod-security-admission's order.
+    var containers: Containers { Containers(spec: spec) }
+
+    struct Containers: Sequence {
+        let spec: JSONNode?
+
+        func makeIterator() -> Iterator { Iterator(spec: spec) }
+
+        struct Iterator: IteratorProtocol {
+            static let kinds: [ContainerKind] = [.initContainer, .container, .ephemeralContainer]
+            let spec: JSONNode?
+            var kindIndex = -1
+            var list: JSONNode?
+            var count = 0
+            var index = 0
+
+            init(spec: JSONNode?) { self.spec = spec }
+
+            mutating func next() -> ContainerView? {
+                while true {
+                    while index < count {
+                        let current = index
+                        index += 1
+                        if let node = list?[current], node.isObject {
+                            return ContainerView(node: node, pointer: Container.pointer(Self.kinds[kindIndex], current))
+                        }
+                    }
+                    kindIndex += 1
+                    guard kindIndex < Self.kinds.count else { return nil }
+                    list = spec?[Self.kinds[kindIndex].rawValue]
+                    count = list.map { $0.isArray ? $0.count : 0 } ?? 0
+                    index = 0
+                }
             }
         }
-        self.containers = containers
     }
 
     /// `spec.securityContext`, when set.
