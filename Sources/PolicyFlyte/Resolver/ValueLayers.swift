@@ -27,6 +27,7 @@ struct ValueLayers {
     /// Attributes every field that differs between `before` and `after` to `layer`, comparing
     /// each where it sits.
     mutating func record(before: JSONObject, after: JSONObject, layer: String) {
+        if layers.isEmpty { layers.reserveCapacity(24) }
         let oldSelector = before["nodeSelector"]?.object
         for (key, value) in after["nodeSelector"]?.object ?? [:] where oldSelector?[key] != value {
             layers[.nodeSelector(key: key)] = layer
@@ -35,13 +36,15 @@ struct ValueLayers {
             if let value = after[field], before[field] != value { layers[.pod(field)] = layer }
         }
         for list in Self.containerLists {
-            let old = Self.containersByName(before[list])
-            for (name, container) in Self.containersByName(after[list]) {
-                let previous = old[name]
+            guard let containers = after[list]?.array else { continue }
+            let oldContainers = before[list]?.array ?? []
+            for (index, container) in containers.enumerated() {
+                guard let name = container["name"]?.string, Self.isLastNamed(name, in: containers, from: index) else { continue }
+                let previous = Self.lastNamed(name, in: oldContainers)
                 for field in Self.containerFields {
                     if let value = container[field], previous?[field] != value { layers[.container(list: list, name: name, field: field)] = layer }
                 }
-                for kind in ["requests", "limits"] {
+                for kind in Self.resourceKinds {
                     let oldAmounts = previous?["resources"]?[kind]?.object
                     for (resource, quantity) in container["resources"]?[kind]?.object ?? [:] where oldAmounts?[resource] != quantity {
                         layers[.resource(list: list, name: name, kind: kind, resource: resource)] = layer
@@ -51,14 +54,20 @@ struct ValueLayers {
         }
     }
 
-    /// Containers by name; of two with one name, the later (as Kubernetes' strategic merge
-    /// would keep it).
-    private static func containersByName(_ list: JSONValue?) -> [String: JSONValue] {
-        var byName: [String: JSONValue] = [:]
-        for container in list?.array ?? [] {
-            if let name = container["name"]?.string { byName[name] = container }
-        }
-        return byName
+    static let resourceKinds = ["requests", "limits"]
+
+    // A pod has a handful of containers, so these search the list rather than hash it: this
+    // runs for every build step of every pod.
+
+    /// The last container named `name`: of two with one name, Kubernetes' strategic merge
+    /// keeps the later.
+    private static func lastNamed(_ name: String, in containers: [JSONValue]) -> JSONValue? {
+        containers.last { $0["name"]?.string == name }
+    }
+
+    /// Whether no container after `index` is also named `name`.
+    private static func isLastNamed(_ name: String, in containers: [JSONValue], from index: Int) -> Bool {
+        !containers[(index + 1)...].contains { $0["name"]?.string == name }
     }
 
     /// Attributes the container resources that differ between two stages to `layer`; the cheap
@@ -81,31 +90,28 @@ struct ValueLayers {
     /// The layers as JSON pointers into the finished pod (`/spec/containers/0/resources/limits/cpu`),
     /// for the fields the pod still has.
     func pointers(for spec: JSONObject) -> [JSONPointer: String] {
+        let lists = (containers: spec["containers"]?.array ?? [], initContainers: spec["initContainers"]?.array ?? [])
         // A container's pointer is its first index under its name; whether a field is present
         // is read from the last container of that name.
-        var indexes: [String: [String: Int]] = [:]
-        var containers: [String: [String: JSONValue]] = [:]
-        for list in Self.containerLists {
-            for (index, container) in (spec[list]?.array ?? []).enumerated() {
-                guard let name = container["name"]?.string else { continue }
-                if indexes[list, default: [:]][name] == nil { indexes[list, default: [:]][name] = index }
-                containers[list, default: [:]][name] = container
-            }
+        func place(_ list: String, _ name: String) -> (pointer: JSONPointer, container: JSONValue)? {
+            let containers = list == "containers" ? lists.containers : lists.initContainers
+            guard let index = containers.firstIndex(where: { $0["name"]?.string == name }), let last = Self.lastNamed(name, in: containers)
+            else { return nil }
+            return (Self.containerPointer(list, index), last)
         }
         var result: [JSONPointer: String] = [:]
+        result.reserveCapacity(layers.count)
         for (field, layer) in layers {
             switch field {
             case .nodeSelector(let key):
-                if spec["nodeSelector"]?[key] != nil { result[("/spec/nodeSelector" as JSONPointer).appending(key)] = layer }
+                if spec["nodeSelector"]?[key] != nil { result[JSONPointer(escapedText: "/spec/nodeSelector/" + JSONPointer.escape(key))] = layer }
             case .pod(let name):
-                if spec[name] != nil { result[("/spec" as JSONPointer).appending(name)] = layer }
+                if spec[name] != nil { result[JSONPointer(escapedText: "/spec/" + name)] = layer }
             case .container(let list, let name, let key):
-                if containers[list]?[name]?[key] != nil, let index = indexes[list]?[name] {
-                    result[Self.containerPointer(list, index).appending(key)] = layer
-                }
+                if let (pointer, container) = place(list, name), container[key] != nil { result[pointer.appending(key)] = layer }
             case .resource(let list, let name, let kind, let resource):
-                if containers[list]?[name]?["resources"]?[kind]?[resource] != nil, let index = indexes[list]?[name] {
-                    result[Self.containerPointer(list, index).appending(contentsOf: ["resources", kind, resource])] = layer
+                if let (pointer, container) = place(list, name), container["resources"]?[kind]?[resource] != nil {
+                    result[JSONPointer(escapedText: pointer.description + "/resources/" + kind + "/" + JSONPointer.escape(resource))] = layer
                 }
             }
         }
