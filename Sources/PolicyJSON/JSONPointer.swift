@@ -83,7 +83,12 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
     /// Escapes one token for the string form.
     public static func escape(_ token: String) -> String {
         // Over UTF-8 bytes: '~' and '/' are ASCII, and grapheme iteration is far slower.
-        guard token.utf8.contains(where: { $0 == 0x7E || $0 == 0x2F }) else { return token }
+        // Over the bytes in place where the string has them (native and small strings do):
+        // iterating the UTF-8 view is a call per byte, and every pointer built escapes.
+        let needsEscape =
+            token.utf8.withContiguousStorageIfAvailable { $0.contains { $0 == 0x7E || $0 == 0x2F } }
+            ?? token.utf8.contains { $0 == 0x7E || $0 == 0x2F }
+        guard needsEscape else { return token }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(token.utf8.count + 4)
         for byte in token.utf8 {

@@ -58,11 +58,13 @@
     }
 
     /// Where `key` sits in ``entries``. The loop compares each key in place: `firstIndex(where:)`
-    /// would copy every entry it passes.
+    /// would copy every entry it passes. Lengths are compared first, inline: a `String` `==` of
+    /// two different keys is a call into the runtime, and most keys passed differ in length.
     @inlinable
     public func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for position in storage.indices where storage[position].key == key { return position }
+        let length = key.utf8.count
+        for position in storage.indices where storage[position].key.utf8.count == length && storage[position].key == key { return position }
         return nil
     }
 
