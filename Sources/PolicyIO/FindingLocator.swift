@@ -28,10 +28,11 @@ package enum FindingLocator {
     }
 
     /// Places the findings of a part read from a run of whole YAML documents that starts at
-    /// `firstLine` of its file (``ListPipeline``), its documents numbered from the run's first.
-    static func locate(_ part: inout ReportPart, inYAML bytes: [UInt8], firstLine: Int) {
+    /// `firstLine` of its file (``ListPipeline``), its documents numbered from the run's first,
+    /// with the events the run's parse recorded.
+    static func locate(_ part: inout ReportPart, inYAML events: YAMLEvents, firstLine: Int) {
         place(&part.findings, of: part.subjects) { _, wanted in
-            YAMLLocator.positions(in: bytes, wanted: wanted).mapValues { found in found.mapValues { ($0.line + firstLine - 1, $0.column) } }
+            YAMLLocator.positions(in: events, wanted: wanted).mapValues { found in found.mapValues { ($0.line + firstLine - 1, $0.column) } }
         }
     }
 

@@ -119,12 +119,14 @@ package enum ListPipeline {
             let text = bytes.withUnsafeBufferPointer { Array($0[span]) }
             bytes.release(span)
             let firstLine = lines[chunk.lowerBound]
-            guard let documents = try? ManifestReader.yamlDocuments(text, source: file.name, firstLine: firstLine),
+            // Kept for placing findings only when there is something to evaluate.
+            var events: YAMLEvents? = evaluator == nil ? nil : YAMLEvents()
+            guard let documents = try? ManifestReader.yamlDocuments(text, source: file.name, firstLine: firstLine, recording: &events),
                 var read = try? manifests.read(file, documents: documents)
             else { return nil }
-            guard let evaluator else { return ChunkResult(manifests: read, documents: documents.count) }
+            guard let evaluator, let events else { return ChunkResult(manifests: read, documents: documents.count) }
             var part = evaluate(&read, with: evaluator)
-            FindingLocator.locate(&part, inYAML: text, firstLine: firstLine)
+            FindingLocator.locate(&part, inYAML: events, firstLine: firstLine)
             return ChunkResult(manifests: read, evaluated: part, documents: documents.count)
         }
     }

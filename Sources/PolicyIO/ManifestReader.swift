@@ -73,14 +73,18 @@ package struct ManifestReader: Sendable {
         if file.looksLikeJSON {
             do { return jsonDocuments(try JSONDocument.parseSequence(file.bytes.array, source: file.name)) } catch { throw .json(error) }
         }
-        return try yamlDocuments(file.bytes.array, source: file.name)
+        var unrecorded: YAMLEvents?
+        return try yamlDocuments(file.bytes.array, source: file.name, recording: &unrecorded)
     }
 
     /// The documents of a YAML stream that are not empty, each with its line (counted from
     /// `firstLine`, for a run of documents cut from a larger stream).
-    static func yamlDocuments(_ bytes: [UInt8], source: String, firstLine: Int = 1) throws(InputError) -> [(node: JSONNode, line: Int?)] {
+    /// - Parameter events: when not `nil`, receives the parse's events (``YAMLEvents``).
+    static func yamlDocuments(
+        _ bytes: [UInt8], source: String, firstLine: Int = 1, recording events: inout YAMLEvents?
+    ) throws(InputError) -> [(node: JSONNode, line: Int?)] {
         let yamlDocuments: [YAMLDocument]
-        do { yamlDocuments = try YAMLReader.documents(bytes, source: source) } catch { throw .yaml(error) }
+        do { yamlDocuments = try YAMLReader.documents(bytes, source: source, recording: &events) } catch { throw .yaml(error) }
         var result: [(node: JSONNode, line: Int?)] = []
         for document in yamlDocuments where document.value != .null {
             let line = document.line + firstLine - 1

@@ -11,9 +11,21 @@ package enum YAMLLocator {
     ///   each of their parents (so a caller can fall back to the nearest). A stream that does
     ///   not parse returns what was found before the error.
     package static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
+        guard !wanted.isEmpty else { return [:] }
+        let parser = EventParser(bytes)
+        return positions(wanted: wanted) { try? parser.next() }
+    }
+
+    /// The same places, found in the events a ``YAMLReader`` parse recorded.
+    package static func positions(in recorded: YAMLEvents, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
+        var events = recorded.events.makeIterator()
+        return positions(wanted: wanted) { events.next() }
+    }
+
+    /// Follows the events `next` hands out until it has none or the stream ends.
+    private static func positions(wanted: [Int: Set<String>], next: () -> Event?) -> [Int: [String: (line: Int, column: Int)]] {
         var found: [Int: [String: (line: Int, column: Int)]] = [:]
         guard !wanted.isEmpty else { return found }
-        let parser = EventParser(bytes)
         var document = 0
         var targets = JSONPointerTargets([])
         var frames: [Frame] = []
@@ -53,7 +65,7 @@ package enum YAMLLocator {
             if frames[top].isMapping { frames[top].key = nil } else { frames[top].index += 1 }
         }
 
-        while let event = try? parser.next() {
+        while let event = next() {
             switch event.kind {
             case .streamEnd: return found
             case .streamStart, .documentEnd: break

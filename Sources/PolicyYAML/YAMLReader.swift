@@ -6,6 +6,15 @@ import PolicyJSON
 /// `<<` merge keys.
 package enum YAMLReader {
     package static func documents(_ bytes: [UInt8], source: String, limits: YAMLLimits = YAMLLimits()) throws(YAMLError) -> [YAMLDocument] {
+        var unrecorded: YAMLEvents?
+        return try documents(bytes, source: source, limits: limits, recording: &unrecorded)
+    }
+
+    /// The documents, and the parse's events kept in `events`, for ``YAMLLocator`` to place
+    /// findings with instead of parsing the text a second time.
+    package static func documents(
+        _ bytes: [UInt8], source: String, limits: YAMLLimits = YAMLLimits(), recording events: inout YAMLEvents?
+    ) throws(YAMLError) -> [YAMLDocument] {
         let parser = EventParser(bytes)
         var builder = TreeBuilder(source: source, limits: limits)
         while true {
@@ -14,10 +23,20 @@ package enum YAMLReader {
                 throw YAMLError(source: source, line: failure.line, column: failure.column, offset: failure.offset, reason: failure.reason)
             }
             if case .streamEnd = event.kind { break }
+            events?.events.append(event)
             try builder.handle(event)
         }
         return builder.documents
     }
+}
+
+/// The events of one parse of a YAML stream, in order, for ``YAMLLocator/positions(in:wanted:)``:
+/// a run of documents checked together keeps them until its findings are placed, which costs
+/// far less than a second libyaml parse of the same text.
+package struct YAMLEvents {
+    var events: [Event] = []
+
+    package init() {}
 }
 
 /// One libyaml event, copied out of C memory.

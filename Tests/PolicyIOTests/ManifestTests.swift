@@ -370,6 +370,53 @@ struct FindingPositionTests {
         #expect(found[2]?["/nope"] == nil)
     }
 
+    /// Streams where the events and the tree differ in shape: aliases, merge keys, flow style,
+    /// escaped keys, empty and `null` documents, multi-line scalars.
+    static let eventShapes: [(yaml: String, wanted: [Int: Set<String>])] = [
+        (yaml, [2: ["/spec/template/spec/nodeSelector/gpu-type", "/spec/template/spec/containers/0/image", "/nope", "/kind"]]),
+        (
+            """
+            base: &base {cpu: "1", memory: 1Gi}
+            limits:
+              <<: *base
+              cpu: "2"
+            list: [*base, {a: b}]
+            """, [1: ["/limits/cpu", "/limits/memory", "/limits/<<", "/list/0", "/list/0/cpu", "/list/1/a", "/base/memory"]]
+        ),
+        (
+            """
+            ---
+            ---
+            null
+            ---
+            "nvidia.com/gpu": 1
+            plain: |
+              two
+              lines
+            after: x
+            ---
+            - a
+            - - b
+              - c
+            """, [1: ["", "/nvidia.com~1gpu", "/plain", "/after"], 2: ["/1/1", "/0", "/2"], 3: [""]]
+        ),
+    ]
+
+    @Test(arguments: eventShapes.indices)
+    func recordedEventsPlaceWhatASecondParseFinds(_ index: Int) throws {
+        let (yaml, wanted) = Self.eventShapes[index]
+        var events: YAMLEvents? = YAMLEvents()
+        _ = try YAMLReader.documents(Array(yaml.utf8), source: "t.yaml", recording: &events)
+        let recorded = try #require(events)
+        let parsed = YAMLLocator.positions(in: Array(yaml.utf8), wanted: wanted)
+        let replayed = YAMLLocator.positions(in: recorded, wanted: wanted)
+        func text(_ found: [Int: [String: (line: Int, column: Int)]]) -> [String] {
+            found.flatMap { document, places in places.map { "\(document) \($0.key) \($0.value.line):\($0.value.column)" } }.sorted()
+        }
+        #expect(!text(parsed).isEmpty)
+        #expect(text(replayed) == text(parsed))
+    }
+
     @Test func jsonValuesAreLocatedInListsAndSequences() {
         let json = """
             [{"kind": "Pod", "spec": {"containers": [{"name": "a", "image": "x"}]}},
