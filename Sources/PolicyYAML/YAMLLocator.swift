@@ -13,17 +13,17 @@ package enum YAMLLocator {
     package static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
         guard !wanted.isEmpty else { return [:] }
         let parser = EventParser(bytes)
-        return positions(wanted: wanted) { try? parser.next() }
+        return positions(wanted: wanted) { (try? parser.next()).map(YAMLEvents.Mark.init) }
     }
 
     /// The same places, found in the events a ``YAMLReader`` parse recorded.
     package static func positions(in recorded: YAMLEvents, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
-        var events = recorded.events.makeIterator()
-        return positions(wanted: wanted) { events.next() }
+        var marks = recorded.marks.makeIterator()
+        return positions(wanted: wanted) { marks.next() }
     }
 
     /// Follows the events `next` hands out until it has none or the stream ends.
-    private static func positions(wanted: [Int: Set<String>], next: () -> Event?) -> [Int: [String: (line: Int, column: Int)]] {
+    private static func positions(wanted: [Int: Set<String>], next: () -> YAMLEvents.Mark?) -> [Int: [String: (line: Int, column: Int)]] {
         var found: [Int: [String: (line: Int, column: Int)]] = [:]
         guard !wanted.isEmpty else { return found }
         var document = 0
@@ -34,7 +34,7 @@ package enum YAMLLocator {
 
         /// A value starts at `event`: record it when wanted, and tell whether it was a key.
         /// Pointers are built only along the paths that lead to wanted ones.
-        func valueStarts(_ event: Event, keyText: String?) -> Bool {
+        func valueStarts(_ event: YAMLEvents.Mark, keyText: String?) -> Bool {
             started = nil
             if let top = frames.indices.last, frames[top].isMapping, frames[top].key == nil {
                 frames[top].key = keyText ?? ""
@@ -72,10 +72,11 @@ package enum YAMLLocator {
             case .documentStart:
                 frames = []
                 targets = JSONPointerTargets([])
-            case .scalar(let value, _, let plain, _):
+            case .scalar:
+                let value = event.text ?? ""
                 if frames.isEmpty {
                     // An empty document is not one the manifest reader returns.
-                    let isNull = plain && ["", "~", "null", "Null", "NULL"].contains(value)
+                    let isNull = event.plain && ["", "~", "null", "Null", "NULL"].contains(value)
                     if isNull { continue }
                     startDocument()
                 }
@@ -86,9 +87,7 @@ package enum YAMLLocator {
             case .sequenceStart, .mappingStart:
                 if frames.isEmpty { startDocument() }
                 _ = valueStarts(event, keyText: nil)
-                var frame = Frame(isMapping: false, node: started)
-                if case .mappingStart = event.kind { frame.isMapping = true }
-                frames.append(frame)
+                frames.append(Frame(isMapping: event.kind == .mappingStart, node: started))
             case .sequenceEnd, .mappingEnd:
                 _ = frames.popLast()
                 valueEnds()

@@ -23,7 +23,7 @@ package enum YAMLReader {
                 throw YAMLError(source: source, line: failure.line, column: failure.column, offset: failure.offset, reason: failure.reason)
             }
             if case .streamEnd = event.kind { break }
-            events?.events.append(event)
+            events?.marks.append(YAMLEvents.Mark(event))
             try builder.handle(event)
         }
         return builder.documents
@@ -34,7 +34,43 @@ package enum YAMLReader {
 /// a run of documents checked together keeps them until its findings are placed, which costs
 /// far less than a second libyaml parse of the same text.
 package struct YAMLEvents {
-    var events: [Event] = []
+    /// What the locator reads of an event: its kind, where it starts, a scalar's text. Tags
+    /// and anchors are left out, so keeping and replaying them copies one string at most.
+    struct Mark {
+        enum Kind {
+            case streamStart, streamEnd, documentStart, documentEnd, scalar, alias, sequenceStart, sequenceEnd, mappingStart, mappingEnd
+        }
+
+        var kind: Kind
+        var line: Int
+        var column: Int
+        /// A scalar's value.
+        var text: String?
+        /// A plain (unquoted) scalar.
+        var plain = false
+
+        init(_ event: Event) {
+            line = event.line
+            column = event.column
+            switch event.kind {
+            case .streamStart: kind = .streamStart
+            case .streamEnd: kind = .streamEnd
+            case .documentStart: kind = .documentStart
+            case .documentEnd: kind = .documentEnd
+            case .scalar(let value, _, let plain, _):
+                kind = .scalar
+                text = value
+                self.plain = plain
+            case .alias: kind = .alias
+            case .sequenceStart: kind = .sequenceStart
+            case .sequenceEnd: kind = .sequenceEnd
+            case .mappingStart: kind = .mappingStart
+            case .mappingEnd: kind = .mappingEnd
+            }
+        }
+    }
+
+    var marks: [Mark] = []
 
     package init() {}
 }
