@@ -273,6 +273,10 @@ struct TreeBuilder {
         stack[top].size += size
         if key == "<<" {
             try merge(value, into: &stack[top], event: event)
+        } else if stack[top].merged.isEmpty {
+            // No merge key so far: the common case, one lookup and no hashing.
+            guard !stack[top].object.contains(key) else { throw fail(event, "the key '\(key)' appears twice in one mapping") }
+            stack[top].object[key] = value
         } else {
             if stack[top].object[key] != nil, !stack[top].merged.contains(key) { throw fail(event, "the key '\(key)' appears twice in one mapping") }
             stack[top].merged.remove(key)
@@ -312,11 +316,15 @@ struct TreeBuilder {
             }
         }
         guard plain else { return .string(text) }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return .null
-        default: break
+        // The null and boolean words are at most five bytes: most scalars are passed by their
+        // length, not compared with each word.
+        if text.utf8.count <= 5 {
+            switch text {
+            case "", "~", "null", "Null", "NULL": return .null
+            default: break
+            }
+            if let flag = boolean(text) { return .bool(flag) }
         }
-        if let flag = boolean(text) { return .bool(flag) }
         // go-yaml, which Kubernetes reads YAML with, picks a plain scalar's type by its first
         // character: `_1` is a string there (and then not a quantity), not the number 1.
         guard text.first != "_" else { return .string(text) }
