@@ -94,7 +94,8 @@ package enum FindingLocator {
             byItem[item, default: []].append((index, below + finding.path.description, below.utf8.count))
         }
         for (item, wanted) in byItem {
-            let found = JSONLocator.positions(in: Array(bytes[items[item]]), wanted: [1: Set(wanted.map(\.pointer))])[1] ?? [:]
+            let found =
+                JSONLocator.positions(in: UnsafeBufferPointer(rebasing: bytes[items[item]]), wanted: [1: Set(wanted.map(\.pointer))])[1] ?? [:]
             let start = starts[item]
             for candidate in wanted {
                 guard let place = nearest(candidate.pointer, floor: candidate.floor, in: found) else { continue }

@@ -9,11 +9,14 @@ public enum JSONLocator {
     /// - Returns: per document, the 1-based line and column (in characters) of each wanted
     ///   pointer found and of each of their parents, so a caller can fall back to the nearest.
     public static func positions(in bytes: [UInt8], wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
-        bytes.withUnsafeBufferPointer { buffer in
-            var scanner = Scanner(bytes: buffer, wanted: wanted)
-            scanner.run()
-            return lineAndColumn(scanner.found, in: buffer)
-        }
+        bytes.withUnsafeBufferPointer { positions(in: $0, wanted: wanted) }
+    }
+
+    /// The same, over bytes borrowed where they are (an item of a mapped `List`).
+    public static func positions(in bytes: UnsafeBufferPointer<UInt8>, wanted: [Int: Set<String>]) -> [Int: [String: (line: Int, column: Int)]] {
+        var scanner = Scanner(bytes: bytes, wanted: wanted)
+        scanner.run()
+        return lineAndColumn(scanner.found, in: bytes)
     }
 
     /// Byte offsets turned into lines and columns once, at the end: the scan itself only
@@ -172,6 +175,27 @@ public enum JSONLocator {
             offset = min(offset + 1, bytes.count)
         }
 
+        /// Skips the object or array at `offset` (on its opening bracket) to just past its
+        /// closing bracket: most of a pod (metadata, env, volumes, status) leads to no finding.
+        mutating func skipCollection() {
+            var depth = 0
+            while offset < bytes.count {
+                switch bytes[offset] {
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    offset += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    offset += 1
+                    if depth == 0 { return }
+                case UInt8(ascii: "\""):
+                    skipString()
+                default:
+                    offset += 1
+                }
+            }
+        }
+
         static func hex(_ byte: UInt8) -> UInt8 {
             switch byte {
             case 0x30...0x39: byte - 0x30
@@ -198,6 +222,12 @@ public enum JSONLocator {
                         continue
                     }
                     valueStarts()
+                    guard let node = started, targets.leadsFurther(node) else {
+                        // Nothing wanted below: past it by brackets and strings alone.
+                        skipCollection()
+                        valueEnds()
+                        continue
+                    }
                     frames.append(Frame(isObject: byte == UInt8(ascii: "{"), node: started))
                     advance()
                 case UInt8(ascii: "}"), UInt8(ascii: "]"):

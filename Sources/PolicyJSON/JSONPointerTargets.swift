@@ -59,6 +59,12 @@ public struct JSONPointerTargets: Sendable {
     /// The document's root, unless nothing is wanted in it.
     public var root: Node? { isEmpty ? nil : 0 }
 
+    /// Whether some wanted pointer lies below `node`: when none does, a scanner can pass over
+    /// the value without reading it.
+    public func leadsFurther(_ node: Node) -> Bool {
+        entries.indices.contains(node) && !entries[node].children.isEmpty
+    }
+
     /// The pointer `node` stands for.
     public func pointer(_ node: Node) -> String {
         entries.indices.contains(node) ? entries[node].pointer : ""

@@ -434,6 +434,20 @@ struct FindingPositionTests {
         #expect(found[3]?["/spec/nodeSelector/k~0~1"].map { "\($0.line):\($0.column)" } == "4:50")
     }
 
+    /// Values below which nothing is wanted are passed by brackets and strings alone: brackets
+    /// and escaped quotes inside their strings must not move what comes after.
+    @Test func jsonValuesAfterSkippedOnesAreLocated() {
+        let json = """
+            {"metadata": {"annotations": {"a": "x]}\\"{[", "b": ["[", {"c": "}"}]}},
+             "spec": {"containers": [{"name": "a", "env": [{"name": "E", "value": "]]"}], "image": "x"}],
+                      "nodeSelector": {"k": "v"}}}
+            """
+        let found = JSONLocator.positions(in: Array(json.utf8), wanted: [1: ["/spec/nodeSelector/k", "/spec/containers/0/image", "/metadata"]])
+        #expect(found[1]?["/spec/nodeSelector/k"].map { "\($0.line):\($0.column)" } == "3:33")
+        #expect(found[1]?["/spec/containers/0/image"].map { "\($0.line):\($0.column)" } == "2:88")
+        #expect(found[1]?["/metadata"].map { "\($0.line):\($0.column)" } == "1:14")
+    }
+
     /// A missing value is placed at its nearest written parent.
     @Test func reportsCarryThePosition() throws {
         let file = InputFile(name: "deploy.yaml", bytes: Array(Self.yaml.utf8))
