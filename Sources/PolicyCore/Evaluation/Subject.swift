@@ -178,7 +178,9 @@ public struct Provenance: Sendable {
         var current = Substring(path.description)
         while true {
             if let layer = layers[JSONPointer(escapedText: String(current))] { return layer }
-            guard let slash = current.lastIndex(of: "/"), !current.isEmpty else { return nil }
+            // Over UTF-8 bytes: a backward search by characters checks grapheme breaks at every
+            // step, and every finding of a Flyte pod walks its pointer up.
+            guard !current.isEmpty, let slash = current.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
             current = current[..<slash]
         }
     }
