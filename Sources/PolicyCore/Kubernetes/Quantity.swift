@@ -68,6 +68,14 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The input text when there is one, else the canonical form.
     public var description: String { text ?? canonical }
 
+    /// Whether the two read the same (`description`), without spelling a canonical form when
+    /// neither has text: the same value in the same format is spelled alike.
+    package func isSpelledAlike(_ other: Quantity) -> Bool {
+        if let text, let otherText = other.text { return text == otherText }
+        if text == nil, other.text == nil, nanos == other.nanos, format == other.format { return true }
+        return description == other.description
+    }
+
     /// The canonical Kubernetes-style spelling: the largest suffix that keeps the value whole
     /// (`1536Mi`, `1500m`, `2G`, `1e3`).
     public var canonical: String {

@@ -75,11 +75,13 @@ struct ValueLayers {
     mutating func recordResources(
         _ field: String, container: String, before: ContainerResources, after: ContainerResources, layer: String
     ) {
-        for (kind, old, new) in [("requests", before.requests, after.requests), ("limits", before.limits, after.limits)] {
-            for (name, quantity) in new where old[name].map({ $0.description != quantity.description }) ?? true {
+        func record(_ kind: String, _ old: ResourceList, _ new: ResourceList) {
+            for (name, quantity) in new where old[name].map({ !$0.isSpelledAlike(quantity) }) ?? true {
                 layers[.resource(list: field, name: container, kind: kind, resource: name)] = layer
             }
         }
+        record("requests", before.requests, after.requests)
+        record("limits", before.limits, after.limits)
     }
 
     /// `/spec/containers/0`, from the pointers made once per run.
