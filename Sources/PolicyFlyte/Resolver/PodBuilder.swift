@@ -103,7 +103,7 @@ package struct PodBuilder: Sendable {
 
         var layers: [JSONPointer: String] = [:]
         let cleanSpec = LayerMarks.stripSpec(spec, into: &layers)
-        for (pointer, layer) in values.pointers(for: cleanSpec) where layers[pointer] == nil { layers[pointer] = layer }
+        values.addPointers(for: cleanSpec, into: &layers, replacing: false)
         for (field, layer) in listLayers where cleanSpec[field] != nil { layers[JSONPointer(tokens: ["spec", field])] = layer }
         return BuiltPod(metadata: metadata, spec: cleanSpec, primaryContainerName: primary, provenance: layers, notes: notes)
     }

@@ -89,9 +89,11 @@ struct ValueLayers {
         ContainerKind(rawValue: list).map { Container.pointer($0, index) } ?? ("/spec" as JSONPointer).appending(list).appending(index)
     }
 
-    /// The layers as JSON pointers into the finished pod (`/spec/containers/0/resources/limits/cpu`),
-    /// for the fields the pod still has.
-    func pointers(for spec: JSONObject) -> [JSONPointer: String] {
+    /// Adds the layers to `result` as JSON pointers into the finished pod
+    /// (`/spec/containers/0/resources/limits/cpu`), for the fields the pod still has; a pointer
+    /// `result` has already is replaced only when `replacing`. Written straight into the pod's
+    /// provenance: a map of its own, merged after, hashed every pointer twice.
+    func addPointers(for spec: JSONObject, into result: inout [JSONPointer: String], replacing: Bool) {
         let lists = (containers: spec["containers"]?.array ?? [], initContainers: spec["initContainers"]?.array ?? [])
         // A container's pointer is its first index under its name; whether a field is present
         // is read from the last container of that name.
@@ -101,22 +103,27 @@ struct ValueLayers {
             else { return nil }
             return (Self.containerPointer(list, index), last)
         }
-        var result: [JSONPointer: String] = [:]
-        result.reserveCapacity(layers.count)
+        func add(_ pointer: JSONPointer, _ layer: String) {
+            if replacing {
+                result[pointer] = layer
+            } else if result[pointer] == nil {
+                result[pointer] = layer
+            }
+        }
+        result.reserveCapacity(result.count + layers.count)
         for (field, layer) in layers {
             switch field {
             case .nodeSelector(let key):
-                if spec["nodeSelector"]?[key] != nil { result[JSONPointer(escapedText: "/spec/nodeSelector/" + JSONPointer.escape(key))] = layer }
+                if spec["nodeSelector"]?[key] != nil { add(JSONPointer(escapedText: "/spec/nodeSelector/" + JSONPointer.escape(key)), layer) }
             case .pod(let name):
-                if spec[name] != nil { result[JSONPointer(escapedText: "/spec/" + name)] = layer }
+                if spec[name] != nil { add(JSONPointer(escapedText: "/spec/" + name), layer) }
             case .container(let list, let name, let key):
-                if let (pointer, container) = place(list, name), container[key] != nil { result[pointer.appending(key)] = layer }
+                if let (pointer, container) = place(list, name), container[key] != nil { add(pointer.appending(key), layer) }
             case .resource(let list, let name, let kind, let resource):
                 if let (pointer, container) = place(list, name), container["resources"]?[kind]?[resource] != nil {
-                    result[JSONPointer(escapedText: pointer.description + "/resources/" + kind + "/" + JSONPointer.escape(resource))] = layer
+                    add(JSONPointer(escapedText: pointer.description + "/resources/" + kind + "/" + JSONPointer.escape(resource)), layer)
                 }
             }
         }
-        return result
     }
 }

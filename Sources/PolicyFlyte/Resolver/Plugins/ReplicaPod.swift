@@ -42,7 +42,7 @@ extension BuiltPod {
         values.record(before: before, after: changed, layer: layer)
         var marks: [JSONPointer: String] = [:]
         spec = LayerMarks.stripSpec(changed, into: &marks)
-        for (pointer, owner) in values.pointers(for: spec) { provenance[pointer] = owner }
+        values.addPointers(for: spec, into: &provenance, replacing: true)
         for (pointer, owner) in marks { provenance[pointer] = owner }
     }
 
