@@ -177,7 +177,7 @@ package enum ListPipeline {
         let chunkCount = chunks.count
         var start = Join(waiting: Array(repeating: nil, count: chunkCount))
         if let evaluator { start.outcome.evaluated = ReportPart(outcomes: RuleOutcomes(policies: evaluator.policies)) }
-        let join = Mutex(start)
+        let join = Locked(start)
         spool?.begin()
         let totalItems = chunks.last?.upperBound ?? 0
         let next = Atomic<Int>(0)

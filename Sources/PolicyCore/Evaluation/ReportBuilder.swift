@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Builds a ``Report`` one subject at a time.
 ///
 /// Each subject's parsed JSON and typed pod are released as soon as it has been evaluated, so a
@@ -53,7 +51,7 @@ public struct ReportBuilder: Sendable {
             }
             chunks[chunk].reverse()
         }
-        let inputs = Mutex<[[Subject]]>(chunks)
+        let inputs = Locked<[[Subject]]>(chunks)
         chunks = []
         var parts = ParallelMap.map(chunkCount, jobs: jobs) { chunk in
             let mine = inputs.withLock { inputs in

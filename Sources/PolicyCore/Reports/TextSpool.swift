@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Writes the text report of a run's subjects as each part of the run is joined, in order, and
 /// keeps only what the rest of the run needs of them: their counts and what the evaluator did
 /// with each rule. A List of any size is then checked in bounded memory, where a report held
@@ -18,7 +16,7 @@ package final class TextSpool: Sendable {
         /// Where the input being spooled began, to go back to when it cannot be read in parts.
         var mark: (summary: Report.Summary, offset: Int64)?
     }
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init(style: TextReport.Style, output: any SpoolOutput) {
         self.style = style

@@ -10,7 +10,7 @@ package enum ParallelMap {
     /// runs in place.
     package static func map<Result: Sendable>(_ count: Int, jobs: Int, _ body: @Sendable (Int) -> Result) -> [Result] {
         guard jobs > 1, count > 1 else { return (0..<count).map(body) }
-        let results = Mutex<[Result?]>(Array(repeating: nil, count: count))
+        let results = Locked<[Result?]>(Array(repeating: nil, count: count))
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(jobs, count)) { _ in
             while true {

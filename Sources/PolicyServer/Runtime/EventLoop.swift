@@ -1,5 +1,6 @@
 import CLinux
 import Foundation
+import PolicyCore
 import Synchronization
 
 /// One event-loop thread: an epoll set over the shared listening socket (with
@@ -26,7 +27,7 @@ final class EventLoop: @unchecked Sendable {
     /// Connections assigned to this loop and not yet released, read by other loops to choose.
     let load = Atomic<Int>(0)
     /// Accepted sockets handed over by other loops, taken on the next wake-up.
-    private let inbox = Mutex<[Int32]>([])
+    private let inbox = Locked<[Int32]>([])
     /// The read buffer all of this loop's connections share (one runs at a time).
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
 
@@ -229,7 +230,7 @@ final class EventLoop: @unchecked Sendable {
 
 /// The server's event loops, for choosing where a new connection goes.
 final class LoopGroup: Sendable {
-    private let loops = Mutex<[EventLoop]>([])
+    private let loops = Locked<[EventLoop]>([])
 
     func set(_ loops: [EventLoop]) {
         self.loops.withLock { $0 = loops }

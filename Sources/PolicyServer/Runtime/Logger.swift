@@ -1,7 +1,6 @@
 import Foundation
 import PolicyCore
 import PolicyJSON
-import Synchronization
 
 /// Log severities, lowest first.
 package enum LogLevel: String, Sendable, CaseIterable, Comparable {
@@ -15,7 +14,7 @@ package enum LogLevel: String, Sendable, CaseIterable, Comparable {
 package final class Logger: Sendable {
     package let level: LogLevel
     private let sink: @Sendable ([UInt8]) -> Void
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     package init(level: LogLevel, sink: @escaping @Sendable ([UInt8]) -> Void = Logger.standardError) {
         self.level = level

@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import PolicyCore
 import PolicyJSON
-import Synchronization
 
 /// Why `serve` could not start. Once started, nothing a client sends stops it.
 package enum ServerError: Error, Sendable, CustomStringConvertible {
@@ -35,7 +34,7 @@ package final class Server: Sendable {
     let logger: Logger
     private let state: ServerState
     private let control: ServerControl
-    private let started = Mutex<(listener: Listener?, loops: [EventLoop])>((nil, []))
+    private let started = Locked<(listener: Listener?, loops: [EventLoop])>((nil, []))
     private let finished = DispatchGroup()
 
     package init(configuration: ServerConfiguration, logger: Logger) {

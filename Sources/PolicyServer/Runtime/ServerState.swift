@@ -1,7 +1,6 @@
 import Foundation
 import PolicyCore
 import PolicyIO
-import Synchronization
 
 /// What every event loop shares: the policy set and TLS context being served, swapped
 /// atomically on reload, plus the metrics and the logger.
@@ -20,7 +19,7 @@ final class ServerState: Sendable {
         var tlsFingerprint: FileFingerprint?
     }
 
-    private let current = Mutex(Current())
+    private let current = Locked(Current())
 
     init(configuration: ServerConfiguration, logger: Logger, metrics: Metrics) {
         self.configuration = configuration
