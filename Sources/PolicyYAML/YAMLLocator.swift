@@ -3,7 +3,9 @@ import PolicyJSON
 /// Finds where values sit in a YAML stream, for reports that point at the offending line.
 ///
 /// Run after the checks, over the files that have findings only, so reading inputs keeps no
-/// position of every value. Documents are numbered as ``YAMLReader`` returns them to the
+/// position of every value: a whole file is parsed again, and a run of documents that the List
+/// pipeline checks together replays the events its own parse recorded (``YAMLEvents``), kept
+/// only until its findings are placed. Documents are numbered as ``YAMLReader`` returns them to the
 /// manifest reader: 1-based, empty documents (`---` with nothing, or `null`) not counted.
 package enum YAMLLocator {
     /// - Parameter wanted: per 1-based document, the JSON pointers to locate.
