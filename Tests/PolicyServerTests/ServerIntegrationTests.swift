@@ -117,13 +117,18 @@ import Testing
         try FileManager.default.copyItem(atPath: server.certificate, toPath: old)
         try TestServer.makeCertificate(directory: server.directory, name: "next", commonName: "flyte-policy-rotated")
         // Key first, then certificate, as a Secret update may land: the mismatched moment
-        // fails to load and the old pair keeps serving until the pair matches.
-        try FileManager.default.removeItem(atPath: server.key)
-        try FileManager.default.copyItem(atPath: server.directory.appendingPathComponent("next.key").path, toPath: server.key)
+        // fails to load and the old pair keeps serving until the pair matches. Each file is
+        // swapped in by a rename, as the kubelet swaps a Secret's files: a remove then a copy
+        // let a reload on a busy machine see the file missing, a second failure.
+        func swap(_ name: String, into path: String) throws {
+            let staged = path + ".next"
+            try FileManager.default.copyItem(atPath: server.directory.appendingPathComponent(name).path, toPath: staged)
+            #expect(rename(staged, path) == 0)
+        }
+        try swap("next.key", into: server.key)
         usleep(300_000)
         #expect(try server.curl("/healthz", caFile: old).code == 200)
-        try FileManager.default.removeItem(atPath: server.certificate)
-        try FileManager.default.copyItem(atPath: server.directory.appendingPathComponent("next.crt").path, toPath: server.certificate)
+        try swap("next.crt", into: server.certificate)
         #expect(TestServer.eventually { server.server.metrics.render().contains("flyte_policy_tls_certificate_reloads_total 2") })
         #expect(server.server.metrics.render().contains("flyte_policy_tls_certificate_reload_failures_total 1"))
 
