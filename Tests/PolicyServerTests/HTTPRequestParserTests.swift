@@ -42,6 +42,19 @@ private func requests(_ events: [HTTPRequestParser.Event]) -> [HTTPRequest] {
         #expect(request.keepAlive)
     }
 
+    /// The media type is the part before any parameter, without blanks, lower-cased; the API
+    /// server sends `application/json`, other clients add a charset or capitals.
+    @Test(arguments: [
+        ("application/json", "application/json"), ("Application/JSON; charset=utf-8", "application/json"),
+        ("  application/json\t;charset=utf-8", "application/json"), ("application/json;", "application/json"), ("text/plain", "text/plain"),
+        ("", ""), ("; charset=utf-8", ""),
+    ])
+    func mediaTypeIsTheTypeWithoutParameters(header: String, expected: String) {
+        let request = HTTPRequest(method: "POST", path: "/validate", headers: [("content-type", header)])
+        #expect(request.mediaType == expected)
+        #expect(HTTPRequest(method: "POST", path: "/validate").mediaType == nil)
+    }
+
     /// Whatever the chunking, the same request comes out (NIO's ByteToMessageDecoderVerifier idea).
     @Test(arguments: [1, 2, 3, 7, 64])
     func dripFedByteByByte(chunk: Int) throws {

@@ -62,6 +62,11 @@ final class Connection {
         }
     }
 
+    /// The epoll events the loop last registered for this connection: most requests leave
+    /// it at `EPOLLIN`, and an `epoll_ctl` per request that changes nothing is a system call
+    /// wasted (``EventLoop``).
+    var registeredInterest: UInt32 = 0
+
     /// The epoll events this connection waits for.
     var interest: UInt32 {
         switch phase {

@@ -150,7 +150,8 @@ final class EventLoop: @unchecked Sendable {
             $0.connectionsAccepted += 1
             $0.connectionsOpen += 1
         }
-        guard clinux_epoll_add(epoll, fd, connection.interest) == 0 else {
+        connection.registeredInterest = connection.interest
+        guard clinux_epoll_add(epoll, fd, connection.registeredInterest) == 0 else {
             finish(connection, .ioError)
             connections[fd] = nil
             return
@@ -187,7 +188,10 @@ final class EventLoop: @unchecked Sendable {
             released(connection)
             return
         }
-        _ = clinux_epoll_mod(epoll, fd, connection.interest)
+        let interest = connection.interest
+        guard interest != connection.registeredInterest else { return }
+        connection.registeredInterest = interest
+        _ = clinux_epoll_mod(epoll, fd, interest)
     }
 
     private func finish(_ connection: Connection, _ reason: Connection.CloseReason) {
