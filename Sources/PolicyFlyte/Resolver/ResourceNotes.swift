@@ -39,7 +39,7 @@ struct ResourceNotes {
             for (list, map, before) in [
                 ("requests", record.resources.requests, previous?.requests), ("limits", record.resources.limits, previous?.limits),
             ] {
-                for (name, quantity) in map where before?[name]?.description != quantity.description || before == nil {
+                for (name, quantity) in map where !(before?[name]?.isSpelledAlike(quantity) ?? false) || before == nil {
                     let key = "\(list)/\(name)"
                     let ask = Ask(layer: record.layer, quantity: quantity)
                     if let index = asks.firstIndex(where: { $0.key == key }) { asks[index].ask = ask } else { asks.append((key, ask)) }
@@ -100,7 +100,7 @@ struct ResourceNotes {
         let asked = asks
         for (list, map, statedMap) in [("requests", applied.requests, stated.requests), ("limits", applied.limits, stated.limits)] {
             for (name, quantity) in map where !statedMap.contains(name) {
-                guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, previous.quantity.description != quantity.description
+                guard let previous = asked.first(where: { $0.key == "\(list)/\(name)" })?.ask, !previous.quantity.isSpelledAlike(quantity)
                 else {
                     continue
                 }
