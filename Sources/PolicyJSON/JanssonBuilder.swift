@@ -18,7 +18,9 @@ enum JanssonBuilder {
             guard number.isFinite else { throw JSONBuildError(pointer: pointer(), reason: "\(number) is not finite") }
             made = json_real(number)
         case .string(let text):
-            made = withCChars(text) { json_stringn($0, $1) }
+            // A Swift string is valid UTF-8 by construction: jansson's check of every byte
+            // again (`json_stringn`) is skipped, for strings and keys alike.
+            made = withCChars(text) { json_stringn_nocheck($0, $1) }
         case .array(let elements):
             guard let array = json_array() else { throw JSONBuildError(pointer: pointer(), reason: "out of memory") }
             for (offset, element) in elements.enumerated() {
@@ -42,7 +44,7 @@ enum JanssonBuilder {
                     json_decref(result)
                     throw error
                 }
-                _ = withCChars(key) { json_object_setn_new(result, $0, $1, child) }  // steals child
+                _ = withCChars(key) { json_object_setn_new_nocheck(result, $0, $1, child) }  // steals child
             }
             made = result
         }
