@@ -21,23 +21,24 @@ package struct ContainerResources: Sendable, Equatable {
     package var isEmpty: Bool { requests.isEmpty && limits.isEmpty }
 
     /// Reads `{requests: {...}, limits: {...}}`; quantities must parse as Kubernetes would.
-    package init(json: JSONValue?, at pointer: JSONPointer) throws(ResolutionError) {
+    /// - Parameter pointer: spelled only for an error: every container of every pod is read.
+    package init(json: JSONValue?, at pointer: @autoclosure () -> JSONPointer) throws(ResolutionError) {
         guard let json, json != .null else { return }
-        guard let object = json.object else { throw .invalidPodSpec(pointer: pointer, reason: "resources must be an object") }
-        requests = try Self.map(object["requests"], pointer.appending("requests"))
-        limits = try Self.map(object["limits"], pointer.appending("limits"))
+        guard let object = json.object else { throw .invalidPodSpec(pointer: pointer(), reason: "resources must be an object") }
+        requests = try Self.map(object["requests"], pointer().appending("requests"))
+        limits = try Self.map(object["limits"], pointer().appending("limits"))
     }
 
-    private static func map(_ value: JSONValue?, _ pointer: JSONPointer) throws(ResolutionError) -> ResourceList {
+    private static func map(_ value: JSONValue?, _ pointer: @autoclosure () -> JSONPointer) throws(ResolutionError) -> ResourceList {
         var result = ResourceList()
         guard let value, value != .null else { return result }
-        guard let object = value.object else { throw .invalidPodSpec(pointer: pointer, reason: "a resource list must be an object") }
+        guard let object = value.object else { throw .invalidPodSpec(pointer: pointer(), reason: "a resource list must be an object") }
         for (name, raw) in object {
             do throws(QuantityError) {
                 // Kubernetes reads `null` as a zero quantity.
                 result[name] = raw == .null ? .zero : try Quantity(json: raw)
             } catch {
-                throw .invalidPodSpec(pointer: pointer.appending(name), reason: error.description)
+                throw .invalidPodSpec(pointer: pointer().appending(name), reason: error.description)
             }
         }
         return result
@@ -54,17 +55,18 @@ package struct ContainerResources: Sendable, Equatable {
     /// flyteidl `Resources` entries to Kubernetes lists (`ToK8sResourceList`): GPU becomes
     /// `nvidia.com/gpu` whatever the configured GPU resource name, zero values and STORAGE are
     /// dropped, and a value that does not parse is an error.
-    package init(flyte: FlyteResources, at location: String) throws(ResolutionError) {
-        requests = try Self.convert(flyte.requests, "\(location).requests")
-        limits = try Self.convert(flyte.limits, "\(location).limits")
+    /// - Parameter location: spelled only for an error.
+    package init(flyte: FlyteResources, at location: @autoclosure () -> String) throws(ResolutionError) {
+        requests = try Self.convert(flyte.requests, "\(location()).requests")
+        limits = try Self.convert(flyte.limits, "\(location()).limits")
     }
 
-    private static func convert(_ entries: [FlyteResources.Entry], _ location: String) throws(ResolutionError) -> ResourceList {
+    private static func convert(_ entries: [FlyteResources.Entry], _ location: @autoclosure () -> String) throws(ResolutionError) -> ResourceList {
         var result = ResourceList()
         for entry in entries {
             let quantity: Quantity
             do { quantity = try Quantity(parsing: entry.value) } catch {
-                throw .invalidResource(location: location, name: entry.name, value: entry.value, reason: error.description)
+                throw .invalidResource(location: location(), name: entry.name, value: entry.value, reason: error.description)
             }
             let name: String? =
                 switch entry.name {
