@@ -113,11 +113,12 @@ enum BaselineControls {
     /// One violation for every security context (the pod's, then each container's) that sets
     /// `field` to a forbidden profile type.
     static func profileTypes(_ field: String, named name: String, _ pod: PodSecurityView, _ violations: inout [Violation]) {
-        pod.forEachSecurityContext { context, pointer, who in
+        pod.forEachSecurityContext { context, who in
             guard let type = forbiddenProfileType(field, in: context) else { return }
             violations.append(
                 .podSecurity(
-                    pointer.appending(field).appending("type"), "\(who) must not set \(name) to \(type.isEmpty ? "nothing" : type)", value: type,
+                    who.securityContextPointer.appending(field).appending("type"),
+                    "\(who) must not set \(name) to \(type.isEmpty ? "nothing" : type)", value: type,
                     allowed: profileTypes))
         }
     }
@@ -137,13 +138,13 @@ enum BaselineControls {
     }
 
     static func seLinux(_ pod: PodSecurityView, _ violations: inout [Violation]) {
-        pod.forEachSecurityContext { context, pointer, who in
+        pod.forEachSecurityContext { context, who in
             guard let options = context?["seLinuxOptions"], options.isObject else { return }
             let type = options["type"]?.string ?? ""
             if !allowedSELinuxTypes.contains(type) {
                 violations.append(
                     .podSecurity(
-                        pointer.appending(contentsOf: ["seLinuxOptions", "type"]),
+                        who.securityContextPointer.appending(contentsOf: ["seLinuxOptions", "type"]),
                         "\(who) must not set securityContext.seLinuxOptions.type to \(type)", value: type,
                         allowed: allowedSELinuxTypes.sorted().map { $0.isEmpty ? "unset" : $0 }.joined(separator: ", ")))
             }
@@ -151,7 +152,8 @@ enum BaselineControls {
                 guard let value = options[field]?.string, !value.isEmpty else { continue }
                 violations.append(
                     .podSecurity(
-                        pointer.appending("seLinuxOptions").appending(field), "\(who) must not set securityContext.seLinuxOptions.\(field)",
+                        who.securityContextPointer.appending("seLinuxOptions").appending(field),
+                        "\(who) must not set securityContext.seLinuxOptions.\(field)",
                         value: value,
                         allowed: "unset"))
             }

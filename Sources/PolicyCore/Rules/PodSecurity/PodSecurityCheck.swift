@@ -153,11 +153,11 @@ struct PodSecurityView {
     /// `spec.securityContext`, when set.
     var podSecurityContext: JSONNode? { spec?["securityContext"].flatMap { $0.isNull ? nil : $0 } }
 
-    /// Calls `body` with the pod's security context, then each container's, with its pointer
-    /// and who sets it (`the pod`, `container 'main'`).
-    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ pointer: JSONPointer, _ who: Owner) -> Void) {
-        body(podSecurityContext, "/spec/securityContext", .pod)
-        for container in containers { body(container.securityContext, container.pointer.appending("securityContext"), .container(container)) }
+    /// Calls `body` with the pod's security context, then each container's, with who sets it
+    /// (`the pod`, `container 'main'`), which also knows where it is.
+    func forEachSecurityContext(_ body: (_ context: JSONNode?, _ who: Owner) -> Void) {
+        body(podSecurityContext, .pod)
+        for container in containers { body(container.securityContext, .container(container)) }
     }
 
     /// Whose security context a control reads, named in its words only when it fails.
@@ -169,6 +169,15 @@ struct PodSecurityView {
             switch self {
             case .pod: "the pod"
             case .container(let container): "container '\(container.name)'"
+            }
+        }
+
+        /// Where its security context is, spelled only for a violation: every control of
+        /// every pod walks every context.
+        var securityContextPointer: JSONPointer {
+            switch self {
+            case .pod: "/spec/securityContext"
+            case .container(let container): container.pointer.appending("securityContext")
             }
         }
     }
