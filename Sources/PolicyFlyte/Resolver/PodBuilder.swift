@@ -115,7 +115,7 @@ package struct PodBuilder: Sendable {
         var name: String
         var isPrimary: Bool
         var isInit: Bool { field == "initContainers" }
-        var pointer: JSONPointer { ("/spec" as JSONPointer).appending(field).appending(index) }
+        var pointer: JSONPointer { Container.pointer(list: field, index) }
     }
 
     /// The resource part of `AddFlyteCustomizationsToContainerWithPodTemplate` for one container:
@@ -131,12 +131,11 @@ package struct PodBuilder: Sendable {
             try base.map { (template) throws(ResolutionError) in
                 try ResourceAdjustment.fromPodTemplate(template.spec, containerName: name, initContainers: place.isInit)
             }
-        var resources = try ContainerResources(
-            json: container["resources"], at: JSONPointer(tokens: ["spec", place.field, String(place.index), "resources"]))
+        let pointer = place.pointer
+        var resources = try ContainerResources(json: container["resources"], at: pointer.appending("resources"))
         let stages = ResourceAdjustment.customizeInStages(
             resources, mode: mode, overrides: execution.overrideResources, platform: platform,
             podTemplate: templateResources, config: config)
-        let pointer = place.pointer
         var asked = ResourceNotes()
         for stage in stages {
             let layer: String =
@@ -509,5 +508,13 @@ extension ResourceAdjustment {
         var result = platform
         mergeIfMissing(config.taskResources, into: &result)
         return result
+    }
+}
+
+extension Container {
+    /// `/spec/containers/0` for a container list named as a pod spec names it, from the
+    /// pointers made once per run for the first few (``Container/pointer(_:_:)``).
+    static func pointer(list: String, _ index: Int) -> JSONPointer {
+        ContainerKind(rawValue: list).map { pointer($0, index) } ?? ("/spec" as JSONPointer).appending(list).appending(index)
     }
 }

@@ -84,11 +84,6 @@ struct ValueLayers {
         record("limits", before.limits, after.limits)
     }
 
-    /// `/spec/containers/0`, from the pointers made once per run.
-    private static func containerPointer(_ list: String, _ index: Int) -> JSONPointer {
-        ContainerKind(rawValue: list).map { Container.pointer($0, index) } ?? ("/spec" as JSONPointer).appending(list).appending(index)
-    }
-
     /// Adds the layers to `result` as JSON pointers into the finished pod
     /// (`/spec/containers/0/resources/limits/cpu`), for the fields the pod still has; a pointer
     /// `result` has already is replaced only when `replacing`. Written straight into the pod's
@@ -101,7 +96,7 @@ struct ValueLayers {
             let containers = list == "containers" ? lists.containers : lists.initContainers
             guard let index = containers.firstIndex(where: { $0["name"]?.string == name }), let last = Self.lastNamed(name, in: containers)
             else { return nil }
-            return (Self.containerPointer(list, index), last)
+            return (Container.pointer(list: list, index), last)
         }
         func add(_ pointer: JSONPointer, _ layer: String) {
             if replacing {
