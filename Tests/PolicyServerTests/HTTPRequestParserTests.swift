@@ -55,6 +55,18 @@ private func requests(_ events: [HTTPRequestParser.Event]) -> [HTTPRequest] {
         #expect(HTTPRequest(method: "POST", path: "/validate").mediaType == nil)
     }
 
+    /// `Connection` options are a comma list of case-insensitive tokens with blanks around
+    /// them; HTTP/1.1 keeps the connection unless `close`, HTTP/1.0 only with `keep-alive`.
+    @Test(
+        arguments: [
+            ("HTTP/1.1", nil, true), ("HTTP/1.1", "Close", false), ("HTTP/1.1", "upgrade ,\tclose ", false), ("HTTP/1.1", "closed", true),
+            ("HTTP/1.0", nil, false), ("HTTP/1.0", " Keep-Alive", true), ("HTTP/1.0", "keep-alive, close", true),
+        ] as [(String, String?, Bool)])
+    func connectionOptionsDecideKeepAlive(version: String, connection: String?, keepsAlive: Bool) {
+        let request = HTTPRequest(method: "GET", path: "/healthz", version: version, headers: connection.map { [("connection", $0)] } ?? [])
+        #expect(request.keepAlive == keepsAlive)
+    }
+
     /// Whatever the chunking, the same request comes out (NIO's ByteToMessageDecoderVerifier idea).
     @Test(arguments: [1, 2, 3, 7, 64])
     func dripFedByteByByte(chunk: Int) throws {
