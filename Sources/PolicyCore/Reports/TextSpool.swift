@@ -78,6 +78,7 @@ package final class TextSpool: Sendable {
         write(render(part))
     }
 
+    /// The counts of every subject and finding written so far.
     package var summary: Report.Summary { state.withLock { $0.summary } }
 
     /// Whether a piece could not be written (the output is then incomplete).
