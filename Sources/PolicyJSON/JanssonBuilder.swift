@@ -52,16 +52,31 @@ enum JanssonBuilder {
         return made
     }
 
-    /// Serializes a tree with jansson's encoder.
-    static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool) -> [UInt8] {
+    /// Serializes a tree with jansson's encoder, appending to `bytes`. One pass: jansson hands
+    /// over each piece as it writes it (`json_dumpb` would need a first pass for the size).
+    static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool, into bytes: inout [UInt8]) {
         var flags = Int(JSON_ENCODE_ANY) | cjansson_real_precision(17)
         flags |= pretty ? cjansson_indent(2) : Int(JSON_COMPACT)
         if sortKeys { flags |= Int(JSON_SORT_KEYS) }
-        let size = json_dumpb(json, nil, 0, flags)
-        guard size > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            initialized = buffer.withMemoryRebound(to: CChar.self) { json_dumpb(json, $0.baseAddress, size, flags) }
+        withUnsafeMutablePointer(to: &bytes) { output in
+            _ = json_dump_callback(
+                json,
+                { piece, count, context in
+                    guard let piece, let context else { return -1 }
+                    let output = context.assumingMemoryBound(to: [UInt8].self)
+                    piece.withMemoryRebound(to: UInt8.self, capacity: count) {
+                        output.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
+                    }
+                    return 0
+                }, output, flags)
         }
+    }
+
+    /// Serializes a tree with jansson's encoder.
+    static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool) -> [UInt8] {
+        var bytes: [UInt8] = []
+        dump(json, pretty: pretty, sortKeys: sortKeys, into: &bytes)
+        return bytes
     }
 }
 
@@ -69,10 +84,22 @@ extension JSONValue {
     /// Serialized JSON text, produced by jansson's encoder. Object members keep insertion order
     /// unless `sortKeys` is set, so output is byte-for-byte stable for the same value.
     public func serialized(pretty: Bool = true, sortKeys: Bool = false) throws(JSONBuildError) -> [UInt8] {
+        try encoded(pretty: pretty, sortKeys: sortKeys, endingWithNewline: pretty)
+    }
+
+    /// Compact JSON text ended by a newline: one line of a JSON Lines stream (a log line, an
+    /// HTTP body), without copying the text again to add the newline.
+    package func serializedLine() throws(JSONBuildError) -> [UInt8] {
+        try encoded(pretty: false, sortKeys: false, endingWithNewline: true)
+    }
+
+    private func encoded(pretty: Bool, sortKeys: Bool, endingWithNewline: Bool) throws(JSONBuildError) -> [UInt8] {
         let tree = try JanssonBuilder.build(self)
         defer { json_decref(tree) }
-        var bytes = JanssonBuilder.dump(tree, pretty: pretty, sortKeys: sortKeys)
-        if pretty { bytes.append(UInt8(ascii: "\n")) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
+        JanssonBuilder.dump(tree, pretty: pretty, sortKeys: sortKeys, into: &bytes)
+        if endingWithNewline { bytes.append(UInt8(ascii: "\n")) }
         return bytes
     }
 }

@@ -54,6 +54,25 @@ struct JSONTests {
         #expect(try JSONDocument(value).rootNode["c"]?["nested"]?.string == "y")
     }
 
+    /// jansson hands the text over piece by piece: the pieces must add up to the whole value, far
+    /// past the first buffer and across escapes and multi-byte characters.
+    @Test("text written in pieces is jansson's whole text, for lines and pretty output alike")
+    func emitInPieces() throws {
+        let long = String(repeating: "ünïcödé \"quoted\" \\ tab\t / ", count: 400)
+        let value: JSONValue = [
+            "items": .array((0..<300).map { ["index": .integer(Int64($0)), "text": .string("\(long.prefix($0))")] }),
+            "empty": [:], "none": [], "real": 0.1,
+        ]
+        let compact = try value.serialized(pretty: false)
+        #expect(compact.count > 60_000)
+        #expect(try value.serializedLine() == compact + [UInt8(ascii: "\n")])
+        #expect(try JSONDocument.parse(compact, source: "t").rootNode.value == value)
+        let pretty = try value.serialized(pretty: true)
+        #expect(pretty.last == UInt8(ascii: "\n"))
+        #expect(try JSONDocument.parse(pretty, source: "t").rootNode.value == value)
+        #expect(String(decoding: pretty, as: UTF8.self).hasPrefix("{\n  \"items\": [\n    {\n      \"index\": 0,"))
+    }
+
     @Test("non-finite numbers cannot be emitted")
     func nonFinite() {
         #expect(throws: JSONBuildError.self) { _ = try JSONValue.array([.real(.infinity)]).serialized() }

@@ -198,6 +198,6 @@ package struct AdmissionHandler: Sendable {
     }
 
     static func encode(_ value: JSONValue) -> [UInt8] {
-        ((try? value.serialized(pretty: false)) ?? Array("{}".utf8)) + [10]
+        (try? value.serializedLine()) ?? Array("{}\n".utf8)
     }
 }

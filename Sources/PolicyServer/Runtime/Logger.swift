@@ -42,7 +42,7 @@ package final class Logger: Sendable {
         line["level"] = .string(level.rawValue)
         line["msg"] = .string(message)
         for (key, value) in fields { line[key] = value }
-        let bytes = ((try? JSONValue.object(line).serialized(pretty: false)) ?? Array("{\"msg\":\"unencodable log line\"}".utf8)) + [10]
+        let bytes = (try? JSONValue.object(line).serializedLine()) ?? Array("{\"msg\":\"unencodable log line\"}\n".utf8)
         lock.withLock { _ in sink(bytes) }
     }
 
