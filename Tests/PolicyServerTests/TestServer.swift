@@ -44,7 +44,10 @@ final class TestServer: Sendable {
         configuration.limits.maxBodyBytes = 64 * 1024
         configure(&configuration)
         let sink = logSink
-        let logger = Logger(level: .debug) { bytes in sink.lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+        // The logger hands over several lines at once; the tests read them one by one.
+        let logger = Logger(level: .debug) { bytes in
+            sink.lines.withLock { $0 += String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init) }
+        }
         server = Server(configuration: configuration, logger: logger)
         try server.start()
         port = server.port ?? 0
@@ -59,7 +62,10 @@ final class TestServer: Sendable {
         server.wait()
     }
 
-    var logs: [String] { logSink.lines.withLock { $0 } }
+    var logs: [String] {
+        server.logger.flush()
+        return logSink.lines.withLock { $0 }
+    }
 
     /// A self-signed certificate for localhost and 127.0.0.1, made by the openssl command.
     static func makeCertificate(directory: URL, name: String, commonName: String) throws {

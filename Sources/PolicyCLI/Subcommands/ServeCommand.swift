@@ -65,6 +65,9 @@ enum ServeCommand {
             return .failure
         }
         let logger = Logger(level: configuration.logLevel)
+        // Lines are written by the logger's thread: the last ones ("stopped", or why it could
+        // not start) must be out before the process exits.
+        defer { logger.flush() }
         let server = Server(configuration: configuration, logger: logger)
         do { try server.run() } catch {
             console.err("flyte-policy serve: \(error)\n")
