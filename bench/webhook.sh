@@ -15,7 +15,10 @@
 # AdmissionReview that the starter policies deny (the full evaluation path, every rule runs).
 # wrk, nginx, the server and the client share this machine's cores, for both servers alike.
 #
-# Usage: bench/webhook.sh [--duration SECONDS] [--connections N] [--threads N]
+# BASELINE=path/to/flyte-policy also serves an earlier build (on its own port, started only for
+# its runs) and runs the saturation and paced phases against it right after this build's.
+#
+# Usage: [BASELINE=BINARY] bench/webhook.sh [--duration SECONDS] [--connections N] [--threads N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +30,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option '$1'; see --help" >&2; exit 2 ;;
   esac
 done
@@ -131,13 +134,29 @@ echo "request: $body ($(wc -c <"$body") bytes), response $(wc -c <"$work/respons
 echo "--- one request's CPU cost in process, no network (admission-bench, one core)"
 admission=$(.build/release/admission-bench --review "$body" --policies policies --iterations 5000 | sed -n 's/^ADMISSION //p')
 echo "$admission"
+# The baseline build, when given, serves on its own port only while its phase runs, so it
+# never takes CPU from the other servers' runs.
+baseline_run() {  # connections threads [pace_ms]
+  [ -n "${BASELINE:-}" ] || return 0
+  "$BASELINE" serve --policies policies --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" \
+    --listen "127.0.0.1:$baseline_port" >"$work/baseline.log" 2>&1 &
+  local pid=$!
+  wait_ready "$baseline_port" /readyz || { cat "$work/baseline.log" >&2; kill "$pid"; return 1; }
+  run_wrk baseline "$baseline_port" "$@"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+baseline_port=18445
+
 echo "--- saturation: $connections connections, $threads wrk threads, keep-alive"
 ours_sat=$(run_wrk flyte-policy "$ours_port" "$connections" "$threads")
 echo "$ours_sat"
+baseline_run "$connections" "$threads"
 nginx_sat=$(run_wrk nginx "$nginx_port" "$connections" "$threads")
 echo "$nginx_sat"
 echo "--- paced: 10 connections x 1 request per 10 ms (about 1,000 requests/s)"
 run_wrk flyte-policy "$ours_port" 10 1 10
+baseline_run 10 1 10
 run_wrk nginx "$nginx_port" 10 1 10
 echo "--- fan-out burst: 500 connections opened together, 10,000 reviews (errors and timeouts must be 0)"
 # Each wrk thread stops taking answers at its quota, but the run lasts its duration: read the
