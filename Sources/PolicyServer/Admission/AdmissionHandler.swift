@@ -106,18 +106,20 @@ package struct AdmissionHandler: Sendable {
         }
         for (index, subject) in subjects.enumerated() {
             for finding in evaluator.evaluate(subject, index: index) {
-                let label = "[\(finding.policy)/\(finding.rule)] \(finding.message)"
+                // A finding's message is rendered on each read: once here, for whichever text needs it.
+                let message = finding.message
+                func label() -> String { "[\(finding.policy)/\(finding.rule)] \(message)" }
                 guard finding.status == .fail else {
-                    decision.warnings.append("excepted by \(finding.exception ?? "an exception"): \(label)")
+                    decision.warnings.append("excepted by \(finding.exception ?? "an exception"): \(label())")
                     continue
                 }
                 decision.findings.append(finding)
                 switch finding.action {
                 case .deny where grandfathered.contains(Self.key(finding)):
-                    decision.warnings.append("already present before this update: \(label)")
-                case .deny: denials.append(label)
-                case .warn: decision.warnings.append(label)
-                case .audit: audits.append((Self.auditKey(finding), finding.message))
+                    decision.warnings.append("already present before this update: \(label())")
+                case .deny: denials.append(label())
+                case .warn: decision.warnings.append(label())
+                case .audit: audits.append((Self.auditKey(finding), message))
                 }
             }
         }
