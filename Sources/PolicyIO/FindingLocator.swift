@@ -86,11 +86,14 @@ package enum FindingLocator {
     static func locate(_ part: inout ReportPart, inList bytes: UnsafeBufferPointer<UInt8>, items: [Range<Int>], starts: [SourcePosition]) {
         // Per item, the findings and their pointers below the item.
         var byItem: [Int: [(finding: Int, pointer: String, floor: Int)]] = [:]
+        // A pod's findings are many: its item is read from its pointer once.
+        var subjectItems: [(item: Int, below: String)??] = Array(repeating: nil, count: part.subjects.count)
         for index in part.findings.indices {
             let finding = part.findings[index]
-            guard finding.subjectIndex < part.subjects.count else { continue }
-            let podPointer = part.subjects[finding.subjectIndex].source.podPointer
-            guard let (item, below) = Self.item(of: podPointer.description), item < items.count, item < starts.count else { continue }
+            let subject = finding.subjectIndex
+            guard subject >= 0, subject < part.subjects.count else { continue }
+            if subjectItems[subject] == nil { subjectItems[subject] = .some(Self.item(of: part.subjects[subject].source.podPointer.description)) }
+            guard let (item, below) = subjectItems[subject] ?? nil, item < items.count, item < starts.count else { continue }
             byItem[item, default: []].append((index, below + finding.path.description, below.utf8.count))
         }
         for (item, wanted) in byItem {
@@ -120,6 +123,8 @@ package enum FindingLocator {
     /// The position of the deepest of `pointer` and its parents (not shorter than `floor`
     /// bytes) that the locators found: the value, else its nearest written parent.
     static func nearest(_ pointer: String, floor: Int = 0, in found: [String: (line: Int, column: Int)]) -> SourcePosition? {
+        // Most findings point at a value that is written: found at once, without a copy.
+        if let place = found[pointer] { return SourcePosition(line: place.line, column: place.column) }
         var pointer = Substring(pointer)
         while true {
             if let place = found[String(pointer)] { return SourcePosition(line: place.line, column: place.column) }
