@@ -1,5 +1,9 @@
 internal import CJansson
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Converts Swift values to jansson trees and jansson trees to text.
 enum JanssonBuilder {
     /// Builds a new tree; the caller owns the returned reference. The pointer is made only when
@@ -52,24 +56,18 @@ enum JanssonBuilder {
         return made
     }
 
-    /// Serializes a tree with jansson's encoder, appending to `bytes`. One pass: jansson hands
-    /// over each piece as it writes it (`json_dumpb` would need a first pass for the size).
+    /// Serializes a tree with jansson's encoder, appending to `bytes`. One pass into jansson's
+    /// own growing buffer, then one copy: `json_dumpb` would need a first pass for the size, and
+    /// `json_dump_callback` hands over every bracket and indent as a piece of its own.
     static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool, into bytes: inout [UInt8]) {
         var flags = Int(JSON_ENCODE_ANY) | cjansson_real_precision(17)
         flags |= pretty ? cjansson_indent(2) : Int(JSON_COMPACT)
         if sortKeys { flags |= Int(JSON_SORT_KEYS) }
-        withUnsafeMutablePointer(to: &bytes) { output in
-            _ = json_dump_callback(
-                json,
-                { piece, count, context in
-                    guard let piece, let context else { return -1 }
-                    let output = context.assumingMemoryBound(to: [UInt8].self)
-                    piece.withMemoryRebound(to: UInt8.self, capacity: count) {
-                        output.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: count))
-                    }
-                    return 0
-                }, output, flags)
-        }
+        // jansson escapes NUL in strings, so the text ends at its first NUL byte.
+        guard let text = json_dumps(json, flags) else { return }
+        defer { free(text) }
+        let count = strlen(text)
+        text.withMemoryRebound(to: UInt8.self, capacity: count) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
     }
 
     /// Serializes a tree with jansson's encoder.
