@@ -7,8 +7,8 @@ public indirect enum StreamedJSON {
     /// A value, serialized whole.
     case value(JSONValue)
     /// An array of `count` elements, each made by `element` when it is written and dropped right
-    /// after.
-    case elements(count: Int, element: (Int) -> JSONValue)
+    /// after; with a ``PieceMap``, made in batches on several threads.
+    case elements(count: Int, element: @Sendable (Int) -> JSONValue)
     /// An object whose members are written in order.
     case object([(key: String, value: StreamedJSON)])
     /// An array whose items are written in order.
@@ -25,6 +25,11 @@ public indirect enum StreamedJSON {
         }
     }
 }
+
+/// Makes `count` pieces of text, on as many threads as it likes, and returns them in order: how
+/// the batches of a large ``StreamedJSON/elements(count:element:)`` array are rendered in
+/// parallel. The caller's own parallel map is handed in (this module has no threads).
+public typealias PieceMap = (_ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>) -> [Result<[UInt8], JSONBuildError>]
 
 extension JSONValue {
     /// Pretty-printed JSON text of `member`: the same bytes as `member.value.serialized(pretty:
@@ -44,9 +49,13 @@ extension JSONValue {
     /// report hundreds of megabytes long is never held whole. `sink` returns false when it cannot
     /// take a chunk; writing then stops.
     /// - Returns: whether `sink` took every chunk.
-    public static func pretty(_ member: StreamedJSON, chunkSize: Int = 1 << 20, to sink: ([UInt8]) -> Bool) throws(JSONBuildError) -> Bool {
+    /// - Parameter pieces: renders the elements of large arrays in batches on several threads;
+    ///   the bytes are the same with or without it.
+    public static func pretty(
+        _ member: StreamedJSON, chunkSize: Int = 1 << 20, pieces: PieceMap? = nil, to sink: ([UInt8]) -> Bool
+    ) throws(JSONBuildError) -> Bool {
         try withoutActuallyEscaping(sink) { (sink) throws(JSONBuildError) -> Bool in
-            var out = PrettyOutput(sink: sink, chunkSize: chunkSize)
+            var out = PrettyOutput(sink: sink, chunkSize: chunkSize, pieces: pieces)
             try write(member, depth: 0, to: &out)
             out.bytes.append(UInt8(ascii: "\n"))
             return out.finish()
@@ -58,6 +67,7 @@ extension JSONValue {
         var bytes: [UInt8] = []
         let sink: (([UInt8]) -> Bool)?
         var chunkSize = Int.max
+        var pieces: PieceMap? = nil
         var failed = false
 
         /// Hands a full chunk to the sink (nothing without one).
@@ -88,6 +98,8 @@ extension JSONValue {
             try container("[", "]", count: items.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 try write(items[index], depth: depth + 1, to: &out)
             }
+        case .elements(let count, let element) where out.pieces != nil && count > batchSize:
+            try parallelElements(count: count, element: element, depth: depth, to: &out)
         case .elements(let count, let element):
             try container("[", "]", count: count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 let start = out.bytes.count
@@ -101,6 +113,46 @@ extension JSONValue {
                 out.flushIfFull()
             }
         }
+    }
+
+    /// Elements rendered by a ``PieceMap`` per batch.
+    static let batchSize = 256
+
+    /// The elements of a large array in batches of ``batchSize``, a few batches per thread at a
+    /// time (so only those are held), each batch laid out exactly as ``container`` lays out its
+    /// items, and written in order.
+    private static func parallelElements(
+        count: Int, element: @escaping @Sendable (Int) -> JSONValue, depth: Int, to out: inout PrettyOutput
+    ) throws(JSONBuildError) {
+        guard let pieces = out.pieces else { return }
+        out.bytes.append(UInt8(ascii: "["))
+        let batches = (count + batchSize - 1) / batchSize
+        let wave = 16
+        var first = 0
+        while first < batches, !out.failed {
+            let rendered = pieces(min(wave, batches - first)) { [first] offset in
+                let batch = first + offset
+                var bytes: [UInt8] = []
+                do throws(JSONBuildError) {
+                    for index in (batch * batchSize)..<min(count, (batch + 1) * batchSize) {
+                        bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+                        indent(depth + 1, &bytes)
+                        try append(element(index), depth: depth + 1, to: &bytes)
+                    }
+                } catch {
+                    return .failure(error)
+                }
+                return .success(bytes)
+            }
+            for batch in rendered {
+                out.bytes.append(contentsOf: try batch.get())
+                out.flushIfFull()
+            }
+            first += wave
+        }
+        out.bytes.append(UInt8(ascii: "\n"))
+        indent(depth, &out.bytes)
+        out.bytes.append(UInt8(ascii: "]"))
     }
 
     /// `open`, then `count` items each on its own line one level deeper, then `close` on a line

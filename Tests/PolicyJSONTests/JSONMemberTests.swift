@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import PolicyJSON
@@ -75,6 +76,44 @@ struct JSONChunkedOutputTests {
         #expect(taken)
         #expect(joined == (try JSONValue.pretty(Self.document())))
         #expect(chunkSize > 1000 ? chunks == 1 : chunks > 1)
+    }
+
+    /// A map that runs the batches in reverse, on several threads: the bytes must not depend on
+    /// which batch is made first, nor on the threads.
+    static func reversedPieces(_ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>) -> [Result<[UInt8], JSONBuildError>] {
+        final class Results: @unchecked Sendable {
+            // @unchecked: `values` is only reached under `lock`.
+            let lock = NSLock()
+            var values: [Result<[UInt8], JSONBuildError>?]
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let results = Results(count)
+        DispatchQueue.concurrentPerform(iterations: count) { offset in
+            let index = count - 1 - offset
+            let made = piece(index)
+            results.lock.withLock { results.values[index] = made }
+        }
+        return results.lock.withLock { results.values.compactMap { $0 } }
+    }
+
+    @Test("large arrays made in batches on several threads are the same bytes", arguments: [0, 1, 255, 256, 257, 1000, 5000])
+    func batches(count: Int) throws {
+        let document = StreamedJSON.object([
+            ("items", .elements(count: count, element: JSONStreamedObjectTests.element)),
+            ("nested", .array([.object([("results", .elements(count: count, element: { .string("r\($0)") }))])])),
+        ])
+        var joined: [UInt8] = []
+        #expect(
+            try JSONValue.pretty(document, chunkSize: 4096, pieces: Self.reversedPieces) {
+                joined += $0; return true
+            })
+        #expect(joined == (try JSONValue.pretty(document)))
+    }
+
+    @Test("an element that cannot be written fails the batched writing too")
+    func batchFailure() {
+        let document = StreamedJSON.elements(count: 1000) { $0 == 700 ? .real(.nan) : .integer(Int64($0)) }
+        #expect(throws: JSONBuildError.self) { _ = try JSONValue.pretty(document, pieces: Self.reversedPieces) { _ in true } }
     }
 
     @Test("a sink that refuses a chunk stops the writing")

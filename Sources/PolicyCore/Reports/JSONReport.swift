@@ -16,10 +16,11 @@ public enum JSONReport {
         (try? JSONValue.pretty(document(report))) ?? Array("{}\n".utf8)
     }
 
-    /// ``render(_:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// ``render(_:)`` handed to `sink` in chunks as it is written, never held whole; the
+    /// findings are rendered on `jobs` threads, to the same bytes.
     /// - Returns: whether `sink` took all of it.
-    public static func render(_ report: Report, to sink: ([UInt8]) -> Bool) -> Bool {
-        (try? JSONValue.pretty(document(report), to: sink)) ?? false
+    public static func render(_ report: Report, jobs: Int = 1, to sink: ([UInt8]) -> Bool) -> Bool {
+        (try? JSONValue.pretty(document(report), pieces: ParallelMap.pieces(jobs: jobs), to: sink)) ?? false
     }
 
     private static func document(_ report: Report) -> StreamedJSON {

@@ -22,14 +22,15 @@ public enum PolicyReportFormat {
         (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
     }
 
-    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole; the
+    /// results are rendered on `context.jobs` threads, to the same bytes.
     /// - Returns: whether `sink` took all of it.
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        (try? JSONValue.pretty(document(report, context: context), to: sink)) ?? false
+        (try? JSONValue.pretty(document(report, context: context), pieces: ParallelMap.pieces(jobs: context.jobs), to: sink)) ?? false
     }
 
     /// One result to write: a finding, or a rule that applied to a subject and found nothing.
-    private enum Entry {
+    private enum Entry: Sendable {
         case finding(index: Int, outcome: String)
         case pass(subject: Int, policy: Int, rule: Int)
     }
@@ -65,7 +66,7 @@ public enum PolicyReportFormat {
             }
         }
         let fingerprints = report.fingerprints
-        func result(_ entry: Entry) -> JSONValue {
+        @Sendable func result(_ entry: Entry) -> JSONValue {
             switch entry {
             case .finding(let index, let outcome):
                 let finding = report.findings[index]

@@ -33,7 +33,7 @@ extension TextReport: ReportRenderer {
 
 extension JSONReport: ReportRenderer {
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        render(report, to: sink)
+        render(report, jobs: context.jobs, to: sink)
     }
 }
 

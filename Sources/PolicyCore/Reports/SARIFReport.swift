@@ -21,10 +21,11 @@ public enum SARIFReport {
         (try? JSONValue.pretty(document(report, context: context))) ?? Array("{}\n".utf8)
     }
 
-    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole.
+    /// ``render(_:context:)`` handed to `sink` in chunks as it is written, never held whole; the
+    /// results are rendered on `context.jobs` threads, to the same bytes.
     /// - Returns: whether `sink` took all of it.
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        (try? JSONValue.pretty(document(report, context: context), to: sink)) ?? false
+        (try? JSONValue.pretty(document(report, context: context), pieces: ParallelMap.pieces(jobs: context.jobs), to: sink)) ?? false
     }
 
     private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
@@ -81,7 +82,7 @@ public enum SARIFReport {
             ),
             (
                 "results",
-                .elements(count: report.findings.count + notes.count) { index in
+                .elements(count: report.findings.count + notes.count) { [findingRules, noteRule] index in
                     guard index < report.findings.count else {
                         let (note, subject) = notes[index - report.findings.count]
                         return result(note, subject: subject, ruleIndex: noteRule ?? 0)

@@ -1,4 +1,5 @@
 import Dispatch
+import PolicyJSON
 import Synchronization
 
 /// Work split over threads with results kept in order: every `--jobs` run of the project
@@ -26,5 +27,14 @@ package enum ParallelMap {
             results = []
             return taken
         }.compactMap { $0 }
+    }
+}
+
+extension ParallelMap {
+    /// How the JSON reports render the elements of large arrays on `jobs` threads (``PieceMap``);
+    /// `nil` for one thread, which writes them as it goes.
+    package static func pieces(jobs: Int) -> PieceMap? {
+        guard jobs > 1 else { return nil }
+        return { count, piece in map(count, jobs: jobs, piece) }
     }
 }
