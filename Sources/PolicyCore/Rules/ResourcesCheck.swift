@@ -171,17 +171,21 @@ public struct ResourcesCheck: RuleCheck {
     /// reported once, on the group that contributes most (the first of equals), so each job
     /// gets one finding however many groups it has.
     private func checkJob(_ job: JobShape, subject: Subject, into violations: inout [Violation]) {
-        let who =
-            subject.flyte?.node.flatMap { $0.isEmpty ? nil : "the job of node \($0)" }
-            ?? (job.groups.count > 1 && !subject.name.isEmpty ? "the \(subject.kind) \(subject.name)" : "the job")
-        let labels = job.groups.map { $0.role?.label ?? "pod" }
+        func label(_ group: Int) -> String { job.groups[group].role?.label ?? "pod" }
         /// Appends the violation when this subject's group is `largest`; `parts` are each
-        /// group's share as the message lists it (`worker 4 x 8`).
+        /// group's share as the message lists it (`worker 4 x 8`). The words are made only
+        /// then: every pod of a job checks every bound, and one of them reports.
         /// - Parameter resource: the list and name the bound is on; the finding then points at
         ///   the value in this pod that contributes most to it (and its provenance names the
         ///   layer that set it), else at the pod.
-        func report(largest: Int, parts: [String], what: String, total: String, bound: String, resource: (isRequest: Bool, name: String)? = nil) {
+        func report(
+            largest: Int, parts: @autoclosure () -> [String], what: @autoclosure () -> String, total: @autoclosure () -> String,
+            bound: @autoclosure () -> String, resource: (isRequest: Bool, name: String)? = nil
+        ) {
             guard largest == job.member else { return }
+            let who =
+                subject.flyte?.node.flatMap { $0.isEmpty ? nil : "the job of node \($0)" }
+                ?? (job.groups.count > 1 && !subject.name.isEmpty ? "the \(subject.kind) \(subject.name)" : "the job")
             var place = (pointer: "/spec" as JSONPointer, below: "", token: String?.none, container: String?.none)
             if let resource {
                 var most = Quantity.zero
@@ -192,7 +196,7 @@ public struct ResourcesCheck: RuleCheck {
                     place = (container.pointer, explicit == nil ? "/resources/limits" : "/resources/requests", resource.name, container.name)
                 }
             }
-            let context = (who: who, what: what, total: total, bound: bound, parts: parts.joined(separator: ", "), most: labels[largest])
+            let context = (who: who, what: what(), total: total(), bound: bound(), parts: parts().joined(separator: ", "), most: label(largest))
             violations.append(
                 Violation(pointer: place.pointer, below: place.below, token: place.token, container: place.container, context: context) {
                     .init(
@@ -210,10 +214,12 @@ public struct ResourcesCheck: RuleCheck {
                     if Self.isOvercommittable(name), group.totals.unboundedLimits.contains(name) || group.totals.limits[name] == nil { return nil }
                     return group.totals.limits[name] ?? .zero
                 }
-                let parts = job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas) x \(amounts[$0]?.description ?? "unbounded")" }
+                func parts() -> [String] {
+                    job.groups.indices.map { "\(label($0)) \(job.groups[$0].replicas) x \(amounts[$0]?.description ?? "unbounded")" }
+                }
                 if !isRequest, Self.isOvercommittable(name), let first = amounts.firstIndex(where: { $0 == nil }) {
                     report(
-                        largest: first, parts: parts, what: "has no \(name) limit on some pod, so its \(name) limit is", total: "unbounded",
+                        largest: first, parts: parts(), what: "has no \(name) limit on some pod, so its \(name) limit is", total: "unbounded",
                         bound: bound.description)
                     continue
                 }
@@ -227,7 +233,7 @@ public struct ResourcesCheck: RuleCheck {
                 }
                 if total > bound {
                     report(
-                        largest: largest, parts: parts, what: isRequest ? "requests \(name)" : "limits \(name) to", total: total.canonical,
+                        largest: largest, parts: parts(), what: isRequest ? "requests \(name)" : "limits \(name) to", total: total.canonical,
                         bound: bound.description, resource: (isRequest, name))
                 }
             }
@@ -236,7 +242,7 @@ public struct ResourcesCheck: RuleCheck {
             var largest = 0
             for index in job.groups.indices where job.groups[index].replicas > job.groups[largest].replicas { largest = index }
             report(
-                largest: largest, parts: job.groups.indices.map { "\(labels[$0]) \(job.groups[$0].replicas)" }, what: "runs",
+                largest: largest, parts: job.groups.indices.map { "\(label($0)) \(job.groups[$0].replicas)" }, what: "runs",
                 total: "\(job.pods) pods", bound: "\(maxPods) pods")
         }
     }
