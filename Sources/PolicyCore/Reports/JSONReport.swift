@@ -35,14 +35,16 @@ public enum JSONReport {
         if report.usedBaseline {
             members.append(("fixed", .value(.array(report.fixed.map(\.value)))))
         }
-        let fingerprints = report.fingerprints
         members.append(
             (
                 "findings",
                 .elements(count: report.findings.count) { index in
                     let item = report.findings[index]
+                    // Each element's fingerprint is made with it, on the thread that writes
+                    // it: no array of every finding's fingerprint is made first.
+                    let subject = report.subject(of: item)
                     return finding(
-                        item, subject: report.subject(of: item), fingerprint: fingerprints[index],
+                        item, subject: subject, fingerprint: Fingerprint.of(item, subject: subject),
                         baselined: report.usedBaseline ? item.baselined : nil)
                 }
             ))

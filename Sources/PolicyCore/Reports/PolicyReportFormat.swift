@@ -65,14 +65,13 @@ public enum PolicyReportFormat {
                 }
             }
         }
-        let fingerprints = report.fingerprints
         @Sendable func result(_ entry: Entry) -> JSONValue {
             switch entry {
             case .finding(let index, let outcome):
                 let finding = report.findings[index]
                 var properties: JSONObject = [
                     "path": .string(finding.path.description), "action": .string(finding.action.rawValue),
-                    "fingerprint": .string(fingerprints[index]),
+                    "fingerprint": .string(Fingerprint.of(finding, subject: report.subject(of: finding))),
                 ]
                 if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
                 if let exception = finding.exception { properties["exception"] = .string(exception) }

@@ -58,7 +58,6 @@ public enum SARIFReport {
             noteRule = descriptors.count
             descriptors.append(noteDescriptor)
         }
-        let fingerprints = report.fingerprints
         let driver: JSONObject = [
             "name": "flyte-policy", "semanticVersion": .string(context.toolVersion), "version": .string(context.toolVersion),
             "informationUri": "https://github.com/flyte-policy/flyte-policy",
@@ -88,8 +87,9 @@ public enum SARIFReport {
                         return result(note, subject: subject, ruleIndex: noteRule ?? 0)
                     }
                     let finding = report.findings[index]
+                    let subject = report.subject(of: finding)
                     return result(
-                        finding, subject: report.subject(of: finding), ruleIndex: findingRules[index], fingerprint: fingerprints[index],
+                        finding, subject: subject, ruleIndex: findingRules[index], fingerprint: Fingerprint.of(finding, subject: subject),
                         baseline: report.usedBaseline)
                 }
             ),
