@@ -360,6 +360,26 @@ import Testing
         #expect(Fingerprint.of(finding, subject: first).count == 32)
     }
 
+    /// SARIF and GitHub messages say where a finding points unless the message already does,
+    /// anywhere in it (a template may), compared byte for byte.
+    @Test(
+        "a located message adds ' at POINTER' only when the message lacks it",
+        arguments: [
+            ("denied at /spec/nodeSelector", "/spec/nodeSelector", "denied at /spec/nodeSelector"),
+            ("at /spec/nodeSelector the GPU is wrong", "/spec/nodeSelector", "at /spec/nodeSelector the GPU is wrong at /spec/nodeSelector"),
+            ("GPU set at /spec/nodeSelector, not approved", "/spec/nodeSelector", "GPU set at /spec/nodeSelector, not approved"),
+            ("GPU set at /spec/nodeSelectorX", "/spec/nodeSelector", "GPU set at /spec/nodeSelectorX"),
+            ("GPU at /spec/node", "/spec/nodeSelector", "GPU at /spec/node at /spec/nodeSelector"),
+            ("", "/spec", " at /spec"),
+            ("é ☃ at /", "", "é ☃ at /"),
+            ("é ☃", "", "é ☃ at /"),
+        ])
+    func locatedMessages(message: String, path: String, located: String) {
+        let finding = Finding(
+            policy: "p", rule: "r", action: .deny, severity: .high, status: .fail, message: message, path: JSONPointer(path), subjectIndex: 0)
+        #expect(finding.locatedMessage == located)
+    }
+
     /// Baselines store fingerprints, so their bytes must never change: FNV-1a 128 of the parts
     /// joined by U+001F, as 32 lowercase hex digits (values from an independent Python FNV-1a).
     @Test func fingerprintsAreStable() {
