@@ -63,7 +63,8 @@ enum JanssonBuilder {
         var flags = Int(JSON_ENCODE_ANY) | cjansson_real_precision(17)
         flags |= pretty ? cjansson_indent(2) : Int(JSON_COMPACT)
         if sortKeys { flags |= Int(JSON_SORT_KEYS) }
-        // jansson escapes NUL in strings, so the text ends at its first NUL byte.
+        // jansson escapes NUL in strings, so the text ends at its first NUL byte. The text is
+        // allocated with jansson's allocator, which is malloc: the project never sets its own.
         guard let text = json_dumps(json, flags) else { return }
         defer { free(text) }
         let count = strlen(text)

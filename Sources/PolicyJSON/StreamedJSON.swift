@@ -26,10 +26,13 @@ public indirect enum StreamedJSON {
     }
 }
 
-/// Makes `count` pieces of text, on as many threads as it likes, and returns them in order: how
-/// the batches of a large ``StreamedJSON/elements(count:element:)`` array are rendered in
-/// parallel. The caller's own parallel map is handed in (this module has no threads).
-public typealias PieceMap = (_ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>) -> [Result<[UInt8], JSONBuildError>]
+/// Makes `count` pieces of text, on as many threads as it likes, and hands them to `take` in
+/// order until it refuses one (then returns false): how the batches of a large
+/// ``StreamedJSON/elements(count:element:)`` array are rendered in parallel. The caller's own
+/// parallel map is handed in (this module has no threads).
+public typealias PieceMap = (
+    _ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>, _ take: (Result<[UInt8], JSONBuildError>) -> Bool
+) -> Bool
 
 extension JSONValue {
     /// Pretty-printed JSON text of `member`: the same bytes as `member.value.serialized(pretty:
@@ -118,38 +121,40 @@ extension JSONValue {
     /// Elements rendered by a ``PieceMap`` per batch.
     static let batchSize = 256
 
-    /// The elements of a large array in batches of ``batchSize``, a few batches per thread at a
-    /// time (so only those are held), each batch laid out exactly as ``container`` lays out its
-    /// items, and written in order.
+    /// The elements of a large array in batches of ``batchSize`` (the ``PieceMap`` holds only a
+    /// few at a time), each batch laid out exactly as ``container`` lays out its items, and
+    /// written in order.
     private static func parallelElements(
         count: Int, element: @escaping @Sendable (Int) -> JSONValue, depth: Int, to out: inout PrettyOutput
     ) throws(JSONBuildError) {
         guard let pieces = out.pieces else { return }
         out.bytes.append(UInt8(ascii: "["))
-        let batches = (count + batchSize - 1) / batchSize
-        let wave = 16
-        var first = 0
-        while first < batches, !out.failed {
-            let rendered = pieces(min(wave, batches - first)) { [first] offset in
-                let batch = first + offset
-                var bytes: [UInt8] = []
-                do throws(JSONBuildError) {
-                    for index in (batch * batchSize)..<min(count, (batch + 1) * batchSize) {
-                        bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
-                        indent(depth + 1, &bytes)
-                        try append(element(index), depth: depth + 1, to: &bytes)
-                    }
-                } catch {
-                    return .failure(error)
+        var failure: JSONBuildError?
+        let render: @Sendable (Int) -> Result<[UInt8], JSONBuildError> = { batch in
+            var bytes: [UInt8] = []
+            do throws(JSONBuildError) {
+                for index in (batch * batchSize)..<min(count, (batch + 1) * batchSize) {
+                    bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+                    indent(depth + 1, &bytes)
+                    try append(element(index), depth: depth + 1, to: &bytes)
                 }
-                return .success(bytes)
+            } catch {
+                return .failure(error)
             }
-            for batch in rendered {
-                out.bytes.append(contentsOf: try batch.get())
-                out.flushIfFull()
-            }
-            first += wave
+            return .success(bytes)
         }
+        _ = pieces((count + batchSize - 1) / batchSize, render) { made in
+            switch made {
+            case .success(let bytes):
+                out.bytes.append(contentsOf: bytes)
+                out.flushIfFull()
+                return !out.failed
+            case .failure(let error):
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
         out.bytes.append(UInt8(ascii: "\n"))
         indent(depth, &out.bytes)
         out.bytes.append(UInt8(ascii: "]"))

@@ -80,7 +80,9 @@ struct JSONChunkedOutputTests {
 
     /// A map that runs the batches in reverse, on several threads: the bytes must not depend on
     /// which batch is made first, nor on the threads.
-    static func reversedPieces(_ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>) -> [Result<[UInt8], JSONBuildError>] {
+    static func reversedPieces(
+        _ count: Int, _ piece: @Sendable (Int) -> Result<[UInt8], JSONBuildError>, _ take: (Result<[UInt8], JSONBuildError>) -> Bool
+    ) -> Bool {
         final class Results: @unchecked Sendable {
             // @unchecked: `values` is only reached under `lock`.
             let lock = NSLock()
@@ -93,7 +95,10 @@ struct JSONChunkedOutputTests {
             let made = piece(index)
             results.lock.withLock { results.values[index] = made }
         }
-        return results.lock.withLock { results.values.compactMap { $0 } }
+        for made in results.lock.withLock({ results.values.compactMap { $0 } }) {
+            guard take(made) else { return false }
+        }
+        return true
     }
 
     @Test("large arrays made in batches on several threads are the same bytes", arguments: [0, 1, 255, 256, 257, 1000, 5000])

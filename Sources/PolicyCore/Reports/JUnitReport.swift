@@ -105,19 +105,15 @@ public enum JUnitReport {
             // The cases of a large suite are made in batches on `--jobs` threads, a wave of
             // batches at a time, and written in order: the same bytes as one thread makes.
             let batches = (suite.cases.count + caseBatch - 1) / caseBatch
-            var first = 0
-            while first < batches, !writer.failed {
-                let wave = min(16, batches - first)
-                let texts = ParallelMap.map(wave, jobs: context.jobs) { [first] offset in
-                    let batch = first + offset
-                    var text = ""
-                    for entry in suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)] {
-                        text += testcase(entry, in: suite, of: report, context: context, byCase: byCase)
-                    }
-                    return text
+            _ = ParallelMap.inWaves(batches, wave: 16, jobs: context.jobs) { batch in
+                var text = ""
+                for entry in suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)] {
+                    text += testcase(entry, in: suite, of: report, context: context, byCase: byCase)
                 }
-                for text in texts { writer.write(text) }
-                first += wave
+                return text
+            } take: { text in
+                writer.write(text)
+                return !writer.failed
             }
             writer.write("  </testsuite>\n")
         }

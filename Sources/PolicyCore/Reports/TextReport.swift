@@ -36,18 +36,11 @@ public enum TextReport {
     package static func renderSubjects(_ report: Report, style: Style, jobs: Int, to sink: ([UInt8]) -> Bool) -> Bool {
         let shown = shownSubjects(report, style: style)
         let pieces = (shown.subjects.count + subjectsPerPiece - 1) / subjectsPerPiece
-        var piece = 0
-        while piece < pieces {
-            let wave = min(max(1, jobs), pieces - piece)
-            let first = piece
-            var rendered = ParallelMap.map(wave, jobs: wave) { render(report, shown: shown, piece: first + $0, style: style) }
-            for bytes in rendered where !bytes.isEmpty {
-                guard sink(bytes) else { return false }
-            }
-            rendered = []
-            piece += wave
+        return ParallelMap.inWaves(pieces, wave: jobs, jobs: jobs) {
+            render(report, shown: shown, piece: $0, style: style)
+        } take: { bytes in
+            bytes.isEmpty || sink(bytes)
         }
-        return true
     }
 
     /// The subjects with something to show, in order, and the indices of each one's findings.

@@ -31,10 +31,29 @@ package enum ParallelMap {
 }
 
 extension ParallelMap {
-    /// How the JSON reports render the elements of large arrays on `jobs` threads (``PieceMap``);
-    /// `nil` for one thread, which writes them as it goes.
+    /// `make(index)` for every index below `count`, `wave` indices at a time on up to `jobs`
+    /// threads, each wave's results handed to `take` in index order before the next wave is
+    /// made: output written in order, whatever the thread count, with only one wave held.
+    /// - Returns: false as soon as `take` refuses a result.
+    package static func inWaves<Result: Sendable>(
+        _ count: Int, wave: Int, jobs: Int, _ make: @Sendable (Int) -> Result, take: (Result) -> Bool
+    ) -> Bool {
+        var first = 0
+        while first < count {
+            let size = min(max(1, wave), count - first)
+            let start = first
+            for result in map(size, jobs: jobs, { make(start + $0) }) {
+                guard take(result) else { return false }
+            }
+            first += size
+        }
+        return true
+    }
+
+    /// How the JSON reports render the batches of large arrays on `jobs` threads (``PieceMap``):
+    /// 16 batches a wave; `nil` for one thread, which writes them as it goes.
     package static func pieces(jobs: Int) -> PieceMap? {
         guard jobs > 1 else { return nil }
-        return { count, piece in map(count, jobs: jobs, piece) }
+        return { count, piece, take in inWaves(count, wave: 16, jobs: jobs, piece, take: take) }
     }
 }
