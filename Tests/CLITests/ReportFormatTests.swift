@@ -360,6 +360,14 @@ import Testing
         #expect(Fingerprint.of(finding, subject: first).count == 32)
     }
 
+    /// Lines and columns are written digit by digit; `String(_:)` is the oracle.
+    @Test("line and column numbers are written as decimal digits", arguments: [1, 9, 10, 99, 100, 4_321, 1_000_000, Int.max, 0, -7])
+    func decimalDigits(number: Int) {
+        var out: [UInt8] = Array("x".utf8)
+        TextReport.appendDecimal(number, to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "x" + String(number))
+    }
+
     /// SARIF and GitHub messages say where a finding points unless the message already does,
     /// anywhere in it (a template may), compared byte for byte.
     @Test(

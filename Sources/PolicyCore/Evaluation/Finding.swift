@@ -73,11 +73,17 @@ public struct Finding: Sendable {
     public var message: String {
         extras?.fields.renderedMessage ?? "\(origin.fields.rule): \(defaultWords)"
     }
-    /// ``message`` without a leading `RULE: `, for reports that name the rule already.
-    var messageAfterRule: String {
-        guard let rendered = extras?.fields.renderedMessage else { return defaultWords }
+    /// ``message`` without a leading `RULE: `, for reports that name the rule already, as its
+    /// parts (a report writing bytes need not join them first): the rendered message past its
+    /// `RULE: ` (`at` nil), or the check's explanation and the pointer that follows it after
+    /// ` at `.
+    var messageAfterRuleParts: (text: String, at: String?) {
+        guard let rendered = extras?.fields.renderedMessage else {
+            let path = violation.path
+            return (violation.detail, path == .root ? "/" : path.description)
+        }
         let prefix = origin.fields.rule + ": "
-        return rendered.hasPrefix(prefix) ? String(rendered.dropFirst(prefix.count)) : rendered
+        return (rendered.hasPrefix(prefix) ? String(rendered.dropFirst(prefix.count)) : rendered, nil)
     }
     /// The check's explanation and where it points, which a message without a template says.
     private var defaultWords: String {

@@ -43,6 +43,18 @@ public enum TextReport {
         }
     }
 
+    /// Appends the decimal digits of `number` (a line or column): interpolating them made a
+    /// string for every finding of a report.
+    static func appendDecimal(_ number: Int, to out: inout [UInt8]) {
+        guard number > 0 else { return out.append(contentsOf: String(number).utf8) }
+        var divisor = 1
+        while divisor <= number / 10 { divisor *= 10 }
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+            divisor /= 10
+        }
+    }
+
     /// The subjects with something to show, in order, and the indices of each one's findings.
     private struct Shown: Sendable {
         var subjects: [Int] = []
@@ -109,7 +121,12 @@ public enum TextReport {
                 put(finding.rule)
                 put(": ")
                 // The line already names policy/rule, so the message leaves the rule out.
-                put(PrintableText.escape(finding.messageAfterRule))
+                let message = finding.messageAfterRuleParts
+                put(PrintableText.escape(message.text))
+                if let at = message.at {
+                    put(" at ")
+                    put(PrintableText.escape(at))
+                }
                 if finding.baselined { put(" (in the baseline)") }
                 put("\n")
                 if finding.status == .excepted, let exception = finding.exception {
@@ -120,7 +137,11 @@ public enum TextReport {
                 } else if let position = finding.position {
                     put("           at ")
                     put(file)
-                    put(":\(position.line):\(position.column)\n")
+                    out.append(UInt8(ascii: ":"))
+                    Self.appendDecimal(position.line, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    Self.appendDecimal(position.column, to: &out)
+                    out.append(UInt8(ascii: "\n"))
                 }
                 if let provenance = finding.provenance { put("           set by \(PrintableText.escape(provenance))\n") }
             }
