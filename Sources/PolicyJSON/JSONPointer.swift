@@ -13,6 +13,10 @@ public struct JSONPointer: Hashable, Sendable, CustomStringConvertible, Expressi
     /// The pointer to the whole document.
     public static let root = JSONPointer(escapedText: "")
 
+    /// The pointer as messages write it: its string form, or `/` for the whole document (whose
+    /// string form is empty, which reads as nothing in a sentence).
+    public var shown: String { description.isEmpty ? "/" : description }
+
     public init(tokens: [String]) {
         self = Self.root.appending(contentsOf: tokens)
     }

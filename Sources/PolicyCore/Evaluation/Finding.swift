@@ -78,18 +78,12 @@ public struct Finding: Sendable {
     /// `RULE: ` (`at` nil), or the check's explanation and the pointer that follows it after
     /// ` at `.
     var messageAfterRuleParts: (text: String, at: String?) {
-        guard let rendered = extras?.fields.renderedMessage else {
-            let path = violation.path
-            return (violation.detail, path == .root ? "/" : path.description)
-        }
+        guard let rendered = extras?.fields.renderedMessage else { return (violation.detail, violation.path.shown) }
         let prefix = origin.fields.rule + ": "
         return (rendered.hasPrefix(prefix) ? String(rendered.dropFirst(prefix.count)) : rendered, nil)
     }
     /// The check's explanation and where it points, which a message without a template says.
-    private var defaultWords: String {
-        let path = violation.path
-        return "\(violation.detail) at \(path == .root ? "/" : path.description)"
-    }
+    private var defaultWords: String { "\(violation.detail) at \(violation.path.shown)" }
     /// Where in the resolved pod.
     public var path: JSONPointer { violation.path }
     public var container: String? { violation.container }

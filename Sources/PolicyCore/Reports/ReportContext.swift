@@ -66,7 +66,7 @@ extension Finding {
     /// The message with where it points, unless the message already says it (default messages
     /// end with "at POINTER").
     var locatedMessage: String {
-        let at = " at \(path == .root ? "/" : path.description)"
+        let at = " at \(path.shown)"
         return Self.contains(message, at) ? message : message + at
     }
 

@@ -38,7 +38,7 @@ package enum ResolutionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .workflowNotFound(let name):
             "the workflow \(name) is referenced but not among the inputs; pass the whole package or the workflow's spec too"
         case .invalidPodSpec(let pointer, let reason):
-            "the pod spec is invalid at \(pointer == .root ? "/" : pointer.description): \(reason)"
+            "the pod spec is invalid at \(pointer.shown): \(reason)"
         case .invalidResource(let location, let name, let value, let reason):
             "\(location): resource \(name) = '\(value)' is not a valid quantity: \(reason)"
         case .invalidSharedMemory(let reason):
