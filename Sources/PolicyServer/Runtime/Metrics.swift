@@ -54,14 +54,13 @@ package final class Metrics: Sendable {
         // counters until the next update copies them, and ThreadSanitizer, which cannot see
         // the reference count that orders the two, reported the scrape's reads of that storage
         // against the event loops' writes.
-        var out = values.withLock { Self.counters($0) }
-        out += "# HELP process_resident_memory_bytes Resident memory of the server process.\n"
-        out += "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes \(Self.residentBytes())\n"
-        return out
+        // The resident memory is read from /proc before, not under the lock.
+        let resident = Self.residentBytes()
+        return values.withLock { Self.families($0, residentBytes: resident) }
     }
 
-    /// Every family but the resident memory, read from `v`.
-    private static func counters(_ v: Values) -> String {
+    /// Every family, the counters read from `v`.
+    private static func families(_ v: Values, residentBytes: Int) -> String {
         var out = ""
         func family(_ name: String, _ type: String, _ help: String) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
@@ -110,6 +109,7 @@ package final class Metrics: Sendable {
             v.connectionsEvicted)
         family("flyte_policy_connection_timeouts_total", "counter", "Connections closed by a timeout, by phase.")
         for phase in v.timeouts.keys.sorted() { out += "flyte_policy_connection_timeouts_total{phase=\"\(phase)\"} \(v.timeouts[phase] ?? 0)\n" }
+        single("process_resident_memory_bytes", "gauge", "Resident memory of the server process.", residentBytes)
         return out
     }
 
