@@ -101,9 +101,10 @@ extension JSONValue {
             try container("[", "]", count: items.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 try write(items[index], depth: depth + 1, to: &out)
             }
-        case .elements(let count, let element) where out.pieces != nil && count > batchSize:
-            try parallelElements(count: count, element: element, depth: depth, to: &out)
         case .elements(let count, let element):
+            if let pieces = out.pieces, count > batchSize {
+                return try elementsInBatches(count: count, element: element, depth: depth, pieces: pieces, to: &out)
+            }
             try container("[", "]", count: count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 let start = out.bytes.count
                 try append(element(index), depth: depth + 1, to: &out.bytes)
@@ -124,18 +125,16 @@ extension JSONValue {
     /// The elements of a large array in batches of ``batchSize`` (the ``PieceMap`` holds only a
     /// few at a time), each batch laid out exactly as ``container`` lays out its items, and
     /// written in order.
-    private static func parallelElements(
-        count: Int, element: @escaping @Sendable (Int) -> JSONValue, depth: Int, to out: inout PrettyOutput
+    private static func elementsInBatches(
+        count: Int, element: @escaping @Sendable (Int) -> JSONValue, depth: Int, pieces: PieceMap, to out: inout PrettyOutput
     ) throws(JSONBuildError) {
-        guard let pieces = out.pieces else { return }
         out.bytes.append(UInt8(ascii: "["))
         var failure: JSONBuildError?
         let render: @Sendable (Int) -> Result<[UInt8], JSONBuildError> = { batch in
             var bytes: [UInt8] = []
             do throws(JSONBuildError) {
                 for index in (batch * batchSize)..<min(count, (batch + 1) * batchSize) {
-                    bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
-                    indent(depth + 1, &bytes)
+                    itemStart(index, depth: depth, &bytes)
                     try append(element(index), depth: depth + 1, to: &bytes)
                 }
             } catch {
@@ -155,9 +154,7 @@ extension JSONValue {
             }
         }
         if let failure { throw failure }
-        out.bytes.append(UInt8(ascii: "\n"))
-        indent(depth, &out.bytes)
-        out.bytes.append(UInt8(ascii: "]"))
+        end("]", depth: depth, &out.bytes)
     }
 
     /// `open`, then `count` items each on its own line one level deeper, then `close` on a line
@@ -170,13 +167,24 @@ extension JSONValue {
         out.bytes.append(UInt8(ascii: open))
         guard count > 0 else { return out.bytes.append(UInt8(ascii: close)) }
         for index in 0..<count where !out.failed {
-            out.bytes.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
-            indent(depth + 1, &out.bytes)
+            itemStart(index, depth: depth, &out.bytes)
             try item(index, &out)
         }
-        out.bytes.append(UInt8(ascii: "\n"))
-        indent(depth, &out.bytes)
-        out.bytes.append(UInt8(ascii: close))
+        end(close, depth: depth, &out.bytes)
+    }
+
+    /// What comes before item `index` of a container `depth` levels deep: a comma after the
+    /// previous item, a new line, the item's indent.
+    private static func itemStart(_ index: Int, depth: Int, _ out: inout [UInt8]) {
+        out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+        indent(depth + 1, &out)
+    }
+
+    /// A non-empty container's `close` on a line of its own, at the container's indent.
+    private static func end(_ close: Unicode.Scalar, depth: Int, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+        indent(depth, &out)
+        out.append(UInt8(ascii: close))
     }
 
     private static func indent(_ depth: Int, _ out: inout [UInt8]) {
