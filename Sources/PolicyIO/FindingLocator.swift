@@ -126,10 +126,10 @@ package enum FindingLocator {
         // Most findings point at a value that is written: found at once, without a copy.
         if let place = found[pointer] { return SourcePosition(line: place.line, column: place.column) }
         var pointer = Substring(pointer)
-        while true {
-            if let place = found[String(pointer)] { return SourcePosition(line: place.line, column: place.column) }
-            guard pointer.utf8.count > floor, let slash = pointer.lastIndex(of: "/") else { return nil }
+        while pointer.utf8.count > floor, let slash = pointer.lastIndex(of: "/") {
             pointer = pointer[..<slash]
+            if let place = found[String(pointer)] { return SourcePosition(line: place.line, column: place.column) }
         }
+        return nil
     }
 }
