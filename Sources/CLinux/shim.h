@@ -58,3 +58,25 @@ static void clinux_input_changed(int signal) {
 static inline void clinux_exit_on_bus_error(void) {
     signal(SIGBUS, clinux_input_changed);
 }
+
+/* A file without a name in `directory`, removed by the system when it is closed (a report
+   spooled by `check`): O_TMPFILE, whose name glibc declares only under _GNU_SOURCE (its value,
+   __O_TMPFILE, is always there); else a named file unlinked at once. -1 when neither works. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+static inline int clinux_open_unnamed(const char *directory) {
+    int fd = open(directory, O_RDWR | __O_TMPFILE | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    char path[4096];
+    static const char suffix[] = "/flyte-policy-spool-XXXXXX";
+    size_t length = strlen(directory);
+    if (length + sizeof suffix > sizeof path) return -1;
+    memcpy(path, directory, length);
+    memcpy(path + length, suffix, sizeof suffix);
+    fd = mkstemp(path);
+    if (fd < 0) return -1;
+    unlink(path);
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    return fd;
+}

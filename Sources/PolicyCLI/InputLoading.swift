@@ -126,7 +126,7 @@ enum InputLoading {
 
     /// Reads and parses every file, on up to `jobs` threads; the results are in the files' order.
     static func read(
-        _ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?, spool: TextSpool? = nil,
+        _ files: [InputFile], manifests: ManifestReader, jobs: Int, evaluator: Evaluator?, spool: ReportSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) -> [Result<FlyteInputs.Content, InputError>] {
         // One file takes every thread for its own items (a large List); several share them.
@@ -222,7 +222,7 @@ struct InputOptions {
     var evaluator: Evaluator?
     /// `check`'s text report written as a large input is evaluated (only when the run reads one
     /// file: a report in input order cannot write one file's pods before another's are read).
-    var spool: TextSpool?
+    var spool: ReportSpool?
 
     init(inputs: [String]) {
         self.inputs = inputs

@@ -1,7 +1,7 @@
 import Foundation
 import PolicyCore
 
-/// Where `check` writes a text report as a large input is evaluated (``TextSpool``), opened
+/// Where `check` writes a text report as a large input is evaluated (``ReportSpool``), opened
 /// before the inputs are read: `--output FILE`, or standard output when it is a file
 /// (`check ... > report.txt`). Either can be truncated back, which the spool needs when a
 /// large input has to be read again whole.
@@ -57,6 +57,10 @@ final class ReportFile: SpoolOutput {
 
     func truncate(to offset: Int64) -> Bool {
         ftruncate(descriptor, off_t(offset)) == 0 && lseek(descriptor, off_t(offset), SEEK_SET) >= 0
+    }
+
+    func read(at offset: Int64, count: Int) -> [UInt8]? {
+        SpoolFile.read(descriptor, at: offset, count: count)
     }
 
     /// Closes `--output` and puts it in place; false when that fails.

@@ -24,11 +24,11 @@ package enum FlyteInputs {
     /// for protobuf), a `.pb` file is protobuf; other names and standard input are sniffed.
     /// - Parameter evaluator: evaluates a large `List` as it is read, so its parsed items can be
     ///   freed chunk by chunk; other inputs are left to the caller.
-    /// - Parameter spool: writes the text report of a large `List` as it is evaluated and keeps
-    ///   only counts (``TextSpool``).
+    /// - Parameter spool: writes the report of a large `List` as it is evaluated and keeps
+    ///   only counts (``ReportSpool``).
     /// - Parameter progress: told how far a large List or YAML stream is.
     package static func read(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        _ file: InputFile, manifests: ManifestReader, jobs: Int = 1, evaluator: Evaluator? = nil, spool: ReportSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) throws(InputError) -> Content {
         let head = file.bytes.prefix(512)

@@ -41,7 +41,7 @@ package enum ListPipeline {
         var evaluated: ReportPart?
         var documents = 0
         /// With a spool, the evaluated part's text, rendered by the worker that made it.
-        var rendered: TextSpool.Rendered?
+        var rendered: ReportSpool.Rendered?
     }
 
     /// Reads `file` as a JSON List when it is one.
@@ -51,7 +51,7 @@ package enum ListPipeline {
     ///   file).
     /// - Parameter progress: told how far the run is, now and then (a terminal's progress line).
     package static func read(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: ReportSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
         let bytes = file.bytes
@@ -93,7 +93,7 @@ package enum ListPipeline {
     /// - Returns: `nil` when the stream is one document or has directives, or when a run does
     ///   not parse or read (the whole stream is then read as usual).
     package static func readDocuments(
-        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: TextSpool? = nil,
+        _ file: InputFile, manifests: ManifestReader, jobs: Int, evaluator: Evaluator? = nil, spool: ReportSpool? = nil,
         progress: (@Sendable (String) -> Void)? = nil
     ) -> Outcome? {
         let bytes = file.bytes
@@ -159,10 +159,10 @@ package enum ListPipeline {
     /// they made in order; `nil` when a chunk fails. Documents are numbered by each chunk from
     /// 1, and renumbered here after those of the chunks before.
     /// - Parameter progress: told the number of items joined, about every twentieth chunk.
-    /// - Parameter spool: writes each joined chunk's text report and keeps only its counts and
-    ///   rule outcomes (``TextSpool``); what it wrote is taken back when a chunk fails.
+    /// - Parameter spool: writes each joined chunk's report and keeps only its counts and
+    ///   rule outcomes (``ReportSpool``); what it wrote is taken back when a chunk fails.
     private static func run(
-        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, spool: TextSpool?, progress: (@Sendable (Int) -> Void)? = nil,
+        _ chunks: [Range<Int>], jobs: Int, evaluator: Evaluator?, spool: ReportSpool?, progress: (@Sendable (Int) -> Void)? = nil,
         _ body: @Sendable @escaping (Range<Int>) -> ChunkResult?
     ) -> Outcome? {
         /// Chunks finished out of order wait here until the ones before them are joined:

@@ -13,6 +13,11 @@ public indirect enum StreamedJSON {
     case object([(key: String, value: StreamedJSON)])
     /// An array whose items are written in order.
     case array([StreamedJSON])
+    /// An array of `count` elements laid out ahead of time by ``JSONValue/layOut(_:to:)``
+    /// (a report's findings spooled to a file as a large input is checked), which `text` hands
+    /// over in consecutive chunks; they are indented for where the array stands as they are
+    /// written.
+    case laidOut(count: Int, text: LaidOutText)
 
     /// The whole value, for small outputs and tests: what ``JSONValue/pretty(_:)`` writes piece
     /// by piece.
@@ -22,9 +27,29 @@ public indirect enum StreamedJSON {
         case .elements(let count, let element): .array((0..<count).map(element))
         case .object(let members): .object(JSONObject(members.map { ($0.key, $0.value.value) }))
         case .array(let items): .array(items.map(\.value))
+        case .laidOut(let count, let text): Self.parse(count: count, text)
         }
     }
+
+    /// The laid-out elements read back through jansson; `null` when they cannot be read.
+    private static func parse(count: Int, _ text: LaidOutText) -> JSONValue {
+        guard count > 0 else { return .array([]) }
+        var bytes: [UInt8] = []
+        guard
+            text({
+                bytes += $0; return true
+            }), bytes.first == UInt8(ascii: ",")
+        else { return .null }
+        bytes[0] = UInt8(ascii: "[")
+        bytes.append(UInt8(ascii: "]"))
+        return (try? JSONDocument.parse(bytes, source: "laid-out elements").rootNode.value) ?? .null
+    }
 }
+
+/// Hands the text of ``StreamedJSON/laidOut(count:text:)`` elements to `take` in consecutive
+/// chunks, in order, until `take` refuses one; false when the text could not all be read or
+/// taken.
+public typealias LaidOutText = (_ take: ([UInt8]) -> Bool) -> Bool
 
 /// Makes `count` pieces of text, on as many threads as it likes, and hands them to `take` in
 /// order until it refuses one (then returns false): how the batches of a large
@@ -87,6 +112,17 @@ extension JSONValue {
         }
     }
 
+    /// Appends `values` laid out for ``StreamedJSON/laidOut(count:text:)``: each as jansson
+    /// writes it at depth zero, after a comma and a new line. Where the array finally stands
+    /// decides the indent, added as the text is written; the first comma is dropped there.
+    /// Elements laid out by several calls, on several threads, are joined by concatenation.
+    public static func layOut(_ values: some Sequence<JSONValue>, to out: inout [UInt8]) throws(JSONBuildError) {
+        for value in values {
+            out.append(contentsOf: ",\n".utf8)
+            try append(value, depth: 0, to: &out)
+        }
+    }
+
     private static func write(_ member: StreamedJSON, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
         switch member {
         case .value(let value):
@@ -101,6 +137,8 @@ extension JSONValue {
             try container("[", "]", count: items.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 try write(items[index], depth: depth + 1, to: &out)
             }
+        case .laidOut(let count, let text):
+            try writeLaidOut(count: count, text, depth: depth, to: &out)
         case .elements(let count, let element):
             if let pieces = out.pieces, count > batchSize {
                 return try elementsInBatches(count: count, element: element, depth: depth, pieces: pieces, to: &out)
@@ -154,6 +192,41 @@ extension JSONValue {
             }
         }
         if let failure { throw failure }
+        end("]", depth: depth, &out.bytes)
+    }
+
+    /// Laid-out elements (``layOut(_:to:)``) in a container `depth` levels deep: every new
+    /// line of their text is layout, and takes the items' indent.
+    private static func writeLaidOut(count: Int, _ text: LaidOutText, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
+        guard count > 0 else { return out.bytes.append(contentsOf: "[]".utf8) }
+        out.bytes.append(UInt8(ascii: "["))
+        var leadingComma = true
+        let newline = UInt8(ascii: "\n")
+        let read = text { chunk in
+            chunk.withUnsafeBufferPointer { bytes in
+                var lineStart = 0
+                if leadingComma, !bytes.isEmpty {
+                    leadingComma = false
+                    lineStart = 1
+                }
+                var index = lineStart
+                while index < bytes.count {
+                    if bytes[index] == newline {
+                        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...index]))
+                        indent(depth + 1, &out.bytes)
+                        lineStart = index + 1
+                    }
+                    index += 1
+                }
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
+            }
+            out.flushIfFull()
+            return !out.failed
+        }
+        guard read else {
+            out.failed = true
+            throw JSONBuildError(pointer: .root, reason: "the \(count) elements written ahead could not be read back")
+        }
         end("]", depth: depth, &out.bytes)
     }
 

@@ -131,10 +131,11 @@ import Testing
 struct SpooledReportTests {
     /// A List past the size that is read in parts (4 MiB), with a finding or two per pod;
     /// `broken` puts a container list that is not one in that item.
-    static func list(broken: Int? = nil) throws -> String {
+    static func list(broken: Int? = nil, pods: Int = 5_000) throws -> String {
         var items: [String] = []
-        let padding = String(repeating: "x", count: 700)
-        for index in 0..<5_000 {
+        // Fewer pods are padded more, to stay past the size that is read in parts.
+        let padding = String(repeating: "x", count: max(700, 4_700_000 / pods))
+        for index in 0..<pods {
             let gpu = index % 3 == 0 ? "nvidia-tesla-v100" : "nvidia-a100"
             let containers =
                 index == broken
@@ -145,7 +146,7 @@ struct SpooledReportTests {
         }
         let text = #"{"apiVersion": "v1", "kind": "List", "items": ["# + items.joined(separator: ",\n") + "]}"
         #expect(text.utf8.count > 4 << 20)
-        return try temporaryFile("pods-\(broken.map(String.init) ?? "all").json", text)
+        return try temporaryFile("pods-\(pods)-\(broken.map(String.init) ?? "all").json", text)
     }
 
     /// The same pods as a stream of YAML documents (flow style: JSON is YAML), past the size
@@ -158,6 +159,16 @@ struct SpooledReportTests {
         return try temporaryFile("pods.yaml", items.map { "---\n" + $0 + "\n" }.joined())
     }
 
+    /// A run whose report cannot be spooled (no temporary file can be made in `TMPDIR`), so it
+    /// is written whole at the end: what every spooled report is compared with.
+    static func whole(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+        let capture = Capture()
+        var console = capture.console
+        console.environment = ["TMPDIR": "/nonexistent/flyte-policy-tests"]
+        let code = PolicyCLIMain.run(arguments, console: console)
+        return (code.rawValue, capture.out, capture.err)
+    }
+
     static func spooled(_ arguments: [String]) throws -> (code: Int32, text: String) {
         let output = NSTemporaryDirectory() + "spooled-\(UUID().uuidString).txt"
         let result = run(arguments + ["--output", output])
@@ -168,7 +179,7 @@ struct SpooledReportTests {
     @Test func theSpooledReportIsTheReportWrittenAtTheEnd() throws {
         let base = ["check", try Self.list(), "--policies", Paths.policies]
         for extra in [["--jobs", "1"], ["--jobs", "3"], ["--jobs", "2", "--quiet"]] {
-            let whole = run(base + extra)
+            let whole = Self.whole(base + extra)
             let spooled = try Self.spooled(base + extra)
             #expect(whole.code == 1 && spooled.code == whole.code, "\(extra)")
             #expect(whole.out.contains("5000 pods checked"), "\(extra)")
@@ -180,7 +191,7 @@ struct SpooledReportTests {
     @Test func aSpooledYAMLStreamIsTheReportWrittenAtTheEnd() throws {
         let base = ["check", try Self.stream(), "--policies", Paths.policies]
         for extra in [["--jobs", "1"], ["--jobs", "3"]] {
-            let whole = run(base + extra)
+            let whole = Self.whole(base + extra)
             let spooled = try Self.spooled(base + extra)
             #expect(whole.code == 1 && spooled.code == whole.code, "\(extra)")
             #expect(whole.out.contains("5000 pods checked"), "\(extra)")
@@ -189,11 +200,25 @@ struct SpooledReportTests {
         }
     }
 
-    /// Standard output redirected to a file (`check ... > report.txt`) is spooled too; a pipe or
-    /// a file opened to append (`>>`) is not, and gets the report at the end.
+    /// Every other format (and text to a pipe) is spooled to a temporary file and put together
+    /// at the end, since its counts come first: the same bytes as the report written whole,
+    /// for any `--jobs` (the whole report is the same for every `--jobs`: `GoldenReportTests`).
+    /// 320 pods make 5 parts of the run.
+    @Test(arguments: ["json", "sarif", "junit", "github", "policyreport", "text"])
+    func everyFormatIsSpooledToTheSameBytes(format: String) throws {
+        let base = ["check", try Self.list(pods: 320), "--policies", Paths.policies, "--format", format]
+        let whole = Self.whole(base + ["--jobs", "1"])
+        let spooled = run(base + ["--jobs", "3"])
+        #expect(whole.code == 1 && spooled.code == whole.code && spooled.err.isEmpty, "\(format): \(spooled.err)")
+        #expect(whole.out.contains("320"), "\(format)")
+        #expect(GoldenReportTests.withoutTimestamps(spooled.out) == GoldenReportTests.withoutTimestamps(whole.out), "\(format)")
+    }
+
+    /// Standard output redirected to a file (`check ... > report.txt`) gets a text report in
+    /// place; a file opened to append (`>>`) does not, and gets it through the console.
     @Test func standardOutputToAFileIsSpooled() throws {
         let base = ["check", try Self.list(), "--policies", Paths.policies, "--jobs", "2"]
-        let whole = run(base)
+        let whole = Self.whole(base)
         for append in [false, true] {
             let path = NSTemporaryDirectory() + "stdout-\(UUID().uuidString).txt"
             try Data("before\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -222,10 +247,17 @@ struct SpooledReportTests {
     /// the chunks before it is taken back, so the report is the one written at the end.
     @Test func anUnreadableItemTakesBackWhatWasWritten() throws {
         let base = ["check", try Self.list(broken: 4_321), "--policies", Paths.policies, "--jobs", "2"]
-        let whole = run(base)
+        let whole = Self.whole(base)
         let spooled = try Self.spooled(base)
         #expect(whole.code == 2 && spooled.code == 2)
         #expect(whole.err.contains("items/4321"), "\(whole.err)")
         #expect(spooled.text == whole.out)
+        // A spool in a temporary file is taken back the same way: the List is read whole and
+        // stops at its error, so nothing was checked.
+        let json = base + ["--format", "json"]
+        let wholeJSON = Self.whole(json)
+        let spooledJSON = run(json)
+        #expect(wholeJSON.code == 2 && spooledJSON.code == 2)
+        #expect(spooledJSON.out == wholeJSON.out && spooledJSON.out.contains(#""subjects": 0,"#))
     }
 }

@@ -168,14 +168,18 @@ enum CheckCommand {
         let now = Self.now
         let evaluator = Evaluator(policies: policies, today: CalendarDay(secondsSince1970: now))
         inputOptions.evaluator = evaluator
-        let spooling = Spooling(parsed, console)
+        let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
+        var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
+        context.jobs = jobs
+        context.textStyle = textStyle(parsed, console)
+        let spooling = Spooling(parsed, context: context, console)
         inputOptions.spool = spooling?.spool
         var loaded = InputLoading.load(inputOptions) { console.progress($0) }
         loaded.spooled = spooling?.spool.summary ?? Report.Summary()
         console.progress("")  // the progress line, if any, is cleared before the report
         for warning in loaded.warnings { console.err("warning: \(warning)\n") }
         if loaded.fatal {
-            spooling?.file.abandon()
+            spooling?.abandon()
             for error in loaded.errors { console.err("error: \(error)\n") }
             console.err("flyte-policy check: the platform configuration, the PodTemplates or an option cannot be used; nothing was checked\n")
             return .failure
@@ -193,7 +197,6 @@ enum CheckCommand {
         }
         var report = Self.evaluate(&loaded, evaluator: evaluator, jobs: jobs, timer: &timer)
         if let folder = parsed.value("--source"), !placeOnSources(&report, folder: folder, inputOptions, console) { return .failure }
-        let failOn = FailLevel(rawValue: parsed.value("--fail-on") ?? "deny") ?? .deny
         if let file = parsed.value("--baseline"), !apply(baseline: file, to: &report, console) { return .failure }
         if let file = parsed.value("--write-baseline") {
             let baseline = Baseline(report: report)
@@ -204,11 +207,11 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        var context = ReportContext(policies: policies, failOn: failOn, toolVersion: VersionCommand.version, timestamp: now)
-        context.jobs = jobs
-        if let spooling {
-            guard spooling.finish(report, context: context, console) else { return .failure }
+        if let spooling, spooling.spool.summary.subjects > 0 {
+            guard spooling.finish(report, parsed, console) else { return .failure }
         } else {
+            // Nothing was read in parts: the report is written whole, as when nothing is spooled.
+            spooling?.abandon()
             guard emit(report, context: context, parsed, console) else { return .failure }
         }
         timer.lap("report")
@@ -219,12 +222,8 @@ enum CheckCommand {
 
     /// Writes the report in the chosen format, to `--output` or standard output.
     static func emit(_ report: Report, context: ReportContext, _ parsed: ParsedArguments, _ console: Console) -> Bool {
-        var context = context
-        let output = parsed.value("--output")
-        context.textStyle = textStyle(parsed, console)
-        let format = Self.format(parsed)
         // Every format is written as it is made: JSON and JUnit reports can be hundreds of megabytes.
-        return console.emit(to: output, command: "check", { format.render(report, context: context, to: $0) })
+        console.emit(to: parsed.value("--output"), command: "check", { format(parsed).render(report, context: context, to: $0) })
     }
 
     /// `--format`, text by default (the argument parser admits only the formats' names).
@@ -272,34 +271,74 @@ enum CheckCommand {
         return true
     }
 
-    /// A text report to `--output` or to standard output redirected to a file, with nothing that
-    /// needs the whole run first (a baseline, `--source`), written as a large input is checked:
-    /// the run's memory then does not grow with the findings.
+    /// The report of a large input written as it is checked, when nothing needs the whole run
+    /// first (a baseline, `--source`): the run's memory then does not grow with the findings.
+    /// A text report to `--output`, or to standard output redirected to a file, is written there
+    /// as it goes; the other formats (and text to a pipe) are spooled to a temporary file beside
+    /// `--output` (else in `TMPDIR`) and put together at the end, since their counts come first.
     struct Spooling {
-        let file: ReportFile
-        let spool: TextSpool
-        let style: TextReport.Style
+        let spool: ReportSpool
+        /// The text report's destination, written in place; `nil` for a temporary.
+        private let file: ReportFile?
+        private let context: ReportContext
+        /// The set the run is checked against, which the spooled formats lay out their rules by.
+        private let policies: PolicySet
 
-        init?(_ parsed: ParsedArguments, _ console: Console) {
-            guard CheckCommand.format(parsed) == .text,
-                ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil }),
-                let file = parsed.value("--output").map(ReportFile.init(path:)) ?? console.stdoutDescriptor.flatMap(ReportFile.init(standardOutput:))
-            else { return nil }
-            self.file = file
-            style = CheckCommand.textStyle(parsed, console)
-            spool = TextSpool(style: style, output: file)
+        /// `nil` when the report needs the whole run, or no temporary file can be made (the
+        /// report is then written whole at the end).
+        init?(_ parsed: ParsedArguments, context: ReportContext, _ console: Console) {
+            guard ["--baseline", "--write-baseline", "--source"].allSatisfy({ parsed.value($0) == nil }), let policies = context.policies else {
+                return nil
+            }
+            self.policies = policies
+            let format = CheckCommand.format(parsed)
+            let output = parsed.value("--output")
+            self.context = context
+            if format == .text, let file = output.map(ReportFile.init(path:)) ?? console.stdoutDescriptor.flatMap(ReportFile.init(standardOutput:)) {
+                self.file = file
+                spool = ReportSpool(format: format, context: context, output: file, inPlace: true)
+                return
+            }
+            let directory = output.map { ($0 as NSString).deletingLastPathComponent } ?? console.environment["TMPDIR"] ?? "/tmp"
+            guard let temporary = SpoolFile(directory: directory.isEmpty ? "." : directory) else { return nil }
+            file = nil
+            spool = ReportSpool(format: format, context: context, output: temporary, inPlace: false)
         }
 
-        /// Writes the subjects not spooled (inputs too small to read in parts) and the summary,
-        /// and puts the file in place; false (after saying why) when it cannot be written.
-        func finish(_ report: Report, context: ReportContext, _ console: Console) -> Bool {
-            var context = context
-            context.textStyle = style
-            guard !spool.failed, ReportFormat.text.render(report, context: context, to: file.write), file.finish() else {
-                console.err("flyte-policy check: cannot write the report to \(file.name)\n")
+        /// Writes the report from what was spooled and what `report` holds besides, and puts
+        /// it in place; false (after saying why) when it cannot be written.
+        func finish(_ report: Report, _ parsed: ParsedArguments, _ console: Console) -> Bool {
+            var report = report
+            if !report.subjects.isEmpty, !spool.inPlace {
+                // Subjects not read in parts go after those that were, as the text report puts them.
+                var part = ReportPart(outcomes: (report.ruleOutcomes ?? RuleOutcomes(policies: policies)).rows(from: report.spooled.subjects))
+                part.subjects = report.subjects
+                part.findings = report.findings
+                _ = spool.take(part)
+                (report.subjects, report.findings, report.spooled) = ([], [], spool.summary)
+            }
+            let spooled = spool.spooled
+            let assemble = { (sink: ([UInt8]) -> Bool) in
+                !spool.failed && spool.format.spooled.assemble(report, spooled: spooled, context: context, to: sink)
+            }
+            if let file {
+                guard assemble(file.write), file.finish() else {
+                    file.abandon()
+                    console.err("flyte-policy check: cannot write the report to \(file.name)\n")
+                    return false
+                }
+                return true
+            }
+            guard !spool.failed else {
+                console.err("flyte-policy check: the report could not be spooled to a temporary file (is the disk full?); nothing was decided\n")
                 return false
             }
-            return true
+            return console.emit(to: parsed.value("--output"), command: "check", assemble)
+        }
+
+        /// Leaves a text report's destination as it was (the temporary goes with the spool).
+        func abandon() {
+            file?.abandon()
         }
     }
 

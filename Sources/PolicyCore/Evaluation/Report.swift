@@ -14,7 +14,7 @@ public struct Report: Sendable {
     /// What the evaluator did with each rule for each subject; `nil` for a report put together by
     /// hand, where ``ruleOutcomes(for:)`` works it out again.
     public var ruleOutcomes: RuleOutcomes?
-    /// What a ``TextSpool`` wrote of the run before the report was put together: its subjects
+    /// What a ``ReportSpool`` wrote of the run before the report was put together: its subjects
     /// and findings are counted here and are not in ``subjects`` and ``findings``.
     package var spooled = Summary()
 

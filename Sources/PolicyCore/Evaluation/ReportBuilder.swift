@@ -82,7 +82,7 @@ public struct ReportBuilder: Sendable {
     /// since a glob with a typo (`projects: ["ml-prod"]` for `ml-production`) would otherwise
     /// pass every run quietly.
     private var unappliedPolicies: [String] {
-        // Counted from the record, which keeps the rows of subjects a ``TextSpool`` wrote and let go.
+        // Counted from the record, which keeps the rows of subjects a ``ReportSpool`` wrote and let go.
         let subjects = part.outcomes.subjectCount
         guard subjects > 0 else { return [] }
         var notices: [String] = []

@@ -45,6 +45,13 @@ public struct RuleOutcomes: Sendable {
         storage.append(contentsOf: other.storage)
     }
 
+    /// The rows of the subjects from `subject` on (those a spool did not take).
+    package func rows(from subject: Int) -> RuleOutcomes {
+        var rows = self
+        rows.storage = Array(storage.dropFirst(Swift.max(0, subject) * rowLength))
+        return rows
+    }
+
     /// Gives back the spare room of a record that grew subject by subject.
     mutating func compact() {
         if storage.capacity > storage.count { storage = Array(storage[...]) }

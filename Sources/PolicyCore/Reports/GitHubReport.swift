@@ -3,6 +3,11 @@
 /// other warn and deny findings, `::notice` for audit, excepted and baselined ones.
 public enum GitHubReport {
     public static func render(_ report: Report, context: ReportContext) -> [UInt8] {
+        Array((annotations(report, context: context) + notes(report) + closing(report)).utf8)
+    }
+
+    /// A command per finding.
+    private static func annotations(_ report: Report, context: ReportContext) -> String {
         var out = ""
         for finding in report.findings {
             let command: String
@@ -27,6 +32,12 @@ public enum GitHubReport {
             if let provenance = finding.provenance { message += "\nset by \(provenance)" }
             out += "::\(command) \(properties.joined(separator: ","))::\(data(message))\n"
         }
+        return out
+    }
+
+    /// A notice per ``SubjectNote``, after the findings.
+    private static func notes(_ report: Report) -> String {
+        var out = ""
         for index in report.notedSubjects {
             let subject = report.subjects[index]
             let properties = location((subject.artifactPath, nil), line: subject.source.line) + ["title=\(property("flyte-policy note"))"]
@@ -34,11 +45,17 @@ public enum GitHubReport {
                 out += "::notice \(properties.joined(separator: ","))::\(data("\(note.text)\n\(TextReport.heading(subject))"))\n"
             }
         }
+        return out
+    }
+
+    /// The run's notices as warnings, then its counts.
+    private static func closing(_ report: Report) -> String {
+        var out = ""
         for notice in report.notices { out += "::warning title=flyte-policy::\(data(notice))\n" }
         let summary = report.summary
         out +=
             "flyte-policy: \(summary.subjects) pods checked: \(summary.findings) findings (\(summary.deny) deny, \(summary.warn) warn, \(summary.audit) audit), \(summary.excepted) excepted\n"
-        return Array(out.utf8)
+        return out
     }
 
     /// `file=`, `line=` and `col=` of an annotation: the value's position when it was located,
@@ -85,5 +102,18 @@ public enum GitHubReport {
             if let escaped = code(byte) { out.append(contentsOf: escaped.utf8) } else { out.append(byte) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension GitHubReport: SpooledFormat {
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        [
+            SpoolSection(key: "findings", count: part.findings.count, text: Array(annotations(part, context: context).utf8)),
+            SpoolSection(key: "notes", count: part.summary.notes, text: Array(notes(part).utf8)),
+        ]
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        spooled.text(["findings", "notes"], to: sink) && sink(Array(closing(report).utf8))
     }
 }

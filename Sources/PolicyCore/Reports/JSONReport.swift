@@ -24,6 +24,16 @@ public enum JSONReport {
     }
 
     private static func document(_ report: Report) -> StreamedJSON {
+        document(
+            report,
+            findings: .elements(count: report.findings.count) { index in
+                // Each element's fingerprint is made with it, on the thread that writes it: no
+                // array of every finding's fingerprint is made first.
+                finding(at: index, of: report)
+            }, notes: .value(.array(notes(of: report))))
+    }
+
+    private static func document(_ report: Report, findings: StreamedJSON, notes: StreamedJSON) -> StreamedJSON {
         let summary = report.summary
         var counts: JSONObject = [
             "subjects": .integer(Int64(summary.subjects)), "findings": .integer(Int64(summary.findings)),
@@ -35,31 +45,24 @@ public enum JSONReport {
         if report.usedBaseline {
             members.append(("fixed", .value(.array(report.fixed.map(\.value)))))
         }
-        members.append(
-            (
-                "findings",
-                .elements(count: report.findings.count) { index in
-                    let item = report.findings[index]
-                    // Each element's fingerprint is made with it, on the thread that writes
-                    // it: no array of every finding's fingerprint is made first.
-                    let subject = report.subject(of: item)
-                    return finding(
-                        item, subject: subject, fingerprint: Fingerprint.of(item, subject: subject),
-                        baselined: report.usedBaseline ? item.baselined : nil)
-                }
-            ))
+        members.append(("findings", findings))
         members.append(("notices", .value(.array(report.notices.map(JSONValue.string)))))
         members.append(("skippedInputs", .value(.array(report.skippedInputs.map { ["file": .string($0.file), "reason": .string($0.reason)] }))))
-        members.append(
-            (
-                "notes",
-                .value(
-                    .array(
-                        report.notedSubjects.flatMap { index in
-                            report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) }
-                        }))
-            ))
+        members.append(("notes", notes))
         return .object(members)
+    }
+
+    /// The element of the report's finding at `index`.
+    private static func finding(at index: Int, of report: Report) -> JSONValue {
+        let item = report.findings[index]
+        let subject = report.subject(of: item)
+        return finding(
+            item, subject: subject, fingerprint: Fingerprint.of(item, subject: subject), baselined: report.usedBaseline ? item.baselined : nil)
+    }
+
+    /// The elements of the report's notes, subject by subject.
+    private static func notes(of report: Report) -> [JSONValue] {
+        report.notedSubjects.flatMap { index in report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) } }
     }
 
     static func finding(_ finding: Finding, subject: Subject?, fingerprint: String, baselined: Bool?) -> JSONValue {
@@ -120,5 +123,29 @@ public enum JSONReport {
         if let role = subject.role { object["role"] = .string(role.label) }
         if let replicas = subject.replicas { object["replicas"] = .integer(Int64(replicas)) }
         return .object(object)
+    }
+}
+
+extension JSONReport: SpooledFormat {
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        var findings: [UInt8] = []
+        var notes: [UInt8] = []
+        let noted = Self.notes(of: part)
+        do throws(JSONBuildError) {
+            try JSONValue.layOut(part.findings.indices.lazy.map { finding(at: $0, of: part) }, to: &findings)
+            try JSONValue.layOut(noted, to: &notes)
+        } catch {
+            return nil
+        }
+        return [
+            SpoolSection(key: "findings", count: part.findings.count, text: findings), SpoolSection(key: "notes", count: noted.count, text: notes),
+        ]
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        let document = document(
+            report, findings: .laidOut(count: spooled.count(["findings"])) { spooled.text("findings", to: $0) },
+            notes: .laidOut(count: spooled.count(["notes"])) { spooled.text("notes", to: $0) })
+        return (try? JSONValue.pretty(document, to: sink)) ?? false
     }
 }

@@ -36,13 +36,39 @@ public enum JUnitReport {
     /// ``render(_:context:)`` handed to `sink` in chunks of about a megabyte as it is written.
     /// - Returns: whether `sink` took all of it.
     public static func render(_ report: Report, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        let (suites, byCase) = suites(of: report, context: context)
+        let heads = suites.map { SuiteHead(name: $0.name, tests: $0.cases.count, failures: $0.failures, skipped: $0.skipped) }
+        return withoutActuallyEscaping(sink) { sink in
+            var writer = ChunkWriter(sink: sink)
+            write(heads, notices: report.notices, to: &writer) { index, writer in
+                // The cases of a large suite are made in batches on `--jobs` threads, a wave of
+                // batches at a time, and written in order: the same bytes as one thread makes.
+                let suite = suites[index]
+                let batches = (suite.cases.count + caseBatch - 1) / caseBatch
+                _ = ParallelMap.inWaves(batches, wave: 16, jobs: context.jobs) { batch in
+                    var text = ""
+                    for entry in suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)] {
+                        text += testcase(entry, in: suite, of: report, context: context, byCase: byCase)
+                    }
+                    return text
+                } take: { text in
+                    writer.write(text)
+                    return !writer.failed
+                }
+            }
+            return writer.finish()
+        }
+    }
+
+    /// Which cases each suite has, and its counts (the opening tags carry them), with the
+    /// findings of each case.
+    private static func suites(of report: Report, context: ReportContext) -> ([Suite], [Report.CaseKey: [Finding]]) {
         var byCase: [Report.CaseKey: [Finding]] = [:]
         for finding in report.findings {
             byCase[Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex), default: []].append(finding)
         }
         func findings(_ policy: String, _ rule: String, _ subject: Int) -> [Finding] { caseFindings(byCase, policy, rule, subject) }
 
-        // First pass: which cases each suite has, and its counts (the opening tags carry them).
         var suites: [Suite] = []
         if let policies = context.policies {
             let outcomes = report.ruleOutcomes(for: policies)
@@ -81,44 +107,36 @@ public enum JUnitReport {
                 suites[position].cases.append(.found(finding: index))
             }
         }
-
-        // Second pass: the XML, a case at a time.
-        return withoutActuallyEscaping(sink) { sink in
-            var writer = ChunkWriter(sink: sink)
-            write(suites, of: report, context: context, byCase: byCase, to: &writer)
-            return writer.finish()
-        }
+        return (suites, byCase)
     }
 
+    /// What a suite's opening tag says of it.
+    private struct SuiteHead {
+        let name: String
+        let tests: Int
+        let failures: Int
+        let skipped: Int
+    }
+
+    /// The document: each suite's opening tag, its cases (`cases` writes those of the suite at
+    /// an index), its closing tag; then the notices.
     private static func write(
-        _ suites: [Suite], of report: Report, context: ReportContext, byCase: [Report.CaseKey: [Finding]], to writer: inout ChunkWriter
+        _ suites: [SuiteHead], notices: [String], to writer: inout ChunkWriter, cases: (Int, inout ChunkWriter) -> Void
     ) {
-        let tests = suites.reduce(0) { $0 + $1.cases.count }
+        let tests = suites.reduce(0) { $0 + $1.tests }
         let failures = suites.reduce(0) { $0 + $1.failures }
         let skipped = suites.reduce(0) { $0 + $1.skipped }
         writer.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
         writer.write("<testsuites name=\"flyte-policy\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"\(skipped)\">\n")
-        for suite in suites where !writer.failed {
+        for (index, suite) in suites.enumerated() where !writer.failed {
             writer.write(
-                "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
+                "  <testsuite name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" errors=\"0\" skipped=\"\(suite.skipped)\">\n"
             )
-            // The cases of a large suite are made in batches on `--jobs` threads, a wave of
-            // batches at a time, and written in order: the same bytes as one thread makes.
-            let batches = (suite.cases.count + caseBatch - 1) / caseBatch
-            _ = ParallelMap.inWaves(batches, wave: 16, jobs: context.jobs) { batch in
-                var text = ""
-                for entry in suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)] {
-                    text += testcase(entry, in: suite, of: report, context: context, byCase: byCase)
-                }
-                return text
-            } take: { text in
-                writer.write(text)
-                return !writer.failed
-            }
+            cases(index, &writer)
             writer.write("  </testsuite>\n")
         }
-        if !report.notices.isEmpty {
-            writer.write("  <!-- \(escape(report.notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n")
+        if !notices.isEmpty {
+            writer.write("  <!-- \(escape(notices.joined(separator: " | ")).replacingOccurrences(of: "--", with: "- -")) -->\n")
         }
         writer.write("</testsuites>\n")
     }
@@ -160,6 +178,11 @@ public enum JUnitReport {
 
         mutating func write(_ text: String) {
             buffer += text.utf8
+            if buffer.count >= 1 << 20 { flush() }
+        }
+
+        mutating func write(_ bytes: [UInt8]) {
+            buffer += bytes
             if buffer.count >= 1 << 20 { flush() }
         }
 
@@ -229,5 +252,41 @@ public enum JUnitReport {
             }
         }
         return out
+    }
+}
+
+extension JUnitReport: SpooledFormat {
+    /// A section per suite, keyed by the policy's place in the set, with its failures and
+    /// skipped cases counted.
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        let (suites, byCase) = suites(of: part, context: context)
+        return suites.enumerated().map { index, suite in
+            var text = ""
+            for entry in suite.cases { text += testcase(entry, in: suite, of: part, context: context, byCase: byCase) }
+            return SpoolSection(
+                key: String(index), count: suite.cases.count, counters: ["failures": suite.failures, "skipped": suite.skipped],
+                text: Array(text.utf8))
+        }
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        let heads = (context.policies?.policies ?? []).enumerated().map { index, policy in
+            let entry = spooled.index[String(index)]
+            return SuiteHead(
+                name: policy.name, tests: entry.count, failures: entry.counters["failures"] ?? 0, skipped: entry.counters["skipped"] ?? 0)
+        }
+        return withoutActuallyEscaping(sink) { sink in
+            var writer = ChunkWriter(sink: sink)
+            var read = true
+            write(heads, notices: report.notices, to: &writer) { index, writer in
+                read =
+                    read
+                    && spooled.text(String(index)) { bytes in
+                        writer.write(bytes)
+                        return !writer.failed
+                    }
+            }
+            return writer.finish() && read
+        }
     }
 }

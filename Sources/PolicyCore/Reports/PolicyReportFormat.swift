@@ -35,71 +35,93 @@ public enum PolicyReportFormat {
         case pass(subject: Int, policy: Int, rule: Int)
     }
 
-    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
-        // First pass: which results go in which namespace's report, in order, and the counts.
+    /// Which results go in which namespace's report, in order, and their counts: a namespace's
+    /// findings in the report's order, then its passes; namespaces in the order their first
+    /// finding came, then those with passes only.
+    private struct Plan {
         var namespaces: [String] = []
-        var entries: [String: [Entry]] = [:]
+        var findings: [String: [Entry]] = [:]
+        var passes: [String: [Entry]] = [:]
         var summaries: [String: [String: Int]] = [:]
-        func add(_ namespace: String, _ entry: Entry, _ outcome: String) {
-            if entries[namespace] == nil { namespaces.append(namespace) }
-            entries[namespace, default: []].append(entry)
+
+        mutating func add(_ namespace: String, _ entry: Entry, _ outcome: String) {
+            if findings[namespace] == nil, passes[namespace] == nil { namespaces.append(namespace) }
+            if case .pass = entry { passes[namespace, default: []].append(entry) } else { findings[namespace, default: []].append(entry) }
             summaries[namespace, default: [:]][outcome, default: 0] += 1
         }
+    }
+
+    private static func plan(_ report: Report, context: ReportContext) -> Plan {
+        var plan = Plan()
         var found = Set<Report.CaseKey>()
         for (index, finding) in report.findings.enumerated() {
             found.insert(Report.caseKey(policy: finding.policy, rule: finding.rule, subjectIndex: finding.subjectIndex))
             let outcome = finding.status == .excepted ? "skip" : finding.action == .warn ? "warn" : "fail"
-            add(report.subject(of: finding)?.namespace ?? "", .finding(index: index, outcome: outcome), outcome)
+            plan.add(report.subject(of: finding)?.namespace ?? "", .finding(index: index, outcome: outcome), outcome)
         }
-        let policies = context.policies?.policies ?? []
         if let policySet = context.policies {
             let outcomes = report.ruleOutcomes(for: policySet)
             for (index, subject) in report.subjects.enumerated() {
-                for (policyIndex, policy) in policies.enumerated() {
+                for (policyIndex, policy) in policySet.policies.enumerated() {
                     for (ruleIndex, rule) in policy.rules.enumerated()
                     where outcomes.outcome(subject: index, policy: policyIndex, rule: ruleIndex) == .evaluated
                         && !found.contains(Report.caseKey(policy: policy.name, rule: rule.name, subjectIndex: index))
                     {
-                        add(subject.namespace ?? "", .pass(subject: index, policy: policyIndex, rule: ruleIndex), "pass")
+                        plan.add(subject.namespace ?? "", .pass(subject: index, policy: policyIndex, rule: ruleIndex), "pass")
                     }
                 }
             }
         }
-        @Sendable func result(_ entry: Entry) -> JSONValue {
-            switch entry {
-            case .finding(let index, let outcome):
-                let finding = report.findings[index]
-                var properties: JSONObject = [
-                    "path": .string(finding.path.description), "action": .string(finding.action.rawValue),
-                    "fingerprint": .string(Fingerprint.of(finding, subject: report.subject(of: finding))),
-                ]
-                if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
-                if let exception = finding.exception { properties["exception"] = .string(exception) }
-                if let container = finding.container { properties["container"] = .string(container) }
-                if finding.baselined { properties["baselined"] = "true" }
-                return Self.result(
-                    policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
-                    message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
-            case .pass(let subject, let policyIndex, let ruleIndex):
-                let policy = policies[policyIndex]
-                return Self.result(
-                    policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
-                    message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
-            }
+        return plan
+    }
+
+    /// One result of the report.
+    private static func result(_ entry: Entry, of report: Report, context: ReportContext) -> JSONValue {
+        switch entry {
+        case .finding(let index, let outcome):
+            let finding = report.findings[index]
+            var properties: JSONObject = [
+                "path": .string(finding.path.description), "action": .string(finding.action.rawValue),
+                "fingerprint": .string(Fingerprint.of(finding, subject: report.subject(of: finding))),
+            ]
+            if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
+            if let exception = finding.exception { properties["exception"] = .string(exception) }
+            if let container = finding.container { properties["container"] = .string(container) }
+            if finding.baselined { properties["baselined"] = "true" }
+            return Self.result(
+                policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
+                message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
+        case .pass(let subject, let policyIndex, let ruleIndex):
+            // Passes are planned from the policy set's own indices (``plan(_:context:)``).
+            let policy = (context.policies?.policies ?? [])[policyIndex]
+            return Self.result(
+                policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
+                message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
         }
-        let documents: [StreamedJSON] = namespaces.map { namespace in
-            let summary = summaries[namespace] ?? [:]
+    }
+
+    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
+        let plan = plan(report, context: context)
+        return document(
+            plan.namespaces.map { namespace in
+                let list = (plan.findings[namespace] ?? []) + (plan.passes[namespace] ?? [])
+                return (namespace, plan.summaries[namespace] ?? [:], .elements(count: list.count) { result(list[$0], of: report, context: context) })
+            })
+    }
+
+    /// A report per namespace, wrapped in a List when there are several.
+    private static func document(_ namespaces: [(name: String, summary: [String: Int], results: StreamedJSON)]) -> StreamedJSON {
+        let documents: [StreamedJSON] = namespaces.map { namespace, summary, results in
             var metadata: JSONObject = [
                 "name": .string(namespace.isEmpty ? "flyte-policy" : "flyte-policy-\(namespace)"),
                 "labels": ["app.kubernetes.io/managed-by": "flyte-policy"],
             ]
             if !namespace.isEmpty { metadata["namespace"] = .string(namespace) }
-            let list = entries[namespace] ?? []
             return .object([
                 ("apiVersion", .value(.string(apiVersion))), ("kind", .value(namespace.isEmpty ? "ClusterPolicyReport" : "PolicyReport")),
                 ("metadata", .value(.object(metadata))),
                 ("summary", .value(.object(counts(summary)))),
-                ("results", .elements(count: list.count) { result(list[$0]) }),
+                ("results", results),
             ])
         }
         if documents.count == 1, let only = documents.first { return only }
@@ -146,5 +168,51 @@ public enum PolicyReportFormat {
         }
         if !properties.isEmpty { object["properties"] = .object(properties) }
         return .object(object)
+    }
+}
+
+extension PolicyReportFormat: SpooledFormat {
+    /// A section per namespace for its findings (key `f` and the namespace) and one for its
+    /// passes (`p`), each with its outcomes counted.
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        let plan = plan(part, context: context)
+        var sections: [SpoolSection] = []
+        for (prefix, entries) in [("f", plan.findings), ("p", plan.passes)] {
+            for namespace in plan.namespaces {
+                guard let list = entries[namespace] else { continue }
+                var text: [UInt8] = []
+                var counters: [String: Int] = [:]
+                for entry in list {
+                    switch entry {
+                    case .finding(_, let outcome): counters[outcome, default: 0] += 1
+                    case .pass: counters["pass", default: 0] += 1
+                    }
+                }
+                do throws(JSONBuildError) {
+                    try JSONValue.layOut(list.lazy.map { result($0, of: part, context: context) }, to: &text)
+                } catch {
+                    return nil
+                }
+                sections.append(SpoolSection(key: prefix + namespace, count: list.count, counters: counters, text: text))
+            }
+        }
+        return sections
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        var namespaces: [String] = []
+        var seen = Set<String>()
+        for prefix in ["f", "p"] {
+            for key in spooled.index.keys where key.hasPrefix(prefix) && seen.insert(String(key.dropFirst())).inserted {
+                namespaces.append(String(key.dropFirst()))
+            }
+        }
+        let document = document(
+            namespaces.map { namespace in
+                let keys = ["f" + namespace, "p" + namespace]
+                let summary = keys.reduce(into: [String: Int]()) { summary, key in summary.merge(spooled.index[key].counters, uniquingKeysWith: +) }
+                return (namespace, summary, .laidOut(count: spooled.count(keys)) { spooled.text(keys, to: $0) })
+            })
+        return (try? JSONValue.pretty(document, to: sink)) ?? false
     }
 }

@@ -28,9 +28,8 @@ public enum SARIFReport {
         (try? JSONValue.pretty(document(report, context: context), pieces: ParallelMap.pieces(jobs: context.jobs), to: sink)) ?? false
     }
 
-    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
-        // Every rule of the policy set in load order; rules only the findings name (no set
-        // given) are added as they first appear.
+    /// Every rule of the policy set in load order, and where each sits in the log's table.
+    private static func ruleTable(_ context: ReportContext) -> (index: [String: Int], descriptors: [JSONValue]) {
         var ruleIndex: [String: Int] = [:]
         var descriptors: [JSONValue] = []
         for policy in context.policies?.policies ?? [] {
@@ -41,6 +40,12 @@ public enum SARIFReport {
                 descriptors.append(descriptor(id: id, policy: policy, rule: rule.name))
             }
         }
+        return (ruleIndex, descriptors)
+    }
+
+    private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
+        // Rules only the findings name (no set given) are added to the set's as they first appear.
+        var (ruleIndex, descriptors) = ruleTable(context)
         var findingRules: [Int] = []
         findingRules.reserveCapacity(report.findings.count)
         for finding in report.findings {
@@ -53,11 +58,19 @@ public enum SARIFReport {
         }
         // Notes follow the findings as `note`-level results of one rule of their own.
         let notes = report.notedSubjects.flatMap { index in report.subjects[index].notes.map { ($0, report.subjects[index]) } }
-        var noteRule: Int?
-        if !notes.isEmpty {
-            noteRule = descriptors.count
-            descriptors.append(noteDescriptor)
+        let noteRule = descriptors.count
+        let results = StreamedJSON.elements(count: report.findings.count + notes.count) { [findingRules] index in
+            guard index < report.findings.count else {
+                let (note, subject) = notes[index - report.findings.count]
+                return result(note, subject: subject, ruleIndex: noteRule)
+            }
+            return result(at: index, of: report, ruleIndex: findingRules[index])
         }
+        return document(report, context: context, descriptors: descriptors + (notes.isEmpty ? [] : [noteDescriptor]), results: results)
+    }
+
+    /// The log around its results.
+    private static func document(_ report: Report, context: ReportContext, descriptors: [JSONValue], results: StreamedJSON) -> StreamedJSON {
         let driver: JSONObject = [
             "name": "flyte-policy", "semanticVersion": .string(context.toolVersion), "version": .string(context.toolVersion),
             "informationUri": "https://github.com/flyte-policy/flyte-policy",
@@ -79,22 +92,17 @@ public enum SARIFReport {
                     ]
                 ])
             ),
-            (
-                "results",
-                .elements(count: report.findings.count + notes.count) { [findingRules, noteRule] index in
-                    guard index < report.findings.count else {
-                        let (note, subject) = notes[index - report.findings.count]
-                        return result(note, subject: subject, ruleIndex: noteRule ?? 0)
-                    }
-                    let finding = report.findings[index]
-                    let subject = report.subject(of: finding)
-                    return result(
-                        finding, subject: subject, ruleIndex: findingRules[index], fingerprint: Fingerprint.of(finding, subject: subject),
-                        baseline: report.usedBaseline)
-                }
-            ),
+            ("results", results),
         ]
         return .object([("$schema", .value(.string(schema))), ("version", .value("2.1.0")), ("runs", .array([.object(run)]))])
+    }
+
+    /// The result of the report's finding at `index`.
+    private static func result(at index: Int, of report: Report, ruleIndex: Int) -> JSONValue {
+        let finding = report.findings[index]
+        let subject = report.subject(of: finding)
+        return result(
+            finding, subject: subject, ruleIndex: ruleIndex, fingerprint: Fingerprint.of(finding, subject: subject), baseline: report.usedBaseline)
     }
 
     static func level(_ action: Action) -> String {
@@ -230,5 +238,41 @@ public enum SARIFReport {
             }
         }
         return out.hasPrefix("./") ? String(out.dropFirst(2)) : out
+    }
+}
+
+extension SARIFReport: SpooledFormat {
+    /// Results are laid out with their rule's place in the table of the policy set, which is
+    /// what a spooled run's findings come from: a part naming a rule outside it cannot be
+    /// written ahead (its place would depend on the parts after it).
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        let ruleIndex = ruleTable(context).index
+        var findings: [UInt8] = []
+        var notes: [UInt8] = []
+        var noteCount = 0
+        do throws(JSONBuildError) {
+            for index in part.findings.indices {
+                let finding = part.findings[index]
+                guard let rule = ruleIndex["\(finding.policy)/\(finding.rule)"] else { return nil }
+                try JSONValue.layOut(CollectionOfOne(result(at: index, of: part, ruleIndex: rule)), to: &findings)
+            }
+            for subjectIndex in part.notedSubjects {
+                let subject = part.subjects[subjectIndex]
+                noteCount += subject.notes.count
+                try JSONValue.layOut(subject.notes.lazy.map { result($0, subject: subject, ruleIndex: ruleIndex.count) }, to: &notes)
+            }
+        } catch {
+            return nil
+        }
+        return [SpoolSection(key: "results", count: part.findings.count, text: findings), SpoolSection(key: "notes", count: noteCount, text: notes)]
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        let descriptors = ruleTable(context).descriptors
+        let keys = ["results", "notes"]
+        let document = document(
+            report, context: context, descriptors: descriptors + (spooled.count(["notes"]) == 0 ? [] : [noteDescriptor]),
+            results: .laidOut(count: spooled.count(keys)) { spooled.text(keys, to: $0) })
+        return (try? JSONValue.pretty(document, to: sink)) ?? false
     }
 }

@@ -31,8 +31,8 @@ public enum TextReport {
         return sink(Array(closing(report, style: style).utf8))
     }
 
-    /// The subjects' part of the report, without the closing summary: what ``TextSpool`` writes
-    /// for each part of a run as it is joined.
+    /// The subjects' part of the report, without the closing summary: what a ``ReportSpool``
+    /// writes for each part of a run as it is joined.
     package static func renderSubjects(_ report: Report, style: Style, jobs: Int, to sink: ([UInt8]) -> Bool) -> Bool {
         let shown = shownSubjects(report, style: style)
         let pieces = (shown.subjects.count + subjectsPerPiece - 1) / subjectsPerPiece
@@ -191,5 +191,21 @@ public enum TextReport {
             text += " (\(roleText(subject, role)))"
         }
         return text
+    }
+}
+
+extension TextReport: SpooledFormat {
+    package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
+        var text: [UInt8] = []
+        // One piece on this thread: a part is a chunk of the run, smaller than a piece.
+        _ = renderSubjects(part, style: context.textStyle, jobs: 1) { piece in
+            text += piece
+            return true
+        }
+        return [SpoolSection(key: "subjects", count: part.subjects.count, text: text)]
+    }
+
+    package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
+        (spooled.inPlace || spooled.text("subjects", to: sink)) && render(report, style: context.textStyle, jobs: context.jobs, to: sink)
     }
 }
