@@ -4,7 +4,9 @@
 # floor measured in the same run: jansson's json_load_file and libyaml's event parse of the same
 # file on one core (bench/floor.c). Runs alternate and each figure is the median of RUNS (3).
 # BASELINE=path/to/flyte-policy runs an earlier build on the same inputs in the same loop.
-# Usage: [BASELINE=BINARY] [RUNS=N] bench/check.sh [PODS]
+# FORMATS="json sarif ..." also checks the List at --jobs 2 in those formats, report to a file
+# (target 2: every format in bounded memory), with the baseline when given.
+# Usage: [BASELINE=BINARY] [RUNS=N] [FORMATS="json sarif junit github policyreport"] bench/check.sh [PODS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pods="${1:-20000}"
@@ -53,9 +55,9 @@ PY
 echo "input: $pods pods, 30 rules; List $(( $(stat -c %s "$work/pods-list.json") / 1000000 )) MB, YAML $(( $(stat -c %s "$work/pods.yaml") / 1000000 )) MB"
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-check() {  # file jobs [binary] -> "seconds kib"
+check() {  # file jobs [binary] [format] -> "seconds kib"
   /usr/bin/time -o "$work/time" -f "%e %M" "${3:-.build/release/flyte-policy}" check "$1" --policies "$work/policies.json" \
-    --jobs "$2" --output "$work/report.txt" --fail-on never
+    --jobs "$2" --output "$work/report.${4:-text}" --format "${4:-text}" --fail-on never
   cat "$work/time"
 }
 for run in $(seq "$runs"); do
@@ -69,6 +71,10 @@ for run in $(seq "$runs"); do
     check "$work/pods-list.json" 2 "$BASELINE" >> "$work/base-json-2"
     check "$work/pods.yaml" 2 "$BASELINE" >> "$work/base-yaml-2"
   fi
+  for format in ${FORMATS:-}; do
+    check "$work/pods-list.json" 2 "" "$format" >> "$work/format-$format"
+    if [ -n "${BASELINE:-}" ]; then check "$work/pods-list.json" 2 "$BASELINE" "$format" >> "$work/base-format-$format"; fi
+  done
 done
 jf=$(median < "$work/json-floor"); yf=$(median < "$work/yaml-floor")
 j1=$(cut -d' ' -f1 "$work/json-1" | median); j2=$(cut -d' ' -f1 "$work/json-2" | median); y2=$(cut -d' ' -f1 "$work/yaml-2" | median)
@@ -89,3 +95,13 @@ if [ -n "${BASELINE:-}" ]; then
       "$(cut -d' ' -f2 "$work/base-$name" | median | awk '{ print int($1 / 1024) }')"
   done
 fi
+for format in ${FORMATS:-}; do
+  line=$(printf 'List --format %-12s --jobs 2 %7.0f ms  peak %4d MiB' "$format" \
+    "$(cut -d' ' -f1 "$work/format-$format" | median | awk '{ print $1 * 1000 }')" \
+    "$(cut -d' ' -f2 "$work/format-$format" | median | awk '{ print int($1 / 1024) }')")
+  if [ -n "${BASELINE:-}" ]; then
+    line+=$(printf '   baseline %7.0f ms  peak %4d MiB' "$(cut -d' ' -f1 "$work/base-format-$format" | median | awk '{ print $1 * 1000 }')" \
+      "$(cut -d' ' -f2 "$work/base-format-$format" | median | awk '{ print int($1 / 1024) }')")
+  fi
+  echo "$line"
+done

@@ -207,7 +207,8 @@ enum CheckCommand {
             return incomplete("the baseline") ? .failure : .success
         }
 
-        if let spooling, spooling.spool.summary.subjects > 0 {
+        // A spool that failed has dropped the subjects of its parts: its run must not look whole.
+        if let spooling, spooling.spool.summary.subjects > 0 || spooling.spool.failed {
             guard spooling.finish(report, parsed, console) else { return .failure }
         } else {
             // Nothing was read in parts: the report is written whole, as when nothing is spooled.
@@ -330,7 +331,9 @@ enum CheckCommand {
                 return true
             }
             guard !spool.failed else {
-                console.err("flyte-policy check: the report could not be spooled to a temporary file (is the disk full?); nothing was decided\n")
+                console.err(
+                    "flyte-policy check: the report could not be written to its temporary file as the List was checked (beside --output, else in TMPDIR; is the disk full?); nothing was decided\n"
+                )
                 return false
             }
             return console.emit(to: parsed.value("--output"), command: "check", assemble)
