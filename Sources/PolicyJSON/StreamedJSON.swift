@@ -13,11 +13,11 @@ public indirect enum StreamedJSON {
     case object([(key: String, value: StreamedJSON)])
     /// An array whose items are written in order.
     case array([StreamedJSON])
-    /// An array of `count` elements laid out ahead of time by ``JSONValue/layOut(_:to:)``
-    /// (a report's findings spooled to a file as a large input is checked), which `text` hands
-    /// over in consecutive chunks; they are indented for where the array stands as they are
-    /// written.
-    case laidOut(count: Int, text: LaidOutText)
+    /// An array of `count` elements laid out ahead of time by ``JSONValue/layOut(_:depth:to:)``
+    /// for an array `depth` levels deep (a report's findings spooled to a file as a large
+    /// input is checked), which `text` hands over in consecutive chunks. Written where an array
+    /// that deep stands, the text is copied as it is; elsewhere its lines are indented again.
+    case laidOut(count: Int, depth: Int, text: LaidOutText)
 
     /// The whole value, for small outputs and tests: what ``JSONValue/pretty(_:)`` writes piece
     /// by piece.
@@ -27,7 +27,7 @@ public indirect enum StreamedJSON {
         case .elements(let count, let element): .array((0..<count).map(element))
         case .object(let members): .object(JSONObject(members.map { ($0.key, $0.value.value) }))
         case .array(let items): .array(items.map(\.value))
-        case .laidOut(let count, let text): Self.parse(count: count, text)
+        case .laidOut(let count, _, let text): Self.parse(count: count, text)
         }
     }
 
@@ -46,7 +46,7 @@ public indirect enum StreamedJSON {
     }
 }
 
-/// Hands the text of ``StreamedJSON/laidOut(count:text:)`` elements to `take` in consecutive
+/// Hands the text of ``StreamedJSON/laidOut(count:depth:text:)`` elements to `take` in consecutive
 /// chunks, in order, until `take` refuses one; false when the text could not all be read or
 /// taken.
 public typealias LaidOutText = (_ take: ([UInt8]) -> Bool) -> Bool
@@ -112,14 +112,14 @@ extension JSONValue {
         }
     }
 
-    /// Appends `values` laid out for ``StreamedJSON/laidOut(count:text:)``: each as jansson
-    /// writes it at depth zero, after a comma and a new line. Where the array finally stands
-    /// decides the indent, added as the text is written; the first comma is dropped there.
-    /// Elements laid out by several calls, on several threads, are joined by concatenation.
-    public static func layOut(_ values: some Sequence<JSONValue>, to out: inout [UInt8]) throws(JSONBuildError) {
+    /// Appends `values` laid out for ``StreamedJSON/laidOut(count:depth:text:)``: each after a
+    /// comma, exactly as the items of an array `depth` levels deep are written (the first
+    /// comma is dropped when the text is written). Elements laid out by several calls, on
+    /// several threads, are joined by concatenation.
+    public static func layOut(_ values: some Sequence<JSONValue>, depth: Int, to out: inout [UInt8]) throws(JSONBuildError) {
         for value in values {
-            out.append(contentsOf: ",\n".utf8)
-            try append(value, depth: 0, to: &out)
+            itemStart(1, depth: depth, &out)
+            try append(value, depth: depth + 1, to: &out)
         }
     }
 
@@ -137,8 +137,8 @@ extension JSONValue {
             try container("[", "]", count: items.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 try write(items[index], depth: depth + 1, to: &out)
             }
-        case .laidOut(let count, let text):
-            try writeLaidOut(count: count, text, depth: depth, to: &out)
+        case .laidOut(let count, let laidDepth, let text):
+            try writeLaidOut(count: count, text, laidOutAt: laidDepth, depth: depth, to: &out)
         case .elements(let count, let element):
             if let pieces = out.pieces, count > batchSize {
                 return try elementsInBatches(count: count, element: element, depth: depth, pieces: pieces, to: &out)
@@ -195,30 +195,40 @@ extension JSONValue {
         end("]", depth: depth, &out.bytes)
     }
 
-    /// Laid-out elements (``layOut(_:to:)``) in a container `depth` levels deep: every new
-    /// line of their text is layout, and takes the items' indent.
-    private static func writeLaidOut(count: Int, _ text: LaidOutText, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
+    /// Laid-out elements (``layOut(_:depth:to:)``) in an array `depth` levels deep: their text
+    /// as it is when they were laid out for that depth; otherwise each line's indent for
+    /// `laidDepth` (every line of an item starts with at least that much) is replaced by the
+    /// one for `depth`.
+    private static func writeLaidOut(
+        count: Int, _ text: LaidOutText, laidOutAt laidDepth: Int, depth: Int, to out: inout PrettyOutput
+    ) throws(JSONBuildError) {
         guard count > 0 else { return out.bytes.append(contentsOf: "[]".utf8) }
         out.bytes.append(UInt8(ascii: "["))
-        var leadingComma = true
+        // Bytes still to drop: the first comma, then a laid-out indent that ran past a chunk.
+        var skip = 1
+        let shifted = laidDepth != depth
+        let laidIndent = 2 * (laidDepth + 1)
         let newline = UInt8(ascii: "\n")
         let read = text { chunk in
             chunk.withUnsafeBufferPointer { bytes in
-                var lineStart = 0
-                if leadingComma, !bytes.isEmpty {
-                    leadingComma = false
-                    lineStart = 1
-                }
-                var index = lineStart
-                while index < bytes.count {
-                    if bytes[index] == newline {
-                        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...index]))
+                var start = Swift.min(skip, bytes.count)
+                skip -= start
+                if shifted {
+                    var index = start
+                    while index < bytes.count {
+                        guard bytes[index] == newline else {
+                            index += 1
+                            continue
+                        }
+                        out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
                         indent(depth + 1, &out.bytes)
-                        lineStart = index + 1
+                        let dropped = Swift.min(laidIndent, bytes.count - index - 1)
+                        skip = laidIndent - dropped
+                        index += 1 + dropped
+                        start = index
                     }
-                    index += 1
                 }
-                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
+                out.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
             }
             out.flushIfFull()
             return !out.failed

@@ -121,33 +121,37 @@ struct JSONChunkedOutputTests {
         #expect(throws: JSONBuildError.self) { _ = try JSONValue.pretty(document, pieces: Self.reversedPieces) { _ in true } }
     }
 
-    /// Elements laid out ahead (a spooled report's findings), in several pieces, split into
-    /// chunks anywhere, written where an array of ``StreamedJSON/elements(count:element:)``
-    /// would stand: the same bytes, at every depth.
-    @Test("laid-out elements are written as the elements themselves", arguments: [0, 1, 2, 50])
-    func laidOut(count: Int) throws {
+    /// Elements laid out ahead (a spooled report's findings) for one depth, in several pieces,
+    /// split into chunks anywhere, written where an array of
+    /// ``StreamedJSON/elements(count:element:)`` would stand: the same bytes at that depth (copied
+    /// as they are) and at shallower and deeper ones (indented again).
+    @Test("laid-out elements are written as the elements themselves", arguments: [0, 1, 2, 50], [0, 1, 3])
+    func laidOut(count: Int, laidDepth: Int) throws {
         var text: [UInt8] = []
-        try JSONValue.layOut((0..<(count / 2)).map(JSONStreamedObjectTests.element), to: &text)
-        try JSONValue.layOut((count / 2..<count).map(JSONStreamedObjectTests.element), to: &text)
-        let chunks = stride(from: 0, to: text.count, by: 7).map { Array(text[$0..<min(text.count, $0 + 7)]) }
-        let laidOut = StreamedJSON.laidOut(count: count) { take in chunks.allSatisfy(take) }
-        func document(_ items: StreamedJSON) -> StreamedJSON {
-            .object([("items", items), ("runs", .array([.object([("results", items)])]))])
+        try JSONValue.layOut((0..<(count / 2)).map(JSONStreamedObjectTests.element), depth: laidDepth, to: &text)
+        try JSONValue.layOut((count / 2..<count).map(JSONStreamedObjectTests.element), depth: laidDepth, to: &text)
+        for chunkSize in [1, 7, 4096] {
+            let chunks = stride(from: 0, to: text.count, by: chunkSize).map { Array(text[$0..<min(text.count, $0 + chunkSize)]) }
+            let laidOut = StreamedJSON.laidOut(count: count, depth: laidDepth) { take in chunks.allSatisfy(take) }
+            // The arrays stand 1 and 3 levels deep.
+            func document(_ items: StreamedJSON) -> StreamedJSON {
+                .object([("items", items), ("runs", .array([.object([("results", items)])]))])
+            }
+            let expected = try JSONValue.pretty(document(.elements(count: count, element: JSONStreamedObjectTests.element)))
+            #expect(try JSONValue.pretty(document(laidOut)) == expected, "\(chunkSize)")
+            var joined: [UInt8] = []
+            #expect(
+                try JSONValue.pretty(document(laidOut), chunkSize: 64) {
+                    joined += $0; return true
+                })
+            #expect(joined == expected)
+            #expect(laidOut.value == .array((0..<count).map(JSONStreamedObjectTests.element)))
         }
-        let expected = try JSONValue.pretty(document(.elements(count: count, element: JSONStreamedObjectTests.element)))
-        #expect(try JSONValue.pretty(document(laidOut)) == expected)
-        var joined: [UInt8] = []
-        #expect(
-            try JSONValue.pretty(document(laidOut), chunkSize: 64) {
-                joined += $0; return true
-            })
-        #expect(joined == expected)
-        #expect(laidOut.value == .array((0..<count).map(JSONStreamedObjectTests.element)))
     }
 
     @Test("laid-out elements that cannot be read back fail the writing")
     func laidOutUnread() throws {
-        let unread = StreamedJSON.laidOut(count: 3) { take in take(Array(",\n1".utf8)) && false }
+        let unread = StreamedJSON.laidOut(count: 3, depth: 1) { take in take(Array(",\n    1".utf8)) && false }
         #expect(throws: JSONBuildError.self) { _ = try JSONValue.pretty(.object([("items", unread)])) }
         #expect(throws: JSONBuildError.self) { _ = try JSONValue.pretty(.object([("items", unread)])) { _ in true } }
     }

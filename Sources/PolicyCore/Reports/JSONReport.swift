@@ -127,13 +127,16 @@ public enum JSONReport {
 }
 
 extension JSONReport: SpooledFormat {
+    /// How deep the findings and notes arrays stand: members of the document.
+    static let spooledDepth = 1
+
     package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
         var findings: [UInt8] = []
         var notes: [UInt8] = []
         let noted = Self.notes(of: part)
         do throws(JSONBuildError) {
-            try JSONValue.layOut(part.findings.indices.lazy.map { finding(at: $0, of: part) }, to: &findings)
-            try JSONValue.layOut(noted, to: &notes)
+            try JSONValue.layOut(part.findings.indices.lazy.map { finding(at: $0, of: part) }, depth: spooledDepth, to: &findings)
+            try JSONValue.layOut(noted, depth: spooledDepth, to: &notes)
         } catch {
             return nil
         }
@@ -144,8 +147,8 @@ extension JSONReport: SpooledFormat {
 
     package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
         let document = document(
-            report, findings: .laidOut(count: spooled.count(["findings"])) { spooled.text("findings", to: $0) },
-            notes: .laidOut(count: spooled.count(["notes"])) { spooled.text("notes", to: $0) })
+            report, findings: .laidOut(count: spooled.count(["findings"]), depth: spooledDepth) { spooled.text("findings", to: $0) },
+            notes: .laidOut(count: spooled.count(["notes"]), depth: spooledDepth) { spooled.text("notes", to: $0) })
         return (try? JSONValue.pretty(document, to: sink)) ?? false
     }
 }

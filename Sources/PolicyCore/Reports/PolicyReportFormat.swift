@@ -172,6 +172,10 @@ public enum PolicyReportFormat {
 }
 
 extension PolicyReportFormat: SpooledFormat {
+    /// How deep a report's results stand in a List of reports (`items[n].results`), as the
+    /// namespaces of a cluster make; a single report's are indented again as they are copied.
+    static let spooledDepth = 3
+
     /// A section per namespace for its findings (key `f` and the namespace) and one for its
     /// passes (`p`), each with its outcomes counted.
     package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
@@ -189,7 +193,7 @@ extension PolicyReportFormat: SpooledFormat {
                     }
                 }
                 do throws(JSONBuildError) {
-                    try JSONValue.layOut(list.lazy.map { result($0, of: part, context: context) }, to: &text)
+                    try JSONValue.layOut(list.lazy.map { result($0, of: part, context: context) }, depth: spooledDepth, to: &text)
                 } catch {
                     return nil
                 }
@@ -211,7 +215,7 @@ extension PolicyReportFormat: SpooledFormat {
             namespaces.map { namespace in
                 let keys = ["f" + namespace, "p" + namespace]
                 let summary = keys.reduce(into: [String: Int]()) { summary, key in summary.merge(spooled.index[key].counters, uniquingKeysWith: +) }
-                return (namespace, summary, .laidOut(count: spooled.count(keys)) { spooled.text(keys, to: $0) })
+                return (namespace, summary, .laidOut(count: spooled.count(keys), depth: spooledDepth) { spooled.text(keys, to: $0) })
             })
         return (try? JSONValue.pretty(document, to: sink)) ?? false
     }

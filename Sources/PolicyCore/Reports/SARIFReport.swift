@@ -242,6 +242,9 @@ public enum SARIFReport {
 }
 
 extension SARIFReport: SpooledFormat {
+    /// How deep the results array stands: `runs[0].results`.
+    static let spooledDepth = 3
+
     /// Results are laid out with their rule's place in the table of the policy set, which is
     /// what a spooled run's findings come from: a part naming a rule outside it cannot be
     /// written ahead (its place would depend on the parts after it).
@@ -254,12 +257,13 @@ extension SARIFReport: SpooledFormat {
             for index in part.findings.indices {
                 let finding = part.findings[index]
                 guard let rule = ruleIndex["\(finding.policy)/\(finding.rule)"] else { return nil }
-                try JSONValue.layOut(CollectionOfOne(result(at: index, of: part, ruleIndex: rule)), to: &findings)
+                try JSONValue.layOut(CollectionOfOne(result(at: index, of: part, ruleIndex: rule)), depth: spooledDepth, to: &findings)
             }
             for subjectIndex in part.notedSubjects {
                 let subject = part.subjects[subjectIndex]
                 noteCount += subject.notes.count
-                try JSONValue.layOut(subject.notes.lazy.map { result($0, subject: subject, ruleIndex: ruleIndex.count) }, to: &notes)
+                try JSONValue.layOut(
+                    subject.notes.lazy.map { result($0, subject: subject, ruleIndex: ruleIndex.count) }, depth: spooledDepth, to: &notes)
             }
         } catch {
             return nil
@@ -272,7 +276,7 @@ extension SARIFReport: SpooledFormat {
         let keys = ["results", "notes"]
         let document = document(
             report, context: context, descriptors: descriptors + (spooled.count(["notes"]) == 0 ? [] : [noteDescriptor]),
-            results: .laidOut(count: spooled.count(keys)) { spooled.text(keys, to: $0) })
+            results: .laidOut(count: spooled.count(keys), depth: spooledDepth) { spooled.text(keys, to: $0) })
         return (try? JSONValue.pretty(document, to: sink)) ?? false
     }
 }
