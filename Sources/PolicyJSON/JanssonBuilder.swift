@@ -71,6 +71,26 @@ enum JanssonBuilder {
         text.withMemoryRebound(to: UInt8.self, capacity: count) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
     }
 
+    /// Appends the text of a scalar (a string, number, boolean or null) by jansson's encoder,
+    /// written into a buffer on the stack: the leaves of the frames a report writes itself.
+    static func appendScalar(_ value: JSONValue, to bytes: inout [UInt8]) throws(JSONBuildError) {
+        let json = try build(value)
+        defer { json_decref(json) }
+        let flags = Int(JSON_ENCODE_ANY) | cjansson_real_precision(17) | Int(JSON_COMPACT)
+        // The size of the text; what fitted in the buffer is appended already.
+        let size = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            let size = json_dumpb(json, base, buffer.count, flags)
+            if size > 0, size <= buffer.count {
+                base.withMemoryRebound(to: UInt8.self, capacity: size) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: size)) }
+            }
+            return size
+        }
+        guard size > 0 else { throw JSONBuildError(pointer: .root, reason: "jansson could not encode the value") }
+        // Longer than the buffer: written again, into jansson's own.
+        if size > 256 { dump(json, pretty: false, sortKeys: false, into: &bytes) }
+    }
+
     /// Serializes a tree with jansson's encoder.
     static func dump(_ json: UnsafeMutablePointer<json_t>, pretty: Bool, sortKeys: Bool) -> [UInt8] {
         var bytes: [UInt8] = []

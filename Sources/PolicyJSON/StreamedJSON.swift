@@ -97,6 +97,7 @@ extension JSONValue {
         var chunkSize = Int.max
         var pieces: PieceMap? = nil
         var failed = false
+        var keys = EncodedKeys()
 
         /// Hands a full chunk to the sink (nothing without one).
         mutating func flushIfFull() {
@@ -117,16 +118,17 @@ extension JSONValue {
     /// comma is dropped when the text is written). Elements laid out by several calls, on
     /// several threads, are joined by concatenation.
     public static func layOut(_ values: some Sequence<JSONValue>, depth: Int, to out: inout [UInt8]) throws(JSONBuildError) {
+        var keys = EncodedKeys()
         for value in values {
             itemStart(1, depth: depth, &out)
-            try append(value, depth: depth + 1, to: &out)
+            try append(value, depth: depth + 1, to: &out, keys: &keys)
         }
     }
 
     private static func write(_ member: StreamedJSON, depth: Int, to out: inout PrettyOutput) throws(JSONBuildError) {
         switch member {
         case .value(let value):
-            try append(value, depth: depth, to: &out.bytes)
+            try append(value, depth: depth, to: &out.bytes, keys: &out.keys)
         case .object(let members):
             try container("{", "}", count: members.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 out.bytes.append(contentsOf: try JSONValue.string(members[index].key).serialized(pretty: false))
@@ -145,7 +147,7 @@ extension JSONValue {
             }
             try container("[", "]", count: count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
                 let start = out.bytes.count
-                try append(element(index), depth: depth + 1, to: &out.bytes)
+                try append(element(index), depth: depth + 1, to: &out.bytes, keys: &out.keys)
                 // Room for the rest at the first element's size (plus a tenth), up to a chunk:
                 // growing a buffer of hundreds of megabytes by doubling copies it again and again.
                 if index == 0 {
@@ -170,10 +172,11 @@ extension JSONValue {
         var failure: JSONBuildError?
         let render: @Sendable (Int) -> Result<[UInt8], JSONBuildError> = { batch in
             var bytes: [UInt8] = []
+            var keys = EncodedKeys()
             do throws(JSONBuildError) {
                 for index in (batch * batchSize)..<min(count, (batch + 1) * batchSize) {
                     itemStart(index, depth: depth, &bytes)
-                    try append(element(index), depth: depth + 1, to: &bytes)
+                    try append(element(index), depth: depth + 1, to: &bytes, keys: &keys)
                 }
             } catch {
                 return .failure(error)
@@ -259,7 +262,8 @@ extension JSONValue {
     /// What comes before item `index` of a container `depth` levels deep: a comma after the
     /// previous item, a new line, the item's indent.
     private static func itemStart(_ index: Int, depth: Int, _ out: inout [UInt8]) {
-        out.append(contentsOf: index > 0 ? ",\n".utf8 : "\n".utf8)
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\n"))
         indent(depth + 1, &out)
     }
 
@@ -274,22 +278,79 @@ extension JSONValue {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * depth))
     }
 
-    /// Appends `value` pretty-printed as if it stood `depth` levels deep: jansson writes it at
-    /// depth zero, so every line after the first is indented by two spaces a level. A newline in
-    /// the text is always layout (newlines inside strings are escaped).
-    private static func append(_ value: JSONValue, depth: Int, to out: inout [UInt8]) throws(JSONBuildError) {
-        let tree = try JanssonBuilder.build(value)
-        defer { json_decref(tree) }
-        let text = JanssonBuilder.dump(tree, pretty: true, sortKeys: false)
-        let newline = UInt8(ascii: "\n")
-        text.withUnsafeBufferPointer { bytes in
-            var lineStart = 0
-            for index in bytes.indices where bytes[index] == newline {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...index]))
-                indent(depth, &out)
-                lineStart = index + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
+    /// Appends `value` pretty-printed as if it stood `depth` levels deep: what jansson writes
+    /// for it at depth zero, with every line after the first indented by two spaces a level.
+    private static func append(_ value: JSONValue, depth: Int, to out: inout [UInt8], keys: inout EncodedKeys) throws(JSONBuildError) {
+        do throws(JSONBuildError) {
+            try appendFramed(value, depth: depth, to: &out, keys: &keys)
+        } catch {
+            // Built whole for the error's pointer to the value that was refused.
+            json_decref(try JanssonBuilder.build(value))
+            throw error
         }
+    }
+
+    /// ``append(_:depth:to:)``: the frame of objects and arrays written here, as jansson lays it
+    /// out, and every key and scalar encoded by jansson on its own. Dumping each element whole
+    /// made jansson build a tree, check it for loops (a formatted pointer and a hash table
+    /// entry for every object) and write it, which was most of a JSON report's cost.
+    private static func appendFramed(_ value: JSONValue, depth: Int, to out: inout [UInt8], keys: inout EncodedKeys) throws(JSONBuildError) {
+        switch value {
+        case .object(let object):
+            guard !object.isEmpty else { return out.append(contentsOf: "{}".utf8) }
+            out.append(UInt8(ascii: "{"))
+            var index = 0
+            for (key, member) in object {
+                itemStart(index, depth: depth, &out)
+                try keys.append(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+                try appendFramed(member, depth: depth + 1, to: &out, keys: &keys)
+                index += 1
+            }
+            end("}", depth: depth, &out)
+        case .array(let items):
+            guard !items.isEmpty else { return out.append(contentsOf: "[]".utf8) }
+            out.append(UInt8(ascii: "["))
+            for index in items.indices {
+                itemStart(index, depth: depth, &out)
+                try appendFramed(items[index], depth: depth + 1, to: &out, keys: &keys)
+            }
+            end("]", depth: depth, &out)
+        case .null, .bool, .integer, .real, .string:
+            try JanssonBuilder.appendScalar(value, to: &out)
+        }
+    }
+}
+
+/// Object keys as jansson encoded them, kept while one run of elements is written: a report's
+/// elements repeat the same few keys, and each encoding is a jansson string made, dumped and
+/// freed. Keys come back in the order they were first seen, so the one after the last is tried
+/// before a lookup. A value with many keys of its own (a pod's labels) stops filling it at
+/// ``capacity``.
+private struct EncodedKeys {
+    static let capacity = 256
+    private var texts: [(key: String, text: [UInt8])] = []
+    private var positions: [String: Int] = [:]
+    /// Where the key after the last one found sits.
+    private var next = 0
+
+    mutating func append(_ key: String, to out: inout [UInt8]) throws(JSONBuildError) {
+        if next < texts.count, texts[next].key == key {
+            out.append(contentsOf: texts[next].text)
+            next += 1
+            return
+        }
+        if let position = positions[key] {
+            out.append(contentsOf: texts[position].text)
+            next = position + 1
+            return
+        }
+        let start = out.count
+        try JanssonBuilder.appendScalar(.string(key), to: &out)
+        guard texts.count < Self.capacity else { return }
+        positions[key] = texts.count
+        texts.append((key, Array(out[start...])))
+        next = texts.count
     }
 }

@@ -30,6 +30,24 @@ struct JSONStreamedObjectTests {
         #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
 
+    /// Elements are framed here and their scalars encoded by jansson one by one: jansson's
+    /// dump of the whole value is the oracle, for scalars at the edges of its encoder (a string
+    /// past the stack buffer, NUL and astral characters, integers at their limits, reals it
+    /// writes in exponent form or with a forced `.0`).
+    @Test("framed elements are jansson's text of the whole element")
+    func framedScalars() throws {
+        let long = String(repeating: "é\"x", count: 200)
+        let element: JSONValue = .object([
+            "long": .string(long), "nul": .string("a\u{0}b"), "astral": .string("𝄞 \u{1F600}"), "min": .integer(Int64.min),
+            "max": .integer(Int64.max), "reals": .array([.real(1e300), .real(-0.0), .real(123456789.125), .real(3), .real(5e-324)]),
+            long: .array([.object([:]), .array([.array([])]), .null, .bool(false)]),
+        ])
+        let streamed = try JSONValue.pretty(.object([("items", .elements(count: 2) { _ in element })]))
+        let expected = try JSONValue.object(["items": .array([element, element])]).serialized(pretty: true)
+        #expect(String(decoding: streamed, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(throws: JSONBuildError.self) { _ = try JSONValue.pretty(.elements(count: 1) { _ in ["a": ["b": .real(.infinity)]] }) }
+    }
+
     @Test("nested objects and arrays around streamed elements")
     func nested() throws {
         let member = StreamedJSON.object([
