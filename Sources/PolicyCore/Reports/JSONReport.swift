@@ -65,34 +65,41 @@ public enum JSONReport {
         report.notedSubjects.flatMap { index in report.subjects[index].notes.map { note(note: $0, subject: report.subjects[index]) } }
     }
 
+    /// Members are appended in order and the object made once (``JSONObject/init(uniqueEntries:)``):
+    /// setting them one by one looked every key up among those before it, for every finding.
     static func finding(_ finding: Finding, subject: Subject?, fingerprint: String, baselined: Bool?) -> JSONValue {
-        var object = JSONObject()
-        object["fingerprint"] = .string(fingerprint)
-        if let baselined { object["baselined"] = .bool(baselined) }
-        object["policy"] = .string(finding.policy)
-        object["rule"] = .string(finding.rule)
-        object["action"] = .string(finding.action.rawValue)
-        object["severity"] = .string(finding.severity.rawValue)
-        object["status"] = .string(finding.status.rawValue)
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(16)
+        members.append(("fingerprint", .string(fingerprint)))
+        if let baselined { members.append(("baselined", .bool(baselined))) }
+        members.append(("policy", .string(finding.policy)))
+        members.append(("rule", .string(finding.rule)))
+        members.append(("action", .string(finding.action.rawValue)))
+        members.append(("severity", .string(finding.severity.rawValue)))
+        members.append(("status", .string(finding.status.rawValue)))
         if let exception = finding.exception {
-            object["exception"] = .string(exception)
-            object["exceptionReason"] = finding.exceptionReason.map(JSONValue.string) ?? .null
+            members.append(("exception", .string(exception)))
+            members.append(("exceptionReason", finding.exceptionReason.map(JSONValue.string) ?? .null))
         }
-        object["message"] = .string(finding.message)
-        object["path"] = .string(finding.path.description)
+        members.append(("message", .string(finding.message)))
+        members.append(("path", .string(finding.path.description)))
         if let position = finding.position {
-            object["line"] = .integer(Int64(position.line))
-            object["column"] = .integer(Int64(position.column))
+            members.append(("line", .integer(Int64(position.line))))
+            members.append(("column", .integer(Int64(position.column))))
         }
         if let sourceLine = finding.sourceLine {
-            object["source"] = [
-                "file": .string(sourceLine.file), "line": .integer(Int64(sourceLine.position.line)),
-                "column": .integer(Int64(sourceLine.position.column)),
-            ]
+            members.append(
+                (
+                    "source",
+                    [
+                        "file": .string(sourceLine.file), "line": .integer(Int64(sourceLine.position.line)),
+                        "column": .integer(Int64(sourceLine.position.column)),
+                    ]
+                ))
         }
-        if let subject { object["subject"] = Self.subject(subject, container: finding.container) }
-        if let provenance = finding.provenance { object["provenance"] = .string(provenance) }
-        return .object(object)
+        if let subject { members.append(("subject", Self.subject(subject, container: finding.container))) }
+        if let provenance = finding.provenance { members.append(("provenance", .string(provenance))) }
+        return .object(JSONObject(uniqueEntries: members))
     }
 
     static func note(note: SubjectNote, subject: Subject) -> JSONValue {
@@ -103,26 +110,25 @@ public enum JSONReport {
     }
 
     public static func subject(_ subject: Subject, container: String?) -> JSONValue {
-        var object = JSONObject()
-        object["source"] = .string(subject.source.description)
-        object["kind"] = .string(subject.kind)
-        object["namespace"] = .string(subject.namespace ?? "")
-        object["name"] = .string(subject.name)
-        if let container { object["container"] = .string(container) }
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(9)
+        members.append(("source", .string(subject.source.description)))
+        members.append(("kind", .string(subject.kind)))
+        members.append(("namespace", .string(subject.namespace ?? "")))
+        members.append(("name", .string(subject.name)))
+        if let container { members.append(("container", .string(container))) }
         if let flyte = subject.flyte {
-            var context = JSONObject()
-            context["project"] = .string(flyte.project ?? "")
-            context["domain"] = .string(flyte.domain ?? "")
-            context["workflow"] = .string(flyte.workflow ?? "")
-            context["task"] = .string(flyte.task ?? "")
-            context["node"] = .string(flyte.node ?? "")
-            if let taskType = flyte.taskType { context["taskType"] = .string(taskType) }
-            if let interruptible = flyte.interruptible { context["interruptible"] = .bool(interruptible) }
-            object["flyte"] = .object(context)
+            var context: [(key: String, value: JSONValue)] = [
+                ("project", .string(flyte.project ?? "")), ("domain", .string(flyte.domain ?? "")), ("workflow", .string(flyte.workflow ?? "")),
+                ("task", .string(flyte.task ?? "")), ("node", .string(flyte.node ?? "")),
+            ]
+            if let taskType = flyte.taskType { context.append(("taskType", .string(taskType))) }
+            if let interruptible = flyte.interruptible { context.append(("interruptible", .bool(interruptible))) }
+            members.append(("flyte", .object(JSONObject(uniqueEntries: context))))
         }
-        if let role = subject.role { object["role"] = .string(role.label) }
-        if let replicas = subject.replicas { object["replicas"] = .integer(Int64(replicas)) }
-        return .object(object)
+        if let role = subject.role { members.append(("role", .string(role.label))) }
+        if let replicas = subject.replicas { members.append(("replicas", .integer(Int64(replicas)))) }
+        return .object(JSONObject(uniqueEntries: members))
     }
 }
 
