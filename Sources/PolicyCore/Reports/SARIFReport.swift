@@ -253,12 +253,15 @@ extension SARIFReport: SpooledFormat {
         var findings: [UInt8] = []
         var notes: [UInt8] = []
         var noteCount = 0
+        var rules: [Int] = []
+        rules.reserveCapacity(part.findings.count)
+        for finding in part.findings {
+            guard let rule = ruleIndex["\(finding.policy)/\(finding.rule)"] else { return nil }
+            rules.append(rule)
+        }
         do throws(JSONBuildError) {
-            for index in part.findings.indices {
-                let finding = part.findings[index]
-                guard let rule = ruleIndex["\(finding.policy)/\(finding.rule)"] else { return nil }
-                try JSONValue.layOut(CollectionOfOne(result(at: index, of: part, ruleIndex: rule)), depth: spooledDepth, to: &findings)
-            }
+            try JSONValue.layOut(
+                part.findings.indices.lazy.map { result(at: $0, of: part, ruleIndex: rules[$0]) }, depth: spooledDepth, to: &findings)
             for subjectIndex in part.notedSubjects {
                 let subject = part.subjects[subjectIndex]
                 noteCount += subject.notes.count
