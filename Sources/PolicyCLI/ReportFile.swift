@@ -10,10 +10,10 @@ import PolicyCore
 /// complete (``Console/emit(to:command:_:)`` writes every `--output` this way): a run that stops
 /// first leaves the file as it was. Standard output is written in place, and a run that
 /// stops first takes back what it wrote.
-final class ReportFile: SpoolOutput {
+final class ReportFile: DescriptorSpoolOutput {
     /// What messages call the destination.
     let name: String
-    private let descriptor: Int32
+    let descriptor: Int32
     /// The temporary renamed over `--output`; `nil` for standard output.
     private let temporary: (path: String, destination: String)?
     /// Where standard output stood when the run began.
@@ -44,23 +44,6 @@ final class ReportFile: SpoolOutput {
         self.descriptor = descriptor
         temporary = nil
         start = Int64(position)
-    }
-
-    func write(_ bytes: [UInt8]) -> Bool {
-        Console.writeAll(bytes, to: descriptor)
-    }
-
-    var offset: Int64? {
-        let position = lseek(descriptor, 0, SEEK_CUR)
-        return position < 0 ? nil : Int64(position)
-    }
-
-    func truncate(to offset: Int64) -> Bool {
-        ftruncate(descriptor, off_t(offset)) == 0 && lseek(descriptor, off_t(offset), SEEK_SET) >= 0
-    }
-
-    func read(at offset: Int64, count: Int) -> [UInt8]? {
-        SpoolFile.read(descriptor, at: offset, count: count)
     }
 
     /// Closes `--output` and puts it in place; false when that fails.

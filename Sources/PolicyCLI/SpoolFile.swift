@@ -6,8 +6,8 @@ import PolicyCore
 /// end (``ReportSpool``): JSON, SARIF, JUnit, GitHub and PolicyReport put their counts first,
 /// and so does a text report that goes to a pipe. The system removes it when it is closed,
 /// however the run ends.
-final class SpoolFile: SpoolOutput {
-    private let descriptor: Int32
+final class SpoolFile: DescriptorSpoolOutput {
+    let descriptor: Int32
 
     /// A file in `directory`; `nil` when none can be made there.
     init?(directory: String) {
@@ -17,6 +17,14 @@ final class SpoolFile: SpoolOutput {
 
     deinit { close(descriptor) }
 
+}
+
+/// A ``SpoolOutput`` that is an open file: the spool's temporary, or a text report's destination.
+protocol DescriptorSpoolOutput: SpoolOutput {
+    var descriptor: Int32 { get }
+}
+
+extension DescriptorSpoolOutput {
     func write(_ bytes: [UInt8]) -> Bool {
         Console.writeAll(bytes, to: descriptor)
     }
@@ -30,12 +38,8 @@ final class SpoolFile: SpoolOutput {
         ftruncate(descriptor, off_t(offset)) == 0 && lseek(descriptor, off_t(offset), SEEK_SET) >= 0
     }
 
+    /// `count` bytes at `offset`, across short reads and interrupted calls.
     func read(at offset: Int64, count: Int) -> [UInt8]? {
-        Self.read(descriptor, at: offset, count: count)
-    }
-
-    /// `count` bytes at `offset` of `descriptor`, across short reads and interrupted calls.
-    static func read(_ descriptor: Int32, at offset: Int64, count: Int) -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         let complete = bytes.withUnsafeMutableBytes { buffer -> Bool in

@@ -8,18 +8,9 @@ public protocol ReportRenderer {
 public enum ReportFormat: String, Sendable, CaseIterable {
     case text, json, sarif, junit, github, policyreport
 
-    public var renderer: any ReportRenderer.Type {
-        switch self {
-        case .text: TextReport.self
-        case .json: JSONReport.self
-        case .sarif: SARIFReport.self
-        case .junit: JUnitReport.self
-        case .github: GitHubReport.self
-        case .policyreport: PolicyReportFormat.self
-        }
-    }
+    public var renderer: any ReportRenderer.Type { spooled }
 
-    /// How this format is written part by part as a large input is checked.
+    /// The format's renderer, which also writes it part by part as a large input is checked.
     package var spooled: any SpooledFormat.Type {
         switch self {
         case .text: TextReport.self
@@ -39,7 +30,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 
 /// A report format written part by part as a large input is checked (``ReportSpool``): the
 /// same bytes as its ``ReportRenderer`` writes for the whole report.
-package protocol SpooledFormat {
+package protocol SpooledFormat: ReportRenderer {
     /// The text of `part` (consecutive subjects of the run, with their findings and rule
     /// outcomes) under its sections, in order; `nil` when it cannot be written ahead of the
     /// report (the spool then fails, and says so).
