@@ -87,6 +87,19 @@ struct JSONReportTests {
     }
 }
 
+@Suite("SARIF artifact URIs")
+struct SARIFURITests {
+    /// RFC 3986 unreserved bytes and `/` stay; every other byte of the UTF-8 path is
+    /// percent-encoded in upper case; a leading `./` goes.
+    @Test(arguments: [
+        ("examples/manifests/gpu-v100.yaml", "examples/manifests/gpu-v100.yaml"), ("./pods.json", "pods.json"),
+        ("./a b/ü%.yaml", "a%20b/%C3%BC%25.yaml"), ("x#y?z", "x%23y%3Fz"), ("", ""),
+    ])
+    func uri(path: String, expected: String) {
+        #expect(SARIFReport.uri(path) == expected)
+    }
+}
+
 @Suite("JUnit report")
 struct JUnitReportTests {
     static func report(_ set: PolicySet) throws -> Report {

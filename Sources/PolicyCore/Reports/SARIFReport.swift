@@ -179,63 +179,82 @@ public enum SARIFReport {
     /// logical location.
     static func location(_ subject: Subject, at place: (file: String, position: SourcePosition?)? = nil) -> JSONValue {
         let file = place?.file ?? subject.artifactPath
-        var physical: JSONObject = ["artifactLocation": ["uri": .string(uri(file)), "uriBaseId": "%SRCROOT%"]]
+        let region: JSONValue
         if let position = place?.position {
-            physical["region"] = ["startLine": .integer(Int64(position.line)), "startColumn": .integer(Int64(position.column))]
+            region = ["startLine": .integer(Int64(position.line)), "startColumn": .integer(Int64(position.column))]
         } else {
-            physical["region"] = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
+            region = ["startLine": .integer(Int64(max(1, subject.source.line ?? 1)))]
         }
-        var location: JSONObject = ["physicalLocation": .object(physical)]
+        let physical = JSONObject(uniqueEntries: [
+            ("artifactLocation", ["uri": .string(uri(file)), "uriBaseId": "%SRCROOT%"]), ("region", region),
+        ])
+        var location: [(key: String, value: JSONValue)] = [("physicalLocation", .object(physical))]
         if let flyte = subject.flyte, let workflow = flyte.workflow ?? flyte.task {
             let node = flyte.node.flatMap { $0.isEmpty ? nil : $0 }
             var name = node.map { "\(workflow)/\($0)" } ?? workflow
             if let role = subject.role { name += "/\(role.label)" }
-            location["logicalLocations"] = [["fullyQualifiedName": .string(name), "kind": "function"]]
+            location.append(("logicalLocations", [["fullyQualifiedName": .string(name), "kind": "function"]]))
         }
-        return .object(location)
+        return .object(JSONObject(uniqueEntries: location))
     }
 
+    /// Members are appended in order and each object made once, as the JSON report's are.
     static func result(_ finding: Finding, subject: Subject?, ruleIndex: Int, fingerprint: String, baseline: Bool) -> JSONValue {
         var text = finding.locatedMessage
         if let subject { text += " (\(TextReport.heading(subject)))" }
         if let provenance = finding.provenance { text += "; set by \(provenance)" }
-        var object: JSONObject = [
-            "ruleId": .string("\(finding.policy)/\(finding.rule)"), "ruleIndex": .integer(Int64(ruleIndex)),
-            "level": .string(level(finding.action)), "message": ["text": .string(text)],
-            "partialFingerprints": [.init(Fingerprint.version): .string(fingerprint)],
+        var object: [(key: String, value: JSONValue)] = [
+            ("ruleId", .string("\(finding.policy)/\(finding.rule)")), ("ruleIndex", .integer(Int64(ruleIndex))),
+            ("level", .string(level(finding.action))), ("message", ["text": .string(text)]),
+            ("partialFingerprints", [.init(Fingerprint.version): .string(fingerprint)]),
         ]
-        if let subject { object["locations"] = [location(subject, at: finding.place(in: subject))] }
-        var properties: JSONObject = [
-            "severity": .string(finding.severity.rawValue), "action": .string(finding.action.rawValue), "path": .string(finding.path.description),
+        if let subject { object.append(("locations", [location(subject, at: finding.place(in: subject))])) }
+        var properties: [(key: String, value: JSONValue)] = [
+            ("severity", .string(finding.severity.rawValue)), ("action", .string(finding.action.rawValue)),
+            ("path", .string(finding.path.description)),
         ]
-        if let container = finding.container { properties["container"] = .string(container) }
-        if let subject { properties["subject"] = JSONReport.subject(subject, container: nil) }
-        object["properties"] = .object(properties)
+        if let container = finding.container { properties.append(("container", .string(container))) }
+        if let subject { properties.append(("subject", JSONReport.subject(subject, container: nil))) }
+        object.append(("properties", .object(JSONObject(uniqueEntries: properties))))
         if finding.status == .excepted {
-            object["suppressions"] = [
-                [
-                    // No `status`: the 2.1.0 schema before its errata rejects it, and consumers
-                    // treat a suppression without one as accepted.
-                    "kind": "external",
-                    "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
-                ]
-            ]
+            object.append(
+                (
+                    "suppressions",
+                    [
+                        [
+                            // No `status`: the 2.1.0 schema before its errata rejects it, and consumers
+                            // treat a suppression without one as accepted.
+                            "kind": "external",
+                            "justification": .string("excepted by \(finding.exception ?? "a PolicyException"): \(finding.exceptionReason ?? "")"),
+                        ]
+                    ]
+                ))
         }
-        if baseline { object["baselineState"] = finding.baselined ? "unchanged" : "new" }
-        return .object(object)
+        if baseline { object.append(("baselineState", finding.baselined ? "unchanged" : "new")) }
+        return .object(JSONObject(uniqueEntries: object))
     }
 
     /// A relative file reference as a URI: spaces and other reserved bytes percent-encoded.
+    /// Every result names its file, and most paths need no encoding: they are checked first
+    /// and returned as they are.
     static func uri(_ path: String) -> String {
-        var out = ""
-        for byte in path.utf8 {
+        func unreserved(_ byte: UInt8) -> Bool {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).zeroPadded(to: 2)
+                true
+            default: false
             }
+        }
+        var out = path
+        if !path.utf8.allSatisfy(unreserved) {
+            let hex = Array("0123456789ABCDEF".utf8)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(path.utf8.count + 16)
+            for byte in path.utf8 {
+                if unreserved(byte) { bytes.append(byte) } else { bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]] }
+            }
+            out = String(decoding: bytes, as: UTF8.self)
         }
         return out.hasPrefix("./") ? String(out.dropFirst(2)) : out
     }
