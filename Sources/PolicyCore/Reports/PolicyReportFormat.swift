@@ -80,14 +80,14 @@ public enum PolicyReportFormat {
         switch entry {
         case .finding(let index, let outcome):
             let finding = report.findings[index]
-            var properties: JSONObject = [
-                "path": .string(finding.path.description), "action": .string(finding.action.rawValue),
-                "fingerprint": .string(Fingerprint.of(finding, subject: report.subject(of: finding))),
+            var properties: [(key: String, value: JSONValue)] = [
+                ("path", .string(finding.path.description)), ("action", .string(finding.action.rawValue)),
+                ("fingerprint", .string(Fingerprint.of(finding, subject: report.subject(of: finding)))),
             ]
-            if let provenance = finding.provenance { properties["provenance"] = .string(provenance) }
-            if let exception = finding.exception { properties["exception"] = .string(exception) }
-            if let container = finding.container { properties["container"] = .string(container) }
-            if finding.baselined { properties["baselined"] = "true" }
+            if let provenance = finding.provenance { properties.append(("provenance", .string(provenance))) }
+            if let exception = finding.exception { properties.append(("exception", .string(exception))) }
+            if let container = finding.container { properties.append(("container", .string(container))) }
+            if finding.baselined { properties.append(("baselined", "true")) }
             return Self.result(
                 policy: finding.policy, rule: finding.rule, outcome: outcome, severity: finding.severity,
                 message: finding.message, subject: report.subject(of: finding), properties: properties, context: context)
@@ -96,7 +96,7 @@ public enum PolicyReportFormat {
             let policy = (context.policies?.policies ?? [])[policyIndex]
             return Self.result(
                 policy: policy.name, rule: policy.rules[ruleIndex].name, outcome: "pass", severity: policy.severity,
-                message: "the rule holds", subject: report.subjects[subject], properties: [:], context: context)
+                message: "the rule holds", subject: report.subjects[subject], properties: [], context: context)
         }
     }
 
@@ -140,34 +140,36 @@ public enum PolicyReportFormat {
         return object
     }
 
+    /// Members are appended in order (their keys are distinct) and each object made once, as the
+    /// JSON report's are.
     private static func result(
         policy: String, rule: String, outcome: String, severity: Severity, message: String, subject: Subject?,
-        properties: JSONObject, context: ReportContext
+        properties: [(key: String, value: JSONValue)], context: ReportContext
     ) -> JSONValue {
         var properties = properties
-        var object: JSONObject = [
-            "policy": .string(policy), "rule": .string(rule), "result": .string(outcome), "severity": .string(severity.rawValue),
-            "message": .string(message), "source": "flyte-policy", "scored": true, "category": "Flyte",
-            "timestamp": ["seconds": .integer(context.timestamp), "nanos": 0],
+        var object: [(key: String, value: JSONValue)] = [
+            ("policy", .string(policy)), ("rule", .string(rule)), ("result", .string(outcome)), ("severity", .string(severity.rawValue)),
+            ("message", .string(message)), ("source", "flyte-policy"), ("scored", true), ("category", "Flyte"),
+            ("timestamp", ["seconds": .integer(context.timestamp), "nanos": 0]),
         ]
         if let subject {
-            var resource: JSONObject = ["apiVersion": .string(subject.apiVersion), "kind": .string(subject.kind)]
-            if !subject.name.isEmpty { resource["name"] = .string(subject.name) }
-            if let namespace = subject.namespace, !namespace.isEmpty { resource["namespace"] = .string(namespace) }
-            object["resources"] = [.object(resource)]
-            properties["source"] = .string(subject.source.description)
+            var resource: [(key: String, value: JSONValue)] = [("apiVersion", .string(subject.apiVersion)), ("kind", .string(subject.kind))]
+            if !subject.name.isEmpty { resource.append(("name", .string(subject.name))) }
+            if let namespace = subject.namespace, !namespace.isEmpty { resource.append(("namespace", .string(namespace))) }
+            object.append(("resources", [.object(JSONObject(uniqueEntries: resource))]))
+            properties.append(("source", .string(subject.source.description)))
             if let flyte = subject.flyte {
                 for (key, value) in [
                     ("project", flyte.project), ("domain", flyte.domain), ("workflow", flyte.workflow), ("task", flyte.task), ("node", flyte.node),
                 ] {
-                    if let value, !value.isEmpty { properties["flyte.\(key)"] = .string(value) }
+                    if let value, !value.isEmpty { properties.append(("flyte.\(key)", .string(value))) }
                 }
             }
-            if let role = subject.role { properties["role"] = .string(role.label) }
-            if let replicas = subject.replicas { properties["replicas"] = .string(String(replicas)) }
+            if let role = subject.role { properties.append(("role", .string(role.label))) }
+            if let replicas = subject.replicas { properties.append(("replicas", .string(String(replicas)))) }
         }
-        if !properties.isEmpty { object["properties"] = .object(properties) }
-        return .object(object)
+        if !properties.isEmpty { object.append(("properties", .object(JSONObject(uniqueEntries: properties)))) }
+        return .object(JSONObject(uniqueEntries: object))
     }
 }
 
