@@ -87,13 +87,15 @@ package enum FindingLocator {
         // Per item, the findings and their pointers below the item.
         var byItem: [Int: [(finding: Int, pointer: String, floor: Int)]] = [:]
         // A pod's findings are many: its item is read from its pointer once.
-        var subjectItems: [(item: Int, below: String)??] = Array(repeating: nil, count: part.subjects.count)
+        var subjectItems = Array(repeating: ItemLookup.pending, count: part.subjects.count)
         for index in part.findings.indices {
             let finding = part.findings[index]
             let subject = finding.subjectIndex
             guard subject >= 0, subject < part.subjects.count else { continue }
-            if subjectItems[subject] == nil { subjectItems[subject] = .some(Self.item(of: part.subjects[subject].source.podPointer.description)) }
-            guard let (item, below) = subjectItems[subject] ?? nil, item < items.count, item < starts.count else { continue }
+            if case .pending = subjectItems[subject] {
+                subjectItems[subject] = Self.item(of: part.subjects[subject].source.podPointer.description).map(ItemLookup.at) ?? .outside
+            }
+            guard case .at(let item, let below) = subjectItems[subject], item < items.count, item < starts.count else { continue }
             byItem[item, default: []].append((index, below + finding.path.description, below.utf8.count))
         }
         for (item, wanted) in byItem {
@@ -112,6 +114,15 @@ package enum FindingLocator {
     }
 
     /// `/items/12/spec/template` -> (12, `/spec/template`).
+    /// A subject's List item, read from its pointer once.
+    private enum ItemLookup {
+        case pending
+        /// The pointer names no item of the List.
+        case outside
+        /// The item, and the pointer's rest below it.
+        case at(item: Int, below: String)
+    }
+
     private static func item(of podPointer: String) -> (Int, String)? {
         guard podPointer.hasPrefix("/items/") else { return nil }
         let rest = podPointer.utf8.dropFirst("/items/".count)

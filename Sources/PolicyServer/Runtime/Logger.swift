@@ -16,13 +16,16 @@ package enum LogLevel: String, Sendable, CaseIterable, Comparable {
 /// an event loop only queues a line's fields, so neither jansson's encoding nor a log pipe that
 /// is slow to drain (a container runtime reading stderr) holds up an answer. The writer wakes
 /// when a line arrives in an empty queue and then gathers lines for `batchWindow` (or until
-/// `capacity / 2` wait), so under load the loops do not wake it once per request. At most
+/// `batchLines` wait, half the capacity), so under load the loops do not wake it once per request. At most
 /// `capacity` lines wait; past that, lines are dropped and counted, and a warning right after
 /// the lines before them says how many.
 package final class Logger: Sendable {
     package let level: LogLevel
     private let queue = Locked(Queue())
     private let capacity: Int
+    /// Lines that end the writer's gathering early: half the queue, so it is written long
+    /// before it fills.
+    private var batchLines: Int { capacity / 2 }
 
     /// How long the writer gathers lines before writing them; ``flush()`` cuts it short.
     static let batchWindow: UInt64 = 20_000_000
@@ -51,7 +54,7 @@ package final class Logger: Sendable {
     package init(level: LogLevel, capacity: Int = 10_000, sink: @escaping @Sendable ([UInt8]) -> Void = Logger.standardError) {
         self.level = level
         self.capacity = max(2, capacity)
-        let thread = Thread { [queue, capacity = self.capacity] in Self.write(queue, capacity: capacity, to: sink) }
+        let thread = Thread { [queue, batchLines = self.batchLines] in Self.write(queue, batchLines: batchLines, to: sink) }
         thread.name = "flyte-policy-log"
         thread.start()
     }
@@ -80,7 +83,7 @@ package final class Logger: Sendable {
         let entry = Entry(time: Self.timestamp(), level: level, message: message, fields: fields)
         let wake = queue.withLock { queue in
             if queue.entries.count < capacity { queue.entries.append(entry) } else { queue.dropped += 1 }
-            return queue.entries.count == 1 || queue.entries.count == capacity / 2
+            return queue.entries.count == 1 || queue.entries.count == batchLines
         }
         if wake { queue.signal() }
     }
@@ -94,11 +97,11 @@ package final class Logger: Sendable {
 
     /// The writer thread: waits for a first line, gathers more for `batchWindow`, then hands
     /// them all to the sink as one write; until the logger is gone and nothing is left.
-    private static func write(_ queue: Locked<Queue>, capacity: Int, to sink: @Sendable ([UInt8]) -> Void) {
+    private static func write(_ queue: Locked<Queue>, batchLines: Int, to sink: @Sendable ([UInt8]) -> Void) {
         while true {
             queue.withLock(when: { !$0.isEmpty || $0.closed }) { _ in }
             let (entries, dropped, closed) = queue.withLock(
-                when: { $0.closed || $0.flushing > 0 || $0.entries.count >= capacity / 2 }, timeout: batchWindow
+                when: { $0.closed || $0.flushing > 0 || $0.entries.count >= batchLines }, timeout: batchWindow
             ) { queue in
                 defer {
                     queue.entries = []
