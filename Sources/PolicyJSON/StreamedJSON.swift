@@ -131,7 +131,7 @@ extension JSONValue {
             try append(value, depth: depth, to: &out.bytes, keys: &out.keys)
         case .object(let members):
             try container("{", "}", count: members.count, depth: depth, to: &out) { (index, out) throws(JSONBuildError) in
-                out.bytes.append(contentsOf: try JSONValue.string(members[index].key).serialized(pretty: false))
+                try out.keys.append(members[index].key, to: &out.bytes)
                 out.bytes.append(contentsOf: ": ".utf8)
                 try write(members[index].value, depth: depth + 1, to: &out)
             }
@@ -290,7 +290,7 @@ extension JSONValue {
         }
     }
 
-    /// ``append(_:depth:to:)``: the frame of objects and arrays written here, as jansson lays it
+    /// ``append(_:depth:to:keys:)``: the frame of objects and arrays written here, as jansson lays it
     /// out, and every key and scalar encoded by jansson on its own. Dumping each element whole
     /// made jansson build a tree, check it for loops (a formatted pointer and a hash table
     /// entry for every object) and write it, which was most of a JSON report's cost.
