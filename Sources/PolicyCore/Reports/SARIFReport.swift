@@ -28,24 +28,39 @@ public enum SARIFReport {
         (try? JSONValue.pretty(document(report, context: context), pieces: ParallelMap.pieces(jobs: context.jobs), to: sink)) ?? false
     }
 
-    /// Every rule of the policy set in load order, and where each sits in the log's table.
-    private static func ruleTable(_ context: ReportContext) -> (index: [String: Int], descriptors: [JSONValue]) {
+    /// Every rule of the policy set in load order, and where each sits in the log's table; a
+    /// rule's descriptor is made only by the one table that is written (``descriptors(_:)``),
+    /// not by every spooled part that looks its rules up.
+    private static func ruleTable(_ context: ReportContext) -> (index: [String: Int], rules: [(id: String, policy: Policy, rule: String)]) {
         var ruleIndex: [String: Int] = [:]
-        var descriptors: [JSONValue] = []
+        var rules: [(id: String, policy: Policy, rule: String)] = []
         for policy in context.policies?.policies ?? [] {
             for rule in policy.rules {
                 let id = "\(policy.name)/\(rule.name)"
                 guard ruleIndex[id] == nil else { continue }
-                ruleIndex[id] = descriptors.count
-                descriptors.append(descriptor(id: id, policy: policy, rule: rule.name))
+                ruleIndex[id] = rules.count
+                rules.append((id, policy, rule.name))
             }
         }
-        return (ruleIndex, descriptors)
+        return (ruleIndex, rules)
+    }
+
+    /// The descriptors of the rules of ``ruleTable(_:)``, in its order.
+    private static func descriptors(_ rules: [(id: String, policy: Policy, rule: String)]) -> [JSONValue] {
+        rules.map { descriptor(id: $0.id, policy: $0.policy, rule: $0.rule) }
+    }
+
+    /// The notes of the report's subjects in subject order, each with its subject: they follow
+    /// the findings as `note`-level results of one rule of their own.
+    private static func notes(of report: Report) -> [(note: SubjectNote, subject: Subject)] {
+        report.notedSubjects.flatMap { index in report.subjects[index].notes.map { ($0, report.subjects[index]) } }
     }
 
     private static func document(_ report: Report, context: ReportContext) -> StreamedJSON {
         // Rules only the findings name (no set given) are added to the set's as they first appear.
-        var (ruleIndex, descriptors) = ruleTable(context)
+        let table = ruleTable(context)
+        var ruleIndex = table.index
+        var descriptors = descriptors(table.rules)
         var findingRules: [Int] = []
         findingRules.reserveCapacity(report.findings.count)
         for finding in report.findings {
@@ -56,8 +71,7 @@ public enum SARIFReport {
             }
             findingRules.append(ruleIndex[id] ?? 0)
         }
-        // Notes follow the findings as `note`-level results of one rule of their own.
-        let notes = report.notedSubjects.flatMap { index in report.subjects[index].notes.map { ($0, report.subjects[index]) } }
+        let notes = notes(of: report)
         let noteRule = descriptors.count
         let results = StreamedJSON.elements(count: report.findings.count + notes.count) { [findingRules] index in
             guard index < report.findings.count else {
@@ -271,7 +285,7 @@ extension SARIFReport: SpooledFormat {
         let ruleIndex = ruleTable(context).index
         var findings: [UInt8] = []
         var notes: [UInt8] = []
-        var noteCount = 0
+        let noted = Self.notes(of: part)
         var rules: [Int] = []
         rules.reserveCapacity(part.findings.count)
         for finding in part.findings {
@@ -281,20 +295,17 @@ extension SARIFReport: SpooledFormat {
         do throws(JSONBuildError) {
             try JSONValue.layOut(
                 part.findings.indices.lazy.map { result(at: $0, of: part, ruleIndex: rules[$0]) }, depth: spooledDepth, to: &findings)
-            for subjectIndex in part.notedSubjects {
-                let subject = part.subjects[subjectIndex]
-                noteCount += subject.notes.count
-                try JSONValue.layOut(
-                    subject.notes.lazy.map { result($0, subject: subject, ruleIndex: ruleIndex.count) }, depth: spooledDepth, to: &notes)
-            }
+            try JSONValue.layOut(noted.lazy.map { result($0.note, subject: $0.subject, ruleIndex: ruleIndex.count) }, depth: spooledDepth, to: &notes)
         } catch {
             return nil
         }
-        return [SpoolSection(key: "results", count: part.findings.count, text: findings), SpoolSection(key: "notes", count: noteCount, text: notes)]
+        return [
+            SpoolSection(key: "results", count: part.findings.count, text: findings), SpoolSection(key: "notes", count: noted.count, text: notes),
+        ]
     }
 
     package static func assemble(_ report: Report, spooled: SpooledSections, context: ReportContext, to sink: ([UInt8]) -> Bool) -> Bool {
-        let descriptors = ruleTable(context).descriptors
+        let descriptors = descriptors(ruleTable(context).rules)
         let keys = ["results", "notes"]
         let document = document(
             report, context: context, descriptors: descriptors + (spooled.count(["notes"]) == 0 ? [] : [noteDescriptor]),
