@@ -109,7 +109,7 @@ extension GitHubReport: SpooledFormat {
     package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
         [
             SpoolSection(key: "findings", count: part.findings.count, text: Array(annotations(part, context: context).utf8)),
-            SpoolSection(key: "notes", count: part.summary.notes, text: Array(notes(part).utf8)),
+            SpoolSection(key: "notes", count: part.subjects.reduce(0) { $0 + $1.notes.count }, text: Array(notes(part).utf8)),
         ]
     }
 

@@ -46,11 +46,9 @@ public enum JUnitReport {
                 let suite = suites[index]
                 let batches = (suite.cases.count + caseBatch - 1) / caseBatch
                 _ = ParallelMap.inWaves(batches, wave: 16, jobs: context.jobs) { batch in
-                    var text = ""
-                    for entry in suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)] {
-                        text += testcase(entry, in: suite, of: report, context: context, byCase: byCase)
-                    }
-                    return text
+                    testcases(
+                        suite.cases[(batch * caseBatch)..<min(suite.cases.count, (batch + 1) * caseBatch)], in: suite, of: report, context: context,
+                        byCase: byCase)
                 } take: { text in
                     writer.write(text)
                     return !writer.failed
@@ -143,6 +141,15 @@ public enum JUnitReport {
 
     /// Test cases made together on one thread.
     static let caseBatch = 256
+
+    /// The XML of consecutive cases of a suite.
+    private static func testcases(
+        _ cases: ArraySlice<Case>, in suite: Suite, of report: Report, context: ReportContext, byCase: [Report.CaseKey: [Finding]]
+    ) -> String {
+        var text = ""
+        for entry in cases { text += testcase(entry, in: suite, of: report, context: context, byCase: byCase) }
+        return text
+    }
 
     /// One case's XML.
     private static func testcase(
@@ -261,11 +268,9 @@ extension JUnitReport: SpooledFormat {
     package static func sections(of part: Report, context: ReportContext) -> [SpoolSection]? {
         let (suites, byCase) = suites(of: part, context: context)
         return suites.enumerated().map { index, suite in
-            var text = ""
-            for entry in suite.cases { text += testcase(entry, in: suite, of: part, context: context, byCase: byCase) }
-            return SpoolSection(
+            SpoolSection(
                 key: String(index), count: suite.cases.count, counters: ["failures": suite.failures, "skipped": suite.skipped],
-                text: Array(text.utf8))
+                text: Array(testcases(suite.cases[...], in: suite, of: part, context: context, byCase: byCase).utf8))
         }
     }
 

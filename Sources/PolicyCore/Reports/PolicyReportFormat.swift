@@ -187,13 +187,9 @@ extension PolicyReportFormat: SpooledFormat {
             for namespace in plan.namespaces {
                 guard let list = entries[namespace] else { continue }
                 var text: [UInt8] = []
-                var counters: [String: Int] = [:]
-                for entry in list {
-                    switch entry {
-                    case .finding(_, let outcome): counters[outcome, default: 0] += 1
-                    case .pass: counters["pass", default: 0] += 1
-                    }
-                }
+                // The plan tallied the namespace's outcomes; passes are its only `pass` ones.
+                let tally = plan.summaries[namespace] ?? [:]
+                let counters = prefix == "p" ? ["pass": list.count] : tally.filter { $0.key != "pass" }
                 do throws(JSONBuildError) {
                     try JSONValue.layOut(list.lazy.map { result($0, of: part, context: context) }, depth: spooledDepth, to: &text)
                 } catch {
