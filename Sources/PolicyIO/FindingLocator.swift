@@ -113,7 +113,6 @@ package enum FindingLocator {
         }
     }
 
-    /// `/items/12/spec/template` -> (12, `/spec/template`).
     /// A subject's List item, read from its pointer once.
     private enum ItemLookup {
         case pending
@@ -123,6 +122,7 @@ package enum FindingLocator {
         case at(item: Int, below: String)
     }
 
+    /// `/items/12/spec/template` -> (12, `/spec/template`).
     private static func item(of podPointer: String) -> (Int, String)? {
         guard podPointer.hasPrefix("/items/") else { return nil }
         let rest = podPointer.utf8.dropFirst("/items/".count)

@@ -16,9 +16,9 @@ package enum LogLevel: String, Sendable, CaseIterable, Comparable {
 /// an event loop only queues a line's fields, so neither jansson's encoding nor a log pipe that
 /// is slow to drain (a container runtime reading stderr) holds up an answer. The writer wakes
 /// when a line arrives in an empty queue and then gathers lines for `batchWindow` (or until
-/// `batchLines` wait, half the capacity), so under load the loops do not wake it once per request. At most
-/// `capacity` lines wait; past that, lines are dropped and counted, and a warning right after
-/// the lines before them says how many.
+/// `batchLines` wait, half the capacity), so under load the loops do not wake it once per
+/// request. At most `capacity` lines wait; past that, lines are dropped and counted, and a
+/// warning right after the lines before them says how many.
 package final class Logger: Sendable {
     package let level: LogLevel
     private let queue = Locked(Queue())
